@@ -1,0 +1,312 @@
+#!/usr/bin/env python3
+"""Extraction benchmarks: unspun.extract side by side with plain trafilatura, jusText (and newspaper4k if it
+is installed) on the shared data sets. Prints a table and writes bench/results/extract_<suite>.json.
+
+    python bench/extract.py aeb            # ScrapingHub article-extraction-benchmark (shingle P/R/F1)
+    python bench/extract.py trafeval       # trafilatura's multilingual eval (with/without snippets + metadata)
+    python bench/extract.py dates          # htmldate's eval set (exact-day accuracy)
+    python bench/extract.py all [--limit N] [--systems unspun,trafilatura]
+
+Data is read from ../shared/data relative to the repo root (never copied into the repo).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import statistics
+import sys
+import time
+import warnings
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO.parent / "shared" / "data"
+RESULTS = REPO / "bench" / "results"
+
+warnings.filterwarnings("ignore")
+
+
+# ------------------------------------------------------------------ systems
+
+def sys_unspun(html: bytes, url: str | None):
+    from unspun.extract import extract_html
+
+    ex = extract_html(html, url=url)
+    return ex.text, {"title": ex.title, "author": ex.author, "date": ex.date}
+
+
+def sys_unspun_clean(html: bytes, url: str | None):
+    """What the pipeline keeps: extraction followed by the junk-block cleaner."""
+    from unspun.clean import clean_article
+    from unspun.model import Article
+
+    text, meta = sys_unspun(html, url)
+    art = clean_article(Article(id="x", title=meta["title"], text=text, source=url or ""))
+    return art.text, meta
+
+
+def sys_trafilatura(html: bytes, url: str | None):
+    import trafilatura
+
+    # as the upstream benchmark scripts call it
+    text = trafilatura.extract(html.decode("utf-8", "replace"), include_comments=False)
+    return text or "", None
+
+
+def sys_trafilatura_meta(html: bytes, url: str | None):
+    import trafilatura
+    from trafilatura.metadata import extract_metadata
+
+    s = html.decode("utf-8", "replace")
+    text = trafilatura.extract(s, include_comments=False, include_tables=True, no_fallback=False)
+    md = extract_metadata(s, default_url=url)
+    meta = {"title": md.title, "author": md.author, "date": md.date} if md else {}
+    return text or "", meta
+
+
+def sys_justext(html: bytes, url: str | None):
+    import justext
+
+    try:
+        paras = justext.justext(html, justext.get_stoplist("English"))
+    except Exception:
+        return "", None
+    return "\n\n".join(p.text for p in paras if not p.is_boilerplate), None
+
+
+def sys_newspaper(html: bytes, url: str | None):
+    from newspaper import Article  # newspaper4k
+
+    a = Article(url or "http://example.com/")
+    a.download(input_html=html.decode("utf-8", "replace"))
+    a.parse()
+    return a.text or "", {"title": a.title, "author": ", ".join(a.authors), "date": None}
+
+
+SYSTEMS = {"unspun": sys_unspun, "unspun+clean": sys_unspun_clean, "trafilatura": sys_trafilatura, "justext": sys_justext,
+           "newspaper4k": sys_newspaper}
+
+
+def available(names):
+    out = []
+    for n in names:
+        if n == "newspaper4k":
+            try:
+                import newspaper  # noqa: F401
+            except ImportError:
+                print("newspaper4k not installed: skipped", file=sys.stderr)
+                continue
+        out.append(n)
+    return out
+
+
+def read_html(path: Path) -> bytes:
+    with gzip.open(path, "rb") as fh:
+        return fh.read()
+
+
+# ------------------------------------------------------------------ AEB scorer (as its evaluate.py defines)
+
+_TOKEN_RE = re.compile(r"\w+", re.UNICODE | re.MULTILINE | re.IGNORECASE | re.DOTALL)
+
+
+def _shingles(text: str, n: int = 4) -> Counter:
+    tokens = _TOKEN_RE.findall(text or "")
+    return Counter(tuple(tokens[i:i + n]) for i in range(0, max(1, len(tokens) - n + 1)) if tokens[i:i + n])
+
+
+def shingle_tp_fp_fn(true: str, pred: str) -> tuple[float, float, float]:
+    t, p = _shingles(true), _shingles(pred)
+    tp = fp = fn = 0.0
+    for key in set(t) | set(p):
+        tc, pc = t.get(key, 0), p.get(key, 0)
+        tp += min(tc, pc)
+        fp += max(0, pc - tc)
+        fn += max(0, tc - pc)
+    s = tp + fp + fn
+    return (tp / s, fp / s, fn / s) if s > 0 else (tp, fp, fn)
+
+
+def aeb_metrics(tp_fp_fns) -> dict:
+    def prec(tp, fp, fn):
+        return 1.0 if fp == fn == 0 else 0.0 if tp == fp == 0 else tp / (tp + fp)
+
+    def rec(tp, fp, fn):
+        return 1.0 if fp == fn == 0 else 0.0 if tp == fn == 0 else tp / (tp + fn)
+
+    p = statistics.mean([prec(*x) for x in tp_fp_fns if x[0] + x[1] > 0])
+    r = statistics.mean([rec(*x) for x in tp_fp_fns if x[0] + x[2] > 0])
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r)}
+
+
+def run_aeb(systems, limit=None) -> dict:
+    root = DATA / "extract" / "aeb"
+    truth = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
+    rows = [json.loads(line) for line in (root / "aeb.jsonl").open(encoding="utf-8")]
+    rows = sorted(rows, key=lambda r: r["id"])[:limit]
+    keys = [r["id"] for r in rows]
+    out = {"pages": len(rows), "systems": {}, "reference_outputs": {}}
+    # scorer check: the upstream reference outputs, scored on the same pages
+    for ref in sorted((root / "reference_outputs").glob("*.json")):
+        pred = json.loads(ref.read_text(encoding="utf-8"))
+        pred = pred.get("output", pred)
+        scores = [shingle_tp_fp_fn(truth[k].get("articleBody", ""), (pred.get(k) or {}).get("articleBody") or "")
+                  for k in keys]
+        out["reference_outputs"][ref.stem] = aeb_metrics(scores)
+    for name in systems:
+        fn = SYSTEMS[name]
+        scores, secs = [], 0.0
+        for r in rows:
+            html = read_html(root / r["html_file"])
+            t0 = time.perf_counter()
+            try:
+                text, _ = fn(html, r.get("url"))
+            except Exception as e:  # a crashing peer scores zero on that page
+                print(f"{name} failed on {r['id']}: {e}", file=sys.stderr)
+                text = ""
+            secs += time.perf_counter() - t0
+            scores.append(shingle_tp_fp_fn(truth[r["id"]].get("articleBody", ""), text))
+        m = aeb_metrics(scores)
+        m["ms_per_page"] = 1000 * secs / len(rows)
+        out["systems"][name] = m
+    return out
+
+
+# ------------------------------------------------------------------ trafilatura eval
+
+def _norm(s) -> str:
+    return " ".join(str(s or "").split()).lower()
+
+
+def run_trafeval(systems, limit=None) -> dict:
+    root = DATA / "extract" / "trafilatura_eval"
+    rows = [json.loads(line) for line in (root / "trafilatura_eval.jsonl").open(encoding="utf-8")][:limit]
+    out = {"pages": len(rows), "systems": {}}
+    for name in systems:
+        fn = sys_trafilatura_meta if name == "trafilatura" else SYSTEMS[name]
+        tp = fn_ = fp = tn = 0
+        meta_hits = Counter()
+        meta_total = Counter()
+        secs = 0.0
+        for r in rows:
+            html = read_html(root / r["html_file"])
+            t0 = time.perf_counter()
+            try:
+                text, meta = fn(html, r.get("url"))
+            except Exception as e:
+                print(f"{name} failed on {r['html_file']}: {e}", file=sys.stderr)
+                text, meta = "", None
+            secs += time.perf_counter() - t0
+            for s in r["with"]:
+                if s in text:
+                    tp += 1
+                else:
+                    fn_ += 1
+            for s in r["without"]:
+                if s in text:
+                    fp += 1
+                else:
+                    tn += 1
+            if meta is not None:
+                for field in ("title", "author", "date"):
+                    if r.get(field):
+                        meta_total[field] += 1
+                        meta_hits[field] += _norm(meta.get(field)) == _norm(r[field])
+        p = tp / (tp + fp) if tp + fp else 0.0
+        rc = tp / (tp + fn_) if tp + fn_ else 0.0
+        res = {"precision": p, "recall": rc, "f1": 2 * p * rc / (p + rc) if p + rc else 0.0,
+               "accuracy": (tp + tn) / (tp + tn + fp + fn_), "ms_per_page": 1000 * secs / len(rows)}
+        for field in ("title", "author", "date"):
+            if meta_total[field]:
+                res[f"{field}_acc"] = meta_hits[field] / meta_total[field]
+        out["systems"][name] = res
+    return out
+
+
+# ------------------------------------------------------------------ dates
+
+def run_dates(systems, limit=None) -> dict:
+    from htmldate import find_date
+
+    from unspun.extract import extract_html
+
+    root = DATA / "dates" / "htmldate"
+    rows = [json.loads(line) for line in (root / "htmldate_eval.jsonl").open(encoding="utf-8")][:limit]
+    runners = {
+        "unspun": lambda html, url: extract_html(html, url=url).date,
+        "htmldate": lambda html, url: find_date(html.decode("utf-8", "replace"), url=url, original_date=True,
+                                                extensive_search=True),
+        "htmldate_fast": lambda html, url: find_date(html.decode("utf-8", "replace"), url=url,
+                                                     extensive_search=False),
+    }
+    out = {"pages": len(rows), "systems": {}}
+    for name in [s for s in ("unspun", "htmldate", "htmldate_fast") if s in systems or s.startswith("htmldate")]:
+        hits = found = 0
+        secs = 0.0
+        misses = []
+        for r in rows:
+            html = read_html(root / r["html_file"])
+            t0 = time.perf_counter()
+            try:
+                got = runners[name](html, r.get("url"))
+            except Exception:
+                got = None
+            secs += time.perf_counter() - t0
+            found += got is not None
+            if got == r["date"]:
+                hits += 1
+            elif name == "unspun":
+                misses.append({"file": r["html_file"], "want": r["date"], "got": got})
+        out["systems"][name] = {"accuracy": hits / len(rows), "found": found / len(rows),
+                                "ms_per_page": 1000 * secs / len(rows)}
+        if name == "unspun":
+            out["unspun_misses"] = misses[:50]
+    return out
+
+
+# ------------------------------------------------------------------ main
+
+def print_table(title: str, res: dict, cols: list[str]) -> None:
+    print(f"\n{title} ({res['pages']} pages)")
+    print(f"{'system':<22}" + "".join(f"{c:>14}" for c in cols))
+    for group in ("systems", "reference_outputs"):
+        for name, m in res.get(group, {}).items():
+            label = name if group == "systems" else f"ref:{name}"
+            print(f"{label:<22}" + "".join(f"{m[c]:>14.3f}" if c in m else f"{'-':>14}" for c in cols))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("suite", choices=["aeb", "trafeval", "dates", "all"])
+    ap.add_argument("--limit", type=int, default=None, help="first N pages only (quick checks)")
+    ap.add_argument("--systems", default="unspun,unspun+clean,trafilatura,justext,newspaper4k")
+    ap.add_argument("--no-write", action="store_true", help="do not write bench/results/*.json")
+    args = ap.parse_args(argv)
+    systems = available(args.systems.split(","))
+    suites = ["aeb", "trafeval", "dates"] if args.suite == "all" else [args.suite]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    for suite in suites:
+        if suite == "aeb":
+            res = run_aeb(systems, args.limit)
+            print_table("AEB article-extraction-benchmark, shingle P/R/F1", res,
+                        ["precision", "recall", "f1", "ms_per_page"])
+        elif suite == "trafeval":
+            res = run_trafeval([s for s in systems if s != "newspaper4k"], args.limit)
+            print_table("trafilatura eval, with/without snippets", res,
+                        ["precision", "recall", "f1", "title_acc", "author_acc", "date_acc", "ms_per_page"])
+        else:
+            res = run_dates(systems, args.limit)
+            print_table("htmldate eval, exact day", res, ["accuracy", "found", "ms_per_page"])
+        if not args.no_write and args.limit is None:
+            path = RESULTS / f"extract_{suite}.json"
+            path.write_text(json.dumps(res, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+            print(f"wrote {path.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

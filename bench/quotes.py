@@ -1,0 +1,217 @@
+"""Quote attribution benchmark on PolNeAR (../shared/data/quotes/polnear/polnear.jsonl).
+
+Each line is one annotator's annotation of one article: `text` and `attributions`, each with `source`, `cue`,
+`content` (lists of {text, offsets}) and `has_quote_marks`. Every annotation counts as one document.
+
+Metrics (content spans compared as sets of word-token positions, so quote marks and punctuation do not count):
+- exact P/R/F1: a prediction matches a gold attribution when their word-token sets are identical;
+- overlap P/R/F1 (BBC Citron style): predictions and gold are paired one-to-one greedily by shared tokens;
+  P = mean over predictions of shared/|pred| (0 when unpaired), R = mean over gold of shared/|gold|;
+- speaker accuracy: over paired attributions whose gold has a source, the predicted speaker mention overlaps the
+  gold source span (as written: "he" counts where the gold source is "he").
+Two settings: "direct" = gold attributions with quote marks vs predictions whose content has quote marks;
+"all" = every gold attribution vs every prediction.
+
+Usage: python bench/quotes.py [--split dev|train] [--limit N] [--no-textacy]
+Writes bench/results/quotes.json and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE.parent.parent / "shared" / "data" / "quotes" / "polnear" / "polnear.jsonl"
+if not DATA.exists():
+    DATA = Path("/work/shared/data/quotes/polnear/polnear.jsonl")
+MARKS = re.compile("[\"“”„«»‹›‘’']")
+WORD = re.compile(r"\w+")
+
+
+def word_positions(text: str, spans: list[tuple[int, int]]) -> frozenset[int]:
+    out = set()
+    for s, e in spans:
+        for m in WORD.finditer(text, s, e):
+            out.add(m.start())
+    return frozenset(out)
+
+
+def has_marks(text: str, spans: list[tuple[int, int]]) -> bool:
+    return any(MARKS.search(text[s:e]) and (text[s:e].count('"') + len(re.findall("[“”«»]", text[s:e])) > 0)
+               for s, e in spans)
+
+
+def score(gold: list[dict], pred: list[dict]) -> dict:
+    """gold/pred items: {"tok": frozenset, "src": list[(s,e)] | None, "spk": (s,e) | None}."""
+    gold = [g for g in gold if g["tok"]]
+    pred = [p for p in pred if p["tok"]]
+    pairs = []
+    for i, p in enumerate(pred):
+        for j, g in enumerate(gold):
+            n = len(p["tok"] & g["tok"])
+            if n:
+                pairs.append((-n, i, j))
+    pairs.sort()
+    used_p, used_g, matched = set(), set(), []
+    for negn, i, j in pairs:
+        if i in used_p or j in used_g:
+            continue
+        used_p.add(i)
+        used_g.add(j)
+        matched.append((i, j, -negn))
+    p_sum = sum(n / len(pred[i]["tok"]) for i, j, n in matched)
+    r_sum = sum(n / len(gold[j]["tok"]) for i, j, n in matched)
+    exact = sum(1 for i, j, n in matched if pred[i]["tok"] == gold[j]["tok"])
+    spk_total = spk_ok = 0
+    for i, j, n in matched:
+        src = gold[j]["src"]
+        if not src:
+            continue
+        spk_total += 1
+        m = pred[i]["spk"]
+        if m and any(m[0] < e and s < m[1] for s, e in src):
+            spk_ok += 1
+    return {"n_gold": len(gold), "n_pred": len(pred), "p_sum": p_sum, "r_sum": r_sum, "exact": exact,
+            "spk_total": spk_total, "spk_ok": spk_ok}
+
+
+def summarise(parts: list[dict]) -> dict:
+    tot = {k: sum(p[k] for p in parts) for k in parts[0]} if parts else {}
+    if not tot:
+        return {}
+
+    def f1(p, r):
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    ep = tot["exact"] / tot["n_pred"] if tot["n_pred"] else 0.0
+    er = tot["exact"] / tot["n_gold"] if tot["n_gold"] else 0.0
+    op = tot["p_sum"] / tot["n_pred"] if tot["n_pred"] else 0.0
+    orr = tot["r_sum"] / tot["n_gold"] if tot["n_gold"] else 0.0
+    return {
+        "gold": tot["n_gold"], "pred": tot["n_pred"],
+        "exact_p": round(ep, 4), "exact_r": round(er, 4), "exact_f1": round(f1(ep, er), 4),
+        "overlap_p": round(op, 4), "overlap_r": round(orr, 4), "overlap_f1": round(f1(op, orr), 4),
+        "speaker_acc": round(tot["spk_ok"] / tot["spk_total"], 4) if tot["spk_total"] else None,
+        "speaker_n": tot["spk_total"],
+    }
+
+
+def gold_items(row: dict) -> tuple[list[dict], list[dict]]:
+    text = row["text"]
+    all_items, direct = [], []
+    for a in row["attributions"]:
+        spans = [tuple(o) for c in a.get("content") or [] for o in c["offsets"]]
+        src = [tuple(o) for c in a.get("source") or [] for o in c["offsets"]] or None
+        item = {"tok": word_positions(text, spans), "src": src, "spk": None}
+        all_items.append(item)
+        if a.get("has_quote_marks"):
+            direct.append(item)
+    return all_items, direct
+
+
+def unspun_items(doc) -> tuple[list[dict], list[dict]]:
+    from unspun.quotes import extract_records
+
+    text = doc.text
+    recs = extract_records(doc)
+    all_items, direct = [], []
+    for r in recs:
+        if r.kind == "direct" and r.fragment_of is not None:
+            continue  # counted through the mixed clause that holds it
+        if r.kind == "direct" and r.cue is None and r.speaker is None and r.extra.get("words", 0) < 3:
+            continue
+        item = {"tok": word_positions(text, r.content), "src": None, "spk": r.mention}
+        all_items.append(item)
+        if r.kind in ("direct", "mixed") or has_marks(text, r.content):
+            direct.append(item)
+    return all_items, direct
+
+
+def textacy_items(doc) -> list[dict]:
+    from textacy.extract.triples import direct_quotations
+
+    out = []
+    try:
+        for dq in direct_quotations(doc):
+            content = dq.content
+            spk = dq.speaker
+            m = (spk[0].idx, spk[-1].idx + len(spk[-1].text)) if spk else None
+            out.append({"tok": word_positions(doc.text, [(content.start_char, content.end_char)]), "src": None,
+                        "spk": m})
+    except Exception as exc:  # textacy raises on some odd docs; count as no predictions
+        print(f"textacy failed on a doc: {exc!r}", file=sys.stderr)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--split", default="dev")
+    ap.add_argument("--limit", type=int, default=0, help="first N annotations only (0 = all)")
+    ap.add_argument("--no-textacy", action="store_true")
+    ap.add_argument("--out", default=str(HERE / "results" / "quotes.json"))
+    args = ap.parse_args(argv)
+
+    rows = [json.loads(line) for line in DATA.open(encoding="utf-8")]
+    rows = [r for r in rows if r["split"] == args.split]
+    if args.limit:
+        rows = rows[: args.limit]
+    texts = sorted({r["text"] for r in rows})
+    from unspun.nlp import get_nlp
+
+    nlp = get_nlp()
+    t0 = time.time()
+    docs = dict(zip(texts, nlp.pipe(texts, batch_size=16)))
+    t_parse = time.time() - t0
+
+    use_textacy = not args.no_textacy
+    if use_textacy:
+        try:
+            import textacy.extract.triples  # noqa: F401
+        except Exception as exc:
+            print(f"textacy unavailable ({exc!r}); skipping it", file=sys.stderr)
+            use_textacy = False
+
+    t0 = time.time()
+    pred_cache = {t: unspun_items(d) for t, d in docs.items()}
+    t_extract = time.time() - t0
+    tx_cache = {t: textacy_items(d) for t, d in docs.items()} if use_textacy else {}
+
+    parts = {"unspun/direct": [], "unspun/all": [], "textacy/direct": [], "textacy/all": []}
+    for r in rows:
+        g_all, g_direct = gold_items(r)
+        p_all, p_direct = pred_cache[r["text"]]
+        parts["unspun/direct"].append(score(g_direct, p_direct))
+        parts["unspun/all"].append(score(g_all, p_all))
+        if use_textacy:
+            tx = tx_cache[r["text"]]
+            parts["textacy/direct"].append(score(g_direct, tx))
+            parts["textacy/all"].append(score(g_all, tx))
+    results = {k: summarise(v) for k, v in parts.items() if v}
+    meta = {"split": args.split, "annotations": len(rows), "articles": len(texts),
+            "parse_seconds": round(t_parse, 1), "extract_seconds": round(t_extract, 2),
+            "textacy": use_textacy, "data": str(DATA)}
+    out = {"meta": meta, "results": results,
+           "targets": {"direct_overlap_f1": 0.90, "direct_speaker_acc": 0.90, "all_overlap_f1": 0.80},
+           "published": {"BBC Citron (PARC 3.0)": {"overlap_f1": 0.832, "speaker_exact": 0.820}}}
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(out, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+    hdr = f"{'system/setting':<16} {'gold':>5} {'pred':>5} {'exact F1':>8} {'ovl P':>6} {'ovl R':>6} {'ovl F1':>6} {'spk acc':>7}"
+    print(f"PolNeAR {args.split}: {len(rows)} annotations of {len(texts)} articles; parse {t_parse:.1f}s, "
+          f"extract {t_extract:.2f}s")
+    print(hdr)
+    print("-" * len(hdr))
+    for k, v in results.items():
+        spk = f"{v['speaker_acc']:.3f}" if v["speaker_acc"] is not None else "-"
+        print(f"{k:<16} {v['gold']:>5} {v['pred']:>5} {v['exact_f1']:>8.3f} {v['overlap_p']:>6.3f} "
+              f"{v['overlap_r']:>6.3f} {v['overlap_f1']:>6.3f} {spk:>7}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

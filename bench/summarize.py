@@ -1,0 +1,349 @@
+"""Multi-document summarization benchmark: unspun vs sumy LexRank/TextRank, lead and a greedy ROUGE oracle.
+
+    python bench/summarize.py [--data FILE] [--limit N] [--out DIR] [--no-baselines]
+
+Data: ../shared/data/summarize/*.jsonl (Multi-News clusters; read in place, never copied). Tune on
+`multinews_dev92.jsonl`, report on `multinews_test120.jsonl`.
+
+Scoring (the data README's convention): ROUGE-1/2/L F1 from `rouge-score` with the Porter stemmer, system summaries
+truncated to 250 words, mean over clusters with a 95% bootstrap interval (1,000 resamples, fixed seed). `rougeL` is
+the plain LCS over the whole summary; `rougeLsum` (LCS per sentence, newline-split) is reported too because papers
+mix the two. A short setting scores only the first 40 words of each summary (as WCEP does).
+
+Every system uses the same sentence splitter (`unspun.summarize.split_sentences`): sumy's default tokenizer needs
+NLTK punkt data, which cannot be downloaded here, so sumy is fed pre-split sentences and a regex word tokenizer
+(its stemmer and stop list ship inside the packages, no download).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Iterable
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+REPO = Path(__file__).resolve().parents[1]
+DATA_DIR = (REPO.parent / "shared" / "data" / "summarize") if (REPO.parent / "shared").exists() else Path(
+    "/work/shared/data/summarize"
+)
+DEFAULT_DATA = DATA_DIR / "multinews_dev92.jsonl"
+RESULTS_DIR = REPO / "bench" / "results"
+SUMMARY_WORDS = 250  # README: system summaries capped at 250 words
+SHORT_WORDS = 40  # WCEP-style short setting
+ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
+SYSTEMS = ("unspun", "lexrank", "textrank", "lead", "oracle")
+
+_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+
+
+# ------------------------------------------------------------------------------------------------ data
+
+
+def load_clusters(path: str | Path, limit: int | None = None) -> list[dict]:
+    rows: list[dict] = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if not line:
+                continue
+            rows.append(json.loads(line))
+            if limit is not None and len(rows) >= limit:
+                break
+    return rows
+
+
+def cluster_to_articles(row: dict):
+    """One cluster -> `Article`s, earliest first (the data carries no dates: input order).
+
+    Kept in one place so it can be switched to the pipeline path (`unspun run --group-by`) later.
+    No outlet survives in this data, so each article counts as its own outlet (summarize() falls back to the id).
+    """
+    from unspun.model import Article, content_hash
+
+    out = []
+    for i, a in enumerate(row.get("articles") or []):
+        text = (a.get("text") or "").strip()
+        out.append(
+            Article(
+                id=f"{row['id']}#{i}",
+                title=a.get("title") or "",
+                text=text,
+                source=f"{row['id']}#{i}",
+                meta={"cluster": row["id"]},
+                hash=content_hash("", text),
+            )
+        )
+    return out
+
+
+def reference_text(row: dict) -> str:
+    ref = (row.get("summary") or "").strip()
+    return re.sub(r"^[–-]\s*", "", ref)  # Multi-News references open with "– " (LongBench strips it already)
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+
+
+def truncate_words(sentences: list[str], n: int) -> str:
+    """First n whitespace words of the summary, one sentence per line (for rougeLsum)."""
+    out, used = [], 0
+    for s in sentences:
+        words = s.split()
+        if used >= n:
+            break
+        take = words[: n - used]
+        out.append(" ".join(take))
+        used += len(take)
+    return "\n".join(out)
+
+
+def fill_to(ranked: Iterable[str], n_words: int) -> list[str]:
+    """Take ranked sentences until n_words are reached."""
+    out, used = [], 0
+    for s in ranked:
+        if used >= n_words:
+            break
+        out.append(s)
+        used += len(s.split())
+    return out
+
+
+class _WordTokenizer:
+    """sumy tokenizer stand-in: sentences come pre-split; words by regex (no NLTK data needed)."""
+
+    language = "english"
+
+    @staticmethod
+    def to_words(text: str) -> list[str]:
+        return _WORD_RE.findall(text)
+
+    @staticmethod
+    def to_sentences(text: str) -> list[str]:
+        from unspun.summarize import split_sentences
+
+        return split_sentences(text)
+
+
+def sumy_summary(kind: str, article_sents: list[list[str]], n_words: int = SUMMARY_WORDS) -> list[str]:
+    """sumy LexRank / TextRank over the concatenated cluster; best-rated sentences up to n_words, document order."""
+    from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
+    from sumy.nlp.stemmers import Stemmer
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+    from sumy.summarizers.text_rank import TextRankSummarizer
+    from sumy.utils import get_stop_words
+
+    tok = _WordTokenizer()
+    paragraphs = [Paragraph([Sentence(s, tok) for s in sents]) for sents in article_sents if sents]
+    if not paragraphs:
+        return []
+    doc = ObjectDocumentModel(paragraphs)
+    summ = (LexRankSummarizer if kind == "lexrank" else TextRankSummarizer)(Stemmer("english"))
+    summ.stop_words = get_stop_words("english")
+
+    def count(infos):  # sumy passes sentence infos sorted by rating; keep the best until the budget is full
+        out, used = [], 0
+        for info in infos:
+            if used >= n_words:
+                break
+            out.append(info)
+            used += len(str(info.sentence).split())
+        return out
+
+    return [str(s) for s in summ(doc, count)]
+
+
+def lead_summary(article_sents: list[list[str]], n_words: int = SUMMARY_WORDS) -> list[str]:
+    """Round robin over articles: 1st sentence of each, then 2nd of each, ..."""
+
+    def ranked():
+        depth = max((len(s) for s in article_sents), default=0)
+        for i in range(depth):
+            for sents in article_sents:
+                if i < len(sents):
+                    yield sents[i]
+
+    return fill_to(ranked(), n_words)
+
+
+def oracle_summary(article_sents: list[list[str]], reference: str, scorer, n_words: int = SUMMARY_WORDS) -> list[str]:
+    """Greedy ROUGE oracle: add the sentence that most improves R-1 + R-2 F1 (on the 250-word cut) until none does."""
+    from collections import Counter
+
+    tokenize = scorer._tokenizer.tokenize  # the scorer's own tokenizer + stemmer, so the oracle optimises the metric
+
+    def grams(toks, n):
+        return Counter(tuple(toks[i : i + n]) for i in range(len(toks) - n + 1))
+
+    def f1(cand: Counter, ref: Counter) -> float:
+        ov = sum((cand & ref).values())
+        if not ov:
+            return 0.0
+        p, r = ov / max(1, sum(cand.values())), ov / max(1, sum(ref.values()))
+        return 2 * p * r / (p + r)
+
+    ref_toks = tokenize(reference)
+    ref1, ref2 = grams(ref_toks, 1), grams(ref_toks, 2)
+    sents = [s for sents in article_sents for s in sents]
+    sent_toks = [tokenize(s) for s in sents]
+    chosen: list[int] = []
+    best = 0.0
+    while True:
+        used = sum(len(sents[i].split()) for i in chosen)
+        if used >= n_words:
+            break
+        cand_best, cand_i = best, -1
+        base = [t for i in chosen for t in sent_toks[i]]
+        for i, toks in enumerate(sent_toks):
+            if i in chosen or not toks:
+                continue
+            # approximate the 250-word cut in token space (close enough to steer the greedy search)
+            allt = (base + toks)[: int(n_words * 1.1)]
+            sc = f1(grams(allt, 1), ref1) + f1(grams(allt, 2), ref2)
+            if sc > cand_best:
+                cand_best, cand_i = sc, i
+        if cand_i < 0:
+            break
+        chosen.append(cand_i)
+        best = cand_best
+    return [sents[i] for i in sorted(chosen)]
+
+
+def bootstrap_ci(values: list[float], n: int = 1000, seed: int = 0) -> tuple[float, float]:
+    import numpy as np
+
+    if not values:
+        return (0.0, 0.0)
+    arr = np.asarray(values, dtype=float)
+    rng = np.random.default_rng(seed)
+    means = arr[rng.integers(0, len(arr), size=(n, len(arr)))].mean(axis=1)
+    return (float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5)))
+
+
+# ------------------------------------------------------------------------------------------------ run
+
+
+def run_benchmark(
+    data: str | Path = DEFAULT_DATA,
+    limit: int | None = None,
+    systems: Iterable[str] = SYSTEMS,
+    summarize_fn: Callable | None = None,
+    progress: bool = True,
+) -> dict:
+    from rouge_score import rouge_scorer
+
+    from unspun.summarize import citation_support, split_sentences, summarize
+
+    summarize_fn = summarize_fn or (lambda arts: summarize(arts, max_words=SUMMARY_WORDS))
+    systems = [s for s in SYSTEMS if s in set(systems)]
+    rows = load_clusters(data, limit)
+    scorer = rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
+    per: dict[str, dict[str, list[float]]] = {
+        s: {f"{t}{suf}": [] for t in ROUGE_TYPES for suf in ("", "@40")} for s in systems
+    }
+    support_rates: list[float] = []
+    n_articles = 0
+    unspun_time = 0.0
+    summarize([])  # warm-up: load the sentence splitter outside the timing
+    split_sentences("Warm up. Sentence splitter.")
+
+    for k, row in enumerate(rows):
+        articles = cluster_to_articles(row)
+        ref = reference_text(row)
+        ref_lines = "\n".join(split_sentences(ref)) or ref
+        outputs: dict[str, list[str]] = {}
+        if "unspun" in systems:
+            t0 = time.perf_counter()
+            summary = summarize_fn(articles)
+            unspun_time += time.perf_counter() - t0
+            n_articles += len(articles)
+            outputs["unspun"] = [s.text for s in summary]
+            support_rates.append(citation_support(summary, articles))
+        article_sents = [split_sentences(a.text) for a in articles]
+        for name in ("lexrank", "textrank"):
+            if name in systems:
+                outputs[name] = sumy_summary(name, article_sents)
+        if "lead" in systems:
+            outputs["lead"] = lead_summary(article_sents)
+        if "oracle" in systems:
+            outputs["oracle"] = oracle_summary(article_sents, ref, scorer)
+        for name, sents in outputs.items():
+            for suffix, n in (("", SUMMARY_WORDS), ("@40", SHORT_WORDS)):
+                sc = scorer.score(ref_lines, truncate_words(sents, n))
+                for t in ROUGE_TYPES:
+                    per[name][f"{t}{suffix}"].append(100.0 * sc[t].fmeasure)
+        if progress and (k + 1) % 10 == 0:
+            print(f"  {k + 1}/{len(rows)} clusters", file=sys.stderr, flush=True)
+
+    results: dict = {
+        "data": str(Path(data).name),
+        "clusters": len(rows),
+        "summary_words": SUMMARY_WORDS,
+        "short_words": SHORT_WORDS,
+        "rouge": "rouge-score, use_stemmer=True, F1 x 100; 95% bootstrap CI (1000 resamples, seed 0)",
+        "systems": {},
+    }
+    for name in systems:
+        entry = {}
+        for key, vals in per[name].items():
+            lo, hi = bootstrap_ci(vals)
+            entry[key] = {"mean": round(sum(vals) / max(1, len(vals)), 2), "ci95": [round(lo, 2), round(hi, 2)]}
+        results["systems"][name] = entry
+    if "unspun" in systems:
+        results["unspun_citation_support"] = round(sum(support_rates) / max(1, len(support_rates)), 4)
+        results["unspun_articles_per_s"] = round(n_articles / unspun_time, 1) if unspun_time else None
+        results["unspun_seconds"] = round(unspun_time, 2)
+    return results
+
+
+def format_table(results: dict) -> str:
+    cols = ["rouge1", "rouge2", "rougeL", "rougeLsum", "rouge1@40", "rouge2@40", "rougeL@40"]
+    head = ["system"] + [c.replace("rouge", "R-").replace("R-Lsum", "R-Lsum") for c in cols]
+    lines = [
+        f"{results['data']}: {results['clusters']} clusters, {results['summary_words']}-word summaries "
+        f"(@40 = first {results['short_words']} words); ROUGE F1, mean [95% CI]",
+        " | ".join(f"{h:>20}" if i else f"{h:<9}" for i, h in enumerate(head)),
+    ]
+    for name, entry in results["systems"].items():
+        cells = [f"{name:<9}"]
+        for c in cols:
+            e = entry[c]
+            cells.append(f"{e['mean']:6.2f} [{e['ci95'][0]:5.2f},{e['ci95'][1]:5.2f}]".rjust(20))
+        lines.append(" | ".join(cells))
+    if "unspun_citation_support" in results:
+        lines.append(
+            f"unspun citation support: {100 * results['unspun_citation_support']:.1f}%   "
+            f"speed: {results['unspun_articles_per_s']} articles/s ({results['unspun_seconds']} s total)"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", default=str(DEFAULT_DATA), help="JSONL of clusters (default: dev92)")
+    ap.add_argument("--limit", type=int, default=None, help="first N clusters only")
+    ap.add_argument("--out", default=str(RESULTS_DIR), help="folder for summarize-<dataset>.json")
+    ap.add_argument("--systems", default=",".join(SYSTEMS), help="comma list of " + ",".join(SYSTEMS))
+    args = ap.parse_args(argv)
+    if not Path(args.data).exists():
+        print(f"no such data file: {args.data}", file=sys.stderr)
+        return 2
+    res = run_benchmark(args.data, args.limit, systems=args.systems.split(","))
+    print(format_table(res))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = Path(args.data).stem
+    suffix = f"-limit{args.limit}" if args.limit else ""
+    path = out / f"summarize-{stem}{suffix}.json"
+    path.write_text(json.dumps(res, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,254 @@
+"""Junk removal inside already-extracted article text.
+
+The body is split into blocks (paragraphs; a paragraph is split into its lines when some of its lines are junk).
+Each junk block is kept in `article.blocks` with `kept=False` and a reason code:
+
+- `link_list`  aggregator link lines ("Label: Headline Without Final Punctuation", the label repeated or a
+               link-list label), bare URLs, runs of short headline-like lines;
+- `promo`      subscription/newsletter/donation pleas, "more people are reading X than ever", follow/share bars,
+               cookie notices, photo credits, copyright lines, "Advertisement";
+- `transcript` broadcast framing: upper-case speaker tags ("SHAPIRO: ...") used more than once or with a
+               broadcast role, stage directions ("(SOUNDBITE OF ...)"), sign-offs ("NPR's X in Y, thanks");
+- `template`   lines repeated across many articles of the same outlet (`remove_templates`).
+
+The signals are general shapes and phrasings (no outlet- or article-specific strings). A regex lexicon is used
+because no packaged library classifies boilerplate inside already-extracted plain text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from .model import Article, Block, content_hash, normalize_ws
+
+# ------------------------------------------------------------------ link lists
+
+_LABEL_LINE = re.compile(r"^(?P<label>[A-Z][\w'’&/-]*(?: [\w'’&/-]+){0,3})\s*[:|»›>]\s+(?P<rest>\S.*)$")
+_LINK_LABELS = re.compile(
+    r"^(more|read|also read|read more|read also|see also|related|related news|related stories|related articles|"
+    r"recommended|more news|more stories|latest|top stories|trending|popular|must read|don't miss|watch|"
+    r"listen|also see|further reading|you may also like|editor's picks|more from \w+)$",
+    re.I,
+)
+_URL_ONLY = re.compile(r"^https?://\S+$", re.I)
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+
+
+def _headline_like(text: str) -> bool:
+    """Short, no sentence-final full stop (headlines end bare, or with ? / !)."""
+    words = text.split()
+    return 2 <= len(words) <= 25 and not re.search(r"\.[\"'”’)\]]*$", text)
+
+
+# ------------------------------------------------------------------ promos
+
+_PROMO = re.compile(
+    r"|".join([
+        r"\bsubscri(be|ption|bers?)\b.*\b(today|now|here|only|just|unlimited|access|offer|support|newsletter)",
+        r"\b(sign up|signup|register)\b.*\b(newsletter|updates|alerts|free|inbox|email)",
+        r"\bnewsletters?\b.*\b(inbox|sign up|subscribe|delivered|daily|weekly)",
+        r"\bmore (people|readers) (are )?(reading|visiting|turning to|rely(ing)? on)\b",
+        r"\breading .{1,60} than ever( before)?\b",
+        r"\b(support|fund|donate to)\b.{0,40}\b(our|independent|quality) (journalism|reporting|newsroom)",
+        r"\b(please )?(consider )?(making a )?(donation|contribution)s?\b.{0,40}\b(journalism|support)",
+        r"\bfollow (us|me)\b.{0,30}\b(on|at)\b",
+        r"\b(like|follow) us on (facebook|twitter|instagram|linkedin|youtube|tiktok)",
+        r"^share (this|on|via)\b|^(share|tweet|email|print|comments?)( \| (share|tweet|email|print|comments?))+$",
+        r"\bclick here\b",
+        r"\b(this|our) (site|website) uses cookies\b|\bcookie (policy|settings|preferences)\b|\baccept (all )?cookies\b",
+        r"\bwe use cookies\b",
+        r"\ball rights reserved\b|^(©|\(c\)|copyright\b)",
+        r"^advertisement$|^(sponsored|promoted)( content)?$|^ad$",
+        r"\bdownload (our|the) (free )?app\b",
+        r"\b(become|join) (a|our) (member|subscriber|supporter)s?\b",
+        r"\bunlimited (digital )?access\b",
+        r"\b(already a subscriber|log ?in to continue|to continue reading|you have reached your)\b",
+        r"^(photo|image|picture|video|file photo|credit|photograph)s?\s*(credit)?\s*[:/]\s*\S",
+        r"\((ap|afp|reuters|getty|epa|file) ?(photo|images?)\b",
+        r"\b(getty images|shutterstock|ap photo|reuters/|afp via getty|epa-efe)\b",
+        r"\bread (the|our) (full|original) (story|article)\b",
+        r"\bthis (article|story) (was )?(originally|first) (appeared|published)\b",
+        r"\bhave a (news )?tip\b|\bsend us (a|your) tip\b",
+    ]),
+    re.I,
+)
+PROMO_MAX_WORDS = 45  # promo phrasing inside a long paragraph is more likely reporting about it
+
+# ------------------------------------------------------------------ transcripts
+
+_SPEAKER_TAG = re.compile(r"^(?P<tag>[A-Z][A-Z.'’ -]{1,40}?(?:, [A-Z][A-Z ]{1,30})?)\s*:\s+\S")
+_BROADCAST_ROLE = re.compile(r",\s*(BYLINE|HOST|ANCHOR|CORRESPONDENT|REPORTER)\s*:", re.I)
+_STAGE = re.compile(
+    r"^[(\[]\s*(SOUNDBITE|BEGIN|END|CROSSTALK|LAUGHTER|APPLAUSE|MUSIC|COMMERCIAL|BREAK|VIDEO|AUDIO|"
+    r"ARCHIVED|NATS?|OFF-?CAMERA|INAUDIBLE|UNINTELLIGIBLE)\b[^)\]]*[)\]]\s*$"
+)
+_SIGN_OFF = re.compile(
+    r"\b(thanks|thank you)( (so|very) much| a lot)?[.!]?\s*$|\bthis is [A-Z][\w ]{1,40}(news|radio)\b|"
+    r"\b(you're|you are) (listening to|watching)\b|\bstay with us\b|\bafter (the|this) break\b",
+    re.I,
+)
+_OUTLET_POSSESSIVE = re.compile(r"^[A-Z]{2,6}(’|')s [A-Z][\w.-]+(?: [A-Z][\w.-]+){0,3}\b")  # "NPR's Lucian Kim"
+
+
+def _speaker_tag(line: str) -> str | None:
+    m = _SPEAKER_TAG.match(line)
+    if not m:
+        return None
+    tag = m.group("tag").strip()
+    letters = [c for c in tag if c.isalpha()]
+    if len(letters) < 2 or not all(c.isupper() for c in letters):
+        return None
+    if tag.startswith("DEAR "):  # advice-column letters ("DEAR ABBY:"), not speakers
+        return None
+    return tag
+
+
+def _label(line: str) -> str | None:
+    m = _LABEL_LINE.match(line)
+    if not m or len(m.group("label")) < 3:  # "Q:" / "A:" interviews are content
+        return None
+    return m.group("label").lower()
+
+
+# ------------------------------------------------------------------ block splitting
+
+
+def _split_paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if p.strip()]
+
+
+class _Context:
+    """Article-level signals: labels shared by adjacent lines (link lists come in runs) and speaker tags."""
+
+    def __init__(self, lines: list[str]):
+        self.tags = Counter()
+        labels = [_label(ln) for ln in lines]
+        self.label_run = set()  # lines whose neighbour carries the same label
+        for i, lab in enumerate(labels):
+            if lab and ((i > 0 and labels[i - 1] == lab) or (i + 1 < len(labels) and labels[i + 1] == lab)):
+                self.label_run.add(lines[i])
+        for ln in lines:
+            tag = _speaker_tag(ln)
+            if tag:
+                self.tags[tag] += 1
+        self.transcript_like = sum(self.tags.values()) >= 2
+
+
+def classify_line(line: str, ctx: _Context | None = None, *, in_run_of_short: bool = False) -> str | None:
+    """Reason code when the line/block is junk, else None."""
+    s = normalize_ws(line)
+    if not s:
+        return None
+    ctx = ctx or _Context([s])
+    words = s.split()
+
+    # transcript framing
+    if _STAGE.match(s):
+        return "transcript"
+    tag = _speaker_tag(s)
+    if tag and (ctx.tags[tag] >= 2 or ctx.transcript_like or _BROADCAST_ROLE.search(s)):
+        return "transcript"
+    if ctx.transcript_like and len(words) <= 20 and _OUTLET_POSSESSIVE.search(s) and _SIGN_OFF.search(s):
+        return "transcript"
+
+    # link lists
+    if _URL_ONLY.match(s):
+        return "link_list"
+    m = _LABEL_LINE.match(s)
+    if m and not tag:
+        label, rest = m.group("label"), m.group("rest")
+        if _headline_like(rest) and (s in ctx.label_run or _LINK_LABELS.match(label)):
+            return "link_list"
+    if in_run_of_short and _headline_like(s) and len(words) <= 14:
+        return "link_list"
+
+    # promos
+    if len(words) <= PROMO_MAX_WORDS and _PROMO.search(s):
+        return "promo"
+    return None
+
+
+def _segment(text: str) -> list[tuple[str, str | None]]:
+    """Body -> [(block text, reason or None)]. Paragraphs stay whole unless some of their lines are junk."""
+    paragraphs = _split_paragraphs(text)
+    all_lines = [normalize_ws(ln) for p in paragraphs for ln in p.split("\n") if ln.strip()]
+    ctx = _Context(all_lines)
+    out: list[tuple[str, str | None]] = []
+    for para in paragraphs:
+        lines = [ln.strip() for ln in para.split("\n") if ln.strip()]
+        short = [_headline_like(normalize_ws(ln)) and len(ln.split()) <= 14 for ln in lines]
+        run = len(lines) >= 3 and all(short)  # a paragraph that is a list of >= 3 bare headlines
+        reasons = [classify_line(ln, ctx, in_run_of_short=run) for ln in lines]
+        if len(lines) == 1 or not any(reasons):
+            whole = classify_line(para, ctx) if len(lines) > 1 else reasons[0]
+            out.append((para, whole))
+            continue
+        # split: consecutive kept lines stay together as one block
+        buf: list[str] = []
+        for ln, reason in zip(lines, reasons):
+            if reason:
+                if buf:
+                    out.append(("\n".join(buf), None))
+                    buf = []
+                out.append((ln, reason))
+            else:
+                buf.append(ln)
+        if buf:
+            out.append(("\n".join(buf), None))
+    return out
+
+
+def _rebuild(article: Article) -> Article:
+    article.text = "\n\n".join(b.text for b in article.blocks if b.kept)
+    article.hash = content_hash(article.title, article.text)
+    return article
+
+
+def clean_article(article: Article) -> Article:
+    """Split the body into blocks, mark junk blocks (kept=False, reason), rebuild `text` from the kept blocks and
+    set `hash`. Idempotent: blocks already removed (e.g. as template) stay removed."""
+    if article.blocks:
+        source_text = "\n\n".join(b.text for b in article.blocks)
+        previously_removed = {normalize_ws(b.text): b.reason for b in article.blocks if not b.kept}
+    else:
+        source_text = article.text or ""
+        previously_removed = {}
+    blocks = []
+    for text, reason in _segment(source_text):
+        reason = reason or previously_removed.get(normalize_ws(text))
+        blocks.append(Block(text=text, kept=reason is None, reason=reason))
+    article.blocks = blocks
+    return _rebuild(article)
+
+
+def remove_templates(articles: Iterable[Article], *, min_articles: int = 3, min_share: float = 0.3) -> None:
+    """Mark blocks repeated across many articles of the same outlet as `template` (in place).
+
+    A block counts as template when its normalised text occurs in at least `min_articles` distinct articles of
+    one outlet and in at least `min_share` of that outlet's articles. Articles without blocks are cleaned first.
+    """
+    by_outlet: dict[str, list[Article]] = defaultdict(list)
+    for a in articles:
+        if not a.blocks:
+            clean_article(a)
+        if a.outlet:
+            by_outlet[a.outlet].append(a)
+    for outlet_articles in by_outlet.values():
+        if len(outlet_articles) < min_articles:
+            continue
+        seen: Counter[str] = Counter()
+        for a in outlet_articles:
+            seen.update({normalize_ws(b.text).lower() for b in a.blocks if b.kept})
+        need = max(min_articles, min_share * len(outlet_articles))
+        repeated = {t for t, n in seen.items() if n >= need}
+        if not repeated:
+            continue
+        for a in outlet_articles:
+            changed = False
+            for b in a.blocks:
+                if b.kept and normalize_ws(b.text).lower() in repeated:
+                    b.kept, b.reason, changed = False, "template", True
+            if changed:
+                _rebuild(a)

@@ -1,0 +1,315 @@
+"""Story entities: people, organisations and places with canonical names, counts and a role in the story.
+
+spaCy's NER gives the mentions; what no library does for us (and is hand-written here) is the story-level
+bookkeeping: cleaning junk spans, folding surnames into full names ("Pompeo" -> "Mike Pompeo"), a tiny
+alias table for country names, per-outlet counts and the main/secondary/mentioned role.
+The name helpers (`clean_name`, `name_key`, `NameIndex`) are shared with `quotes`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from typing import TYPE_CHECKING, Iterable
+
+from .model import Article, Entity
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Span
+
+KEEP_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC", "LAW", "PRODUCT", "WORK_OF_ART")
+NAME_TYPES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT")
+
+# Titles and honorifics that precede a name but are not part of it ("Secretary of State Mike Pompeo").
+TITLE_WORDS = {
+    "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "rev", "gen", "col", "lt", "sgt",
+    "capt", "adm", "sen", "rep", "gov", "pres", "president", "vice", "prime", "minister", "secretary",
+    "senator", "representative", "congressman", "congresswoman", "governor", "mayor", "chancellor", "king",
+    "queen", "prince", "princess", "pope", "judge", "justice", "ambassador", "general", "colonel", "chairman",
+    "chairwoman", "chair", "ceo", "director", "spokesman", "spokeswoman", "spokesperson", "aide", "leader",
+    "foreign", "defense", "defence", "interior", "finance", "state", "of", "the", "former", "special",
+    "counsel", "attorney", "deputy", "chief", "first", "sheikh", "ayatollah", "premier", "commissioner",
+    "us", "u.s.", "russian", "german", "french", "british", "american", "chinese", "iranian", "israeli",
+    "presidential", "candidate", "nominee", "speaker", "majority", "minority", "house", "senate", "democratic",
+    "republican", "gop", "representative", "envoy", "officer", "professor", "coach", "manager",
+}
+
+# Country-name variants news uses interchangeably (hand-written: NER gives no canonical form for GPEs).
+GPE_ALIASES = {
+    "us": "United States", "u.s.": "United States", "u.s": "United States", "usa": "United States",
+    "u.s.a.": "United States", "united states": "United States", "united states of america": "United States",
+    "america": "United States", "uk": "United Kingdom", "u.k.": "United Kingdom", "britain": "United Kingdom",
+    "great britain": "United Kingdom", "united kingdom": "United Kingdom", "russian federation": "Russia",
+    "russia": "Russia", "dprk": "North Korea", "north korea": "North Korea", "prc": "China",
+    "people's republic of china": "China", "uae": "United Arab Emirates", "eu": "European Union",
+    "european union": "European Union",
+}
+
+# One-word ORG/GPE spans that are pieces of a title, not names ("State" in "Secretary of State").
+GENERIC_WORDS = {"state", "department", "ministry", "office", "foreign", "defense", "interior", "treasury", "justice"}
+
+_EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_WS = re.compile(r"\s+")
+
+
+def clean_name(text: str) -> str:
+    """Entity text without surrounding quotes/punctuation, leading 'the', trailing possessive, newlines."""
+    text = _WS.sub(" ", text).strip()
+    text = _POSSESSIVE.sub("", text)
+    text = _EDGE_JUNK.sub("", text)
+    # keep a trailing period of an abbreviation ("U.S.")
+    if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", text):
+        text += "."
+    if text.lower().startswith("the "):
+        text = text[4:]
+    return text.strip()
+
+
+def strip_titles(name: str) -> str:
+    """'Secretary of State Mike Pompeo' -> 'Mike Pompeo' (leading title words only; keeps the last word)."""
+    words = name.split()
+    while len(words) > 1 and words[0].lower().strip(".") in TITLE_WORDS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def name_key(name: str) -> str:
+    return _WS.sub(" ", re.sub(r"[^\w\s]", "", name.lower())).strip()
+
+
+def canonical_gpe(name: str) -> str:
+    return GPE_ALIASES.get(name.lower(), name)
+
+
+def is_junk(text: str, label: str) -> bool:
+    """Spans spaCy mislabels: no letters, too long, lowercase names, multi-line, headline fragments."""
+    if not text or len(text) > 60 or "\n" in text:
+        return True
+    if not re.search(r"[A-Za-z]", text):
+        return True
+    words = text.split()
+    if label in ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP") and not text[0].isupper() and not text[0].isdigit():
+        return True
+    if label in ("ORG", "GPE") and len(words) == 1 and text.lower() in GENERIC_WORDS:
+        return True  # "State" from "Secretary of State"
+    if label == "PERSON" and (len(words) > 5 or any(not w[0].isupper() for w in words if w[0].isalpha()
+                                                     and w.lower() not in ("de", "van", "von", "al", "bin", "da", "la", "le", "der", "del", "di"))):
+        return True
+    return False
+
+
+class NameIndex:
+    """Maps name mentions to one canonical full name per person/organisation within a set of texts.
+
+    Rule: a mention whose words are the tail (surname) or head of exactly one longer known PERSON name maps to
+    that full name ("Pompeo" -> "Mike Pompeo"); titles are stripped first; ambiguous tails are left alone.
+    """
+
+    def __init__(self, names: Iterable[tuple[str, str]] = ()):
+        self.full: dict[str, tuple[str, str]] = {}  # key -> (display name, label)
+        for text, label in names:
+            self.add(text, label)
+
+    def add(self, text: str, label: str) -> None:
+        name = clean_name(text)
+        if label == "PERSON":
+            name = strip_titles(name)
+        if label in ("GPE", "LOC"):
+            name = canonical_gpe(name)
+        if not name or is_junk(name, label):
+            return
+        key = name_key(name)
+        if key and (key not in self.full or len(name) > len(self.full[key][0])):
+            self.full[key] = (name, label)
+
+    def canonical(self, text: str, label: str | None = None) -> str:
+        name = clean_name(text)
+        if label in ("GPE", "LOC") or canonical_gpe(name) != name:
+            return canonical_gpe(name)
+        if label in (None, "PERSON"):
+            name = strip_titles(name)
+        key = name_key(name)
+        if not key:
+            return name
+        words = key.split()
+        longer = []
+        for k, (disp, lab) in self.full.items():
+            kw = k.split()
+            if len(kw) > len(words) and (kw[-len(words):] == words or (label == "PERSON" and lab == "PERSON"
+                                                                        and kw[: len(words)] == words and len(words) > 1)):
+                if label is None or lab == label or (label == "PERSON") == (lab == "PERSON"):
+                    longer.append(disp)
+        longer = sorted(set(longer), key=lambda s: (-len(s), s))
+        if longer:
+            # the longest variant wins when all candidates are nested in it ("Mike Pompeo" ⊂ "Michael R. Pompeo" is not)
+            best = longer[0]
+            bk = name_key(best).split()
+            if all(set(name_key(c).split()) <= set(bk) for c in longer):
+                return best
+            return name
+        if key in self.full:
+            return self.full[key][0]
+        return name
+
+
+def _ent_type(label: str) -> str:
+    return label
+
+
+def _trim_span(ent: "Span", known: set[str]) -> tuple[str, str] | None:
+    """Clean one NER span; headline fragments like "Putin Lauds '" are trimmed to a known name or dropped."""
+    label = ent.label_
+    text = clean_name(ent.text)
+    if label == "PERSON":
+        text = strip_titles(text)
+    if is_junk(text, label):
+        return None
+    words = text.split()
+    if label in ("PERSON", "ORG") and len(words) > 1 and name_key(text) not in known:
+        # a longer span whose first/last words form a name seen elsewhere, the rest tagged as a verb
+        # or title-cased headline words: keep the known part only.
+        for n in range(len(words) - 1, 0, -1):
+            head = " ".join(words[:n])
+            if name_key(head) in known and any(t.pos_ in ("VERB", "AUX") or t.tag_ in ("VBZ", "VBD", "VBP") for t in ent[n:]):
+                return head, label
+        if any(t.tag_ in ("VBZ", "VBD", "VBP", "VB") for t in ent):
+            return None
+    return text, label
+
+
+def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: bool = True) -> list[Entity]:
+    """Entities of one story: canonical name, type, counts (total, per outlet), role; main actors first.
+
+    Role rule: "main" = named in a headline or lead sentence of some article and mentioned in at least half the
+    articles (or the top score when nothing qualifies); "secondary" = mentioned >= 2 times or in >= 2 articles;
+    else "mentioned". Headline mentions are found by matching canonical names/aliases in the titles.
+    """
+    raw: list[tuple[str, str, str, bool]] = []  # (article id, text, label, in_lead)
+    for art in articles:
+        doc = docs.get(art.id)
+        if doc is None:
+            continue
+        first_sent_end = 0
+        try:
+            first = next(iter(doc.sents), None)
+            first_sent_end = first.end if first is not None else 0
+        except Exception:  # no parser/senter: no lead
+            first_sent_end = 0
+        for ent in doc.ents:
+            if ent.label_ in KEEP_TYPES and "\n" not in ent.text:
+                raw.append((art.id, ent.text, ent.label_, ent.start < first_sent_end))
+
+    # known names: clean multi-word spans and single words seen at least once cleanly
+    known_keys = set()
+    for _, text, label, _ in raw:
+        t = clean_name(text)
+        if label == "PERSON":
+            t = strip_titles(t)
+        if not is_junk(t, label) and len(t.split()) <= 3:
+            known_keys.add(name_key(t))
+
+    index = NameIndex()
+    mentions: list[tuple[str, str, str, bool]] = []
+    for aid, text, label, lead in raw:
+        doc_ents = None  # noqa: F841 (kept simple: work on the strings)
+        t = clean_name(text)
+        if label == "PERSON":
+            t = strip_titles(t)
+        if is_junk(t, label):
+            continue
+        mentions.append((aid, t, label, lead))
+        index.add(t, label)
+
+    # A one-word ORG/GPE/NORP mention equal to a known person's surname is that person ("Lavrov" tagged ORG).
+    surnames = {k.split()[-1] for k, (_, lab) in index.full.items() if lab == "PERSON" and len(k.split()) > 1}
+    surnames |= {k for k, (_, lab) in index.full.items() if lab == "PERSON" and len(k.split()) == 1}
+    mentions = [(aid, t, "PERSON" if label in ("ORG", "GPE", "NORP") and name_key(t) in surnames
+                 and canonical_gpe(t) == t else label, lead) for aid, t, label, lead in mentions]
+
+    # Fix labels by majority vote per canonical name (spaCy tags "Pompeo" as ORG now and then).
+    by_name: dict[str, Counter] = defaultdict(Counter)
+    for aid, t, label, lead in mentions:
+        by_name[index.canonical(t, None if label == "ORG" else label)][label] += 1
+    label_of: dict[str, str] = {}
+    for name, c in by_name.items():
+        label_of[name] = sorted(c.items(), key=lambda kv: (-kv[1], KEEP_TYPES.index(kv[0])))[0][0]
+
+    # Re-canonicalise with the voted label (a surname tagged ORG still folds into the PERSON full name)
+    merged: dict[tuple[str, str], dict] = {}
+    outlet_of = {a.id: (a.outlet or a.id) for a in articles}
+    order = {a.id: i for i, a in enumerate(articles)}
+    for aid, t, label, lead in mentions:
+        name = index.canonical(t, None if label == "ORG" else label)
+        lab = label_of.get(name, label)
+        name2 = index.canonical(t, lab) if lab != label else name
+        key = (name2, lab)
+        rec = merged.setdefault(key, {"count": 0, "articles": set(), "per_outlet": Counter(), "aliases": set(), "lead": False})
+        rec["count"] += 1
+        rec["articles"].add(aid)
+        rec["per_outlet"][outlet_of.get(aid, aid)] += 1
+        if t != name2:
+            rec["aliases"].add(t)
+        rec["lead"] |= lead
+
+    # Merge records with the same name under different labels into the dominant one (keeps one entry per name).
+    by_display: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for key in merged:
+        by_display[key[0]].append(key)
+    for name, keys in by_display.items():
+        if len(keys) > 1:
+            keys.sort(key=lambda k: (-merged[k]["count"], KEEP_TYPES.index(k[1])))
+            main = merged[keys[0]]
+            for k in keys[1:]:
+                other = merged.pop(k)
+                main["count"] += other["count"]
+                main["articles"] |= other["articles"]
+                main["per_outlet"].update(other["per_outlet"])
+                main["aliases"] |= other["aliases"]
+                main["lead"] |= other["lead"]
+
+    # Headline mentions (titles are not in the parsed body)
+    title_hits: dict[tuple[str, str], int] = Counter()
+    if titles:
+        for art in articles:
+            tl = f" {name_key(art.title or '')} "
+            for key, rec in merged.items():
+                forms = {key[0]} | rec["aliases"]
+                if key[1] == "PERSON":
+                    forms |= {key[0].split()[-1]}
+                if any(f" {name_key(f)} " in tl for f in forms if name_key(f)):
+                    title_hits[key] += 1
+
+    n_articles = max(1, len(articles))
+    scored = []
+    for key, rec in merged.items():
+        n_art = len(rec["articles"])
+        score = rec["count"] + 3 * title_hits.get(key, 0) + (2 if rec["lead"] else 0) + n_art
+        if key[1] == "PERSON":
+            score += 2  # actors before places at equal prominence
+        prominent = title_hits.get(key, 0) > 0 or (rec["lead"] and rec["count"] >= 3)
+        if prominent and n_art * 2 >= n_articles and rec["count"] >= 2 and key[1] in ("PERSON", "ORG", "GPE", "NORP"):
+            role = "main"
+        elif rec["count"] >= 2 or n_art >= 2:
+            role = "secondary"
+        else:
+            role = "mentioned"
+        scored.append((key, rec, score, role))
+    if scored and not any(r == "main" for *_, r in scored):
+        best = max(scored, key=lambda s: (s[2], s[0][0]))
+        scored = [(k, r, s, "main" if k == best[0] and s > 1 else role) for k, r, s, role in scored]
+
+    rank = {"main": 0, "secondary": 1, "mentioned": 2}
+    scored.sort(key=lambda s: (rank[s[3]], -s[2], s[0][0], s[0][1]))
+    out = []
+    for (name, label), rec, score, role in scored:
+        out.append(Entity(
+            name=name,
+            type=label,
+            count=rec["count"],
+            article_ids=sorted(rec["articles"], key=lambda a: (order.get(a, 10**9), a)),
+            per_outlet=dict(sorted(rec["per_outlet"].items())),
+            role=role,
+            aliases=sorted(rec["aliases"]),
+        ))
+    return out

@@ -1,0 +1,182 @@
+"""Ingest: turn input paths (files, folders, globs, `-` for stdin) into raw `Article`s or `Problem`s.
+
+Readers, one per format: text (.txt), html (.html/.htm), jsonl (.jsonl/.ndjson/.json), warc (.warc/.warc.gz/.arc),
+feed (RSS/Atom: .rss/.atom/.xml or sniffed). Unknown extensions and stdin are sniffed. Paths are expanded and read
+in sorted order, so the output order is deterministic. Bad input never raises: it yields a `Problem`.
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import io
+import os
+import re
+import sys
+import zlib
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
+
+from ..model import Article, Problem
+from .common import looks_binary, problem
+
+# The readers import `unspun.extract`, which imports `ingest.common`: they are loaded on first use so that either
+# package can be imported first.
+
+__all__ = ["iter_articles", "expand_inputs", "read_bytes", "FORMATS"]
+
+FORMATS = {
+    ".txt": "text", ".text": "text", ".md": "text",
+    ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
+    ".warc": "warc", ".arc": "warc",
+    ".rss": "feed", ".atom": "feed", ".xml": "feed", ".rdf": "feed",
+}
+STDIN = "<stdin>"
+_GLOB_CHARS = re.compile(r"[*?\[]")
+
+
+def _format_of(path: str) -> str | None:
+    name = path.lower()
+    for ext in (".warc.gz", ".arc.gz", ".warc.zst"):
+        if name.endswith(ext):
+            return "warc"
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return FORMATS.get(os.path.splitext(name)[1])
+
+
+def sniff(data: bytes) -> str:
+    """Guess the format of bytes with no (useful) extension."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"warc/", b"filedesc://")):
+        return "warc"
+    if head.startswith((b"{", b"[")):
+        return "jsonl"
+    if head.startswith(b"<"):
+        if re.search(rb"<(rss|feed|rdf:rdf)[\s>]", head) and not re.search(rb"<html[\s>]", head):
+            return "feed"
+        if re.search(rb"<(!doctype html|html|head|body|div|p|article|meta|title)[\s>]", head):
+            return "html"
+        if head.startswith(b"<?xml"):
+            return "feed"
+        return "html"
+    return "text"
+
+
+def expand_inputs(inputs: Iterable[str]) -> Iterator[str | Problem]:
+    """Inputs -> file paths (and "-"), folders recursively and globs expanded, each in sorted order."""
+    for inp in inputs:
+        if inp == "-":
+            yield "-"
+        elif os.path.isdir(inp):
+            found = []
+            for root, dirs, files in os.walk(inp):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found += [os.path.join(root, f) for f in files if not f.startswith(".")]
+            if not found:
+                yield problem(inp, "empty", "folder holds no files")
+            yield from sorted(found)
+        elif os.path.isfile(inp):
+            yield inp
+        elif _GLOB_CHARS.search(inp):
+            matches = sorted(p for p in glob.glob(inp, recursive=True) if os.path.isfile(p))
+            if not matches:
+                yield problem(inp, "missing", "glob matched no files")
+            yield from matches
+        else:
+            yield problem(inp, "missing", "no such file or folder")
+
+
+def _gunzip(data: bytes, source: str) -> tuple[bytes, Problem | None]:
+    try:
+        return gzip.decompress(data), None
+    except (OSError, EOFError, zlib.error) as e:
+        # truncated gzip: keep what decompresses
+        d = zlib.decompressobj(wbits=31)
+        try:
+            partial = d.decompress(data)
+        except zlib.error:
+            partial = b""
+        return partial, problem(source, "truncated", f"gzip stream broken: {e}")
+
+
+def read_bytes(data: bytes, source: str, fmt: str | None = None) -> Iterator[Article | Problem]:
+    """Read one input's bytes in a given (or sniffed) format."""
+    if data[:2] == b"\x1f\x8b" and fmt != "warc":
+        try:
+            head = zlib.decompressobj(wbits=31).decompress(data[:4096], 64)
+        except zlib.error:
+            head = b""
+        if head.startswith(b"WARC/"):
+            fmt = "warc"  # warcio reads the gzip members itself
+        else:
+            data, prob = _gunzip(data, source)
+            if prob:
+                yield prob
+    if fmt is None:
+        if not data.strip():
+            yield problem(source, "empty", "input is empty")
+            return
+        if looks_binary(data):
+            yield problem(source, "binary", "not a text/HTML/JSON/WARC/feed input")
+            return
+        fmt = sniff(data)
+    if fmt == "feed" and data.strip() and not re.search(rb"<(rss|feed|rdf:rdf)[\s>]", data[:4096].lower()):
+        fmt = "html" if re.search(rb"<html[\s>]", data[:4096].lower()) else fmt  # .xml that is really a page
+    from .feed import read_feed
+    from .html import read_html
+    from .jsonl import read_jsonl
+    from .text import read_text
+    from .warc import read_warc
+
+    if fmt == "warc":
+        yield from read_warc(io.BytesIO(data), source)
+    elif fmt == "html":
+        yield from read_html(data, source)
+    elif fmt == "jsonl":
+        yield from read_jsonl(data, source)
+    elif fmt == "feed":
+        yield from read_feed(data, source)
+    else:
+        yield from read_text(data, source)
+
+
+def _read_path(path: str) -> Iterator[Article | Problem]:
+    fmt = _format_of(path)
+    try:
+        if fmt == "warc":
+            from .warc import read_warc
+
+            with open(path, "rb") as fh:  # streamed: archives can be large
+                yield from read_warc(fh, path)
+            return
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as e:
+        yield problem(path, "unreadable", f"{type(e).__name__}: {e.strerror or e}")
+        return
+    yield from read_bytes(data, path, fmt)
+
+
+def iter_articles(inputs: list[str], *, stdin: BinaryIO | None = None) -> Iterator[Article | Problem]:
+    """Yield an Article (raw: `text` = body, `blocks` empty) or a Problem for every item in the inputs."""
+    for item in expand_inputs(inputs):
+        if isinstance(item, Problem):
+            yield item
+            continue
+        if item == "-":
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            try:
+                data = stream.read()
+            except Exception as e:  # closed/broken stdin
+                yield problem(STDIN, "unreadable", f"{type(e).__name__}: {e}")
+                continue
+            if isinstance(data, str):
+                data = data.encode("utf-8")
+            yield from read_bytes(data, STDIN)
+            continue
+        try:
+            yield from _read_path(item)
+        except Exception as e:  # last line of defence: one bad file never stops the run
+            yield problem(item, "error", f"{type(e).__name__}: {e}")

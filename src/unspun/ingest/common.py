@@ -1,0 +1,107 @@
+"""Shared helpers for the readers: decoding bytes, outlet from URL, building an Article."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from urllib.parse import urlsplit
+
+import charset_normalizer
+
+from ..model import Article, Problem, content_hash
+
+_CONTROL = set(range(0, 9)) | {11, 12} | set(range(14, 32)) | {127}
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes or many control characters in the first 8 KB (text formats never have them)."""
+    head = data[:8192]
+    if not head:
+        return False
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    controls = sum(1 for b in head if b in _CONTROL)
+    return controls / len(head) > 0.05
+
+
+def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str, bool]:
+    """Decode bytes -> (text, encoding, clean). `clean` is False when the bytes were not valid in the declared
+    encoding / UTF-8 and a detected encoding was used instead. Never raises."""
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(enc, errors="replace"), enc, True
+    candidates = [declared] if declared else []
+    candidates.append("utf-8")
+    for enc in candidates:
+        try:
+            return data.decode(enc), enc, True
+        except (UnicodeDecodeError, LookupError):
+            continue
+    matches = charset_normalizer.from_bytes(data[:200_000])
+    best = matches.best()
+    enc = best.encoding if best is not None else "cp1252"
+    # On short texts several single-byte code pages tie; the web's most common one (cp1252) wins the tie.
+    if best is not None and enc != "cp1252":
+        for m in matches:
+            if m.encoding == "cp1252" and m.chaos <= best.chaos and m.coherence >= best.coherence:
+                enc = "cp1252"
+                break
+    # Latin-1 family: cp1252 is the superset browsers use for "latin-1" labels.
+    if enc in ("latin_1", "iso8859_1", "ascii"):
+        enc = "cp1252"
+    try:
+        return data.decode(enc, errors="replace"), enc, False
+    except LookupError:
+        return data.decode("cp1252", errors="replace"), "cp1252", False
+
+
+def outlet_from_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+_BLANKS = re.compile(r"\n[ \t]*\n\s*")
+_TRAIL = re.compile(r"[ \t]+\n")
+
+
+def normalize_body(text: str) -> str:
+    """Unix newlines, no trailing spaces, paragraphs separated by exactly one blank line."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = _TRAIL.sub("\n", text)
+    return _BLANKS.sub("\n\n", text).strip()
+
+
+def derive_title(text: str, limit: int = 120) -> str:
+    """A stand-in title for inputs that carry none: the first line, cut at a word boundary."""
+    first = text.strip().split("\n", 1)[0].strip()
+    if len(first) <= limit:
+        return first
+    cut = first[:limit].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def make_article(
+    *,
+    title: str,
+    text: str,
+    source: str,
+    article_id: str | None = None,
+    **fields,
+) -> Article:
+    title = " ".join((title or "").split())
+    text = normalize_body(text or "")
+    if not article_id:
+        article_id = content_hash(title, text)[:16]
+    return Article(id=str(article_id), title=title, text=text, source=source, **fields)
+
+
+def problem(source: str, reason: str, detail: str = "") -> Problem:
+    return Problem(source=source, reason=reason, detail=detail)

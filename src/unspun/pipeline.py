@@ -1,0 +1,348 @@
+"""The pipeline: ingest -> clean -> dedup -> cluster -> per-story analysis -> store -> outputs.
+
+`run()` is what `unspun run` calls; `Pipeline` exposes the two halves (ingest into the store, analyse dirty
+stories) for incremental use; `analyze_story()` is the pure per-story step for callers holding articles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import __version__, nlp
+from .clean import clean_article, remove_templates
+from .cluster import StoryClusterer
+from .dedup import near_duplicates
+from .entities import story_entities
+from .ingest import iter_articles
+from .model import Article, Problem, Story
+from .progress import Progress
+from .provenance import analyze as provenance_analyze
+from .quotes import extract_quotes, merge_quotes
+from .spin import single_source_quotes, story_spin
+from .store import Store
+from .summarize import summarize
+from .timeline import extract_events
+
+EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+SCHEMA_ID = "https://unspun.invalid/schema/stories.schema.json"  # documented in src/unspun/schema/
+DEFAULT_SUMMARY_WORDS = 120
+
+
+@dataclass
+class Options:
+    summary_words: int | None = DEFAULT_SUMMARY_WORDS
+    summary_sentences: int | None = None
+    group_by: str | None = None  # take the story grouping from this input field instead of clustering
+    batch_size: int = 256  # articles per store transaction (and per template-learning window)
+    progress: str = "auto"  # auto | bar | json | quiet
+    strict: bool = False  # re-raise stage errors instead of recording them (tests, debugging)
+
+
+@dataclass
+class IngestStats:
+    read: int = 0
+    added: int = 0
+    already_stored: int = 0
+    duplicates: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "read": self.read,
+            "added": self.added,
+            "already_stored": self.already_stored,
+            "duplicates": self.duplicates,
+            "problems": len(self.problems),
+        }
+
+
+def _date_key(a: Article) -> tuple:
+    return (a.date is None, a.date or "")
+
+
+def order_articles(articles: list[Article]) -> list[Article]:
+    """Earliest first; undated after dated; ties keep ingest order (sort is stable)."""
+    return sorted(articles, key=_date_key)
+
+
+def group_story_id(value) -> str:
+    return "g-" + hashlib.sha1(str(value).encode("utf-8")).hexdigest()[:12]
+
+
+_HEADLINE_WORD = re.compile(r"\w+")
+
+
+def choose_headline(articles: list[Article]) -> str:
+    """The title sharing most words with the other titles (the consensus framing); earliest on ties."""
+    titles = [a.title for a in articles if a.title]
+    if not titles:
+        return ""
+    words = [set(w.lower() for w in _HEADLINE_WORD.findall(t) if len(w) > 3) for t in titles]
+    best = max(range(len(titles)), key=lambda i: (sum(len(words[i] & w) for j, w in enumerate(words) if j != i), -i))
+    return titles[best]
+
+
+def analyze_story(
+    story_id: str,
+    articles: list[Article],
+    docs: dict | None = None,
+    options: Options | None = None,
+    problems: list[Problem] | None = None,
+) -> Story:
+    """Everything unspun says about one story. Articles in any order; they are ordered earliest first."""
+    options = options or Options()
+    problems = problems if problems is not None else []
+    articles = order_articles(articles)
+    if docs is None:
+        docs = nlp.parse_articles(articles)
+    sent_lists = [nlp.sentences(docs[a.id]) for a in articles]
+
+    def stage(name: str, fn: Callable, default):
+        try:
+            return fn()
+        except Exception as exc:  # one stage's bug must not lose the story: record it, keep the rest
+            if options.strict:
+                raise
+            problems.append(Problem(f"story:{story_id}", "stage_error", f"{name}: {type(exc).__name__}: {exc}"))
+            return default
+
+    story = Story(id=story_id, headline=choose_headline(articles), article_ids=[a.id for a in articles])
+    story.outlets = sorted({a.outlet for a in articles if a.outlet})
+    dated = [a.date for a in articles if a.date]
+    story.date_range = [min(dated), max(dated)] if dated else [None, None]
+    story.summary = stage(
+        "summarize",
+        lambda: summarize(articles, docs, max_words=options.summary_words, max_sentences=options.summary_sentences),
+        [],
+    )
+    story.quotes = stage(
+        "quotes",
+        lambda: merge_quotes([q for a in articles for q in extract_quotes(a, docs[a.id])], articles),
+        [],
+    )
+    story.entities = stage("entities", lambda: story_entities(articles, docs), [])
+    story.timeline = stage("timeline", lambda: _timeline(articles, docs), [])
+    passages, copy_map = stage("provenance", lambda: provenance_analyze(articles, sent_lists), ([], []))
+    story.shared_passages, story.copy_map = passages, copy_map
+    story.spin = stage("spin", lambda: story_spin(articles, sent_lists, docs), {})
+    if story.spin:
+        story.spin["single_source_quotes"] = stage("spin", lambda: single_source_quotes(story.quotes, articles), [])
+    story.duplicates = stage(
+        "dedup",
+        lambda: [{"article_id": b, "duplicate_of": a, "jaccard": j} for a, b, j in near_duplicates(articles)],
+        [],
+    )
+    return story
+
+
+def _timeline(articles: list[Article], docs: dict) -> list:
+    order = {a.id: i for i, a in enumerate(articles)}
+    events = [e for a in articles for e in extract_events(a, docs[a.id])]
+    # dated events in time order, then undated ones in article order
+    return sorted(events, key=lambda e: (e.date is None, e.date or "", order[e.article_id], e.text))
+
+
+class Pipeline:
+    """Ingest into a Store, then analyse the stories whose membership changed."""
+
+    def __init__(
+        self,
+        store: Store,
+        options: Options | None = None,
+        on_problem: Callable[[Problem], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.options = options or Options()
+        self.on_problem = on_problem or (lambda p: None)
+        self.progress = Progress(self.options.progress)
+        state = store.get_meta("cluster_state")
+        self.clusterer = StoryClusterer.from_state(json.loads(state)) if state else StoryClusterer()
+        self.problems: list[Problem] = []  # this run's problems (input and stage errors)
+
+    def _problem(self, p: Problem) -> None:
+        self.problems.append(p)
+        self.on_problem(p)
+
+    # --- ingest -----------------------------------------------------------------------------------
+    def ingest(self, inputs: list[str], stdin=None) -> IngestStats:
+        stats = IngestStats()
+        pending: list[Article] = []
+        batch_problems: list[Problem] = []
+        seen_hashes: dict[str, str] = {}
+        seen_ids: set[str] = set()
+        for item in self.progress.iter(iter_articles(inputs, stdin=stdin), "ingest", unit="article"):
+            if isinstance(item, Problem):
+                stats.problems.append(item)
+                batch_problems.append(item)
+                self._problem(item)
+                continue
+            stats.read += 1
+            if item.id in seen_ids or self.store.has_article(item.id):
+                stats.already_stored += 1
+                continue
+            seen_ids.add(item.id)
+            pending.append(item)
+            if len(pending) >= self.options.batch_size:
+                self._flush(pending, batch_problems, stats, seen_hashes)
+                pending, batch_problems = [], []
+        self._flush(pending, batch_problems, stats, seen_hashes)
+        return stats
+
+    def _flush(self, raw: list[Article], problems: list[Problem], stats: IngestStats, seen_hashes: dict) -> None:
+        articles = [clean_article(a) for a in raw]
+        remove_templates(articles)
+        keep: list[tuple[Article, str]] = []
+        duplicates: list[tuple[str, str, str]] = []
+        dirty: set[str] = set()
+        n_merges = len(getattr(self.clusterer, "merges", []))
+        for a in articles:
+            if not a.text.strip():
+                p = Problem(a.source, "empty_body", "no article text left after extraction and cleaning")
+                problems.append(p)
+                stats.problems.append(p)
+                self._problem(p)
+                continue
+            first = seen_hashes.get(a.hash) or self.store.article_with_hash(a.hash)
+            if first:
+                duplicates.append((a.id, a.source, first))
+                stats.duplicates += 1
+                continue
+            seen_hashes[a.hash] = a.id
+            if self.options.group_by:
+                value = a.meta.get(self.options.group_by)
+                story_id = group_story_id(value if value is not None else a.id)
+            else:
+                story_id = self.clusterer.add(a)
+            keep.append((a, story_id))
+            dirty.add(story_id)
+            stats.added += 1
+        merges = list(getattr(self.clusterer, "merges", []))[n_merges:]
+        for m in merges:
+            dirty.add(m["new_id"])
+        if keep or duplicates or problems or merges:
+            state = None if self.options.group_by else self.clusterer.to_state()
+            self.store.write_batch(keep, duplicates, problems, merges, dirty, state)
+
+    # --- analysis ---------------------------------------------------------------------------------
+    def _members(self) -> dict[str, list[str]]:
+        """Resolved story id -> member article ids (ingest order)."""
+        members: dict[str, list[str]] = {}
+        for aid, sid in self.store.article_story_ids():
+            members.setdefault(self.store.resolve(sid), []).append(aid)
+        return members
+
+    def analyze(self) -> list[str]:
+        """Re-analyse every dirty story; returns their ids."""
+        dirty = self.store.dirty_story_ids()
+        if not dirty:
+            return []
+        members = self._members()
+        targets = sorted({self.store.resolve(s) for s in dirty})
+        for sid in dirty:
+            if self.store.resolve(sid) != sid:
+                self.store.drop_story(sid)
+        by_id = {a.id: a for a in self.store.articles()} if targets else {}
+        for sid in self.progress.iter(targets, "stories", total=len(targets), unit="story"):
+            ids = members.get(sid, [])
+            if not ids:
+                self.store.drop_story(sid)
+                continue
+            problems: list[Problem] = []
+            story = analyze_story(sid, [by_id[i] for i in ids], options=self.options, problems=problems)
+            for p in problems:
+                self._problem(p)
+            self.store.write_story(story)
+        return targets
+
+    # --- output -----------------------------------------------------------------------------------
+    def result(self) -> dict:
+        """The stories.json document (see schema/stories.schema.json)."""
+        members = self._members()
+        story_of = {aid: sid for sid, ids in members.items() for aid in ids}
+        articles = []
+        for a in self.store.iter_articles():
+            d = a.to_dict()
+            d["story_id"] = story_of.get(a.id)
+            articles.append(d)
+        stories = self.store.stories()
+        problems = [p.to_dict() for p in self.store.problems()]
+        duplicates = self.store.duplicates()
+        return {
+            "$schema": SCHEMA_ID,
+            "unspun_version": __version__,
+            "run": {
+                "articles": len(articles),
+                "stories": len(stories),
+                "duplicates": len(duplicates),
+                "problems": len(problems),
+            },
+            "articles": articles,
+            "stories": stories,
+            "duplicates": duplicates,
+            "merges": [{"old_id": k, "new_id": v} for k, v in sorted(self.store.merges().items())],
+            "problems": problems,
+        }
+
+
+@dataclass
+class RunResult:
+    result: dict
+    stats: IngestStats
+    problems: list[Problem]
+    exit_code: int
+    outputs: dict[str, str]
+
+
+def write_outputs(result: dict, out_dir: str | Path, formats: Iterable[str] = ("json", "md", "html")) -> dict[str, str]:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written: dict[str, str] = {}
+    formats = set(formats)
+    if "json" in formats:
+        path = out / "stories.json"
+        path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        written["json"] = str(path)
+    if "md" in formats:
+        from .report.markdown import render_markdown
+
+        path = out / "stories.md"
+        path.write_text(render_markdown(result), encoding="utf-8")
+        written["md"] = str(path)
+    if "html" in formats:
+        from .report.html import render_html
+
+        path = out / "report.html"
+        path.write_text(render_html(result), encoding="utf-8")
+        written["html"] = str(path)
+    return written
+
+
+def run(
+    inputs: list[str],
+    out_dir: str | Path | None = None,
+    *,
+    formats: Iterable[str] = ("json", "md", "html"),
+    db: str | Path | None = None,
+    options: Options | None = None,
+    stdin=None,
+    on_problem: Callable[[Problem], None] | None = None,
+) -> RunResult:
+    """Ingest inputs into the store (default OUT/unspun.duckdb), analyse changed stories, write outputs."""
+    if db is None:
+        db = Path(out_dir) / "unspun.duckdb" if out_dir is not None else ":memory:"
+    with Store(db) as store:
+        pipe = Pipeline(store, options, on_problem)
+        stats = pipe.ingest(inputs, stdin=stdin)
+        pipe.analyze()
+        result = pipe.result()
+        outputs = write_outputs(result, out_dir, formats) if out_dir is not None else {}
+    if pipe.problems:
+        code = EXIT_PARTIAL if result["articles"] else EXIT_FATAL
+    else:
+        code = EXIT_OK if result["articles"] else EXIT_FATAL
+    return RunResult(result, stats, pipe.problems, code, outputs)

@@ -1,0 +1,174 @@
+"""Copy map: passages reused across the articles of a story, who carried them first, how much is original.
+
+A passage is a run of sentences that two or more articles carry verbatim or near-verbatim. Direction
+(who copied whom) is only claimed when publish dates separate the carriers; otherwise the reuse is
+reported undirected, because ingest order says nothing about who wrote first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from datasketch import MinHash, MinHashLSH
+
+from .model import Article, SharedPassage
+
+MIN_TOKENS = 6  # shorter sentences ("he said.", datelines) are shared by chance, not by copying
+NEAR_THRESHOLD = 0.7  # Jaccard over word 3-shingles: a copied sentence with a word or two edited still matches
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def sentence_key(text: str) -> str:
+    """Case-, punctuation- and whitespace-insensitive key for comparing sentences."""
+    return " ".join(_TOKEN.findall(text.lower()))
+
+
+@dataclass
+class _Occ:
+    art: int  # index into the (earliest-first) article list
+    pos: int  # sentence index within the article
+    text: str
+    key: str
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _shingles(key: str) -> set[bytes]:
+    toks = key.split()
+    return {" ".join(toks[i : i + 3]).encode() for i in range(max(1, len(toks) - 2))}
+
+
+def _groups(sent_lists: list[list[str]]) -> list[list[_Occ]]:
+    """Groups of sentence occurrences that are the same sentence in two or more articles."""
+    occs = [
+        _Occ(ai, si, s, sentence_key(s))
+        for ai, sents in enumerate(sent_lists)
+        for si, s in enumerate(sents)
+    ]
+    occs = [o for o in occs if len(o.key.split()) >= MIN_TOKENS]
+    uf = _UnionFind(len(occs))
+    by_key: dict[str, int] = {}
+    for i, o in enumerate(occs):
+        if o.key in by_key:
+            uf.union(by_key[o.key], i)
+        else:
+            by_key[o.key] = i
+    # near-identical sentences across articles (one representative per exact key)
+    lsh = MinHashLSH(threshold=NEAR_THRESHOLD, num_perm=64)
+    shingle_sets: dict[int, set[bytes]] = {}
+    for key, i in by_key.items():
+        sh = _shingles(key)
+        m = MinHash(num_perm=64, seed=1)
+        m.update_batch(list(sh))
+        for j in lsh.query(m):
+            other = shingle_sets[j]
+            if occs[j].art != occs[i].art and len(sh & other) / len(sh | other) >= NEAR_THRESHOLD:
+                uf.union(i, j)
+        lsh.insert(i, m)
+        shingle_sets[i] = sh
+    buckets: dict[int, list[_Occ]] = {}
+    for i, o in enumerate(occs):
+        buckets.setdefault(uf.find(i), []).append(o)
+    return [g for g in buckets.values() if len({o.art for o in g}) >= 2]
+
+
+def _direction(articles: list[Article], arts: list[int]) -> tuple[str | None, bool]:
+    """Earliest carrier when dates separate it from every other carrier, else (None, False)."""
+    dates = [articles[i].date for i in arts]
+    if any(d is None for d in dates):
+        return None, False
+    day = [d[:10] for d in dates]  # type: ignore[index]
+    first = min(day)
+    if day.count(first) == 1:
+        return articles[arts[day.index(first)]].id, True
+    return None, False
+
+
+def analyze(articles: list[Article], sent_lists: list[list[str]]) -> tuple[list[SharedPassage], list[dict]]:
+    """Shared passages and the per-article copy map for one story.
+
+    `articles` earliest first; `sent_lists[i]` are article i's sentences (from `nlp.sentences`).
+    """
+    groups = _groups(sent_lists)
+    group_of: dict[tuple[int, int], int] = {}
+    for gi, g in enumerate(groups):
+        for o in g:
+            group_of[(o.art, o.pos)] = gi
+
+    passages: list[SharedPassage] = []
+    seen_runs: set[tuple[int, ...]] = set()
+    for gi, g in sorted(enumerate(groups), key=lambda x: min((o.art, o.pos) for o in x[1])):
+        if any(gi in run for run in seen_runs):
+            continue
+        first = min(g, key=lambda o: (o.art, o.pos))
+        arts = sorted({o.art for o in g})
+        # extend over following sentences of the first carrier that are shared by the same articles
+        run = [gi]
+        texts = [first.text]
+        pos = first.pos + 1
+        while (first.art, pos) in group_of:
+            nxt = group_of[(first.art, pos)]
+            if sorted({o.art for o in groups[nxt]}) != arts or nxt in run:
+                break
+            run.append(nxt)
+            texts.append(sent_lists[first.art][pos])
+            pos += 1
+        seen_runs.add(tuple(run))
+        source, directed = _direction(articles, arts)
+        passages.append(
+            SharedPassage(
+                text=" ".join(texts),
+                article_ids=[articles[i].id for i in arts],
+                source=source,
+                directed=directed,
+            )
+        )
+
+    copy_map = []
+    for ai, a in enumerate(articles):
+        words = [len(s.split()) for s in sent_lists[ai]]
+        total = sum(words) or 1
+        reused = shared = 0
+        reused_from: dict[str, int] = {}
+        copied_by: set[str] = set()
+        for si, w in enumerate(words):
+            gi = group_of.get((ai, si))
+            if gi is None:
+                continue
+            arts = sorted({o.art for o in groups[gi]})
+            source, directed = _direction(articles, arts)
+            if directed and source != a.id:
+                reused += w
+                reused_from[source] = reused_from.get(source, 0) + w  # type: ignore[index]
+            elif directed:
+                copied_by.update(articles[i].id for i in arts if i != ai)
+            else:
+                shared += w
+        copy_map.append(
+            {
+                "article_id": a.id,
+                "outlet": a.outlet,
+                "words": sum(words),
+                "original_share": round(1 - (reused + shared) / total, 4),
+                "reused_share": round(reused / total, 4),
+                "shared_share": round(shared / total, 4),
+                "reused_from": [{"article_id": k, "words": v} for k, v in sorted(reused_from.items())],
+                "copied_by": sorted(copied_by),
+            }
+        )
+    return passages, copy_map

@@ -1,0 +1,796 @@
+"""Who said what: direct and indirect quotes with their speaker, merged across outlets.
+
+Pipeline per article (spaCy Doc with parser + NER):
+1. `find_quote_spans`: pair quote marks in the raw text (straight, curly, guillemets, „low-high“, single quotes
+   that are not apostrophes). Unbalanced marks never break anything: an unclosed quote ends at its paragraph end,
+   a paragraph that opens a quote without closing it continues into the next paragraph when that one re-opens
+   (the newspaper convention for multi-paragraph quotes).
+2. Direct quotes: the cue is the nearest speech/cognition verb outside the quote that governs it in the
+   dependency parse (or sits next to it in the same sentence, or ends the previous sentence with ":" );
+   "A," he said, "B." is one quote. A quote with no cue that follows another quote's paragraph inherits its
+   speaker (continuation paragraphs).
+3. Indirect quotes: a cue verb with a subject and a clausal complement ("Pompeo said he urged ..."); the content
+   is the complement. When the complement carries quote marks it is a mixed quote: the clause is reported as
+   indirect and the quoted fragment as direct, both with the same speaker.
+4. Speaker: the cue's subject ("said Pompeo" too; "according to X"; conjoined verbs share a subject), expanded to
+   its named entity. `_Resolver` (hand-written: no coreference model installs offline from PyPI — coreferee
+   needs a model download) maps pronouns to the most recent compatible entity in the subject position of a
+   previous sentence (PERSON for he/she, ORG/GPE/NORP for it/they), descriptions ("the minister") to the most
+   recent person introduced with that title ("Foreign Minister Sergei Lavrov"), surnames to full names.
+   Pronouns that cannot be resolved give speaker None; unresolved descriptions keep the description.
+
+`merge_quotes` folds quotes across articles: speakers normalised story-wide with `entities.NameIndex`
+("Secretary of State Mike Pompeo" = "Mike Pompeo" = "Pompeo"), the same quote (fuzzy match, rapidfuzz) merged
+with all its article ids, changed wording kept in `variants`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .entities import TITLE_WORDS, NameIndex, clean_name, name_key, strip_titles
+from .model import Article, Quote, normalize_ws
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Span, Token
+
+# Speech and reporting verbs (lemmas). Speech verbs make a quote on their own; cognition verbs ("believe")
+# only with a clausal complement (indirect attributions).
+SPEECH_VERBS = {
+    "say", "tell", "add", "state", "note", "claim", "argue", "explain", "insist", "warn", "ask", "reply",
+    "respond", "counter", "declare", "announce", "write", "report", "suggest", "acknowledge", "admit",
+    "urge", "assert", "maintain", "contend", "continue", "recall", "remark", "comment", "observe", "testify",
+    "tweet", "post", "confirm", "deny", "predict", "promise", "vow", "pledge", "concede", "complain",
+    "charge", "allege", "stress", "emphasize", "emphasise", "caution", "boast", "joke", "quip", "exclaim",
+    "shout", "yell", "whisper", "mutter", "cry", "scream", "read", "describe", "call", "demand", "propose",
+    "indicate", "reveal", "disclose", "mention", "point", "signal", "inform", "assure", "reiterate",
+    "repeat", "retort", "rebut", "lament", "conclude", "agree", "disagree", "estimate", "figure", "hint",
+    "speculate", "theorize", "wonder", "answer", "question", "proclaim", "tout", "brag", "grumble",
+    "concur", "affirm", "advise", "order", "threaten", "recommend", "forecast", "accuse", "criticize",
+    "criticise", "praise", "hail", "laud", "thank", "blast", "slam", "dismiss", "reject", "defend",
+    "welcome", "applaud", "decry", "condemn", "chant", "sing", "interject", "elaborate", "clarify",
+    "summarize", "put", "pray", "plead", "beg", "tease", "muse", "sigh", "gush", "rail",
+}
+COGNITION_VERBS = {
+    "believe", "think", "feel", "hope", "expect", "fear", "doubt", "worry", "know", "consider", "understand",
+    "realize", "realise", "recognize", "recognise", "assume", "suspect", "imagine", "guess", "reckon",
+    "find", "see", "learn", "show", "prove", "determine", "decide", "agree", "conclude", "want", "wish",
+    "insist", "hear", "notice", "remember", "forget", "acknowledge", "accept", "trust", "bet", "mean",
+}
+CUE_VERBS = SPEECH_VERBS | COGNITION_VERBS
+
+QUOTE_PAIRS = {'"': '"', "“": "”", "„": "“”", "«": "»", "»": "«", "‹": "›", "‘": "’", "'": "'", "‚": "‘’", "”": "”"}
+DOUBLE_MARKS = set('"“”„«»‹›')
+SINGLE_MARKS = set("‘’'‚")
+ALL_MARKS = DOUBLE_MARKS | SINGLE_MARKS
+_MARK_RE = re.compile("''|[\"“”„«»‹›‘’'‚]")  # '' = a straight double quote (NYT style)
+_PARA_RE = re.compile(r"\n[ \t]*\n")
+
+PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "me"}
+GROUP_PRONOUNS = {"it", "they", "them", "we", "us"}
+PRONOUNS = PERSON_PRONOUNS | GROUP_PRONOUNS | {"you", "this", "that", "who", "which", "one", "someone"}
+SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+
+
+@dataclass
+class QuoteRecord:
+    """One attribution with character offsets (internal; `extract_quotes` turns them into `Quote`s)."""
+
+    kind: str  # direct | indirect | mixed
+    content: list[tuple[int, int]]  # character spans of the content (quote marks included for direct)
+    cue: tuple[int, int] | None = None
+    mention: tuple[int, int] | None = None  # speaker as written
+    mention_text: str | None = None
+    speaker: str | None = None
+    fragment_of: int | None = None  # index of the mixed record this direct fragment comes from
+    text: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 1. Quote marks
+
+
+def _role(text: str, i: int) -> str | None:
+    """'open', 'close', 'either' or None (an apostrophe) for the quote mark at text[i]."""
+    ch = text[i]
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    left_space = prev.isspace() or prev in "([{—–-/" or i == 0
+    right_space = nxt.isspace() or nxt in ".,;:!?)]}—–-…" or i + 1 >= len(text)
+    if ch in "“„«‹‚":
+        if ch == "“" and not left_space and right_space:
+            return "close"  # “ used as a closer (German style or a typo)
+        return "open"
+    if ch in "”»›":
+        if ch == "»" and left_space and not right_space:
+            return "open"  # »reversed guillemets«
+        if ch == "”" and left_space and not right_space:
+            return "open"  # ”typo” used as an opener
+        return "close"
+    if ch in "'’":
+        if prev.isalnum() and nxt.isalnum():
+            return None  # don't, Putin’s
+        if ch == "’" and prev.lower() == "s" and not nxt.isalnum():
+            return "close_or_apostrophe"  # Reuters’ / a plural possessive or a closing quote
+        if ch == "'" and left_space and nxt.isdigit():
+            return None  # '90s
+        if left_space and not right_space:
+            return "open"
+        if not left_space and right_space:
+            return "close"
+        return None
+    if ch == "‘":
+        if prev.isalnum() and nxt.isalnum():
+            return None
+        return "open" if not right_space else None
+    if ch == '"':
+        if left_space and not right_space:
+            return "open"
+        if right_space and not left_space:
+            return "close"
+        return "either"
+    return None
+
+
+def _role_pair(text: str, i: int, j: int) -> str:
+    """Role of a two-apostrophe double quote text[i:j] == "''"."""
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[j] if j < len(text) else " "
+    left_space = i == 0 or prev.isspace() or prev in "([{—–-/"
+    right_space = j >= len(text) or nxt.isspace() or nxt in ".,;:!?)]}—–-…"
+    if left_space and not right_space:
+        return "open"
+    if right_space and not left_space:
+        return "close"
+    return "either"
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for m in _PARA_RE.finditer(text):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, len(text)))
+    return [(s, e) for s, e in out if text[s:e].strip()]
+
+
+def _scan_paragraph(text: str, start: int, end: int, marks: set[str]) -> tuple[list[tuple[int, int]], int | None]:
+    """Balanced quote spans (mark to mark, inclusive) in text[start:end]; returns (spans, open_at_end)."""
+    spans: list[tuple[int, int]] = []
+    opener: int | None = None
+    opener_ch = ""
+    for m in _MARK_RE.finditer(text, start, end):
+        i = m.start()
+        ch = m.group()
+        if ch == "''":
+            if '"' not in marks:
+                continue
+            ch = '"'
+            role = _role_pair(text, i, m.end())
+        else:
+            if ch not in marks:
+                continue
+            role = _role(text, i)
+        if role is None:
+            continue
+        if i > 0 and text[i - 1] == "=":
+            continue  # HTML attribute values in embedded markup (<tweet id="...">)
+        if opener is None:
+            if role in ("open", "either"):
+                opener, opener_ch = i, ch
+            continue
+        och = opener_ch
+        closers = QUOTE_PAIRS.get(och, "")
+        if ch in closers and role in ("close", "either", "close_or_apostrophe"):
+            spans.append((opener, m.end()))
+            opener = None
+        elif ch in closers and role == "open" and ch == och and ch != "“":
+            # two openers of one kind in a row: the first was never closed; restart here
+            opener, opener_ch = i, ch
+        elif och == '"' and ch == '"':
+            spans.append((opener, m.end()))
+            opener = None
+    return spans, opener
+
+
+def find_quote_spans(text: str) -> list[tuple[int, int, bool]]:
+    """Quote spans as (start, end, closed) character offsets, marks included; sorted, non-overlapping.
+
+    Double-quote families are paired first; single quotes only outside them (nested single quotes stay inside).
+    """
+    paras = _paragraphs(text)
+    spans: list[tuple[int, int, bool]] = []
+    pending: int | None = None  # start of a multi-paragraph quote
+    for pi, (ps, pe) in enumerate(paras):
+        found, open_at = _scan_paragraph(text, ps, pe, DOUBLE_MARKS)
+        if pending is not None:
+            # continuation paragraph: it re-opens the quote
+            first = found[0][0] if found else open_at
+            lead = text[ps:pe].lstrip()
+            if lead and lead[0] in DOUBLE_MARKS and first is not None and first == ps + (len(text[ps:pe]) - len(lead)):
+                if found and found[0][0] == first:
+                    spans.append((pending, found[0][1], True))
+                    found = found[1:]
+                else:  # re-opened and still not closed: keep going
+                    open_at = None
+                    if pi + 1 < len(paras):
+                        continue
+                    spans.append((pending, pe, False))
+                    pending = None
+                    continue
+            else:
+                # previous paragraph's quote was never closed: it ends with that paragraph
+                prev_end = paras[pi - 1][1]
+                spans.append((pending, prev_end, False))
+            pending = None
+        spans.extend((s, e, True) for s, e in found)
+        if open_at is not None:
+            if pi + 1 < len(paras):
+                pending = open_at
+            else:
+                spans.append((open_at, pe, False))
+    if pending is not None:
+        spans.append((pending, paras[-1][1], False))
+
+    # single quotes outside double-quoted spans (headlines, British style); unclosed ones are apostrophes
+    inside = sorted((s, e) for s, e, _ in spans)
+
+    def in_double(i: int) -> bool:
+        return any(s <= i < e for s, e in inside)
+
+    for ps, pe in paras:
+        singles, _ = _scan_paragraph(text, ps, pe, SINGLE_MARKS)
+        for s, e in singles:
+            if not in_double(s) and not in_double(e - 1) and e - s > 2:
+                spans.append((s, e, True))
+    spans.sort()
+    out: list[tuple[int, int, bool]] = []
+    for s, e, c in spans:
+        if out and s < out[-1][1]:
+            continue
+        if text[s + 1 : e - (1 if c else 0)].strip():
+            out.append((s, e, c))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 2./3. Attribution
+
+
+def _span_tokens(doc: "Doc", start: int, end: int) -> "Span | None":
+    return doc.char_span(start, end, alignment_mode="expand")
+
+
+def _is_cue(tok: "Token", strict: bool = False) -> bool:
+    if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and tok.dep_ == "ROOT"):
+        return False
+    lemma = tok.lemma_.lower()
+    return lemma in (SPEECH_VERBS if strict else CUE_VERBS)
+
+
+def _subject(verb: "Token") -> "Token | None":
+    """The speaker head of a cue verb: nsubj (either side), 'according to X', conjunct's subject, agent."""
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass") and verb.dep_ != "relcl":
+            if c.dep_ == "nsubjpass":
+                continue
+            return c
+    for c in verb.children:
+        if c.dep_ == "agent":
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    if verb.dep_ in ("conj", "xcomp") and verb.head is not verb:
+        return _subject(verb.head)
+    if verb.dep_ == "relcl" and verb.head.pos_ in ("PROPN", "NOUN", "PRON"):
+        # "Lavrov, who said ..."
+        return verb.head
+    if verb.dep_ in ("advcl", "acl") and verb.tag_ == "VBG":
+        # "..., adding that ..."
+        return _subject(verb.head)
+    return None
+
+
+def _according_to(sent: "Span", exclude: tuple[int, int]) -> "Token | None":
+    for t in sent:
+        if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
+            if exclude[0] <= t.idx < exclude[1]:
+                continue
+            for c in t.doc[t.i + 1].children:
+                if c.dep_ == "pobj":
+                    return c
+    return None
+
+
+def _mention_span(tok: "Token") -> tuple[int, int, str, str | None]:
+    """Character span, text and NER label of the speaker noun phrase headed by tok."""
+    doc = tok.doc
+    if tok.ent_type_ and tok.ent_iob_ != "O":
+        for ent in doc.ents:
+            if ent.start <= tok.i < ent.end:
+                start, end = ent.start, ent.end
+                for t in ent:  # an entity run across a line break (headline junk + name): keep tok's line
+                    if "\n" in t.text_with_ws and t.i < tok.i:
+                        start = t.i + 1
+                    elif "\n" in t.text and t.i > tok.i:
+                        end = min(end, t.i)
+                # first names the NER split off ("Yury" ORG + "Ushakov" PERSON)
+                while (start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ == "compound"
+                       and doc[start - 1].head.i in range(start, end) and doc[start - 1].lower_ not in TITLE_WORDS):
+                    start -= 1
+                span = doc[start:end]
+                label = ent.label_ if ent.label_ in SPEAKER_LABELS else None
+                return span.start_char, span.end_char, span.text, label
+    # appositive or compound name: "the foreign minister, Sergei Lavrov," / "Foreign Minister Sergei Lavrov"
+    for c in tok.children:
+        if c.dep_ == "appos" and c.ent_type_ in SPEAKER_LABELS:
+            for ent in doc.ents:
+                if ent.start <= c.i < ent.end:
+                    return ent.start_char, ent.end_char, ent.text, ent.label_
+    left = tok
+    for c in tok.lefts:
+        if c.dep_ in ("det", "amod", "compound", "poss", "nmod", "nummod", "quantmod"):
+            left = min(left, c.left_edge, key=lambda t: t.i)
+            break
+    right = tok
+    for c in tok.rights:
+        if c.dep_ == "prep" and c.lower_ in ("of", "for", "at", "from") and c.i - tok.i <= 2:
+            right = c.right_edge if c.right_edge.i - tok.i <= 8 else right
+    span = doc[left.i : right.i + 1]
+    if len(span) > 12:
+        span = doc[tok.i : tok.i + 1]
+    label = None
+    for ent in span.ents:
+        if ent.label_ in SPEAKER_LABELS and ent.root.i == tok.i:
+            label = ent.label_
+    return span.start_char, span.end_char, span.text, label
+
+
+class _Resolver:
+    """Rule-based resolution of speaker mentions to names within one article (see module docstring)."""
+
+    def __init__(self, doc: "Doc", quote_spans: list[tuple[int, int, bool]]):
+        self.doc = doc
+        self.quoted = [(s, e) for s, e, _ in quote_spans]
+        ents = [e for e in doc.ents if e.label_ in SPEAKER_LABELS and not self._in_quote(e.start_char)]
+        self.index = NameIndex((e.text, e.label_) for e in ents)
+        # spaCy tags a bare surname ORG now and then ("Lavrov countered"): a surname of a known person is a PERSON
+        surnames = {k.split()[-1] for k, (_, lab) in self.index.full.items() if lab == "PERSON"}
+        self.label = {}
+        for e in ents:
+            lab = e.label_
+            if lab != "PERSON" and len(e) == 1 and name_key(clean_name(e.text)) in surnames:
+                lab = "PERSON"
+            self.label[(e.start, e.end)] = lab
+        self.ents = ents
+        # persons introduced with a title: {"minister": [(char, name)], ...}
+        self.titled: list[tuple[int, str, set[str]]] = []
+        for e in ents:
+            if e.label_ != "PERSON":
+                continue
+            words = set()
+            root = e.root
+            for t in root.lefts:  # "German Foreign Minister Heiko Maas", "Russia's foreign minister Lavrov"
+                if t.i < e.start:
+                    words |= {x.lemma_.lower() for x in t.subtree if x.is_alpha and x.i < e.start}
+            for c in root.children:  # appositive description: "Lavrov, Russia's foreign minister,"
+                if c.dep_ == "appos":
+                    words |= {x.lemma_.lower() for x in c.subtree if x.is_alpha}
+            if root.dep_ == "appos":  # "the foreign minister, Sergei Lavrov,"
+                words |= {x.lemma_.lower() for x in root.head.subtree if x.is_alpha and not (e.start <= x.i < e.end)
+                          and x.i < e.start}
+            self.titled.append((e.start_char, e.text, words))
+
+    def _in_quote(self, i: int) -> bool:
+        return any(s <= i < e for s, e in self.quoted)
+
+    def name(self, text: str, label: str | None) -> str:
+        name = clean_name(text)
+        if label == "PERSON" or label is None:
+            name = strip_titles(name)
+        return self.index.canonical(name, label if label in ("PERSON", "GPE") else None)
+
+    def resolve(self, tok: "Token", text: str, label: str | None) -> str | None:
+        low = tok.lower_
+        if label in SPEAKER_LABELS:
+            return self.name(text, label)
+        if tok.pos_ == "PRON" or low in PRONOUNS:
+            if low in ("i", "me", "we", "you", "this", "that", "one", "someone"):
+                if low in ("i", "we"):  # inside a quote "I": the quote's own speaker is unknown here
+                    return None
+                return None
+            if low in ("who", "which"):
+                return None
+            want = ("PERSON",) if low in PERSON_PRONOUNS else ("ORG", "GPE", "NORP")
+            return self._antecedent(tok, want)
+        # a description: "the minister", "the Kremlin", "Iranian officials" (plurals stay descriptions)
+        head = tok.lemma_.lower()
+        best = None
+        for start, name, words in (self.titled if tok.tag_ in ("NN", "NNP") else []):
+            if head in words and start < tok.idx:
+                best = name
+        if best is None:
+            for start, name, words in (self.titled if tok.tag_ in ("NN", "NNP") else []):
+                if head in words:
+                    best = name
+                    break
+        if best is not None:
+            return self.name(best, "PERSON")
+        desc = normalize_ws(text)
+        if desc.lower().startswith(("the ", "a ", "an ")):
+            desc = desc.split(" ", 1)[1]
+        return desc or None
+
+    def _antecedent(self, tok: "Token", labels: tuple[str, ...]) -> str | None:
+        """Most recent entity of the wanted type before tok, preferring subjects; looks back 3 sentences."""
+        doc = tok.doc
+        sent = tok.sent
+        sents = [sent]
+        s = sent
+        for _ in range(3):
+            if s.start == 0:
+                break
+            s = doc[s.start - 1].sent
+            sents.append(s)
+        for k, s in enumerate(sents):
+            cands = [e for e in self.ents if self.label[(e.start, e.end)] in labels and s.start <= e.start and e.end <= s.end
+                     and e.start_char < tok.idx]
+            if not cands:
+                continue
+            subj = [e for e in cands if e.root.dep_ in ("nsubj", "nsubjpass") or e.root.head.dep_ in ("nsubj",)]
+            pick = (subj or cands)
+            # same sentence: nearest before; earlier sentences: the subject, else the first mention
+            chosen = pick[-1] if k == 0 else pick[0]
+            return self.name(chosen.text, self.label[(chosen.start, chosen.end)])
+        return None
+
+
+def _sentence_of(doc: "Doc", i: int) -> "Span":
+    return doc[i].sent
+
+
+def _cue_for_quote(doc: "Doc", qspan: "Span", quoted: list[tuple[int, int]]) -> "Token | None":
+    """Cue verb for a direct quote: an ancestor of the quote's tokens outside all quotes, else a neighbour."""
+
+    def outside(t: "Token") -> bool:
+        return not any(s <= t.idx < e for s, e in quoted)
+
+    # a) governing cue: walk up from quote tokens
+    for t in qspan:
+        if t.is_punct or t.is_space:
+            continue  # quote marks hang off the main verb, not the quoted clause
+        h = t
+        for _ in range(12):
+            if h.head is h:
+                break
+            h = h.head
+            if outside(h) and _is_cue(h, strict=True):
+                return h
+            if outside(h) and h.pos_ in ("VERB", "AUX") and not _is_cue(h):
+                break
+    # b) cue in the same sentence(s) outside the quote, nearest first; the sentence after when it is short
+    sents = []
+    for s in {qspan[0].sent, qspan[-1].sent}:
+        sents.append(s)
+    sents.sort(key=lambda s: s.start)
+    first, last = sents[0], sents[-1]
+    cands = [t for t in doc[first.start : last.end] if outside(t) and _is_cue(t, strict=True)]
+    if last.end < len(doc):
+        nxt = doc[last.end].sent
+        if len(nxt) <= 10:
+            between = doc.text[qspan.end_char : nxt.start_char]
+            if "\n\n" not in between:
+                cands += [t for t in nxt if outside(t) and _is_cue(t, strict=True)]
+    if first.start > 0:
+        prev = doc[first.start - 1].sent
+        ptxt = prev.text.rstrip()
+        if ptxt.endswith(":") or ptxt.endswith(","):
+            cands += [t for t in prev if outside(t) and _is_cue(t, strict=True)]
+    if not cands:
+        return None
+    return min(cands, key=lambda t: min(abs(t.i - qspan.start), abs(t.i - qspan.end)))
+
+
+def _strip_marks(s: str) -> str:
+    s = s.strip()
+    while s and s[0] in ALL_MARKS:
+        s = s[1:].lstrip()
+    while s and s[-1] in ALL_MARKS:
+        s = s[:-1].rstrip()
+    return s
+
+
+def _content_text(text: str, spans: list[tuple[int, int]], kind: str) -> str:
+    parts = [normalize_ws(text[s:e]) for s, e in spans]
+    if kind == "direct":
+        parts = [_strip_marks(p) for p in parts]
+        parts = [p.rstrip(",").rstrip() for p in parts]
+        out = " ".join(p for p in parts if p)
+        return out
+    out = " ".join(p for p in parts if p)
+    out = re.sub(r"^(that|whether|if)\s+", "", out, flags=re.I)
+    return out.rstrip(" ,;:")
+
+
+def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True) -> list[QuoteRecord]:
+    """All attributions in a parsed text, with offsets. Deterministic order (by content start)."""
+    text = doc.text
+    if not text.strip() or len(doc) == 0:
+        return []
+    try:
+        quote_spans = find_quote_spans(text)
+    except Exception:  # never let odd text break extraction
+        quote_spans = []
+    quoted = [(s, e) for s, e, _ in quote_spans]
+    resolver = _Resolver(doc, quote_spans)
+    records: list[QuoteRecord] = []
+    used_cues: dict[int, int] = {}  # cue token index -> record index
+
+    def speaker_for(verb: "Token | None", sent: "Span | None", exclude: tuple[int, int]) -> tuple:
+        subj = _subject(verb) if verb is not None else None
+        if subj is None and sent is not None:
+            subj = _according_to(sent, exclude)
+        if subj is None:
+            return None, None, None
+        if any(s <= subj.idx < e for s, e in quoted):
+            return None, None, None
+        s, e, mtext, label = _mention_span(subj)
+        return (s, e), mtext, resolver.resolve(subj, mtext, label)
+
+    # --- direct quotes
+    direct_idx: list[int] = []
+    for qs, qe, closed in quote_spans:
+        span = _span_tokens(doc, qs, qe)
+        if span is None or len(span) == 0:
+            continue
+        words = [t for t in span if t.is_alpha or t.is_digit]
+        cue = _cue_for_quote(doc, span, quoted)
+        if len(words) < min_words and cue is None:
+            continue  # scare quotes: 'objective', "Great Satan"
+        rec = QuoteRecord(kind="direct", content=[(qs, qe)])
+        rec.extra["closed"] = closed
+        rec.extra["words"] = len(words)
+        if cue is not None:
+            rec.cue = (cue.idx, cue.idx + len(cue.text))
+            sent = cue.sent
+            rec.mention, rec.mention_text, rec.speaker = speaker_for(cue, sent, (qs, qe))
+            rec.extra["cue_i"] = cue.i
+        else:
+            sent = span[0].sent
+            rec.mention, rec.mention_text, rec.speaker = speaker_for(None, sent, (qs, qe))
+        direct_idx.append(len(records))
+        records.append(rec)
+
+    # "A," he said, "B."  -> one quote with two content spans
+    merged: list[QuoteRecord] = []
+    for rec in records:
+        if merged:
+            prev = merged[-1]
+            gap = text[prev.content[-1][1] : rec.content[0][0]]
+            same_cue = prev.cue is not None and (rec.cue is None or rec.cue == prev.cue)
+            if (same_cue and "\n" not in gap and len(gap.split()) <= 8 and prev.cue[0] >= prev.content[-1][1]
+                    and prev.cue[1] <= rec.content[0][0] and not prev.text):
+                prev.content.append(rec.content[0])
+                prev.extra["words"] += rec.extra.get("words", 0)
+                continue
+        merged.append(rec)
+    records = merged
+
+    # Continuation: a cue-less quote opening a paragraph right after an attributed quote's paragraph
+    for i, rec in enumerate(records):
+        if rec.cue is None and rec.speaker is None and i > 0:
+            prev = records[i - 1]
+            gap = text[prev.content[-1][1] : rec.content[0][0]]
+            if prev.speaker and gap.count("\n\n") <= 1 and len(gap.split()) <= 30:
+                rec.speaker = prev.speaker
+                rec.extra["continuation"] = True
+
+    # --- indirect (and mixed) quotes
+    if indirect:
+        for tok in doc:
+            if not _is_cue(tok):
+                continue
+            if any(s <= tok.idx < e for s, e in quoted):
+                continue
+            comp = [c for c in tok.children if c.dep_ in ("ccomp",)]
+            if not comp:
+                # "urged the Russians to ...", "told reporters that ..." (dobj + xcomp/ccomp)
+                comp = [c for c in tok.children if c.dep_ == "xcomp" and tok.lemma_.lower() in ("urge", "ask", "tell", "call", "warn", "promise", "vow", "threaten", "pledge")]
+            if not comp:
+                continue
+            c = comp[0]
+            left = min((t for t in c.subtree), key=lambda t: t.i)
+            right = max((t for t in c.subtree), key=lambda t: t.i)
+            # the complement may sit before the verb ("X is wrong, he said"): keep it to the sentence
+            if left.i < tok.i < right.i:
+                continue
+            while right.i > left.i and (right.is_punct and right.text not in ALL_MARKS or right.is_space):
+                right = doc[right.i - 1]
+            while left.i < right.i and (left.is_punct and left.text not in ALL_MARKS or left.is_space):
+                left = doc[left.i + 1]
+            cs, ce = left.idx, right.idx + len(right.text)
+            n_words = sum(1 for t in doc[left.i : right.i + 1] if t.is_alpha)
+            if n_words < 2:
+                continue
+            subj = _subject(tok)
+            is_speech = tok.lemma_.lower() in SPEECH_VERBS
+            own_subj = any(ch.dep_ in ("nsubj", "nsubjpass") for ch in tok.children)
+            if subj is None and not is_speech:
+                continue
+            if not is_speech and (not own_subj or subj.lower_ in ("it", "there", "you", "this", "that")):
+                continue  # "it is important to remember that": no source
+            # overlap with direct quotes
+            inner = [(s, e) for s, e in quoted if s >= cs - 1 and e <= ce + 1]
+            covered = sum(e - s for s, e in inner)
+            if inner and covered >= 0.8 * (ce - cs):
+                continue  # the complement is the direct quote itself (already attributed)
+            kind = "mixed" if inner else "indirect"
+            rec = QuoteRecord(kind=kind, content=[(cs, ce)], cue=(tok.idx, tok.idx + len(tok.text)))
+            rec.mention, rec.mention_text, rec.speaker = speaker_for(tok, tok.sent, (cs, ce))
+            rec.extra["cue_i"] = tok.i
+            rec.extra["speech"] = is_speech
+            rec.extra["nested"] = any(
+                r.kind in ("indirect", "mixed") and r.content[0][0] <= tok.idx < r.content[-1][1] for r in records)
+            for r in records:  # an earlier record nested in this one
+                if r.kind in ("indirect", "mixed") and r.cue and cs <= r.cue[0] < ce:
+                    r.extra["nested"] = True
+            records.append(rec)
+            idx = len(records) - 1
+            # quoted fragments inside the clause take this speaker when they have none or only a weaker cue
+            for r in records[:idx]:
+                if r.kind == "direct" and any(cs <= s and e <= ce + 1 for s, e in r.content):
+                    r.fragment_of = idx
+                    if r.speaker is None or r.cue is None:
+                        r.speaker, r.mention, r.mention_text = rec.speaker, rec.mention, rec.mention_text
+                        r.cue = rec.cue
+
+    for r in records:
+        r.text = _content_text(text, r.content, "direct" if r.kind == "direct" else "indirect")
+    records = [r for r in records if r.text]
+    records.sort(key=lambda r: (r.content[0][0], r.kind != "direct", r.content[-1][1]))
+    # fragment_of indices changed with sorting: recompute by containment
+    for r in records:
+        if r.kind == "direct" and r.fragment_of is not None:
+            for j, m in enumerate(records):
+                if m.kind == "mixed" and m.content[0][0] <= r.content[0][0] and r.content[-1][1] <= m.content[-1][1] + 1:
+                    r.fragment_of = j
+                    break
+    return records
+
+
+def _title_records(article: Article, doc: "Doc") -> list[tuple["Doc", QuoteRecord]]:
+    """Headlines carry quotes too ("..., Putin tells Pompeo"); the body Doc has no title, so parse it here."""
+    title = normalize_ws(article.title or "")
+    if not title or len(title) > 300 or doc.text.lstrip().startswith(title[:40]):
+        return []
+    from .nlp import get_nlp
+
+    tdoc = get_nlp()(title)
+    recs = extract_records(tdoc)
+    # resolve surnames against the body's names
+    names = NameIndex((e.text, e.label_) for e in doc.ents if e.label_ in SPEAKER_LABELS)
+    for r in recs:
+        if r.speaker:
+            r.speaker = names.canonical(r.speaker, None)
+        r.extra["title"] = True
+    return [(tdoc, r) for r in recs]
+
+
+def extract_quotes(article: Article, doc: "Doc", *, title: bool = True) -> list[Quote]:
+    """Direct and indirect quotes of one article (headline first, then body order) with speaker
+    (canonical name within the article, a description, or None when unattributable)."""
+    pairs: list[tuple["Doc", QuoteRecord]] = []
+    try:
+        if title:
+            pairs += _title_records(article, doc)
+        pairs += [(doc, r) for r in extract_records(doc)]
+    except Exception:  # odd parses must not stop the pipeline; report what was found so far
+        pass
+    out: list[Quote] = []
+    seen = set()
+    for d, r in pairs:
+        text = d.text
+        kind = "direct" if r.kind == "direct" else "indirect"
+        if kind == "indirect" and not r.extra.get("speech") and r.speaker is None:
+            continue
+        if kind == "indirect" and (r.mention is None or r.extra.get("nested")):
+            continue
+        if kind == "direct" and r.extra.get("words", 0) < 3 and r.fragment_of is None and r.cue is None:
+            continue
+        key = (kind, r.text, r.speaker)
+        if key in seen:
+            continue
+        seen.add(key)
+        cue = text[r.cue[0] : r.cue[1]] if r.cue else None
+        out.append(Quote(text=r.text, speaker=r.speaker, kind=kind, article_ids=[article.id], cue=cue,
+                         speaker_mention=normalize_ws(r.mention_text) if r.mention_text else None))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Cross-article merge
+
+
+def _norm_quote(s: str) -> str:
+    return " ".join(re.findall(r"\w+", s.lower()))
+
+
+def _same_quote(a: str, b: str) -> bool:
+    from rapidfuzz import fuzz
+
+    na, nb = _norm_quote(a), _norm_quote(b)
+    if not na or not nb:
+        return False
+    if na == nb:
+        return True
+    short, long_ = sorted((na, nb), key=len)
+    if len(short.split()) >= 5 and short in long_:
+        return True
+    return fuzz.ratio(na, nb) >= 85 and abs(len(na.split()) - len(nb.split())) <= max(3, len(na.split()) // 4)
+
+
+def merge_quotes(quotes: list[Quote], articles: list[Article]) -> list[Quote]:
+    """One entry per (speaker, quote) across the story; ids earliest first; drifted wording in `variants`.
+
+    Speakers are normalised story-wide (longest full name that contains a mention's words as its tail); a quote
+    without speaker merges into a matching attributed one. Output order: by first article, then position.
+    """
+    order = {a.id: i for i, a in enumerate(articles)}
+    index = NameIndex()
+    for q in quotes:
+        if q.speaker:
+            index.add(q.speaker, "PERSON" if len(q.speaker.split()) <= 4 else "ORG")
+    speakers = {}
+    for q in quotes:
+        if q.speaker and q.speaker not in speakers:
+            c = index.canonical(q.speaker, None)
+            speakers[q.speaker] = c
+
+    def first_pos(q: Quote) -> tuple:
+        return min((order.get(a, 10**9), a) for a in q.article_ids) if q.article_ids else (10**9, "")
+
+    indexed = sorted(enumerate(quotes), key=lambda iq: (first_pos(iq[1]), iq[0]))
+    groups: list[dict] = []
+    for _, q in indexed:
+        spk = speakers.get(q.speaker, q.speaker) if q.speaker else None
+        target = None
+        for g in groups:
+            if g["kind"] != q.kind:
+                continue
+            if spk and g["speaker"] and name_key(spk) != name_key(g["speaker"]):
+                continue
+            if any(_same_quote(q.text, v) for v in g["texts"]):
+                target = g
+                break
+        if target is None:
+            target = {"kind": q.kind, "speaker": spk, "texts": {}, "cue": q.cue, "mention": q.speaker_mention,
+                      "first": q.text}
+            groups.append(target)
+        if spk and not target["speaker"]:
+            target["speaker"] = spk
+        ids = target["texts"].setdefault(q.text, [])
+        for a in q.article_ids:
+            if a not in ids:
+                ids.append(a)
+        if target["cue"] is None:
+            target["cue"] = q.cue
+        if target["mention"] is None:
+            target["mention"] = q.speaker_mention
+
+    out: list[Quote] = []
+    for g in groups:
+        all_ids: list[str] = []
+        for ids in g["texts"].values():
+            all_ids.extend(ids)
+        all_ids = sorted(set(all_ids), key=lambda a: (order.get(a, 10**9), a))
+        variants = []
+        if len({_norm_quote(t) for t in g["texts"]}) > 1:
+            for t, ids in g["texts"].items():
+                variants.append({"text": t, "article_ids": sorted(set(ids), key=lambda a: (order.get(a, 10**9), a))})
+            variants.sort(key=lambda v: ((order.get(v["article_ids"][0], 10**9), v["article_ids"][0]) if v["article_ids"] else (10**9, ""), v["text"]))
+        out.append(Quote(text=g["first"], speaker=g["speaker"], kind=g["kind"], article_ids=all_ids, cue=g["cue"],
+                         speaker_mention=g["mention"], variants=variants))
+    return out

@@ -1,0 +1,261 @@
+"""The embedded store: one DuckDB file holding articles, blocks, stories and their parts.
+
+Runs are incremental (new input joins the stories already stored) and resumable: articles are written in
+batches, each batch in one transaction together with the clusterer state, so a killed run loses at most the
+batch in flight and a rerun skips every article already stored. Stories whose membership changed are marked
+dirty and re-analysed; a story's analysis is written in one transaction that also clears its dirty flag.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import duckdb
+
+from .model import Article, Block, Problem, Story
+
+SCHEMA_VERSION = "1"
+
+_DDL = [
+    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    """CREATE TABLE IF NOT EXISTS articles (
+        id VARCHAR PRIMARY KEY, seq BIGINT, hash VARCHAR, story_id VARCHAR, title VARCHAR,
+        outlet VARCHAR, url VARCHAR, date VARCHAR, source VARCHAR, data VARCHAR)""",
+    "CREATE INDEX IF NOT EXISTS articles_hash ON articles(hash)",
+    """CREATE TABLE IF NOT EXISTS blocks (
+        article_id VARCHAR, idx INTEGER, text VARCHAR, kept BOOLEAN, reason VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS duplicates (
+        id VARCHAR, source VARCHAR, duplicate_of VARCHAR, PRIMARY KEY (id, source))""",
+    """CREATE TABLE IF NOT EXISTS problems (
+        source VARCHAR, reason VARCHAR, detail VARCHAR, PRIMARY KEY (source, reason))""",
+    """CREATE TABLE IF NOT EXISTS stories (
+        id VARCHAR PRIMARY KEY, dirty BOOLEAN, headline VARCHAR, n_articles INTEGER, data VARCHAR)""",
+    "CREATE TABLE IF NOT EXISTS merges (old_id VARCHAR PRIMARY KEY, new_id VARCHAR)",
+    """CREATE TABLE IF NOT EXISTS summary_sentences (
+        story_id VARCHAR, idx INTEGER, text VARCHAR, citations VARCHAR, support VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS quotes (
+        story_id VARCHAR, idx INTEGER, text VARCHAR, speaker VARCHAR, kind VARCHAR, article_ids VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS entities (
+        story_id VARCHAR, name VARCHAR, type VARCHAR, count INTEGER, role VARCHAR)""",
+]
+
+_STORY_PART_TABLES = ("summary_sentences", "quotes", "entities")
+
+
+def _dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True)
+
+
+class Store:
+    """A DuckDB file (or ":memory:") with unspun's tables."""
+
+    def __init__(self, path: str | Path = ":memory:") -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(self.path)
+        for stmt in _DDL:
+            self.con.execute(stmt)
+        self.con.execute(
+            "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING", [SCHEMA_VERSION]
+        )
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- meta -------------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.con.execute(
+            "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value]
+        )
+
+    # --- articles ---------------------------------------------------------------------------------
+    def has_article(self, article_id: str) -> bool:
+        return self.con.execute("SELECT 1 FROM articles WHERE id = ?", [article_id]).fetchone() is not None
+
+    def article_with_hash(self, content_hash: str) -> str | None:
+        row = self.con.execute("SELECT id FROM articles WHERE hash = ? ORDER BY seq LIMIT 1", [content_hash]).fetchone()
+        return row[0] if row else None
+
+    def article_count(self) -> int:
+        return self.con.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def write_batch(
+        self,
+        articles: list[tuple[Article, str]],
+        duplicates: list[tuple[str, str, str]],
+        problems: list[Problem],
+        merges: Iterable[dict],
+        dirty_story_ids: Iterable[str],
+        cluster_state: dict | None,
+    ) -> None:
+        """Write one ingest batch atomically: articles with their story ids, and the clusterer state."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            seq = self.con.execute("SELECT coalesce(max(seq), -1) FROM articles").fetchone()[0]
+            for art, story_id in articles:
+                seq += 1
+                data = art.to_dict()
+                data.pop("blocks", None)  # blocks have their own table
+                self.con.execute(
+                    "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [art.id, seq, art.hash, story_id, art.title, art.outlet, art.url, art.date, art.source, _dumps(data)],
+                )
+                if art.blocks:
+                    self.con.executemany(
+                        "INSERT INTO blocks VALUES (?, ?, ?, ?, ?)",
+                        [[art.id, i, b.text, b.kept, b.reason] for i, b in enumerate(art.blocks)],
+                    )
+            for dup_id, source, first_id in duplicates:
+                self.con.execute(
+                    "INSERT INTO duplicates VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [dup_id, source, first_id]
+                )
+            for p in problems:
+                self.con.execute(
+                    "INSERT INTO problems VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [p.source, p.reason, p.detail]
+                )
+            for m in merges:
+                self.con.execute(
+                    "INSERT INTO merges VALUES (?, ?) ON CONFLICT (old_id) DO UPDATE SET new_id = excluded.new_id",
+                    [m["old_id"], m["new_id"]],
+                )
+            for sid in sorted(set(dirty_story_ids)):
+                self.con.execute(
+                    """INSERT INTO stories VALUES (?, TRUE, NULL, 0, NULL)
+                       ON CONFLICT (id) DO UPDATE SET dirty = TRUE""",
+                    [sid],
+                )
+            if cluster_state is not None:
+                self._set_meta("cluster_state", _dumps(cluster_state))
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def _rows_to_articles(self, rows) -> list[Article]:
+        ids = [r[0] for r in rows]
+        blocks: dict[str, list[Block]] = {i: [] for i in ids}
+        if ids:
+            for aid, text, kept, reason in self.con.execute(
+                "SELECT article_id, text, kept, reason FROM blocks WHERE article_id IN (SELECT unnest(?)) "
+                "ORDER BY article_id, idx",
+                [ids],
+            ).fetchall():
+                blocks[aid].append(Block(text=text, kept=kept, reason=reason))
+        out = []
+        for aid, data in rows:
+            d = json.loads(data)
+            d.pop("removed", None)
+            d["blocks"] = blocks[aid]
+            out.append(Article(**d))
+        return out
+
+    def articles(self, story_ids: Iterable[str] | None = None) -> list[Article]:
+        """Stored articles in ingest order, optionally only those whose stored story id is in story_ids."""
+        if story_ids is None:
+            rows = self.con.execute("SELECT id, data FROM articles ORDER BY seq").fetchall()
+        else:
+            rows = self.con.execute(
+                "SELECT id, data FROM articles WHERE story_id IN (SELECT unnest(?)) ORDER BY seq", [list(story_ids)]
+            ).fetchall()
+        return self._rows_to_articles(rows)
+
+    def iter_articles(self, batch: int = 500) -> Iterator[Article]:
+        offset = 0
+        while True:
+            rows = self.con.execute(
+                "SELECT id, data FROM articles ORDER BY seq LIMIT ? OFFSET ?", [batch, offset]
+            ).fetchall()
+            if not rows:
+                return
+            yield from self._rows_to_articles(rows)
+            offset += batch
+
+    def article_story_ids(self) -> list[tuple[str, str]]:
+        """(article_id, stored story id) in ingest order."""
+        return self.con.execute("SELECT id, story_id FROM articles ORDER BY seq").fetchall()
+
+    # --- stories ----------------------------------------------------------------------------------
+    def merges(self) -> dict[str, str]:
+        return dict(self.con.execute("SELECT old_id, new_id FROM merges").fetchall())
+
+    def resolve(self, story_id: str) -> str:
+        """Follow merge events: an old story id still finds the story it was merged into."""
+        merges = self.merges()
+        seen = set()
+        while story_id in merges and story_id not in seen:
+            seen.add(story_id)
+            story_id = merges[story_id]
+        return story_id
+
+    def dirty_story_ids(self) -> list[str]:
+        return [r[0] for r in self.con.execute("SELECT id FROM stories WHERE dirty ORDER BY id").fetchall()]
+
+    def write_story(self, story: Story) -> None:
+        data = story.to_dict()
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for table in _STORY_PART_TABLES:
+                self.con.execute(f"DELETE FROM {table} WHERE story_id = ?", [story.id])
+            self.con.execute(
+                """INSERT INTO stories VALUES (?, FALSE, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET
+                   dirty = FALSE, headline = excluded.headline, n_articles = excluded.n_articles, data = excluded.data""",
+                [story.id, story.headline, len(story.article_ids), _dumps(data)],
+            )
+            if story.summary:
+                self.con.executemany(
+                    "INSERT INTO summary_sentences VALUES (?, ?, ?, ?, ?)",
+                    [[story.id, i, s.text, _dumps(s.citations), _dumps(s.support)] for i, s in enumerate(story.summary)],
+                )
+            if story.quotes:
+                self.con.executemany(
+                    "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?)",
+                    [[story.id, i, q.text, q.speaker, q.kind, _dumps(q.article_ids)] for i, q in enumerate(story.quotes)],
+                )
+            if story.entities:
+                self.con.executemany(
+                    "INSERT INTO entities VALUES (?, ?, ?, ?, ?)",
+                    [[story.id, e.name, e.type, e.count, e.role] for e in story.entities],
+                )
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def drop_story(self, story_id: str) -> None:
+        """Remove a story that was merged into another (its id stays resolvable through `merges`)."""
+        for table in _STORY_PART_TABLES:
+            self.con.execute(f"DELETE FROM {table} WHERE story_id = ?", [story_id])
+        self.con.execute("DELETE FROM stories WHERE id = ?", [story_id])
+
+    def stories(self) -> list[dict]:
+        """Analysed stories as dicts, largest first, then by id."""
+        rows = self.con.execute(
+            "SELECT data FROM stories WHERE data IS NOT NULL ORDER BY n_articles DESC, id"
+        ).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def story(self, story_id: str) -> dict | None:
+        row = self.con.execute("SELECT data FROM stories WHERE id = ?", [self.resolve(story_id)]).fetchone()
+        return json.loads(row[0]) if row and row[0] else None
+
+    # --- problems and duplicates ---------------------------------------------------------------------
+    def problems(self) -> list[Problem]:
+        rows = self.con.execute("SELECT source, reason, detail FROM problems ORDER BY source, reason").fetchall()
+        return [Problem(*r) for r in rows]
+
+    def duplicates(self) -> list[dict]:
+        rows = self.con.execute("SELECT id, source, duplicate_of FROM duplicates ORDER BY source, id").fetchall()
+        return [{"id": r[0], "source": r[1], "duplicate_of": r[2]} for r in rows]

@@ -1,0 +1,539 @@
+"""Cited extractive multi-document summary of one story.
+
+Selection (unsupervised, no training data):
+
+1. Sentences per article: from the pipeline's spaCy `Doc` when given (`unspun.nlp.sentences`), otherwise from a
+   cheap rule-based splitter (spaCy's `sentencizer` on a blank English pipeline: no parse, ~50x faster). Dangling
+   opening quotes/brackets that a splitter leaves at a sentence end are moved to the next sentence.
+2. Candidates: junk-looking lines (captions, credits, promos, cookie/subscribe text, URLs), half sentences (no final
+   punctuation, lower-case start, unbalanced quotes), very short/long sentences and sentences opening with an
+   unresolved pronoun or a dangling '..., he said.' attribution are skipped. Extractive output must be verbatim
+   (citations are checked verbatim), so those are dropped rather than rewritten.
+3. Score = cross-outlet agreement + position. Agreement is measured on *concepts* (stemmed content unigrams and
+   bigrams): a concept's weight is the number of distinct outlets whose articles contain it, so material repeated
+   inside one article or by one outlet does not count twice. The TF-IDF cosine of a sentence to the other outlets'
+   articles adds a softer centrality signal.
+4. Redundancy control: greedy budgeted maximum coverage (submodular concept coverage, as in Gillick & Favre /
+   Lin & Bilmes): each step picks the sentence with the best *new* concept weight per length, plus an MMR-style
+   cosine penalty against what is already selected, until the word / sentence budget is used.
+5. Citations: every article whose (whitespace-normalised) text contains the sentence verbatim, earliest first;
+   `support`: further articles holding a sentence with high word overlap (near-identical or paraphrase-level
+   restatement). `single_source` when all of them come from one outlet.
+6. Order: by the earliest citing article (articles arrive earliest first), then position in that article.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+from .model import Article, SummarySentence, normalize_ws
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+DEFAULT_MAX_WORDS = 120
+
+# --------------------------------------------------------------------------------------------------------------
+# Tunable parameters (tuned on multinews_dev92 only; see bench/summarize.py)
+
+
+@dataclass(frozen=True)
+class Params:
+    min_words: int = 8  # shorter sentences are rarely informative on their own (and often captions)
+    max_words: int = 60  # longer "sentences" are usually run-ons from bad splitting or lists
+    length_exp: float = 0.6  # gain / words**length_exp: mild preference for longer sentences
+    position_weight: float = 1.0  # bonus for early sentences in an article
+    position_decay: float = 4.0  # sentence index scale of the position bonus
+    centrality_weight: float = 1.0  # TF-IDF cosine to other outlets' text
+    redundancy: float = 1.0  # MMR penalty weight (max cosine to already selected sentences)
+    max_sim: float = 0.6  # hard redundancy cut: skip sentences this similar to a selected one
+    bigram_weight: float = 1.0  # bigram concepts relative to unigram ones
+    single_df_weight: float = 0.15  # weight of concepts seen in one outlet only (multi-outlet stories)
+    article_rel_exp: float = 1.0  # scale sentences by (article's similarity to the rest of the story)**exp
+    lead_first: bool = True  # open with the top-ranked sentence, the rest by date then position
+
+
+DEFAULT_PARAMS = Params()
+
+# --------------------------------------------------------------------------------------------------------------
+# Text helpers
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+_OPENERS = "“‘\"'(["
+_TRAILING_OPENER = re.compile(r"\s+([“‘\"(\[]+)$")
+_PRONOUN_START = re.compile(
+    r"^[“\"‘']?(?:he|she|they|it|this|that|these|those|his|her|hers|their|theirs|its|him|them|"
+    r"both|such|there|then|also|but|and|or|so|yet|however|meanwhile|still|instead|otherwise|the two|"
+    r"the former|the latter|the same|another|other|others)\b",
+    re.IGNORECASE,
+)
+# "On Tuesday, he ..." / "Over the weekend it ...": a short opener, then the pronoun subject.
+_PRONOUN_AFTER_OPENER = re.compile(
+    r"^[“\"]?(?:On|In|At|Over|During|After|Before|Last|This|Earlier|Later|Since|Until|When|While|Then|Now|Today|"
+    r"Yesterday|Tomorrow|Instead|Still|Meanwhile|Previously|Afterward|Afterwards)\b[^,.;:]{0,40}?,?\s+"
+    r"(?:he|she|they|it|his|her|their|its)\b"
+)
+# '..., he said.' / '" she told reporters.' : a quote attributed only to a pronoun.
+_DANGLING_SAID = re.compile(
+    r"[,.!?;:]?[”\"’']?\s*,?\s*(?:he|she|they|it)\s+(?:said|says|added|told|explained|noted|wrote|continued|"
+    r"argued|insisted|claimed|recalled|asked|replied|stated|tweeted|declared|warned|concluded)\b",
+    re.IGNORECASE,
+)
+_JUNK = re.compile(
+    r"(https?://|www\.|\.com\b|@\w|#\w|click here|subscribe|sign up|newsletter|cookie|javascript|"
+    r"wayback|archive\.org|all rights reserved|copyright|©|photo:|photograph:|image:|getty images|"
+    r"\bap photo\b|file photo|reuters/|caption|advertisement|read more|related:|follow us|share this|"
+    r"terms of (?:use|service)|privacy policy|sign in|your browser|"
+    r"contributed to this report|this story has been|this article|editor's note|updated at|"
+    r"^\d+ of \d+\b)",
+    re.IGNORECASE,
+)
+# Case-sensitive junk: photo credits "(Jane Doe / Staff)", transcript speaker tags "SHAPIRO:".
+_JUNK_CS = re.compile(r"\(\s*[A-Z][\w .'-]*/\s*[\w .'-]*\)|^[A-Z][A-Z .'-]{3,}:")
+_END_PUNCT = re.compile(r"[.!?][”\"’')\]]*$")
+_DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,}(?:\([A-Za-z .]+\))?\s*[-–—]+\s*")
+
+# A small English stop list (sklearn's is larger but drops words like "found"/"first" that carry news content).
+_STOP = frozenset(
+    """a an the and or but if of at by for with about against between into through during before after above below
+    to from up down in out on off over under again further then once here there when where why how all any both each
+    few more most other some such no nor not only own same so than too very s t can will just don should now i me my
+    myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers herself it its
+    itself they them their theirs themselves what which who whom this that these those am is are was were be been
+    being have has had having do does did doing would could ought i'm you're he's she's it's we're they're i've
+    you've we've they've i'd you'd he'd she'd we'd they'd i'll you'll he'll she'll we'll they'll isn't aren't wasn't
+    weren't hasn't haven't hadn't doesn't don't didn't won't wouldn't shan't shouldn't can't cannot couldn't mustn't
+    let's that's who's what's here's there's when's where's why's how's as until while said says also one would
+    could may might must shall mr mrs ms""".split()
+)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return _stemmer().stem(word)
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer():
+    from nltk.stem.porter import PorterStemmer  # pure algorithm, no data download
+
+    return PorterStemmer()
+
+
+def _tokens(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+def _content_stems(text: str) -> list[str | None]:
+    """Stems of content words; None marks a stop word (keeps bigram adjacency honest)."""
+    return [None if w in _STOP else _stem(w) for w in _tokens(text)]
+
+
+def _concepts(text: str, bigram: bool = True) -> set[tuple[str, ...]]:
+    stems = _content_stems(text)
+    out: set[tuple[str, ...]] = {(s,) for s in stems if s is not None and len(s) > 1}
+    if bigram:
+        for a, b in zip(stems, stems[1:]):
+            if a is not None and b is not None:
+                out.add((a, b))
+    return out
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Sentence splitting
+
+
+@functools.lru_cache(maxsize=1)
+def _splitter():
+    """Blank English pipeline with the rule-based sentencizer: no model, no download, fast."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.max_length = 3_000_000
+    return nlp
+
+
+def _fix_openers(sents: list[str]) -> list[str]:
+    """Move an opening quote/bracket that a splitter left at the end of a sentence to the next one."""
+    out = list(sents)
+    for i in range(len(out) - 1):
+        m = _TRAILING_OPENER.search(out[i])
+        if m:
+            out[i] = out[i][: m.start()].rstrip()
+            out[i + 1] = m.group(1) + out[i + 1]
+    return [s for s in out if s]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Cheap sentence split of an article body (paragraphs always end a sentence)."""
+    from .nlp import MAX_CHARS, sentences
+
+    if not text or not text.strip():
+        return []
+    return _fix_openers(sentences(_splitter()(text[:MAX_CHARS])))
+
+
+def article_sentences(article: Article, doc: "Doc | None" = None) -> list[str]:
+    if doc is not None:
+        from .nlp import sentences
+
+        return _fix_openers(sentences(doc))
+    return split_sentences(article.text or "")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Candidate filter
+
+
+def is_candidate(sent: str, params: Params = DEFAULT_PARAMS) -> bool:
+    """False for junk, half sentences, and sentences that depend on an unresolved antecedent."""
+    n = word_count(sent)
+    if n < params.min_words or n > params.max_words:
+        return False
+    if not _END_PUNCT.search(sent):
+        return False
+    first = sent.lstrip(_OPENERS)
+    if not first or not (first[0].isupper() or first[0].isdigit()):
+        return False
+    if _JUNK.search(sent) or _JUNK_CS.search(sent):
+        return False
+    if _PRONOUN_START.match(sent) or _PRONOUN_AFTER_OPENER.match(sent):
+        return False
+    if _DANGLING_SAID.search(sent):
+        return False
+    # Unbalanced quotes = a fragment of a longer quotation.
+    if sent.count("“") != sent.count("”") or sent.count('"') % 2:
+        return False
+    if sent.count("(") != sent.count(")"):
+        return False
+    letters = sum(c.isalpha() for c in sent)
+    if letters < 0.6 * len(sent):
+        return False
+    upper = sum(c.isupper() for c in sent)
+    if upper > 0.3 * letters:
+        return False
+    if sent.endswith("?"):  # questions rarely state facts
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Core
+
+
+@dataclass
+class _Sent:
+    text: str
+    art: int  # article index (earliest first)
+    pos: int  # sentence index within its article
+    n_words: int
+    concepts: set = field(default_factory=set)
+
+
+def _outlet_key(article: Article) -> str:
+    return article.outlet or article.id
+
+
+def _select(
+    cands: list[_Sent],
+    weights: dict,
+    static: list[float],
+    scale: list[float],
+    sim,
+    max_words: int | None,
+    max_sentences: int | None,
+    params: Params,
+) -> list[int]:
+    covered: set = set()
+    chosen: list[int] = []
+    used_words = 0
+    seen_norm: set[str] = set()
+    remaining = set(range(len(cands)))
+    while remaining:
+        if max_sentences is not None and len(chosen) >= max_sentences:
+            break
+        best, best_score = -1, -math.inf
+        for i in sorted(remaining):
+            c = cands[i]
+            if max_words is not None and used_words + c.n_words > max_words:
+                # allow filling the budget with a shorter sentence later; never exceed it
+                continue
+            gain = sum(weights.get(k, 0.0) for k in c.concepts - covered)
+            red = max((sim[i, j] for j in chosen), default=0.0)
+            if red >= params.max_sim:
+                continue
+            score = scale[i] * (gain / (c.n_words ** params.length_exp) + static[i]) - params.redundancy * red
+            if score > best_score:
+                best, best_score = i, score
+        if best < 0:
+            break
+        remaining.discard(best)
+        key = cands[best].text.lower()
+        if key in seen_norm:
+            continue
+        seen_norm.add(key)
+        chosen.append(best)
+        covered |= cands[best].concepts
+        used_words += cands[best].n_words
+    return chosen
+
+
+def _overlap(a: set, b: set) -> float:
+    """Share of a's content words found in b."""
+    if not a:
+        return 0.0
+    return len(a & b) / len(a)
+
+
+SUPPORT_OVERLAP = 0.6  # share of a summary sentence's content words a supporting sentence must contain
+
+
+def summarize(
+    articles: list[Article],
+    docs: dict[str, "Doc"] | None = None,
+    *,
+    max_words: int | None = None,
+    max_sentences: int | None = None,
+    params: Params | None = None,
+) -> list[SummarySentence]:
+    """Extractive summary of one story whose `articles` come earliest first.
+
+    Length: `max_words` (default 120 when neither limit is given) and/or `max_sentences`; both are hard limits.
+    """
+    params = params or DEFAULT_PARAMS
+    if max_words is None and max_sentences is None:
+        max_words = DEFAULT_MAX_WORDS
+    if (max_words is not None and max_words <= 0) or (max_sentences is not None and max_sentences <= 0):
+        return []
+    articles = [a for a in articles if a is not None]
+    if not articles:
+        return []
+    docs = docs or {}
+    per_article = [article_sentences(a, docs.get(a.id)) for a in articles]
+    return _summarize_sentences(articles, per_article, max_words, max_sentences, params)
+
+
+def _summarize_sentences(
+    articles: list[Article],
+    per_article: list[list[str]],
+    max_words: int | None,
+    max_sentences: int | None,
+    params: Params,
+) -> list[SummarySentence]:
+    import numpy as np
+
+    outlets = [_outlet_key(a) for a in articles]
+    n_outlets = len(set(outlets))
+
+    # Concepts per outlet (agreement is counted across outlets, not within one).
+    outlet_concepts: dict[str, set] = defaultdict(set)
+    all_sents: list[_Sent] = []
+    for ai, sents in enumerate(per_article):
+        for pi, s in enumerate(sents):
+            cs = _concepts(s)
+            outlet_concepts[outlets[ai]] |= cs
+            all_sents.append(_Sent(s, ai, pi, word_count(s), cs))
+    df: Counter = Counter()
+    for cs in outlet_concepts.values():
+        df.update(cs)
+
+    # Candidates: filtered, first occurrence of each exact text.
+    cands: list[_Sent] = []
+    seen: set[str] = set()
+    for s in all_sents:
+        key = s.text.lower()
+        if key in seen or not is_candidate(s.text, params):
+            continue
+        seen.add(key)
+        cands.append(s)
+    if not cands:
+        # Nothing passes the filter (odd or tiny input): fall back to the first real sentences, still verbatim.
+        for s in all_sents:
+            key = s.text.lower()
+            if key in seen or word_count(s.text) < 3:
+                continue
+            seen.add(key)
+            cands.append(s)
+        if not cands:
+            return []
+
+    # Concept weights.
+    weights: dict = {}
+    if n_outlets > 1:
+        for k, d in df.items():
+            w = float(d) if d > 1 else params.single_df_weight
+            if len(k) == 2:
+                w *= params.bigram_weight
+            weights[k] = w
+    else:  # one outlet: fall back to frequency inside the story
+        tf: Counter = Counter()
+        for s in all_sents:
+            tf.update(s.concepts)
+        for k, c in tf.items():
+            w = math.log1p(c)
+            if len(k) == 2:
+                w *= params.bigram_weight
+            weights[k] = w
+    # Normalise so weights are comparable across stories of different size.
+    top = max(weights.values(), default=1.0) or 1.0
+    weights = {k: v / top for k, v in weights.items()}
+
+    # TF-IDF cosine: centrality against other outlets, redundancy between candidates.
+    sim, central, rel = _tfidf_signals(cands, all_sents, outlets, n_outlets, len(articles))
+
+    static = []
+    for i, c in enumerate(cands):
+        pos_bonus = params.position_weight * math.exp(-c.pos / params.position_decay)
+        static.append(pos_bonus + params.centrality_weight * central[i])
+    scale = [float(rel[c.art]) ** params.article_rel_exp for c in cands]
+
+    chosen = _select(cands, weights, static, scale, sim, max_words, max_sentences, params)
+
+    # Citations and support.
+    norm_texts = [normalize_ws(a.text or "").lower() for a in articles]
+    content_sets: list[list[set]] = [
+        [set(x for x in _content_stems(s) if x) for s in sents] for sents in per_article
+    ]
+    out: list[tuple[tuple, SummarySentence]] = []
+    for rank, i in enumerate(chosen):
+        c = cands[i]
+        needle = normalize_ws(c.text).lower()
+        cited = [ai for ai, t in enumerate(norm_texts) if needle in t]
+        if c.art not in cited:  # cannot happen for spans of the text, but keep the contract safe
+            cited = sorted(set(cited) | {c.art})
+        mine = set(x for x in _content_stems(c.text) if x)
+        support = [
+            ai
+            for ai in range(len(articles))
+            if ai not in cited and any(_overlap(mine, o) >= SUPPORT_OVERLAP for o in content_sets[ai])
+        ]
+        owners = {outlets[ai] for ai in cited + support}
+        first = min(cited)
+        pos = c.pos if first == c.art else _position_in(per_article[first], c.text)
+        out.append(
+            (
+                (0 if (rank == 0 and params.lead_first) else 1, first, pos, i),
+                SummarySentence(
+                    text=c.text,
+                    citations=[articles[ai].id for ai in cited],
+                    support=[articles[ai].id for ai in support],
+                    single_source=len(owners) == 1,
+                ),
+            )
+        )
+    out.sort(key=lambda x: x[0])
+    return [s for _, s in out]
+
+
+def _position_in(sents: list[str], text: str) -> int:
+    needle = normalize_ws(text).lower()
+    for i, s in enumerate(sents):
+        if needle in s.lower() or s.lower() in needle:
+            return i
+    return len(sents)
+
+
+def _tfidf_signals(cands: list[_Sent], all_sents: list[_Sent], outlets: list[str], n_outlets: int, n_articles: int):
+    """(candidate x candidate cosine matrix, per-candidate centrality against the other outlets' text,
+    per-article relevance: cosine to the other outlets' text, scaled so the best article has 1)."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    def analyzer(text: str) -> list[str]:
+        return [s for s in _content_stems(text) if s]
+
+    vec = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True)
+    try:
+        vec.fit([s.text for s in all_sents])
+    except ValueError:  # empty vocabulary
+        n = len(cands)
+        return np.zeros((n, n)), np.zeros(n), np.ones(n_articles)
+    X = vec.transform([c.text for c in cands])  # rows are L2-normalised
+    sim = (X @ X.T).toarray()
+    # Per-outlet centroid of all its sentences.
+    by_outlet: dict[str, list[str]] = defaultdict(list)
+    for s in all_sents:
+        by_outlet[outlets[s.art]].append(s.text)
+    names = sorted(by_outlet)
+    C = vec.transform([" ".join(by_outlet[o]) for o in names])
+    cs = (X @ C.T).toarray()  # cand x outlet
+    central = np.zeros(len(cands))
+    for i, c in enumerate(cands):
+        own = outlets[c.art]
+        vals = [cs[i, j] for j, o in enumerate(names) if o != own]
+        if not vals:  # single outlet: centrality within the story
+            vals = [cs[i, names.index(own)]]
+        central[i] = float(np.mean(vals))
+    # Article relevance: boilerplate / off-topic articles (cookie walls, archive notices) resemble nobody.
+    rel = np.ones(n_articles)
+    if n_outlets > 1:
+        by_art: dict[int, list[str]] = defaultdict(list)
+        for s in all_sents:
+            by_art[s.art].append(s.text)
+        arts = sorted(by_art)
+        A = vec.transform([" ".join(by_art[a]) for a in arts])
+        ao = (A @ C.T).toarray()
+        for r, a in enumerate(arts):
+            own = outlets[a]
+            vals = [ao[r, j] for j, o in enumerate(names) if o != own]
+            rel[a] = float(np.mean(vals)) if vals else 1.0
+        top = rel.max()
+        rel = rel / top if top > 0 else np.ones(n_articles)
+        rel = np.clip(rel, 0.05, 1.0)
+    return sim, central, rel
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Citation support measure
+
+
+def citation_support(
+    summary: Sequence[SummarySentence],
+    articles: Sequence[Article],
+    docs: dict[str, "Doc"] | None = None,
+    *,
+    threshold: float = SUPPORT_OVERLAP,
+) -> float:
+    """Share of (summary sentence, cited-or-supporting article) pairs where that article holds a sentence
+    containing >= `threshold` of the summary sentence's content words (1.0 when there is nothing to check)."""
+    docs = docs or {}
+    by_id = {a.id: a for a in articles}
+    cache: dict[str, list[set]] = {}
+    total = ok = 0
+    for s in summary:
+        mine = set(x for x in _content_stems(s.text) if x)
+        for aid in list(s.citations) + list(s.support):
+            total += 1
+            a = by_id.get(aid)
+            if a is None:
+                continue
+            if aid not in cache:
+                cache[aid] = [
+                    set(x for x in _content_stems(t) if x) for t in article_sentences(a, docs.get(aid))
+                ]
+            if any(_overlap(mine, o) >= threshold for o in cache[aid]):
+                ok += 1
+    return ok / total if total else 1.0
+
+
+__all__ = [
+    "DEFAULT_MAX_WORDS",
+    "DEFAULT_PARAMS",
+    "Params",
+    "article_sentences",
+    "citation_support",
+    "is_candidate",
+    "split_sentences",
+    "summarize",
+    "word_count",
+]

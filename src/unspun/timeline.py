@@ -1,0 +1,288 @@
+"""Timeline: dated events (sentences with a temporal expression) resolved against the publish date.
+
+Candidate expressions are spaCy DATE/TIME entities (plus the preposition in front: "within 60 days", "in 2020").
+Resolution = a small rule layer for the relative forms news uses, at the right granularity, and dateparser for
+absolute dates ("May 14", "14 May 2019"):
+- last/previous/past | this | next + year/month/week           -> year / month / week (ISO week as YYYY-Www)
+- today / yesterday / tomorrow; (last|next|on) <weekday>       -> day (a bare weekday is the latest one on or
+                                                                   before the publish date: news reports the past)
+- (last|next|in|since) <month name>                            -> month; a bare month is in the publish year
+                                                                   unless that is after the publish month ->
+                                                                   previous year; "last June" is strictly before
+- within / in / after N days|weeks|months|years                 -> range (publish date .. +N) or day/month
+- N days|weeks|months|years ago                                -> day / month / year
+- a four-digit year ("in 2020", "2050")                         -> year (needs no publish date)
+Durations with no anchor ("two-year", "almost a year") are not events and are skipped.
+No publish date: relative expressions are kept with date None and resolution "date unknown".
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from typing import TYPE_CHECKING
+
+from .model import Article, Event, normalize_ws
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Span
+
+WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+MONTHS["sept"] = 9
+NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+NUMBER_WORDS.update({"a": 1, "an": 1, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90,
+                     "hundred": 100, "a few": 3, "several": 3, "couple": 2})
+UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month", "months": "month",
+         "year": "year", "years": "year"}
+PAST = {"last", "previous", "past", "preceding", "prior"}
+FUTURE = {"next", "coming", "following", "upcoming"}
+THIS = {"this", "current"}
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        pass
+    try:
+        import dateparser
+
+        d = dateparser.parse(value, settings={"RETURN_AS_TIMEZONE_AWARE": False})
+        return d.date() if d else None
+    except Exception:
+        return None
+
+
+def _add_months(d: dt.date, n: int) -> dt.date:
+    y, m = divmod(d.month - 1 + n, 12)
+    year, month = d.year + y, m + 1
+    return dt.date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def _num(s: str) -> int | None:
+    s = s.lower().replace(",", "").strip()
+    if s.isdigit():
+        return int(s)
+    return NUMBER_WORDS.get(s)
+
+
+def _fmt(d: dt.date, gran: str) -> str:
+    if gran == "year":
+        return f"{d.year:04d}"
+    if gran == "month":
+        return f"{d.year:04d}-{d.month:02d}"
+    if gran == "week":
+        y, w, _ = d.isocalendar()
+        return f"{y:04d}-W{w:02d}"
+    return d.isoformat()
+
+
+def resolve_expression(expr: str, base: dt.date | None) -> tuple[str | None, str | None, str | None, str]:
+    """(date, granularity, end, resolution) for one temporal expression; date None when it cannot be resolved.
+
+    Returns granularity None and resolution "" for expressions that are not anchored points (durations).
+    """
+    e = normalize_ws(expr).lower().strip(" .,;:'\"’“”")
+    e = re.sub(r"^(on|in|at|by|during|since|from|until|till|before|after|around|about|early|late|mid)\s+(?=\S)", lambda m: m.group(0), e)
+    words = e.split()
+    rel = f" relative to {base.isoformat()}" if base else ""
+
+    def unknown(gran: str) -> tuple:
+        return None, gran, None, "date unknown"
+
+    def ok(d: dt.date, gran: str, end: dt.date | None = None) -> tuple:
+        end_s = _fmt(end, gran if gran != "range" else "day") if end else None
+        val = _fmt(d, gran if gran != "range" else "day")
+        arrow = f"{val}..{end_s}" if end_s else val
+        return val, gran, end_s, f"{expr.strip()}{rel} -> {arrow}"
+
+    # strip a leading preposition but remember it
+    prep = None
+    if words and words[0] in ("on", "in", "within", "by", "since", "after", "before", "during", "until", "from", "over", "for", "at"):
+        prep, words = words[0], words[1:]
+    if words and words[0] in ("early", "late", "mid", "the", "earlier", "later"):
+        if words[0] in ("earlier", "later") and len(words) > 1 and words[1] in ("this", "next", "last"):
+            words = words[1:]
+        elif words[0] != "the" or len(words) > 1:
+            words = words[1:]
+    e2 = " ".join(words)
+
+    # explicit four-digit year only ("2020", "in 2050", "the 2016 election" handled by NER span)
+    m = re.fullmatch(r"(?:the\s+)?((?:19|20)\d\d)", e2)
+    if m:
+        return ok(dt.date(int(m.group(1)), 1, 1), "year")
+
+    if e2 in ("today", "tonight", "this morning", "this afternoon", "this evening"):
+        return ok(base, "day") if base else unknown("day")
+    if e2 in ("yesterday", "last night"):
+        return ok(base - dt.timedelta(days=1), "day") if base else unknown("day")
+    if e2 == "tomorrow":
+        return ok(base + dt.timedelta(days=1), "day") if base else unknown("day")
+
+    # (last|next|this) year|month|week
+    m = re.fullmatch(r"(\w+)\s+(year|month|week)", e2)
+    if m and (m.group(1) in PAST | FUTURE | THIS):
+        if not base:
+            return unknown(m.group(2))
+        step = -1 if m.group(1) in PAST else 1 if m.group(1) in FUTURE else 0
+        unit = m.group(2)
+        if unit == "year":
+            return ok(dt.date(base.year + step, 1, 1), "year")
+        if unit == "month":
+            return ok(_add_months(base.replace(day=1), step), "month")
+        return ok(base + dt.timedelta(weeks=step), "week")
+
+    # weekdays: "Tuesday", "last Tuesday", "next Monday", "Monday night"
+    m = re.fullmatch(r"(?:(last|next|this|previous|coming)\s+)?(\w+?)(?:'s)?(?:\s+(morning|afternoon|evening|night))?", e2)
+    if m and m.group(2) in WEEKDAYS:
+        if not base:
+            return unknown("day")
+        wd = WEEKDAYS[m.group(2)]
+        if m.group(1) in ("next", "coming"):
+            delta = (wd - base.weekday()) % 7 or 7
+            return ok(base + dt.timedelta(days=delta), "day")
+        delta = (base.weekday() - wd) % 7
+        if m.group(1) in ("last", "previous") and delta == 0:
+            delta = 7
+        return ok(base - dt.timedelta(days=delta), "day")
+
+    # months: "June", "last June", "next March", "in June 2018", "June 2018"
+    m = re.fullmatch(r"(?:(last|next|this|previous|coming)\s+)?([a-z]+)\.?(?:\s+((?:19|20)\d\d))?", e2)
+    if m and m.group(2) in MONTHS:
+        mon = MONTHS[m.group(2)]
+        if m.group(3):
+            return ok(dt.date(int(m.group(3)), mon, 1), "month")
+        if not base:
+            return unknown("month")
+        year = base.year
+        if m.group(1) in ("last", "previous"):
+            year = base.year if mon < base.month else base.year - 1
+        elif m.group(1) in ("next", "coming"):
+            year = base.year if mon > base.month else base.year + 1
+        elif m.group(1) != "this" and mon > base.month + 1:
+            year = base.year - 1  # a bare month later in the year than the story: most likely last year's
+        return ok(dt.date(year, mon, 1), "month")
+
+    # within / in / after N units; N units ago
+    m = re.fullmatch(r"(?:the\s+)?(?:(next|past|last|coming)\s+)?(\d+|[a-z]+(?:\s+few)?)\s+(days?|weeks?|months?|years?)(\s+ago|\s+later|\s+from now)?", e2)
+    if m:
+        n = _num(m.group(2))
+        unit = UNITS[m.group(3)]
+        if n is None:
+            return None, None, None, ""
+        ago = (m.group(4) or "").strip()
+        if not (ago or prep in ("within", "in", "after", "over") or m.group(1)):
+            return None, None, None, ""  # a bare duration ("60 days") is not a point in time
+        if not base:
+            return unknown("range" if prep in ("within", "over") or m.group(1) else unit)
+
+        def shift(k: int) -> dt.date:
+            if unit == "day":
+                return base + dt.timedelta(days=k)
+            if unit == "week":
+                return base + dt.timedelta(weeks=k)
+            if unit == "month":
+                return _add_months(base, k)
+            return _add_months(base, 12 * k)
+
+        if ago == "ago":
+            return ok(shift(-n), "day" if unit in ("day", "week") else unit)
+        if m.group(1) in ("past", "last"):
+            return ok(shift(-n), "range", base)
+        if prep in ("within", "over") or m.group(1) in ("next", "coming"):
+            return ok(base, "range", shift(n))
+        return ok(shift(n), "day" if unit in ("day", "week") else unit)
+
+    # absolute dates: "May 14", "May 14, 2019", "14 May", "2019-05-14" -> dateparser
+    if re.search(r"\d", e2) and (any(w.strip(",.") in MONTHS for w in words) or re.fullmatch(r"\d{4}-\d\d-\d\d", e2)
+                                 or re.fullmatch(r"\d{1,2}/\d{1,2}/\d{2,4}", e2)):
+        has_year = bool(re.search(r"\b(19|20)\d\d\b", e2))
+        if not has_year and not base:
+            return unknown("day")
+        try:
+            import dateparser
+
+            settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DAY_OF_MONTH": "first"}
+            if base:
+                settings["RELATIVE_BASE"] = dt.datetime(base.year, base.month, base.day)
+            d = dateparser.parse(e2, languages=["en"], settings=settings)
+        except Exception:
+            d = None
+        if d is None:
+            return (None, "day", None, "date unknown") if not base else (None, None, None, "")
+        has_day = bool(re.search(r"\b\d{1,2}(st|nd|rd|th)?\b", re.sub(r"\b(19|20)\d\d\b", "", e2)))
+        return ok(d.date(), "day" if has_day else "month")
+    return None, None, None, ""
+
+
+def _expand(ent: "Span") -> "Span":
+    """Include the preposition before a DATE span ("within 60 days", "in 2020", "on Tuesday")."""
+    doc = ent.doc
+    if ent.start > 0 and doc[ent.start - 1].lower_ in ("within", "in", "on", "since", "after", "by", "over", "until", "before"):
+        return doc[ent.start - 1 : ent.end]
+    return ent
+
+
+def extract_events(article: Article, doc: "Doc") -> list[Event]:
+    """One Event per temporal expression in the article, resolved against `article.date` (None -> unknown)."""
+    base = _parse_date(article.date)
+    events: list[Event] = []
+    seen = set()
+    try:
+        ents = [e for e in doc.ents if e.label_ in ("DATE", "TIME")]
+    except Exception:
+        return []
+    for ent in ents:
+        if "\n" in ent.text:
+            continue
+        span = _expand(ent)
+        expr = normalize_ws(span.text)
+        try:
+            date, gran, end, resolution = resolve_expression(expr, base)
+        except Exception:  # unexpected forms: keep the expression, say we could not resolve it
+            date, gran, end, resolution = None, None, None, "date unknown"
+        if gran is None and not resolution:
+            continue  # durations and vague times ("almost a year", "for decades")
+        try:
+            sent_text = normalize_ws(ent.sent.text)
+        except Exception:
+            sent_text = expr
+        # keep the sentence within its paragraph (spaCy sometimes runs lines together)
+        for piece in ent.sent.text.split("\n\n") if doc.has_annotation("SENT_START") else []:
+            if expr.split()[-1] in piece:
+                sent_text = normalize_ws(piece)
+                break
+        key = (sent_text, expr)
+        if key in seen:
+            continue
+        seen.add(key)
+        events.append(Event(text=sent_text, expression=expr, date=date, granularity=gran, resolution=resolution,
+                            article_id=article.id, end=end))
+    return events
+
+
+def story_timeline(events: list[Event], articles: list[Article] | None = None) -> list[Event]:
+    """Story timeline: events sorted by date (unknown last), deduplicated across articles.
+
+    Two events are the same when their sentence (case/space-insensitive) and resolved date match; the one from the
+    earliest article (order of `articles`, earliest first) is kept.
+    """
+    order = {a.id: i for i, a in enumerate(articles or [])}
+    best: dict[tuple, Event] = {}
+    for ev in events:
+        key = (normalize_ws(ev.text).lower(), ev.expression.lower(), ev.date)
+        cur = best.get(key)
+        if cur is None or (order.get(ev.article_id, 10**9), ev.article_id) < (order.get(cur.article_id, 10**9), cur.article_id):
+            best[key] = ev
+    return sorted(best.values(), key=lambda e: (e.date is None, e.date or "", e.end or "",
+                                                order.get(e.article_id, 10**9), e.article_id, e.text, e.expression))
+
+
+build_timeline = story_timeline

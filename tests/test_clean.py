@@ -1,0 +1,112 @@
+import re
+from pathlib import Path
+
+from unspun.clean import classify_line, clean_article, remove_templates
+from unspun.ingest import iter_articles
+from unspun.model import Article, content_hash, normalize_ws
+
+SEEDS = Path(__file__).resolve().parents[1] / "examples" / "seeds"
+
+
+def _seed_articles():
+    return [a for a in iter_articles([str(SEEDS)]) if isinstance(a, Article)]
+
+
+def _is_seed_junk(line: str) -> bool:
+    # what a human marks as junk in the seeds (used only to check the cleaner, not by it)
+    return line.startswith(("More news:", "SHAPIRO:")) or "than ever before" in line
+
+
+def test_seed_junk_removed_with_reasons():
+    arts = [clean_article(a) for a in _seed_articles()]
+    assert len(arts) == 2
+    removed = {b.text: b.reason for a in arts for b in a.removed}
+    link_lines = [t for t in removed if t.startswith("More news:")]
+    assert len(link_lines) == 6 and all(removed[t] == "link_list" for t in link_lines)
+    assert removed["As you can imagine, more people are reading The Jerusalem Post than ever before."] == "promo"
+    assert removed["SHAPIRO: NPR's Lucian Kim in Sochi, Russia, thanks a lot."] == "transcript"
+    assert removed["SHAPIRO: So did they note any progress on any of these issues?"] == "transcript"
+    for a in arts:
+        assert "More news" not in a.text and "SHAPIRO" not in a.text and "than ever before" not in a.text
+        assert a.hash == content_hash(a.title, a.text)
+        assert "\n\n" in a.text
+
+
+def test_no_real_seed_sentence_dropped():
+    for raw in _seed_articles():
+        original_lines = [ln.strip() for ln in raw.text.split("\n") if ln.strip()]
+        cleaned = clean_article(Article(**{**raw.__dict__, "blocks": []}))
+        kept = normalize_ws(cleaned.text)
+        for line in original_lines:
+            if _is_seed_junk(line):
+                continue
+            assert normalize_ws(line) in kept, line
+        # every removed block is one of the junk lines
+        assert all(_is_seed_junk(b.text) for b in cleaned.removed)
+
+
+def test_clean_is_idempotent():
+    a = clean_article(_seed_articles()[1])
+    text, removed = a.text, [(b.text, b.reason) for b in a.removed]
+    clean_article(a)
+    assert a.text == text and [(b.text, b.reason) for b in a.removed] == removed
+
+
+def test_general_signals_not_seed_strings():
+    body = "\n\n".join([
+        "The council approved the budget on Tuesday after a long debate.",
+        "Read more: Council Faces Angry Residents Over Parking Fees\nRead more: Mayor Unveils Plan For New Library",
+        "Sign up for our daily newsletter to get the latest news in your inbox.",
+        "Photo: Jane Doe / City Press",
+        "Follow us on Twitter and Facebook for updates.",
+        "We use cookies to improve your experience. Accept all cookies.",
+        "INSKEEP: Our correspondent joins us from the city hall.",
+        "JONES: Thanks, Steve. The vote was close.",
+        "(SOUNDBITE OF MUSIC)",
+        "Officials said the new rules take effect next month.",
+    ])
+    a = clean_article(Article(id="t", title="Budget", text=body, source="t"))
+    reasons = [b.reason for b in a.removed]
+    assert reasons == ["link_list", "link_list", "promo", "promo", "promo", "promo", "transcript", "transcript",
+                       "transcript"]
+    assert a.text.split("\n\n") == ["The council approved the budget on Tuesday after a long debate.",
+                                    "Officials said the new rules take effect next month."]
+
+
+def test_prose_lookalikes_survive():
+    keep = [
+        "WASHINGTON: The president said on Monday that talks would continue.",  # dateline, used once
+        "Note: the figures were revised after publication by the ministry.",
+        "The company said subscriptions to its streaming service rose 12% in the quarter, driven by a new "
+        "bundle with mobile carriers and lower prices in India and Brazil, while advertising revenue fell as "
+        "marketers cut budgets.",
+        "Ushakov said the deal was in full swing.",
+    ]
+    a = clean_article(Article(id="k", title="t", text="\n\n".join(keep), source="k"))
+    assert not a.removed
+    assert a.text == "\n\n".join(keep)
+
+
+def test_classify_line_single():
+    assert classify_line("Related: Stocks Slide As Oil Jumps") == "link_list"
+    assert classify_line("https://example.com/news/123") == "link_list"
+    assert classify_line("Advertisement") == "promo"
+    assert classify_line("The minister said the cuts were necessary.") is None
+
+
+def test_remove_templates_learns_outlet_boilerplate():
+    arts = []
+    for i in range(5):
+        body = f"Story number {i} reports on event {i} in detail with several facts.\n\n" \
+               "The Daily Example is an independent voice of the valley since 1901."
+        arts.append(Article(id=str(i), title=f"T{i}", text=body, source=str(i), outlet="example.com"))
+    other = Article(id="o", title="O", text="The Daily Example is an independent voice of the valley since 1901.\n\n"
+                    "Other outlet body text here.", source="o", outlet="other.org")
+    remove_templates(arts + [other])
+    for a in arts:
+        assert [b.reason for b in a.removed] == ["template"]
+        assert "independent voice" not in a.text
+        assert re.match(r"Story number \d", a.text)
+    assert not other.removed  # only learned within one outlet
+    clean_article(arts[0])  # re-cleaning keeps the template removal
+    assert [b.reason for b in arts[0].removed] == ["template"]

@@ -1,0 +1,224 @@
+import gzip
+import io
+from pathlib import Path
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from unspun.ingest import iter_articles
+from unspun.model import Article, Problem, content_hash
+
+SEEDS = Path(__file__).resolve().parents[1] / "examples" / "seeds"
+
+PARAS = [
+    "The city council voted on Tuesday to approve a new budget that raises spending on schools and public "
+    "transport, after a debate that lasted well into the night and drew hundreds of residents to the hall.",
+    "Mayor Ana Ruiz said the plan would be paid for by a tax on vacant homes and by cutting the cost of "
+    "administration. Opponents said the figures did not add up and promised to challenge the vote in court.",
+    "The budget takes effect in July. A first review of its effects is due in the autumn, when the council "
+    "will publish spending figures for every district and hold public hearings in each of them.",
+]
+
+
+def page(title, paras=PARAS, date="2021-03-04", extra_head=""):
+    body = "".join(f"<p>{p}</p>" for p in paras)
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title} | City Press</title>"
+            f"<meta property='og:site_name' content='City Press'>"
+            f"<meta property='article:published_time' content='{date}T10:00:00Z'>{extra_head}</head>"
+            f"<body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article><h1>{title}</h1>{body}"
+            f"</article><footer>Copyright City Press</footer></body></html>")
+
+
+def split(items):
+    arts = [x for x in items if isinstance(x, Article)]
+    probs = [x for x in items if isinstance(x, Problem)]
+    return arts, probs
+
+
+def write_warc(path: Path, pages, gz=True):
+    with open(path, "wb") as fh:
+        w = WARCWriter(fh, gzip=gz)
+        for url, html in pages:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            rec = w.create_warc_record(url, "response", payload=io.BytesIO(html.encode("utf-8")),
+                                       http_headers=headers,
+                                       warc_headers_dict={"WARC-Date": "2021-03-05T00:00:00Z"})
+            w.write_record(rec)
+        # a non-HTML record and a redirect are skipped silently
+        img = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
+        w.write_record(w.create_warc_record("https://citypress.example/logo.png", "response",
+                                            payload=io.BytesIO(b"\x89PNG...."), http_headers=img))
+        redir = StatusAndHeaders("301 Moved", [("Location", "/x")], protocol="HTTP/1.1")
+        w.write_record(w.create_warc_record("https://citypress.example/old", "response",
+                                            payload=io.BytesIO(b""), http_headers=redir))
+
+
+def test_seeds_txt_folder():
+    arts, probs = split(list(iter_articles([str(SEEDS)])))
+    assert not probs
+    assert [a.title for a in arts] == ["It's time to restore US-Russia ties, Putin tells Pompeo",
+                                       "Russia Intends to Rebuild Relations with US, Putin Lauds 'objective' "
+                                       "Mueller Report"]
+    for a in arts:
+        assert a.id == content_hash(a.title, a.text)[:16]
+        assert a.outlet is None and a.date is None and not a.blocks
+        assert not a.text.startswith(a.title)
+    # deterministic
+    assert [a.to_dict() for a in arts] == [a.to_dict() for a in iter_articles([str(SEEDS)])]
+
+
+def test_html_file(tmp_path):
+    p = tmp_path / "budget.html"
+    p.write_text(page("Council approves budget", extra_head="<link rel='canonical' "
+                      "href='https://www.citypress.example/news/2021/03/04/budget'>"), encoding="utf-8")
+    (a,) = list(iter_articles([str(p)]))
+    assert a.title == "Council approves budget"
+    assert a.outlet == "citypress.example"
+    assert a.url == "https://www.citypress.example/news/2021/03/04/budget"
+    assert a.date == "2021-03-04"
+    assert a.text.split("\n\n") == PARAS
+    assert a.extraction["method"].startswith("trafilatura")
+
+
+def test_jsonl_fields_ids_and_truncated_line(tmp_path):
+    p = tmp_path / "a.jsonl"
+    lines = [
+        '{"id": "a1", "title": "One", "text": "First body.\\n\\nSecond para.", "url": "https://www.bbc.co.uk/x",'
+        ' "date": "2019-05-14T08:00:00Z", "group": "g1"}',
+        "",
+        '{"title": "Two", "html": ' + __import__("json").dumps(page("Two")) + ', "outlet": "Herald"}',
+        '["not", "an", "object"]',
+        '{"id": "a4", "title": "No text"}',
+        '{"id": "a5", "title": "Cut', ]
+    p.write_text("\n".join(lines), encoding="utf-8")
+    arts, probs = split(list(iter_articles([str(p)])))
+    assert [a.id for a in arts][0] == "a1"
+    a1, a3 = arts
+    assert a1.outlet == "bbc.co.uk" and a1.date == "2019-05-14" and a1.date_source == "input"
+    assert a1.meta == {"group": "g1"} and a1.source == f"{p}:1"
+    assert a3.id == content_hash(a3.title, a3.text)[:16] and a3.outlet == "Herald" and a3.title == "Two"
+    assert a3.text.split("\n\n") == PARAS
+    assert [(pr.source, pr.reason) for pr in probs] == [(f"{p}:4", "json"), (f"{p}:5", "no_text"),
+                                                      (f"{p}:6", "truncated")]
+
+
+def test_bad_files_reported_good_ones_still_read(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 owners protest\n\nThe caf\xe9 owners of M\xfcnchen said "
+                                          "the new rules hurt.".encode("latin-1"))
+    (tmp_path / "good.txt").write_text("A title\n\nA body paragraph that is fine.", encoding="utf-8")
+    (tmp_path / "blob.bin").write_bytes(b"\x00\x01\x02PK\x03\x04" * 50)
+    items = list(iter_articles([str(tmp_path), str(tmp_path / "missing.txt")]))
+    arts, probs = split(items)
+    assert sorted(a.title for a in arts) == ["A title", "Café owners protest"]
+    latin = next(a for a in arts if a.title.startswith("Café"))
+    assert "München" in latin.text
+    reasons = {Path(pr.source).name: pr.reason for pr in probs}
+    assert reasons == {"blob.bin": "binary", "binary.txt": "binary", "empty.txt": "empty",
+                       "latin1.txt": "encoding", "missing.txt": "missing"}
+    assert all(pr.detail for pr in probs)
+
+
+def test_glob_and_stdin(tmp_path):
+    for name in ("b.txt", "a.txt", "c.md"):
+        (tmp_path / name).write_text(f"Title {name}\n\nBody of {name}.", encoding="utf-8")
+    arts, _ = split(list(iter_articles([str(tmp_path / "*.txt")])))
+    assert [a.title for a in arts] == ["Title a.txt", "Title b.txt"]
+    # stdin, sniffed: JSONL, HTML, plain text
+    (a,) = iter_articles(["-"], stdin=io.BytesIO(b'{"id": "s1", "text": "Body."}\n'))
+    assert a.id == "s1" and a.source == "<stdin>:1"
+    (h,) = iter_articles(["-"], stdin=io.BytesIO(page("From stdin").encode()))
+    assert h.title == "From stdin"
+    (t,) = iter_articles(["-"], stdin=io.BytesIO(b"Plain title\n\nPlain body."))
+    assert (t.title, t.text) == ("Plain title", "Plain body.")
+    (e,) = iter_articles(["-"], stdin=io.BytesIO(b""))
+    assert isinstance(e, Problem) and e.reason == "empty" and e.source == "<stdin>"
+
+
+def test_gzipped_html(tmp_path):
+    p = tmp_path / "page.html.gz"
+    p.write_bytes(gzip.compress(page("Zipped page").encode()))
+    (a,) = iter_articles([str(p)])
+    assert a.title == "Zipped page"
+
+
+def test_warc_and_truncated_warc_gz(tmp_path):
+    pages = [(f"https://www.citypress.example/2021/03/0{i}/story-{i}", page(f"Story {i}", date=f"2021-03-0{i}"))
+             for i in range(1, 4)]
+    p = tmp_path / "crawl.warc.gz"
+    write_warc(p, pages)
+    arts, probs = split(list(iter_articles([str(p)])))
+    assert not probs
+    assert [a.title for a in arts] == ["Story 1", "Story 2", "Story 3"]
+    assert [a.date for a in arts] == ["2021-03-01", "2021-03-02", "2021-03-03"]
+    assert all(a.outlet == "citypress.example" and a.source.startswith(f"{p}#") for a in arts)
+    assert arts[0].url == pages[0][0]
+    # uncompressed WARC too
+    p2 = tmp_path / "crawl.warc"
+    write_warc(p2, pages[:1], gz=False)
+    assert [a.title for a in iter_articles([str(p2)])] == ["Story 1"]
+    # truncated in the middle of the third record: first two still come out, then a Problem
+    data = p.read_bytes()
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(data[: int(len(data) * 0.55)])
+    arts, probs = split(list(iter_articles([str(cut)])))
+    assert [a.title for a in arts] == ["Story 1", "Story 2"][: len(arts)] and len(arts) >= 1
+    assert len(probs) == 1 and probs[0].reason == "truncated"
+
+
+RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>City Press</title><link>https://www.citypress.example/</link>
+<item><title>Council approves budget</title><link>https://www.citypress.example/news/budget</link>
+<guid>budget-1</guid><pubDate>Thu, 04 Mar 2021 10:00:00 GMT</pubDate><author>Ana Writer</author>
+<description><![CDATA[<p>{p0}</p><p>{p1}</p>]]></description></item>
+<item><title>Rail line reopens</title><link>https://www.citypress.example/news/rail</link>
+<pubDate>Fri, 05 Mar 2021 09:00:00 GMT</pubDate><description>The rail line reopened on Friday.</description></item>
+</channel></rss>""".format(p0=PARAS[0], p1=PARAS[1])
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Valley News</title><link href="https://valley.example/"/>
+<id>urn:valley</id><updated>2021-03-06T00:00:00Z</updated>
+<entry><title>Bridge closed for repairs</title><link href="https://news.valley.example/bridge"/><id>urn:1</id>
+<published>2021-03-06T08:00:00Z</published><updated>2021-03-06T09:00:00Z</updated>
+<content type="html">&lt;p&gt;The old bridge closed on Saturday.&lt;/p&gt;&lt;p&gt;Repairs take a month.&lt;/p&gt;</content>
+</entry></feed>"""
+
+
+def test_rss_and_atom(tmp_path):
+    (tmp_path / "city.rss").write_text(RSS, encoding="utf-8")
+    (tmp_path / "valley.atom").write_text(ATOM, encoding="utf-8")
+    (tmp_path / "feed.xml").write_text(ATOM, encoding="utf-8")  # sniffed by content
+    arts, probs = split(list(iter_articles([str(tmp_path)])))
+    assert not probs
+    assert [a.title for a in arts] == ["Council approves budget", "Rail line reopens", "Bridge closed for repairs",
+                                       "Bridge closed for repairs"]
+    budget, rail, bridge = arts[:3]
+    assert budget.text.split("\n\n") == PARAS[:2]
+    assert budget.url == "https://www.citypress.example/news/budget" and budget.outlet == "citypress.example"
+    assert budget.date == "2021-03-04" and budget.author == "Ana Writer" and budget.meta["guid"] == "budget-1"
+    assert budget.meta["links"] == ["https://www.citypress.example/news/budget"]
+    assert rail.text == "The rail line reopened on Friday."
+    assert bridge.text == "The old bridge closed on Saturday.\n\nRepairs take a month."
+    assert bridge.date == "2021-03-06" and bridge.outlet == "news.valley.example"
+
+
+def test_malformed_feed_keeps_good_items(tmp_path):
+    broken = RSS.replace("</channel></rss>", "<item><title>Cut off <descr")
+    p = tmp_path / "broken.rss"
+    p.write_text(broken, encoding="utf-8")
+    arts, probs = split(list(iter_articles([str(p)])))
+    assert [a.title for a in arts][:2] == ["Council approves budget", "Rail line reopens"]
+    assert probs and probs[0].reason == "feed_malformed"
+    junk = tmp_path / "junk.rss"
+    junk.write_text("<rss><channel><<<>>>", encoding="utf-8")
+    (pr,) = iter_articles([str(junk)])
+    assert isinstance(pr, Problem) and pr.reason in ("feed", "empty")
+
+
+@pytest.mark.parametrize("data", [b"\xff\xfe\x00", b"<html><body></body></html>", b"{", b"WARC/1.0\r\n\r\n",
+                                  b"<rss>", b"\x1f\x8b\x08\x00garbage"])
+def test_garbage_never_raises(data):
+    items = list(iter_articles(["-"], stdin=io.BytesIO(data)))
+    assert items and all(isinstance(x, Problem) and x.reason and x.detail for x in items)

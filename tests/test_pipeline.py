@@ -1,0 +1,166 @@
+"""End to end: the seeds (and an unrelated article, and bad input) through `unspun run`."""
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from unspun.model import normalize_ws
+from unspun.pipeline import EXIT_OK, EXIT_PARTIAL, Options, run
+from unspun.schema import validate
+
+SEED_JUNK = [
+    "More news:",
+    "more people are reading The Jerusalem Post than ever before",
+    "SHAPIRO:",
+]
+IRAN_DEAL = "Washington previous year pulled out of a nuclear deal backed by Europe"
+
+
+@pytest.fixture(scope="module")
+def seeds_and_football(tmp_path_factory, seeds_dir, football_text):
+    src = tmp_path_factory.mktemp("in")
+    for f in seeds_dir.iterdir():
+        shutil.copy(f, src / f.name)
+    (src / "football.txt").write_text(football_text, encoding="utf-8")
+    out = tmp_path_factory.mktemp("out")
+    res = run([str(src)], out, options=Options(progress="quiet", strict=True))
+    return res, out
+
+
+def _story_with(result, title_part):
+    ids = {a["id"] for a in result["articles"] if title_part in a["title"]}
+    return [s for s in result["stories"] if ids & set(s["article_ids"])]
+
+
+def test_seeds_form_one_story_and_football_another(seeds_and_football):
+    res, _ = seeds_and_football
+    result = res.result
+    assert res.exit_code == EXIT_OK
+    assert result["run"]["articles"] == 3
+    pompeo = _story_with(result, "Putin")
+    football = _story_with(result, "Kane")
+    assert len(pompeo) == 1 and len(pompeo[0]["article_ids"]) == 2
+    assert len(football) == 1 and len(football[0]["article_ids"]) == 1
+    assert pompeo[0]["id"] != football[0]["id"]
+
+
+def test_output_validates_against_schema(seeds_and_football):
+    res, out = seeds_and_football
+    validate(res.result)
+    validate(json.loads((out / "stories.json").read_text(encoding="utf-8")))
+
+
+def test_junk_removed_with_reasons_and_absent_from_story_output(seeds_and_football):
+    res, out = seeds_and_football
+    result = res.result
+    removed = [r for a in result["articles"] for r in a["removed"]]
+    for junk in SEED_JUNK:
+        assert any(junk in r["text"] for r in removed), junk
+    assert all(r["reason"] for r in removed)
+    story_text = json.dumps(result["stories"]) + json.dumps([a["text"] for a in result["articles"]])
+    md = (out / "stories.md").read_text(encoding="utf-8")
+    for junk in SEED_JUNK:
+        assert junk not in story_text
+        assert junk not in md
+
+
+def test_shared_iran_paragraph_in_copy_map(seeds_and_football):
+    (story,) = _story_with(seeds_and_football[0].result, "Putin")
+    hits = [p for p in story["shared_passages"] if IRAN_DEAL in p["text"]]
+    assert hits and sorted(hits[0]["article_ids"]) == sorted(story["article_ids"])
+
+
+def test_every_summary_sentence_cited_and_found_in_cited_article(seeds_and_football):
+    result = seeds_and_football[0].result
+    text_of = {a["id"]: normalize_ws(a["text"]) for a in result["articles"]}
+    for story in result["stories"]:
+        assert story["summary"], story["id"]
+        for sent in story["summary"]:
+            assert sent["citations"]
+            for aid in sent["citations"]:
+                assert normalize_ws(sent["text"]) in text_of[aid]
+
+
+def test_quotes_with_speakers(seeds_and_football):
+    (story,) = _story_with(seeds_and_football[0].result, "Putin")
+
+    def find(fragment):
+        return [q for q in story["quotes"] if fragment in q["text"]]
+
+    lavrov = find("Democracy can not be done by force")
+    assert lavrov and "Lavrov" in (lavrov[0]["speaker"] or "") and lavrov[0]["kind"] == "direct"
+    pompeo = find("We had a frank discussion about many issues including many places where we disagree")
+    assert pompeo and "Pompeo" in (pompeo[0]["speaker"] or "")
+    assert any(q["kind"] == "indirect" for q in story["quotes"])
+
+
+def test_store_holds_the_run(seeds_and_football):
+    from unspun.store import Store
+
+    _, out = seeds_and_football
+    with Store(out / "unspun.duckdb") as store:
+        assert store.article_count() == 3
+        assert len(store.stories()) == 2
+        n = store.con.execute("SELECT count(*) FROM summary_sentences").fetchone()[0]
+        assert n >= 2
+
+
+def test_same_input_twice_is_byte_identical(tmp_path, seeds_copy, football_text):
+    (seeds_copy / "football.txt").write_text(football_text, encoding="utf-8")
+    outs = []
+    for name in ("a", "b"):
+        run([str(seeds_copy)], tmp_path / name, options=Options(progress="quiet"))
+        outs.append((tmp_path / name / "stories.json").read_bytes())
+    assert outs[0] == outs[1]
+    # a rerun into the same folder is incremental: nothing new, same output
+    res = run([str(seeds_copy)], tmp_path / "a", options=Options(progress="quiet"))
+    assert res.stats.already_stored == 3 and res.stats.added == 0
+    assert (tmp_path / "a" / "stories.json").read_bytes() == outs[0]
+
+
+def test_bad_inputs_are_reported_and_good_articles_survive(tmp_path, seeds_copy):
+    (seeds_copy / "empty.txt").write_bytes(b"")
+    (seeds_copy / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (seeds_copy / "latin1.txt").write_bytes(
+        "Caf\xe9 owners in S\xe3o Paulo protest new rules\n\nOwners of caf\xe9s said the r\xe8gles hurt trade.".encode(
+            "latin-1"
+        )
+    )
+    good = {"id": "ok-1", "title": "Valid line", "text": "A perfectly valid article body about harbour dredging."}
+    (seeds_copy / "feed.jsonl").write_text(json.dumps(good) + "\n" + '{"id": "cut", "title": "Trunc', encoding="utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "unspun.cli", "run", str(seeds_copy), "--out", str(out), "--quiet", "--format", "json"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == EXIT_PARTIAL, proc.stderr
+    result = json.loads((out / "stories.json").read_text(encoding="utf-8"))
+    reasons = {p["source"].split("/")[-1].split(":")[0]: p["reason"] for p in result["problems"]}
+    assert "empty.txt" in reasons and "binary.txt" in reasons and "feed.jsonl" in reasons
+    assert result["run"]["problems"] == len(result["problems"]) >= 3
+    ids = {a["id"] for a in result["articles"]}
+    assert "ok-1" in ids
+    titles = [a["title"] for a in result["articles"]]
+    assert any("Café owners in São Paulo" in t for t in titles)  # Latin-1 decoded, not mangled
+    assert sum("Putin" in t for t in titles) == 2
+    # --quiet silences per-input messages; without it each problem is on stderr
+    proc = subprocess.run(
+        [sys.executable, "-m", "unspun.cli", "run", str(seeds_copy), "--out", str(tmp_path / "o2"), "--format", "json"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == EXIT_PARTIAL
+    for name in ("empty.txt", "binary.txt", "feed.jsonl"):
+        assert re.search(rf"skipped \S*{re.escape(name)}\S*: \w+", proc.stderr), proc.stderr
+
+
+def test_cli_help_and_usage_errors():
+    proc = subprocess.run([sys.executable, "-m", "unspun.cli", "--help"], capture_output=True, text=True)
+    assert proc.returncode == 0 and "run" in proc.stdout and "exit codes" in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "unspun.cli", "run"], capture_output=True, text=True)
+    assert proc.returncode == 2
