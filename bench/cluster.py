@@ -25,12 +25,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import resource
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -86,7 +85,6 @@ def stream_order(items: list[tuple[Article, str]]) -> list[tuple[Article, str]]:
 
 def scores(pred: dict[str, str], gold: dict[str, str], subset: set[str] | None = None) -> dict:
     ids = sorted(subset if subset is not None else gold)
-    pairs_tp = 0
     cont = Counter((pred[i], gold[i]) for i in ids)
     psize = Counter(pred[i] for i in ids)
     gsize = Counter(gold[i] for i in ids)
@@ -101,7 +99,6 @@ def scores(pred: dict[str, str], gold: dict[str, str], subset: set[str] | None =
     bp = sum(cont[(pred[i], gold[i])] / psize[pred[i]] for i in ids) / len(ids)
     br = sum(cont[(pred[i], gold[i])] / gsize[gold[i]] for i in ids) / len(ids)
     bf = 2 * bp * br / (bp + br) if bp + br else 0.0
-    del pairs_tp
     return {"pair_p": 100 * p, "pair_r": 100 * r, "pair_f1": 100 * f, "b3_p": 100 * bp, "b3_r": 100 * br,
             "b3_f1": 100 * bf, "n_docs": len(ids), "n_pred": len(psize), "n_gold": len(gsize)}
 
@@ -161,14 +158,22 @@ def run_single_pass(items, threshold, X=None):
     return pred, {"docs_per_s": len(items) / (time.process_time() - t)}
 
 
+def _cosine_distances(X):
+    """Rows of X are L2-normalised TF-IDF: distance = 1 - X X^T (sparse product, no dense n x vocab)."""
+    D = 1.0 - (X @ X.T).toarray()
+    np.clip(D, 0.0, 2.0, out=D)
+    np.fill_diagonal(D, 0.0)
+    return D
+
+
 def run_agglomerative(items, threshold, X=None):
     from sklearn.cluster import AgglomerativeClustering
 
     t = time.process_time()
     X = tfidf_matrix(items) if X is None else X
-    m = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
+    m = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
                                 distance_threshold=threshold)
-    lab = m.fit_predict(X.toarray())
+    lab = m.fit_predict(_cosine_distances(X))
     pred = {a.id: f"c{lab[i]}" for i, (a, _) in enumerate(items)}
     return pred, {"docs_per_s": len(items) / (time.process_time() - t)}
 
@@ -178,7 +183,7 @@ def run_hdbscan(items, X=None):
 
     t = time.process_time()
     X = tfidf_matrix(items) if X is None else X
-    lab = HDBSCAN(min_cluster_size=2, metric="cosine", algorithm="brute").fit_predict(X.toarray())
+    lab = HDBSCAN(min_cluster_size=2, metric="precomputed").fit_predict(_cosine_distances(X))
     pred = {a.id: (f"c{lab[i]}" if lab[i] >= 0 else f"n{i}") for i, (a, _) in enumerate(items)}
     return pred, {"docs_per_s": len(items) / (time.process_time() - t)}
 
@@ -230,6 +235,7 @@ def calibrate(sets: dict[str, list]) -> dict:
         if best is None or m > best[0] + 1e-9:
             best = (m, t)
     model["threshold"] = best[1]
+    model["merge_threshold"] = MODEL["merge_threshold"]
     model["calibrated_on"] = ("multinews_dev92 + giveme5w1h even event_id (teacher-forced candidate pairs: "
                               f"{len(y)} pairs, {int(y.sum())} positive; threshold maximises mean pairwise F1)")
     print("pairs", len(y), "positive", int(y.sum()))

@@ -305,11 +305,18 @@ def test_write_html(tmp_path, result):
         {"stories": [{"id": "s", "article_ids": ["missing"], "summary": [{"text": "x", "citations": ["missing", None]}]}]},
         {"stories": [{"id": "s", "summary": "oops", "quotes": [None, 3, {"text": None}], "spin": [], "copy_map": [{"article_id": "z", "original_share": "NaN"}], "date_range": None}]},
         {"articles": [{"id": "a", "title": None, "text": None, "blocks": [{"text": "x", "kept": False}]}], "stories": [{"id": "s", "article_ids": ["a"]}]},
+        # two stories with one id, the same article in both, the same sentence cited twice
+        {"articles": [{"id": "a", "title": "t", "text": "One. Two."}], "stories": [
+            {"id": "s", "article_ids": ["a"], "summary": [{"text": "One.", "citations": ["a"]}, {"text": "One.", "citations": ["a", "a"]}]},
+            {"id": "s", "article_ids": ["a", "a"], "summary": [{"text": "Two.", "citations": ["a"]}], "copy_map": [{"article_id": "a", "reused_from": ["a", {"article_id": "zz"}]}]},
+        ]},
     ],
 )
 def test_graceful_on_missing_fields(result_in):
     out = render_html(result_in)
     assert out.startswith("<!DOCTYPE html>") and out.rstrip().endswith("</html>")
+    ids = re.findall(r'\bid="([^"]+)"', out)
+    assert len(ids) == len(set(ids))
     assert render_markdown(result_in).startswith("# unspun report")
 
 

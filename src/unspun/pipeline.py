@@ -232,8 +232,9 @@ class Pipeline:
     def _members(self) -> dict[str, list[str]]:
         """Resolved story id -> member article ids (ingest order)."""
         members: dict[str, list[str]] = {}
+        merges = self.store.merges()
         for aid, sid in self.store.article_story_ids():
-            members.setdefault(self.store.resolve(sid), []).append(aid)
+            members.setdefault(self.store.resolve(sid, merges), []).append(aid)
         return members
 
     def analyze(self) -> list[str]:
@@ -246,14 +247,13 @@ class Pipeline:
         for sid in dirty:
             if self.store.resolve(sid) != sid:
                 self.store.drop_story(sid)
-        by_id = {a.id: a for a in self.store.articles()} if targets else {}
         for sid in self.progress.iter(targets, "stories", total=len(targets), unit="story"):
             ids = members.get(sid, [])
             if not ids:
                 self.store.drop_story(sid)
                 continue
             problems: list[Problem] = []
-            story = analyze_story(sid, [by_id[i] for i in ids], options=self.options, problems=problems)
+            story = analyze_story(sid, self.store.articles_by_ids(ids), options=self.options, problems=problems)
             for p in problems:
                 self._problem(p)
             self.store.write_story(story)

@@ -172,6 +172,13 @@ class Store:
             ).fetchall()
         return self._rows_to_articles(rows)
 
+    def articles_by_ids(self, ids: list[str]) -> list[Article]:
+        """Stored articles with these ids, in ingest order."""
+        rows = self.con.execute(
+            "SELECT id, data FROM articles WHERE id IN (SELECT unnest(?)) ORDER BY seq", [list(ids)]
+        ).fetchall()
+        return self._rows_to_articles(rows)
+
     def iter_articles(self, batch: int = 500) -> Iterator[Article]:
         offset = 0
         while True:
@@ -191,9 +198,9 @@ class Store:
     def merges(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT old_id, new_id FROM merges").fetchall())
 
-    def resolve(self, story_id: str) -> str:
+    def resolve(self, story_id: str, merges: dict[str, str] | None = None) -> str:
         """Follow merge events: an old story id still finds the story it was merged into."""
-        merges = self.merges()
+        merges = self.merges() if merges is None else merges
         seen = set()
         while story_id in merges and story_id not in seen:
             seen.add(story_id)

@@ -46,7 +46,7 @@ def s(value: Any) -> str:
         return ""
     if not isinstance(value, str):
         value = str(value)
-    return _WS.sub(" ", value).strip()
+    return " ".join(value.split())
 
 
 def lst(value: Any) -> list:
@@ -140,7 +140,9 @@ def truncate(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]
-    return (cut or text[:limit]) + "\u2026"
+    if len(cut) < limit // 2:  # one long token: cut inside it rather than lose most of the text
+        cut = text[:limit]
+    return cut.rstrip() + "\u2026"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,6 +207,7 @@ class _Refs:
         self.articles = articles
         self.order: list[str] = []
         self.num: dict[str, int] = {}
+        self._cache: dict[str, tuple[str, str, str, str]] = {}
         for aid in article_ids:
             self.add(aid)
 
@@ -217,18 +220,32 @@ class _Refs:
     def article_anchor(self, aid: str) -> str:
         return anchor(self.story_anchor + "-a", aid)
 
+    def _info(self, aid: str) -> tuple[str, str, str, str]:
+        info = self._cache.get(aid)
+        if info is None:
+            art = self.articles.get(aid, {})
+            info = (
+                "#" + self.article_anchor(aid),
+                outlet_name(art) if art else "unknown article",
+                s(art.get("title")) if art else "",
+                date_text(art.get("date")) if art else "",
+            )
+            self._cache[aid] = info
+        return info
+
     def cite(self, aid: Any) -> dict:
         aid = s(aid)
         n = self.add(aid)
-        art = self.articles.get(aid, {})
+        href, outlet, title, date = self._info(aid)
         return {
             "n": n,
             "id": aid,
-            "known": bool(art),
-            "href": "#" + self.article_anchor(aid),
-            "outlet": outlet_name(art) if art else "unknown article",
-            "title": s(art.get("title")) if art else "",
-            "date": date_text(art.get("date")) if art else "",
+            "known": aid in self.articles,
+            "href": href,
+            "outlet": outlet,
+            "title": title,
+            "date": date,
+            "label": f"[{n}] {outlet}" + (f", {date}" if date else "") + (f": {title}" if title else ""),
             "before": "",
             "match": "",
             "after": "",
@@ -286,10 +303,16 @@ def _segments(text: str, spans: list[tuple[int, int, str, bool]]) -> list[dict]:
     return out
 
 
-def _build_story(story: dict, articles: dict[str, dict], index: int) -> dict:
+def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[str]) -> dict:
     sid = s(story.get("id")) or f"story-{index + 1}"
     sa = anchor("s", sid)
-    article_ids = [s(a) for a in lst(story.get("article_ids")) if s(a)]
+    if sa in taken:  # two stories with one id (or one anchor): keep every id on the page unique
+        k = 2
+        while f"{sa}-{k}" in taken:
+            k += 1
+        sa = f"{sa}-{k}"
+    taken.add(sa)
+    article_ids = list(dict.fromkeys(s(a) for a in lst(story.get("article_ids")) if s(a)))
     refs = _Refs(sa, article_ids, articles)
 
     # --- summary: cites with the cited sentence located in each cited article
@@ -618,17 +641,10 @@ def build_view(result: Any) -> dict:
         aid = s(a.get("id"))
         if aid and aid not in articles:
             articles[aid] = a
-    stories = [_build_story(dct(st), articles, i) for i, st in enumerate(lst(result.get("stories")))]
+    taken: set[str] = set()
+    stories = [_build_story(dct(st), articles, i, taken) for i, st in enumerate(lst(result.get("stories")))]
     # index order: size, then recency (latest date first, undated last), then headline and id
     stories.sort(key=lambda st: (-st["n_articles"], st["sort_date"] == "", _neg(st["sort_date"]), st["headline"].lower(), st["id"]))
-    # anchors must be unique even if two stories share an id
-    seen: dict[str, int] = {}
-    for st in stories:
-        if st["anchor"] in seen:
-            seen[st["anchor"]] += 1
-            st["anchor"] = f"{st['anchor']}-{seen[st['anchor']]}"
-        else:
-            seen[st["anchor"]] = 1
     run = dct(result.get("run"))
     counts = [(s(k), s(v)) for k, v in run.items() if isinstance(v, (int, float, str)) and not isinstance(v, bool)]
     problems = [
