@@ -82,6 +82,42 @@ def cluster_to_articles(row: dict):
     return out
 
 
+def pipeline_summaries(rows: list[dict], n_words: int) -> tuple[dict[str, tuple[list, list]], float]:
+    """Summaries through the user path: the clusters as one JSONL stream run with `--group-by cluster`.
+
+    Returns {cluster id: (summary sentences, the cluster's articles as the pipeline stored them)} and seconds.
+    Articles the pipeline drops (exact duplicates, nothing left after cleaning) are dropped here too.
+    """
+    import tempfile
+
+    from unspun.model import Article, SummarySentence
+    from unspun.pipeline import Options, group_story_id, run
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "clusters.jsonl"
+        with open(path, "w", encoding="utf-8") as f:
+            for row in rows:
+                for a in cluster_to_articles(row):
+                    rec = {"id": a.id, "title": a.title, "text": a.text, "cluster": row["id"]}
+                    f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        t0 = time.perf_counter()
+        res = run([str(path)], None, db=":memory:",
+                  options=Options(group_by="cluster", summary_words=n_words, progress="quiet"))
+        seconds = time.perf_counter() - t0
+    fields = set(Article.__dataclass_fields__)
+    arts = {d["id"]: Article(**{k: v for k, v in d.items() if k in fields}) for d in res.result["articles"]}
+    by_story = {s["id"]: s for s in res.result["stories"]}
+    out = {}
+    for row in rows:
+        story = by_story.get(group_story_id(row["id"]))
+        if story is None:
+            out[row["id"]] = ([], [])
+            continue
+        summary = [SummarySentence(**s) for s in story["summary"]]
+        out[row["id"]] = (summary, [arts[i] for i in story["article_ids"] if i in arts])
+    return out, seconds
+
+
 def reference_text(row: dict) -> str:
     ref = (row.get("summary") or "").strip()
     return re.sub(r"^[–-]\s*", "", ref)  # Multi-News references open with "– " (LongBench strips it already)
@@ -234,7 +270,10 @@ def run_benchmark(
     systems: Iterable[str] = SYSTEMS,
     summarize_fn: Callable | None = None,
     progress: bool = True,
+    path: str = "direct",
 ) -> dict:
+    """path: "pipeline" = through `unspun.pipeline.run(..., group_by=...)` (what users run); "direct" = call
+    `summarize()` on the cluster's articles (faster; for tuning)."""
     from rouge_score import rouge_scorer
 
     from unspun.summarize import citation_support, split_sentences, summarize
@@ -252,18 +291,26 @@ def run_benchmark(
     summarize([])  # warm-up: load the sentence splitter outside the timing
     split_sentences("Warm up. Sentence splitter.")
 
+    piped: dict = {}
+    if path == "pipeline" and "unspun" in systems:
+        piped, unspun_time = pipeline_summaries(rows, SUMMARY_WORDS)
     for k, row in enumerate(rows):
         articles = cluster_to_articles(row)
         ref = reference_text(row)
         ref_lines = "\n".join(split_sentences(ref)) or ref
         outputs: dict[str, list[str]] = {}
         if "unspun" in systems:
-            t0 = time.perf_counter()
-            summary = summarize_fn(articles)
-            unspun_time += time.perf_counter() - t0
+            if path == "pipeline":
+                summary, kept = piped[row["id"]]
+            else:
+                t0 = time.perf_counter()
+                summary = summarize_fn(articles)
+                unspun_time += time.perf_counter() - t0
+                kept = articles
             n_articles += len(articles)
             outputs["unspun"] = [s.text for s in summary]
-            support_rates.append(citation_support(summary, articles))
+            if summary:
+                support_rates.append(citation_support(summary, kept))
         article_sents = [split_sentences(a.text) for a in articles]
         for name in ("lexrank", "textrank"):
             if name in systems:
@@ -282,6 +329,7 @@ def run_benchmark(
 
     results: dict = {
         "data": str(Path(data).name),
+        "path": path,
         "clusters": len(rows),
         "summary_words": SUMMARY_WORDS,
         "short_words": SHORT_WORDS,
@@ -329,16 +377,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="first N clusters only")
     ap.add_argument("--out", default=str(RESULTS_DIR), help="folder for summarize-<dataset>.json")
     ap.add_argument("--systems", default=",".join(SYSTEMS), help="comma list of " + ",".join(SYSTEMS))
+    ap.add_argument("--path", choices=["pipeline", "direct"], default="pipeline",
+                    help="pipeline: unspun's full run with --group-by (default, what users get); direct: summarize() only")
     args = ap.parse_args(argv)
     if not Path(args.data).exists():
         print(f"no such data file: {args.data}", file=sys.stderr)
         return 2
-    res = run_benchmark(args.data, args.limit, systems=args.systems.split(","))
+    res = run_benchmark(args.data, args.limit, systems=args.systems.split(","), path=args.path)
     print(format_table(res))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     stem = Path(args.data).stem
-    suffix = f"-limit{args.limit}" if args.limit else ""
+    suffix = (f"-limit{args.limit}" if args.limit else "") + ("-direct" if args.path == "direct" else "")
     path = out / f"summarize-{stem}{suffix}.json"
     path.write_text(json.dumps(res, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {path}")

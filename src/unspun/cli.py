@@ -45,6 +45,7 @@ def _options(args) -> Options:
         summary_sentences=args.summary_sentences,
         group_by=args.group_by,
         progress=progress,
+        jobs=args.jobs,
     )
 
 
@@ -57,6 +58,7 @@ def _add_analysis(p: argparse.ArgumentParser) -> None:
     p.add_argument("--summary-words", type=int, default=None, metavar="N", help="summary length in words (default 120)")
     p.add_argument("--summary-sentences", type=int, default=None, metavar="N", help="summary length in sentences")
     p.add_argument("--group-by", metavar="FIELD", help="take stories from this input field instead of clustering")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="worker processes (default: all cores)")
 
 
 def build_parser() -> argparse.ArgumentParser:

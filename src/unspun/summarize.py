@@ -29,7 +29,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from .model import Article, SummarySentence, normalize_ws
 
@@ -45,7 +45,7 @@ DEFAULT_MAX_WORDS = 120
 @dataclass(frozen=True)
 class Params:
     min_words: int = 8  # shorter sentences are rarely informative on their own (and often captions)
-    max_words: int = 60  # longer "sentences" are usually run-ons from bad splitting or lists
+    max_words: int = 80  # longer "sentences" are usually run-ons from bad splitting or lists
     length_exp: float = 0.6  # gain / words**length_exp: mild preference for longer sentences
     position_weight: float = 1.0  # bonus for early sentences in an article
     position_decay: float = 4.0  # sentence index scale of the position bonus
@@ -54,11 +54,15 @@ class Params:
     max_sim: float = 0.6  # hard redundancy cut: skip sentences this similar to a selected one
     bigram_weight: float = 1.0  # bigram concepts relative to unigram ones
     single_df_weight: float = 0.15  # weight of concepts seen in one outlet only (multi-outlet stories)
-    article_rel_exp: float = 1.0  # scale sentences by (article's similarity to the rest of the story)**exp
+    cand_position: bool = True  # position = rank among an article's candidates (skips captions/bylines on top)
+    tf_weight: float = 1.0  # concept weight *= (1 + tf_weight * log(count in story))
+    graph_weight: float = 0.0  # LexRank-style PageRank over cross-outlet similarity (off: no gain on dev92)
+    article_rel_exp: float = 2.0  # scale sentences by (article's similarity to the rest of the story)**exp
     lead_first: bool = True  # open with the top-ranked sentence, the rest by date then position
 
 
 DEFAULT_PARAMS = Params()
+MAX_CANDIDATES = 1500  # cap on candidate sentences per story (memory/time bound for very large stories)
 
 # --------------------------------------------------------------------------------------------------------------
 # Text helpers
@@ -67,9 +71,9 @@ _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _OPENERS = "“‘\"'(["
 _TRAILING_OPENER = re.compile(r"\s+([“‘\"(\[]+)$")
 _PRONOUN_START = re.compile(
-    r"^[“\"‘']?(?:he|she|they|it|this|that|these|those|his|her|hers|their|theirs|its|him|them|"
-    r"both|such|there|then|also|but|and|or|so|yet|however|meanwhile|still|instead|otherwise|the two|"
-    r"the former|the latter|the same|another|other|others)\b",
+    r"^(?:(?:and|but|or|so|yet|also|still|then|however|meanwhile),?\s+)?"
+    r"(?:he|she|they|it|this|that|these|those|his|her|hers|their|theirs|its|him|them|both|such|"
+    r"the two|the former|the latter|the same)\b",
     re.IGNORECASE,
 )
 # "On Tuesday, he ..." / "Over the weekend it ...": a short opener, then the pronoun subject.
@@ -129,9 +133,10 @@ def _tokens(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
 
 
-def _content_stems(text: str) -> list[str | None]:
+@functools.lru_cache(maxsize=50_000)  # each sentence is stemmed for concepts, TF-IDF and support: do it once
+def _content_stems(text: str) -> tuple[str | None, ...]:
     """Stems of content words; None marks a stop word (keeps bigram adjacency honest)."""
-    return [None if w in _STOP else _stem(w) for w in _tokens(text)]
+    return tuple(None if w in _STOP else _stem(w) for w in _tokens(text))
 
 
 def _concepts(text: str, bigram: bool = True) -> set[tuple[str, ...]]:
@@ -163,15 +168,31 @@ def _splitter():
     return nlp
 
 
+_ABBREV_END = re.compile(
+    r"\b(?:No|Nos|Vol|Art|Sec|Ch|Fig|pp?|approx|est|vs|Gen|Gov|Sen|Rep|Sgt|Lt|Col|Capt|St|Mt|Dr|Prof|Jr|Sr|"
+    r"Inc|Corp|Co|Ltd|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|[A-Z])\.$"
+)
+
+
 def _fix_openers(sents: list[str]) -> list[str]:
-    """Move an opening quote/bracket that a splitter left at the end of a sentence to the next one."""
+    """Repair two splitter slips: an opening quote/bracket left at the end of a sentence moves to the next one;
+    a split after an abbreviation ("the No. | 3 ad") is undone when the next piece starts with a digit or a
+    lower-case word. Pieces stay verbatim spans of the text (joined by one space, as after normalize_ws)."""
     out = list(sents)
     for i in range(len(out) - 1):
         m = _TRAILING_OPENER.search(out[i])
         if m:
             out[i] = out[i][: m.start()].rstrip()
             out[i + 1] = m.group(1) + out[i + 1]
-    return [s for s in out if s]
+    merged: list[str] = []
+    for s in out:
+        if not s:
+            continue
+        if merged and _ABBREV_END.search(merged[-1]) and (s[0].isdigit() or s[0].islower()):
+            merged[-1] = merged[-1] + " " + s
+        else:
+            merged.append(s)
+    return merged
 
 
 def split_sentences(text: str) -> list[str]:
@@ -207,7 +228,8 @@ def is_candidate(sent: str, params: Params = DEFAULT_PARAMS) -> bool:
         return False
     if _JUNK.search(sent) or _JUNK_CS.search(sent):
         return False
-    if _PRONOUN_START.match(sent) or _PRONOUN_AFTER_OPENER.match(sent):
+    # Pronouns inside a quotation opening the sentence are the speaker's words; the attribution is checked below.
+    if not sent.startswith(("“", '"')) and (_PRONOUN_START.match(sent) or _PRONOUN_AFTER_OPENER.match(sent)):
         return False
     if _DANGLING_SAID.search(sent):
         return False
@@ -330,8 +352,6 @@ def _summarize_sentences(
     max_sentences: int | None,
     params: Params,
 ) -> list[SummarySentence]:
-    import numpy as np
-
     outlets = [_outlet_key(a) for a in articles]
     n_outlets = len(set(outlets))
 
@@ -347,12 +367,13 @@ def _summarize_sentences(
     for cs in outlet_concepts.values():
         df.update(cs)
 
-    # Candidates: filtered, first occurrence of each exact text.
+    # Candidates: filtered, verbatim in their article (citations are checked verbatim), first occurrence only.
+    norm_texts = [normalize_ws(a.text or "") for a in articles]  # case kept: citations must be verbatim
     cands: list[_Sent] = []
     seen: set[str] = set()
     for s in all_sents:
         key = s.text.lower()
-        if key in seen or not is_candidate(s.text, params):
+        if key in seen or not is_candidate(s.text, params) or s.text not in norm_texts[s.art]:
             continue
         seen.add(key)
         cands.append(s)
@@ -360,7 +381,7 @@ def _summarize_sentences(
         # Nothing passes the filter (odd or tiny input): fall back to the first real sentences, still verbatim.
         for s in all_sents:
             key = s.text.lower()
-            if key in seen or word_count(s.text) < 3:
+            if key in seen or word_count(s.text) < 3 or s.text not in norm_texts[s.art]:
                 continue
             seen.add(key)
             cands.append(s)
@@ -369,17 +390,18 @@ def _summarize_sentences(
 
     # Concept weights.
     weights: dict = {}
+    tf_all: Counter = Counter()
+    for s in all_sents:
+        tf_all.update(s.concepts)
     if n_outlets > 1:
         for k, d in df.items():
             w = float(d) if d > 1 else params.single_df_weight
+            w *= 1.0 + params.tf_weight * math.log(tf_all[k])
             if len(k) == 2:
                 w *= params.bigram_weight
             weights[k] = w
     else:  # one outlet: fall back to frequency inside the story
-        tf: Counter = Counter()
-        for s in all_sents:
-            tf.update(s.concepts)
-        for k, c in tf.items():
+        for k, c in tf_all.items():
             w = math.log1p(c)
             if len(k) == 2:
                 w *= params.bigram_weight
@@ -388,29 +410,46 @@ def _summarize_sentences(
     top = max(weights.values(), default=1.0) or 1.0
     weights = {k: v / top for k, v in weights.items()}
 
+    # Big stories (hundreds of articles): keep the cheap-score best candidates so the dense similarity matrix
+    # stays small (MAX_CANDIDATES**2 floats); order is kept.
+    if len(cands) > MAX_CANDIDATES:
+        cheap = [
+            sum(weights.get(k, 0.0) for k in c.concepts) / (c.n_words ** params.length_exp)
+            + params.position_weight * math.exp(-c.pos / params.position_decay)
+            for c in cands
+        ]
+        keep = sorted(sorted(range(len(cands)), key=lambda i: (-cheap[i], i))[:MAX_CANDIDATES])
+        cands = [cands[i] for i in keep]
+
     # TF-IDF cosine: centrality against other outlets, redundancy between candidates.
     sim, central, rel = _tfidf_signals(cands, all_sents, outlets, n_outlets, len(articles))
 
+    graph = _cross_outlet_pagerank(sim, [outlets[c.art] for c in cands]) if params.graph_weight else None
+    cand_rank: dict[int, int] = {}
+    seen_art: Counter = Counter()
+    for i, c in enumerate(cands):  # cands are in article, position order
+        cand_rank[i] = seen_art[c.art]
+        seen_art[c.art] += 1
     static = []
     for i, c in enumerate(cands):
-        pos_bonus = params.position_weight * math.exp(-c.pos / params.position_decay)
+        p = cand_rank[i] if params.cand_position else c.pos
+        pos_bonus = params.position_weight * math.exp(-p / params.position_decay)
         static.append(pos_bonus + params.centrality_weight * central[i])
+        if graph is not None:
+            static[-1] += params.graph_weight * graph[i]
     scale = [float(rel[c.art]) ** params.article_rel_exp for c in cands]
 
     chosen = _select(cands, weights, static, scale, sim, max_words, max_sentences, params)
 
     # Citations and support.
-    norm_texts = [normalize_ws(a.text or "").lower() for a in articles]
     content_sets: list[list[set]] = [
         [set(x for x in _content_stems(s) if x) for s in sents] for sents in per_article
     ]
     out: list[tuple[tuple, SummarySentence]] = []
     for rank, i in enumerate(chosen):
         c = cands[i]
-        needle = normalize_ws(c.text).lower()
+        needle = normalize_ws(c.text)
         cited = [ai for ai, t in enumerate(norm_texts) if needle in t]
-        if c.art not in cited:  # cannot happen for spans of the text, but keep the contract safe
-            cited = sorted(set(cited) | {c.art})
         mine = set(x for x in _content_stems(c.text) if x)
         support = [
             ai
@@ -433,6 +472,28 @@ def _summarize_sentences(
         )
     out.sort(key=lambda x: x[0])
     return [s for _, s in out]
+
+
+def _cross_outlet_pagerank(sim, owners: list[str], damping: float = 0.85, iters: int = 50):
+    """PageRank on the candidate similarity graph keeping only edges between different outlets (LexRank-style
+    centrality that rewards what *other* outlets also say), scaled to max 1. Falls back to all edges for one outlet."""
+    import numpy as np
+
+    n = len(owners)
+    if n == 0:
+        return np.zeros(0)
+    W = np.array(sim, dtype=float, copy=True)
+    own = np.array(owners, dtype=object)
+    if len(set(owners)) > 1:
+        W[own[:, None] == own[None, :]] = 0.0
+    np.fill_diagonal(W, 0.0)
+    rows = W.sum(axis=1, keepdims=True)
+    P = np.divide(W, rows, out=np.full_like(W, 1.0 / n), where=rows > 0)
+    r = np.full(n, 1.0 / n)
+    for _ in range(iters):
+        r = (1 - damping) / n + damping * (P.T @ r)
+    top = r.max()
+    return r / top if top > 0 else r
 
 
 def _position_in(sents: list[str], text: str) -> int:
