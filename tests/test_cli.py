@@ -1,0 +1,62 @@
+"""CLI habits: progress modes, JSON lines on stdout, --explain, stdin, --group-by."""
+
+import json
+import subprocess
+import sys
+
+CLI = [sys.executable, "-m", "unspun"]
+
+
+def _run(args, **kw):
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, **kw)
+
+
+def test_json_progress_and_jsonl_stdout(tmp_path, seeds_dir):
+    proc = _run(["run", str(seeds_dir), "--out", str(tmp_path / "o"), "--json-progress", "--jsonl", "--format", "json"])
+    assert proc.returncode == 0, proc.stderr
+    events = [json.loads(line) for line in proc.stderr.splitlines() if line.startswith("{")]
+    stages = {e["stage"] for e in events}
+    assert {"ingest", "stories"} <= stages
+    assert events[-1]["done"] == events[-1]["total"] == 1  # one story analysed
+    stories = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(stories) == 1 and stories[0]["summary"]
+
+
+def test_not_a_terminal_means_no_progress_bar(tmp_path, seeds_dir):
+    proc = _run(["run", str(seeds_dir), "--out", str(tmp_path / "o"), "--format", "json"])
+    assert proc.returncode == 0
+    assert "\r" not in proc.stderr and "it/s" not in proc.stderr
+    assert proc.stderr.strip().startswith("unspun:")  # only the closing summary line
+
+
+def test_explain_shows_kept_and_dropped_blocks(seeds_dir):
+    proc = _run(["explain", str(seeds_dir)])
+    assert proc.returncode == 0
+    assert "DROP [link_list] More news:" in proc.stdout
+    assert "DROP [transcript] SHAPIRO:" in proc.stdout
+    assert "keep Washington previous year pulled out" in proc.stdout
+
+
+def test_stdin_jsonl_with_group_by(tmp_path):
+    rows = [
+        {"id": "a1", "title": "Dam opens", "text": "The new dam on the river opened on Monday, officials said.", "g": "x"},
+        {"id": "a2", "title": "River dam", "text": "Officials opened the river dam on Monday after ten years.", "g": "x"},
+        {"id": "b1", "title": "Chess final", "text": "The chess final ended in a draw after six hours of play.", "g": "y"},
+    ]
+    data = "".join(json.dumps(r) + "\n" for r in rows)
+    proc = _run(["run", "-", "--out", str(tmp_path / "o"), "--group-by", "g", "--format", "json", "-q"], input=data)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads((tmp_path / "o" / "stories.json").read_text(encoding="utf-8"))
+    groups = sorted(sorted(s["article_ids"]) for s in result["stories"])
+    assert groups == [["a1", "a2"], ["b1"]]
+
+
+def test_summary_length_flags(tmp_path, seeds_dir):
+    proc = _run(["run", str(seeds_dir), "--out", str(tmp_path / "o"), "--summary-sentences", "2", "--format", "json", "-q"])
+    assert proc.returncode == 0, proc.stderr
+    (story,) = json.loads((tmp_path / "o" / "stories.json").read_text(encoding="utf-8"))["stories"]
+    assert 1 <= len(story["summary"]) <= 2
+    proc = _run(["run", str(seeds_dir), "--out", str(tmp_path / "w"), "--summary-words", "40", "--format", "json", "-q"])
+    (story,) = json.loads((tmp_path / "w" / "stories.json").read_text(encoding="utf-8"))["stories"]
+    assert sum(len(s["text"].split()) for s in story["summary"]) <= 40
+    assert _run(["run", str(seeds_dir), "--summary-words", "0"]).returncode == 2
