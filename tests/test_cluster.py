@@ -188,3 +188,18 @@ def test_languages_are_kept_apart():
     b = Article(id="de", title="Earthquake hits Turkey", text=CORPUS[0][3], source="t", language="de")
     c = StoryClusterer()
     assert c.add(a) != c.add(b)
+
+
+def test_snapshot_from_older_model_still_loads():
+    # a snapshot written by the earlier model (with the dropped "cos_lead" feature and a "lead" vector)
+    c = StoryClusterer()
+    ids = _stream(c, _corpus()[:3])
+    state = json.loads(json.dumps(c.to_state()))
+    state["model"] = dict(state["model"], features=["cos_body", "cos_lead"] + state["model"]["features"][1:],
+                          coef=[1.0] * 10)
+    for s in state["stories"]:
+        s["vecs"]["lead"] = s["vecs"]["body"][:5]
+        s["norms"]["lead"] = 1.0
+    c2 = StoryClusterer.from_state(state)
+    run2 = _stream(c2, _corpus()[3:])
+    assert run2["f2"] == ids["f1"] and c2.model["features"] == c.model["features"]
