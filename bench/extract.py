@@ -104,6 +104,14 @@ def available(names):
     return out
 
 
+def _warm_up(fn, page: Path) -> None:
+    """One untimed call first: imports and lazy tables (dateparser locales, models) are not per-page costs."""
+    try:
+        fn(read_html(page), None)
+    except Exception:
+        pass
+
+
 def read_html(path: Path) -> bytes:
     with gzip.open(path, "rb") as fh:
         return fh.read()
@@ -159,6 +167,7 @@ def run_aeb(systems, limit=None) -> dict:
         out["reference_outputs"][ref.stem] = aeb_metrics(scores)
     for name in systems:
         fn = SYSTEMS[name]
+        _warm_up(fn, root / rows[0]["html_file"])
         scores, secs = [], 0.0
         for r in rows:
             html = read_html(root / r["html_file"])
@@ -188,6 +197,7 @@ def run_trafeval(systems, limit=None) -> dict:
     out = {"pages": len(rows), "systems": {}}
     for name in systems:
         fn = sys_trafilatura_meta if name == "trafilatura" else SYSTEMS[name]
+        _warm_up(fn, root / rows[0]["html_file"])
         tp = fn_ = fp = tn = 0
         meta_hits = Counter()
         meta_total = Counter()
@@ -232,19 +242,20 @@ def run_trafeval(systems, limit=None) -> dict:
 def run_dates(systems, limit=None) -> dict:
     from htmldate import find_date
 
-    from unspun.extract import extract_html
+    from unspun.extract import extract_metadata
 
     root = DATA / "dates" / "htmldate"
     rows = [json.loads(line) for line in (root / "htmldate_eval.jsonl").open(encoding="utf-8")][:limit]
     runners = {
-        "unspun": lambda html, url: extract_html(html, url=url).date,
+        "unspun": lambda html, url: extract_metadata(html, url=url).date,
         "htmldate": lambda html, url: find_date(html.decode("utf-8", "replace"), url=url, original_date=True,
                                                 extensive_search=True),
         "htmldate_fast": lambda html, url: find_date(html.decode("utf-8", "replace"), url=url,
                                                      extensive_search=False),
     }
     out = {"pages": len(rows), "systems": {}}
-    for name in [s for s in ("unspun", "htmldate", "htmldate_fast") if s in systems or s.startswith("htmldate")]:
+    for name in ("unspun", "htmldate", "htmldate_fast"):
+        _warm_up(runners[name], root / rows[0]["html_file"])
         hits = found = 0
         secs = 0.0
         misses = []
@@ -268,6 +279,60 @@ def run_dates(systems, limit=None) -> dict:
     return out
 
 
+# ------------------------------------------------------------------ throughput
+
+def build_warc(path: Path, records: int) -> None:
+    """A WARC.gz of the AEB pages repeated to `records` response records (distinct URLs)."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    root = DATA / "extract" / "aeb"
+    rows = sorted((json.loads(line) for line in (root / "aeb.jsonl").open(encoding="utf-8")), key=lambda r: r["id"])
+    pages = [(r["url"], read_html(root / r["html_file"])) for r in rows]
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for i in range(records):
+            url, html = pages[i % len(pages)]
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(f"{url}?r={i}", "response", payload=io.BytesIO(html),
+                                                          http_headers=headers))
+
+
+def run_throughput(records_list, jobs: int) -> dict:
+    """ingest (WARC read + extraction) + clean, articles/s overall and per core, peak RSS of this process and
+    of the largest worker."""
+    import os
+    import resource
+    import tempfile
+
+    from unspun.clean import clean_article
+    from unspun.ingest import iter_articles
+    from unspun.model import Article
+
+    out = {"jobs": jobs, "cores": os.cpu_count(), "runs": []}
+    for n in records_list:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "bench.warc.gz"
+            build_warc(path, n)
+            t0 = time.perf_counter()
+            arts = probs = 0
+            for item in iter_articles([str(path)], jobs=jobs):
+                if isinstance(item, Article):
+                    clean_article(item)
+                    arts += 1
+                else:
+                    probs += 1
+            secs = time.perf_counter() - t0
+        self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        out["runs"].append({"records": n, "articles": arts, "problems": probs, "seconds": secs,
+                            "articles_per_s": arts / secs, "articles_per_s_per_core": arts / secs / max(1, jobs),
+                            "peak_rss_mb_main": self_kb / 1024, "peak_rss_mb_worker": child_kb / 1024})
+    return out
+
+
 # ------------------------------------------------------------------ main
 
 def print_table(title: str, res: dict, cols: list[str]) -> None:
@@ -281,7 +346,9 @@ def print_table(title: str, res: dict, cols: list[str]) -> None:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("suite", choices=["aeb", "trafeval", "dates", "all"])
+    ap.add_argument("suite", choices=["aeb", "trafeval", "dates", "throughput", "all"])
+    ap.add_argument("--records", default="500,1000", help="throughput: WARC sizes to compare")
+    ap.add_argument("--jobs", type=int, default=0, help="throughput: worker processes (0 = all cores)")
     ap.add_argument("--limit", type=int, default=None, help="first N pages only (quick checks)")
     ap.add_argument("--systems", default="unspun,unspun+clean,trafilatura,justext,newspaper4k")
     ap.add_argument("--no-write", action="store_true", help="do not write bench/results/*.json")
@@ -298,10 +365,19 @@ def main(argv=None) -> int:
             res = run_trafeval([s for s in systems if s != "newspaper4k"], args.limit)
             print_table("trafilatura eval, with/without snippets", res,
                         ["precision", "recall", "f1", "title_acc", "author_acc", "date_acc", "ms_per_page"])
+        elif suite == "throughput":
+            import os
+
+            jobs = args.jobs or os.cpu_count() or 1
+            res = run_throughput([int(x) for x in args.records.split(",")], jobs)
+            print(f"\nthroughput: WARC.gz -> ingest+extract+clean, {jobs} jobs")
+            for run in res["runs"]:
+                print("  {records:>6} records: {articles_per_s:7.1f} articles/s ({articles_per_s_per_core:.1f}/core), "
+                      "peak RSS main {peak_rss_mb_main:.0f} MB, worker {peak_rss_mb_worker:.0f} MB".format(**run))
         else:
             res = run_dates(systems, args.limit)
             print_table("htmldate eval, exact day", res, ["accuracy", "found", "ms_per_page"])
-        if not args.no_write and args.limit is None:
+        if not args.no_write and (args.limit is None or suite == "throughput"):
             path = RESULTS / f"extract_{suite}.json"
             path.write_text(json.dumps(res, indent=2, sort_keys=True) + "\n", encoding="utf-8")
             print(f"wrote {path.relative_to(REPO)}")

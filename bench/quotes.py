@@ -9,7 +9,8 @@ Metrics (content spans compared as sets of word-token positions, so quote marks 
   P = mean over predictions of shared/|pred| (0 when unpaired), R = mean over gold of shared/|gold|;
 - speaker accuracy: over paired attributions whose gold has a source, the predicted speaker mention overlaps the
   gold source span (as written: "he" counts where the gold source is "he").
-Two settings: "direct" = gold attributions with quote marks vs predictions whose content has quote marks;
+Two settings: "direct" = gold attributions with quote marks (PolNeAR's has_quote_marks, or double quote marks
+in the content: the flag misses NYT's '' quotes) vs predictions whose content has quote marks;
 "all" = every gold attribution vs every prediction.
 
 Usage: python bench/quotes.py [--split dev|train] [--limit N] [--no-textacy]
@@ -29,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE.parent.parent / "shared" / "data" / "quotes" / "polnear" / "polnear.jsonl"
 if not DATA.exists():
     DATA = Path("/work/shared/data/quotes/polnear/polnear.jsonl")
-MARKS = re.compile("[\"“”„«»‹›‘’']")
+DOUBLE = re.compile("''|[\"“”„«»]")
 WORD = re.compile(r"\w+")
 
 
@@ -42,8 +43,8 @@ def word_positions(text: str, spans: list[tuple[int, int]]) -> frozenset[int]:
 
 
 def has_marks(text: str, spans: list[tuple[int, int]]) -> bool:
-    return any(MARKS.search(text[s:e]) and (text[s:e].count('"') + len(re.findall("[“”«»]", text[s:e])) > 0)
-               for s, e in spans)
+    """Content carries double quote marks (straight, curly, guillemets or NYT-style '')."""
+    return any(DOUBLE.search(text[s:e]) for s, e in spans)
 
 
 def score(gold: list[dict], pred: list[dict]) -> dict:
@@ -109,27 +110,30 @@ def gold_items(row: dict) -> tuple[list[dict], list[dict]]:
         src = [tuple(o) for c in a.get("source") or [] for o in c["offsets"]] or None
         item = {"tok": word_positions(text, spans), "src": src, "spk": None}
         all_items.append(item)
-        if a.get("has_quote_marks"):
+        # PolNeAR's flag misses NYT-style '' quotes: direct = flagged, or content carries double quote marks
+        if a.get("has_quote_marks") or has_marks(text, spans):
             direct.append(item)
     return all_items, direct
 
 
 def unspun_items(doc) -> tuple[list[dict], list[dict]]:
+    """unspun's predictions: "direct" = the quotes extract_quotes reports (a mixed quote counts once, as its
+    clause); "all" = those plus stance attributions ("opposes the deal"), which PolNeAR also annotates."""
     from unspun.quotes import extract_records
 
     text = doc.text
-    recs = extract_records(doc)
-    all_items, direct = [], []
-    for r in recs:
-        if r.kind == "direct" and r.fragment_of is not None:
-            continue  # counted through the mixed clause that holds it
-        if r.kind == "direct" and r.cue is None and r.speaker is None and r.extra.get("words", 0) < 3:
-            continue
-        item = {"tok": word_positions(text, r.content), "src": None, "spk": r.mention}
-        all_items.append(item)
-        if r.kind in ("direct", "mixed") or has_marks(text, r.content):
-            direct.append(item)
-    return all_items, direct
+
+    def items(recs, direct_only: bool) -> list[dict]:
+        out = []
+        for r in recs:
+            if r.kind == "direct" and r.fragment_of is not None:
+                continue  # counted through the mixed clause that holds it
+            if direct_only and not (r.kind in ("direct", "mixed") or has_marks(text, r.content)):
+                continue
+            out.append({"tok": word_positions(text, r.content), "src": None, "spk": r.mention})
+        return out
+
+    return items(extract_records(doc, stances=True), False), items(extract_records(doc), True)
 
 
 def textacy_items(doc) -> list[dict]:

@@ -110,3 +110,39 @@ def test_remove_templates_learns_outlet_boilerplate():
     assert not other.removed  # only learned within one outlet
     clean_article(arts[0])  # re-cleaning keeps the template removal
     assert [b.reason for b in arts[0].removed] == ["template"]
+
+
+def test_explain_lists_kept_and_dropped():
+    from unspun.clean import explain
+
+    a = _seed_articles()[1]
+    out = explain(a)
+    assert out.splitlines()[0].startswith(a.id)
+    assert "DROP promo" in out and "DROP transcript" in out and "DROP link_list" in out
+    assert "keep" in out and out.splitlines()[-1].endswith("6 dropped")
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(list("ab CD:.!?\n\u00e9|") + ["More news: ", "SHAPIRO: ", "Subscribe now", "\n\n"]),
+                max_size=120).map("".join))
+def test_clean_never_raises_and_partitions_text(body):
+    a = clean_article(Article(id="f", title="t", text=body, source="f"))
+    assert a.hash == content_hash(a.title, a.text)
+    assert all(b.kept == (b.reason is None) for b in a.blocks)
+    # nothing invented, nothing lost: blocks cover exactly the non-blank lines of the input
+    assert sorted(ln.strip() for b in a.blocks for ln in b.text.split("\n")) == \
+        sorted(ln.strip() for ln in body.split("\n") if ln.strip())
+
+
+def test_single_sign_off_line_is_transcript():
+    body = ("The talks ended without agreement on Tuesday, officials said.\n\n"
+            "INSKEEP: NPR's Jane Roe in Geneva, thank you very much.")
+    a = clean_article(Article(id="s", title="t", text=body, source="s"))
+    assert [(b.reason, b.text[:8]) for b in a.removed] == [("transcript", "INSKEEP:")]
+    # a dateline used once is not a speaker
+    b = clean_article(Article(id="d", title="t", text="GENEVA: The talks ended on Tuesday.", source="d"))
+    assert not b.removed

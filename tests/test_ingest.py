@@ -222,3 +222,49 @@ def test_malformed_feed_keeps_good_items(tmp_path):
 def test_garbage_never_raises(data):
     items = list(iter_articles(["-"], stdin=io.BytesIO(data)))
     assert items and all(isinstance(x, Problem) and x.reason and x.detail for x in items)
+
+
+def test_parallel_extraction_same_output(tmp_path):
+    pages = [(f"https://www.citypress.example/2021/03/0{i}/story-{i}", page(f"Story {i}", date=f"2021-03-0{i}"))
+             for i in range(1, 6)]
+    write_warc(tmp_path / "a.warc.gz", pages)
+    (tmp_path / "b.jsonl").write_text("\n".join(__import__("json").dumps({"id": f"j{i}", "html": html, "url": url})
+                                                for i, (url, html) in enumerate(pages)), encoding="utf-8")
+    (tmp_path / "c.txt").write_text("Title\n\nBody.", encoding="utf-8")
+    (tmp_path / "d.txt").write_bytes(b"")
+    serial = [x.to_dict() for x in iter_articles([str(tmp_path)])]
+    parallel = [x.to_dict() for x in iter_articles([str(tmp_path)], jobs=2, batch=2)]
+    assert parallel == serial
+    assert [x["id"] for x in serial if "id" in x][5:10] == ["j0", "j1", "j2", "j3", "j4"]
+    assert len(serial) == 12 and serial[-1]["reason"] == "empty"
+
+
+def test_txt_paragraph_normalisation(tmp_path):
+    p = tmp_path / "wrapped.txt"
+    p.write_text("Headline here\r\n\r\nOfficials said the plan, which was\r\nannounced on Monday, would cost more.\r\n"
+                 "It passed anyway.\r\nThe vote was 5 to 4.\r\n\r\n\r\nMore news: One Thing Happened\r\n"
+                 "More news: Another Thing Happened\r\n", encoding="utf-8")
+    (a,) = iter_articles([str(p)])
+    assert a.text.split("\n\n") == [
+        "Officials said the plan, which was announced on Monday, would cost more.",
+        "It passed anyway.", "The vote was 5 to 4.",
+        "More news: One Thing Happened\nMore news: Another Thing Happened"]
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PREFIXES = [b"", b"WARC/1.0\r\n", b"\x1f\x8b", b"{\"text\": ", b"<rss><channel><item><title>", b"<html><body><p>",
+            b"<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'>", b"Title\n\n"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(prefix=st.sampled_from(PREFIXES), body=st.binary(max_size=400))
+def test_fuzzed_stdin_never_raises(prefix, body):
+    items = list(iter_articles(["-"], stdin=io.BytesIO(prefix + body)))
+    assert items and all(isinstance(x, (Article, Problem)) for x in items)
+    for x in items:
+        if isinstance(x, Problem):
+            assert x.reason and x.source.startswith("<stdin>")
+        else:
+            assert x.id and isinstance(x.text, str)

@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from unspun.model import Article, SummarySentence, normalize_ws
-from unspun.summarize import citation_support, is_candidate, split_sentences, summarize, word_count
+from unspun.summarize import (
+    Params,
+    candidate_status,
+    citation_support,
+    is_candidate,
+    split_sentences,
+    summarize,
+    word_count,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -136,16 +144,72 @@ def test_no_duplicates_and_limits():
     assert 0 < sum(word_count(s.text) for s in default) <= 120
 
 
-def test_order_reads_by_date_then_position():
+def test_order_reads_by_relative_position_then_date():
+    """Sentences follow their relative position in the earliest carrying article (leads first, as the
+    references are written), ties by article date; a dependent sentence sits right after its predecessor."""
     arts = cluster()
     order = [a.id for a in arts]
     summary = summarize(arts, max_words=400)
+    assert len(summary) >= 4
     keys = []
-    for s in summary[1:]:  # the opening sentence is the top-ranked one; the rest follow date then position
+    for s in summary:
         first = s.citations[0]
-        text = normalize_ws(next(a.text for a in arts if a.id == first))
-        keys.append((order.index(first), text.find(normalize_ws(s.text))))
+        sents = split_sentences(next(a.text for a in arts if a.id == first))
+        idx = next(i for i, t in enumerate(sents) if normalize_ws(s.text) in t)
+        keys.append((idx / len(sents), order.index(first)))
     assert keys == sorted(keys)
+
+
+def test_pronoun_sentence_only_right_after_its_predecessor():
+    lead = ("Senator Maria Alvarez announced on Friday that she will run for governor of the state next year, "
+            "ending months of speculation.")
+    follow = "She made the announcement at a rally in her hometown of Santa Elena in front of 3,000 supporters."
+    other = ("Alvarez, a former prosecutor, has served two terms in the state senate and chairs its budget "
+             "committee.")
+    arts = [
+        Article(id="b1", title="", text=f"{lead}\n\n{follow}\n\n{other}", source="m", outlet="one.example"),
+        Article(id="b2", title="", text=f"{lead}\n\n{other}\n\nThe race is expected to be expensive for both "
+                "parties, analysts said on Friday.", source="m", outlet="two.example"),
+    ]
+    texts = [s.text for s in summarize(arts, max_words=400)]
+    assert follow in texts, texts
+    assert texts.index(follow) == texts.index(lead) + 1
+    # without its predecessor the pronoun sentence is never used
+    solo = summarize(arts, max_words=400, params=Params(dependents=True), max_sentences=1)
+    assert [s.text for s in solo] != [follow]
+    assert candidate_status(follow) == "dependent"
+    assert candidate_status("He said the decision was painful but necessary for the town.") == "reject"
+    without = [s.text for s in summarize(arts, max_words=400, params=Params(dependents=False))]
+    assert follow not in without
+
+
+def test_split_quotation_is_merged_and_cited_verbatim():
+    quote = ("“We will rebuild the bridge within two years. Nobody in this city should have to wait longer than "
+             "that,” Mayor Linda Okafor said on Monday.")
+    arts = cluster()
+    arts[1] = Article(id="a2", title="", text=arts[1].text + "\n\n" + quote, source="a2.txt",
+                      outlet="times.example", date="2024-03-04")
+    summary = summarize(arts, max_words=1000)
+    assert normalize_ws(quote) in [s.text for s in summary]
+    for s in summary:
+        for aid in s.citations:
+            assert _contains(next(a for a in arts if a.id == aid), s.text)
+
+
+def test_boilerplate_and_datelines():
+    twitter = ("You can add location information to your Tweets, such as your city or precise location, from the "
+               "web and via third-party applications.")
+    assert not is_candidate(twitter)
+    assert not is_candidate("Breaking News Emails Get breaking news alerts and special reports from our newsroom.")
+    assert not is_candidate("The WARC files associated with this crawl are not currently available to the public.")
+    assert not is_candidate("In this undated photo released by the Navy, the sailor stands on the deck of his ship.")
+    assert is_candidate("Close friends of the family said the couple had planned the trip for several years.")
+    text = "HONOLULU (AP) — A preschool in Hawaii is reviewing its snack policy after three children sipped a cleaner."
+    arts = [Article(id="d1", title="", text=text + "\n\n" + twitter, source="m", outlet="ap.example"),
+            Article(id="d2", title="", text=twitter, source="m", outlet="tw.example")]
+    summary = summarize(arts, max_words=100)
+    assert [s.text for s in summary] == [text.split("— ", 1)[1]]
+    assert summary[0].citations == ["d1"]
 
 
 def test_deterministic():

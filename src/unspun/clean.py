@@ -150,8 +150,10 @@ def classify_line(line: str, ctx: _Context | None = None, *, in_run_of_short: bo
     tag = _speaker_tag(s)
     if tag and (ctx.tags[tag] >= 2 or ctx.transcript_like or _BROADCAST_ROLE.search(s)):
         return "transcript"
-    if ctx.transcript_like and len(words) <= 20 and _OUTLET_POSSESSIVE.search(s) and _SIGN_OFF.search(s):
-        return "transcript"
+    spoken = s.split(":", 1)[1].strip() if tag else s
+    if (tag or ctx.transcript_like) and len(words) <= 20 and _OUTLET_POSSESSIVE.search(spoken) \
+            and _SIGN_OFF.search(spoken):
+        return "transcript"  # a radio sign-off ("NPR's Lucian Kim in Sochi, thanks a lot"), even on its own
 
     # link lists
     if _URL_ONLY.match(s):
@@ -252,3 +254,19 @@ def remove_templates(articles: Iterable[Article], *, min_articles: int = 3, min_
                     b.kept, b.reason, changed = False, "template", True
             if changed:
                 _rebuild(a)
+
+
+def explain(article: Article, *, width: int = 100) -> str:
+    """Human-readable kept/dropped listing of an article's blocks (for `--explain`)."""
+    if not article.blocks:
+        clean_article(article)
+    lines = [f"{article.id}  {article.title}"]
+    for b in article.blocks:
+        text = normalize_ws(b.text)
+        if len(text) > width:
+            text = text[: width - 1] + "…"
+        mark = "  keep            " if b.kept else f"  DROP {b.reason:<11} "
+        lines.append(f"{mark}{text}")
+    kept = sum(b.kept for b in article.blocks)
+    lines.append(f"  {kept} kept, {len(article.blocks) - kept} dropped")
+    return "\n".join(lines)

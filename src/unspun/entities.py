@@ -34,6 +34,17 @@ TITLE_WORDS = {
     "republican", "gop", "representative", "envoy", "officer", "professor", "coach", "manager",
 }
 
+# Titles that mark the rest as a person's name even when one word is left ("President Trump").
+ROLE_TITLES = {
+    "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "rev", "gen", "col", "lt", "sgt", "capt",
+    "adm", "sen", "rep", "gov", "president", "secretary", "senator", "representative", "congressman",
+    "congresswoman", "governor", "mayor", "chancellor", "king", "queen", "prince", "princess", "pope", "judge",
+    "justice", "ambassador", "general", "colonel", "chairman", "chairwoman", "ceo", "director", "spokesman",
+    "spokeswoman", "spokesperson", "aide", "leader", "premier", "sheikh", "ayatollah", "envoy", "professor",
+    "coach", "candidate", "nominee", "speaker", "commissioner", "deputy", "chief", "counsel", "attorney",
+    "minister", "officer", "manager",
+}
+
 # Country-name variants news uses interchangeably (hand-written: NER gives no canonical form for GPEs).
 GPE_ALIASES = {
     "us": "United States", "u.s.": "United States", "u.s": "United States", "usa": "United States",
@@ -69,9 +80,12 @@ def clean_name(text: str) -> str:
 def strip_titles(name: str) -> str:
     """'Secretary of State Mike Pompeo' -> 'Mike Pompeo' (leading title words only; keeps the last word)."""
     words = name.split()
-    while len(words) > 1 and words[0].lower().strip(".") in TITLE_WORDS:
-        words = words[1:]
-    return " ".join(words)
+    k = 0
+    while k < len(words) - 1 and words[k].lower().strip(".") in TITLE_WORDS:
+        k += 1
+    if k == len(words) - 1 and not any(w.lower().strip(".") in ROLE_TITLES for w in words[:k]):
+        return name  # "State Department", "Iranian officials": no person title to strip
+    return " ".join(words[k:])
 
 
 def name_key(name: str) -> str:
@@ -153,29 +167,25 @@ class NameIndex:
         return name
 
 
-def _ent_type(label: str) -> str:
-    return label
+def _headline_like(doc: "Doc", ent: "Span") -> bool:
+    """The entity sits on a Title Case line (headline, link list): NER spans there are unreliable."""
+    text = doc.text
+    start = text.rfind("\n", 0, ent.start_char) + 1
+    end = text.find("\n", ent.end_char)
+    line = text[start : end if end >= 0 else len(text)]
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", line) if len(w) > 3]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
-def _trim_span(ent: "Span", known: set[str]) -> tuple[str, str] | None:
-    """Clean one NER span; headline fragments like "Putin Lauds '" are trimmed to a known name or dropped."""
-    label = ent.label_
-    text = clean_name(ent.text)
-    if label == "PERSON":
-        text = strip_titles(text)
-    if is_junk(text, label):
-        return None
+def _fit_known(text: str, label: str, known: set[str]) -> str | None:
+    """A headline span reduced to a name seen in running text ("Putin Lauds" -> "Putin"), else None."""
     words = text.split()
-    if label in ("PERSON", "ORG") and len(words) > 1 and name_key(text) not in known:
-        # a longer span whose first/last words form a name seen elsewhere, the rest tagged as a verb
-        # or title-cased headline words: keep the known part only.
-        for n in range(len(words) - 1, 0, -1):
-            head = " ".join(words[:n])
-            if name_key(head) in known and any(t.pos_ in ("VERB", "AUX") or t.tag_ in ("VBZ", "VBD", "VBP") for t in ent[n:]):
-                return head, label
-        if any(t.tag_ in ("VBZ", "VBD", "VBP", "VB") for t in ent):
-            return None
-    return text, label
+    for n in range(len(words), 0, -1):
+        for i in range(0, len(words) - n + 1):
+            part = " ".join(words[i : i + n])
+            if name_key(part) in known:
+                return part
+    return None
 
 
 def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: bool = True) -> list[Entity]:
@@ -185,7 +195,7 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
     articles (or the top score when nothing qualifies); "secondary" = mentioned >= 2 times or in >= 2 articles;
     else "mentioned". Headline mentions are found by matching canonical names/aliases in the titles.
     """
-    raw: list[tuple[str, str, str, bool]] = []  # (article id, text, label, in_lead)
+    raw: list[tuple[str, str, str, bool, bool]] = []  # (article id, text, label, in_lead, headline-like)
     for art in articles:
         doc = docs.get(art.id)
         if doc is None:
@@ -198,21 +208,28 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
             first_sent_end = 0
         for ent in doc.ents:
             if ent.label_ in KEEP_TYPES and "\n" not in ent.text:
-                raw.append((art.id, ent.text, ent.label_, ent.start < first_sent_end))
+                raw.append((art.id, ent.text, ent.label_, ent.start < first_sent_end, _headline_like(doc, ent)))
 
-    # known names: clean multi-word spans and single words seen at least once cleanly
-    known_keys = set()
-    for _, text, label, _ in raw:
+    def cleaned(text: str, label: str) -> str:
         t = clean_name(text)
-        if label == "PERSON":
-            t = strip_titles(t)
-        if not is_junk(t, label) and len(t.split()) <= 3:
-            known_keys.add(name_key(t))
+        return strip_titles(t) if label == "PERSON" else t
+
+    # names seen in running text (not on headline-like lines)
+    known_keys = {name_key(cleaned(t, lab)) for _, t, lab, _, head in raw if not head}
+    known_keys.discard("")
+    fitted = []
+    for aid, text, label, lead, head in raw:
+        if head and name_key(cleaned(text, label)) not in known_keys:
+            part = _fit_known(cleaned(text, label), label, known_keys)
+            if part is None:
+                continue  # headline junk: "Rebuild Relations", "Talk Show Axed By Channel"
+            text = part
+        fitted.append((aid, text, label, lead))
+    raw = fitted
 
     index = NameIndex()
     mentions: list[tuple[str, str, str, bool]] = []
     for aid, text, label, lead in raw:
-        doc_ents = None  # noqa: F841 (kept simple: work on the strings)
         t = clean_name(text)
         if label == "PERSON":
             t = strip_titles(t)

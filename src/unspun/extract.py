@@ -27,7 +27,7 @@ class Extracted:
     text: str = ""  # paragraphs separated by blank lines
     author: str | None = None
     date: str | None = None  # YYYY-MM-DD
-    date_source: str | None = None  # jsonld | meta | url | time | htmldate | text
+    date_source: str | None = None  # jsonld | meta | url | time | htmldate (which also reads the text)
     date_confidence: float = 0.0
     updated: str | None = None
     outlet: str | None = None
@@ -36,7 +36,7 @@ class Extracted:
     confidence: float = 0.0
     url: str | None = None  # canonical URL when the page declares one
     encoding: str | None = None
-    date_flags: list[str] = field(default_factory=list)  # "future", "implausible", "conflict"
+    date_flags: list[str] = field(default_factory=list)  # "future", "implausible", "conflict", "year_only"
     candidates: dict = field(default_factory=dict)  # per-field votes, for --explain
 
 
@@ -103,17 +103,27 @@ def normalize_date(value) -> str | None:
         return dt.datetime.fromtimestamp(ts, tz=dt.timezone.utc).date().isoformat()
     if re.fullmatch(r"(19|20)\d{6}", s):
         return _valid_day(int(s[:4]), int(s[4:6]), int(s[6:8]))
-    try:
-        import dateparser
+    s = s[:80]
+    parsed = None
+    if s.isascii():
+        from dateutil import parser as dateutil_parser
 
-        # absolute dates only: relative words ("yesterday") would depend on the clock
-        parsed = dateparser.parse(
-            s[:80],
-            settings={"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False,
-                      "PARSERS": ["timestamp", "custom-formats", "absolute-time"]},
-        )
-    except Exception:  # dateparser raises assorted errors on odd input
-        parsed = None
+        try:
+            # a fixed default makes partial dates ("May 2019") deterministic; they are rejected below
+            parsed = dateutil_parser.parse(s, default=dt.datetime(1, 1, 1))
+        except (ValueError, OverflowError, TypeError):
+            parsed = None
+        if parsed is not None and parsed.year < 1000:
+            return None
+    if parsed is None and re.search(r"[^\W\d_]{3,}", s) and re.search(r"\d", s):
+        # other languages' month names; absolute dates only ("yesterday" would depend on the clock)
+        try:
+            import dateparser
+
+            parsed = dateparser.parse(s, settings={"PREFER_DAY_OF_MONTH": "first",
+                                                   "PARSERS": ["custom-formats", "absolute-time"]})
+        except Exception:  # dateparser raises assorted errors on odd input
+            parsed = None
     return parsed.date().isoformat() if parsed else None
 
 
@@ -125,6 +135,19 @@ def _date_flags(day: str) -> list[str]:
     if y < 1995:
         flags.append("implausible")
     return flags
+
+
+_UTC_STAMP = re.compile(r"T(\d{2}):\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]00:?00)$")
+
+
+def _note_utc(utc_hour: dict, source: str, raw) -> None:
+    m = _UTC_STAMP.search(raw.strip()) if isinstance(raw, str) else None
+    if m:
+        utc_hour[source] = int(m.group(1))
+
+
+def _days_apart(a: str, b: str) -> int:
+    return abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days)
 
 
 def _url_date(url: str | None) -> str | None:
@@ -174,6 +197,19 @@ def _jsonld_objects(tree) -> list[dict]:
     return out
 
 
+def _main_ld_objects(ld_objs: list[dict], url: str | None) -> list[dict]:
+    """Article-like JSON-LD objects, the one whose url matches the page first."""
+    arts = [o for o in ld_objs if _ld_type(o) & _ARTICLE_TYPES or "datePublished" in o]
+
+    def matches(o) -> bool:
+        ref = o.get("url") or o.get("mainEntityOfPage")
+        if isinstance(ref, dict):
+            ref = ref.get("@id") or ref.get("url")
+        return bool(url and isinstance(ref, str) and ref.rstrip("/").split("//")[-1] == url.rstrip("/").split("//")[-1])
+
+    return sorted(arts, key=lambda o: not matches(o))  # stable: document order otherwise
+
+
 def _ld_type(obj: dict) -> set[str]:
     t = obj.get("@type", "")
     types = t if isinstance(t, list) else [t]
@@ -214,26 +250,30 @@ _META_UPDATED = ["article:modified_time", "og:updated_time", "datemodified", "la
 
 # ---------------------------------------------------------------- voting
 
-_DATE_WEIGHT = {"jsonld": 3.0, "meta": 2.5, "time": 1.5, "url": 2.0, "htmldate": 2.0, "trafilatura": 1.0}
+# JSON-LD + <time> (4.5) outweigh URL + htmldate (4.0); htmldate usually repeats one of the others
+_DATE_WEIGHT = {"jsonld": 3.0, "meta": 2.5, "time": 1.5, "url": 2.0, "htmldate": 2.0}
 
 
-def _vote_dates(tree, url: str | None, html: str, meta, ld_objs, traf_date: str | None):
+def _vote_dates(tree, url: str | None, html: str, meta, ld_objs):
     votes: list[tuple[str, str]] = []  # (source, day)
+    utc_hour: dict[str, int] = {}  # source -> hour, for votes read from a UTC timestamp
     updated = None
-    for obj in ld_objs:
-        if _ld_type(obj) & _ARTICLE_TYPES or "datePublished" in obj:
-            for key in ("datePublished", "dateCreated"):
-                day = normalize_date(obj.get(key)) if isinstance(obj.get(key), str) else None
-                if day:
-                    votes.append(("jsonld", day))
-                    break
-            if not updated and isinstance(obj.get("dateModified"), str):
+    # one JSON-LD vote: the page's own article (listings of related items carry many other dates)
+    for obj in _main_ld_objects(ld_objs, url):
+        day = next((normalize_date(obj[k]) for k in ("datePublished", "dateCreated")
+                    if isinstance(obj.get(k), str) and normalize_date(obj[k])), None)
+        if day:
+            votes.append(("jsonld", day))
+            _note_utc(utc_hour, "jsonld", obj.get("datePublished") or obj.get("dateCreated"))
+            if isinstance(obj.get("dateModified"), str):
                 updated = normalize_date(obj["dateModified"])
+            break
     for key in _META_PUBLISHED:
         for val in meta.get(key, [])[:1]:
             day = normalize_date(val)
             if day:
                 votes.append(("meta", day))
+                _note_utc(utc_hour, "meta", val)
                 break
         if any(s == "meta" for s, _ in votes):
             break
@@ -254,18 +294,17 @@ def _vote_dates(tree, url: str | None, html: str, meta, ld_objs, traf_date: str 
             if "modif" in cls or "update" in cls:
                 continue
             votes.append(("time", day))
+            _note_utc(utc_hour, "time", node.get("datetime"))
             break
     try:
         from htmldate import find_date
 
         hd = find_date(tree if tree is not None else html, url=url, original_date=True, extensive_search=True,
-                       outputformat="%Y-%m-%d", deferred_url_extractor=True)
+                       outputformat="%Y-%m-%d")
     except Exception:  # htmldate raises on some broken trees
         hd = None
     if hd:
         votes.append(("htmldate", hd))
-    if traf_date:
-        votes.append(("trafilatura", traf_date))
 
     score: dict[str, float] = defaultdict(float)
     sources: dict[str, list[str]] = defaultdict(list)
@@ -274,15 +313,31 @@ def _vote_dates(tree, url: str | None, html: str, meta, ld_objs, traf_date: str 
             continue
         score[day] += _DATE_WEIGHT[src]
         sources[day].append(src)
+    only = next(iter(score)) if len(score) == 1 else None
+    if only and sources[only] == ["htmldate"] and only.endswith("-01-01"):
+        # htmldate alone falls back to a year (e.g. a copyright line) as YYYY-01-01: a guess, not a date
+        score.clear()
     if not score:
-        flags = sorted({f for _, d in votes for f in _date_flags(d)})
+        flags = sorted({f for _, d in votes for f in _date_flags(d)} | ({"year_only"} if only else set()))
         return None, None, 0.0, updated, flags, votes
     # ties broken by earliest (original publication rather than an update)
     best = sorted(score, key=lambda d: (-score[d], d))[0]
+    url_day = next((d for s, d in votes if s == "url"), None)
+    if url_day and url_day != best and url_day in score and _days_apart(url_day, best) <= 1:
+        # one day apart: a UTC timestamp against the publisher's local date; URLs carry the local date
+        best = url_day
+    elif all(s in utc_hour for s in sources[best] if s != "htmldate"):
+        # the winner only has UTC timestamps: a local date one day off (in the direction the hour allows) wins
+        hour = utc_hour[sources[best][0]] if sources[best][0] in utc_hour else None
+        if hour is not None:
+            shift = -1 if hour < 12 else 1
+            local = (dt.date.fromisoformat(best) + dt.timedelta(days=shift)).isoformat()
+            if {"url", "htmldate"} & set(sources.get(local, [])):  # sources that read the page's local date
+                best = local
     total = sum(score.values())
     conf = round(min(1.0, 0.35 + 0.65 * score[best] / total) * min(1.0, 0.5 + 0.15 * len(sources[best])), 3)
     flags = ["conflict"] if len(score) > 1 else []
-    order = ["jsonld", "meta", "time", "url", "htmldate", "trafilatura"]
+    order = ["jsonld", "meta", "time", "url", "htmldate"]
     src = min(sources[best], key=order.index)
     return best, src, conf, updated, flags, votes
 
@@ -299,6 +354,27 @@ def _strip_site_suffix(title: str, site: str | None) -> str:
         if len(longest) > 0.6 * len(title):
             return longest
     return title
+
+
+def _traf_metadata(tree, url: str | None):
+    """trafilatura's own metadata heuristics (meta tags, JSON-LD, bylines) without its htmldate call, which the
+    date vote below makes once."""
+    from trafilatura import metadata as tm
+
+    try:
+        md = tm.examine_meta(tree)
+        if md.author and " " not in md.author:
+            md.author = None
+        try:
+            md = tm.extract_meta_json(tree, md)
+        except Exception:  # trafilatura's JSON-LD parsing raises on odd documents
+            pass
+        md.title = md.title or tm.extract_title(tree)
+        md.author = md.author or tm.extract_author(tree)
+        md.sitename = md.sitename or tm.extract_sitename(tree)
+        return md
+    except Exception:  # metadata must never stop extraction
+        return None
 
 
 def _metadata(tree, url: str | None, html: str, traf) -> dict:
@@ -343,6 +419,8 @@ def _metadata(tree, url: str | None, html: str, traf) -> dict:
         title = _strip_site_suffix(title, site)
 
     authors = []
+    if traf is not None and traf.author:  # measured best on trafilatura's eval labels
+        authors.append(traf.author)
     if ld_article:
         a = _ld_name(ld_article.get("author"))
         if a:
@@ -351,19 +429,13 @@ def _metadata(tree, url: str | None, html: str, traf) -> dict:
         for v in meta.get(key, [])[:1]:
             if not v.startswith("http"):
                 authors.append(re.sub(r"^(by|von|par)\s+", "", v, flags=re.I))
-    if traf is not None and traf.author:
-        authors.append(traf.author)
-    author = None
-    if authors:
-        author = max(authors, key=lambda a: (sum(1 for o in authors if a.lower() == o.lower()), -authors.index(a)))
+    author = authors[0] if authors else None
 
-    day, src, conf, updated, flags, votes = _vote_dates(tree, url, html, meta, ld, traf.date if traf else None)
+    day, src, conf, updated, flags, votes = _vote_dates(tree, url, html, meta, ld)
     lang = None
     if tree is not None:
         lang = (tree.get("lang") or tree.get("xml:lang") or "").split("-")[0].lower() or None
     lang = lang or (meta.get("og:locale") or meta.get("content-language") or [""])[0][:2].lower() or None
-    if traf is not None and traf.language:
-        lang = traf.language
     return {
         "title": title, "author": author, "date": day, "date_source": src, "date_confidence": conf,
         "updated": updated, "date_flags": flags, "outlet": outlet_from_url(url) or site, "language": lang,
@@ -410,39 +482,49 @@ def _drop_leading_title(body: str, *titles: str | None) -> str:
     return body
 
 
-def extract_html(html: str | bytes, url: str | None = None, *, encoding: str | None = None) -> Extracted:
+_METHOD_CONFIDENCE = {"trafilatura": 1.0, "trafilatura_default": 0.9, "trafilatura_recall": 0.8, "justext": 0.6}
+
+
+def _body(html: str, url: str | None) -> tuple[str, str]:
+    """(body, method): trafilatura in precision mode, then its default and recall modes, then jusText, each only
+    when the previous one returned little."""
+    # favor_precision measured best on AEB (F1 0.974 vs 0.963 default, 0.964 favor_recall; bench/extract.py)
+    body, method = "", "none"
+    for mode, kw in (("trafilatura", {"favor_precision": True}), ("trafilatura_default", {}),
+                     ("trafilatura_recall", {"favor_recall": True})):
+        doc = _trafilatura(html, url, **kw)
+        candidate = _paragraphs_from_lines(doc.text if doc is not None else "")
+        if len(candidate) > len(body):
+            body, method = candidate, mode
+        if len(body) >= MIN_BODY_CHARS:
+            return body, method
+    candidate = _justext(html)
+    if len(candidate) > len(body):
+        body, method = candidate, "justext"
+    return body, method
+
+
+def extract_metadata(html: str | bytes, url: str | None = None, *, encoding: str | None = None) -> Extracted:
+    """Metadata only (title, author, dates, outlet, language): no body extraction. Never raises."""
+    return extract_html(html, url, encoding=encoding, body=False)
+
+
+def extract_html(html: str | bytes, url: str | None = None, *, encoding: str | None = None,
+                 body: bool = True) -> Extracted:
     """Extract the article body and metadata from one HTML page. Never raises."""
     try:
         text, enc = decode_html(html, encoding)
-    except Exception:
-        return Extracted(method="none")
-    tree = _parse_tree(text)
+        tree = _parse_tree(text)
+    except Exception:  # decoding/parsing of hostile input
+        return Extracted(method="none", url=url, outlet=outlet_from_url(url))
     if tree is None:
         return Extracted(method="none", encoding=enc, url=url, outlet=outlet_from_url(url))
-    # favor_precision measured best on AEB (F1 0.973 vs 0.963 default, 0.964 favor_recall; bench/extract.py)
-    traf = _trafilatura(text, url, favor_precision=True)
-    body = _paragraphs_from_lines(traf.text if traf is not None else "")
-    method = "trafilatura" if body else "none"
-    if len(body) < MIN_BODY_CHARS:
-        default = _trafilatura(text, url)
-        dbody = _paragraphs_from_lines(default.text if default is not None else "")
-        if len(dbody) > len(body):
-            body, method, traf = dbody, "trafilatura_default", traf or default
-    if len(body) < MIN_BODY_CHARS:
-        recall = _trafilatura(text, url, favor_recall=True)
-        rbody = _paragraphs_from_lines(recall.text if recall is not None else "")
-        if len(rbody) > len(body):
-            body, method, traf = rbody, "trafilatura_recall", traf or recall
-        if len(body) < MIN_BODY_CHARS:
-            jbody = _justext(text)
-            if len(jbody) > len(body):
-                body, method = jbody, "justext"
-    md = _metadata(tree, url, text, traf)
-    body = _drop_leading_title(body, md["title"], traf.title if traf is not None else None)
-    n = len(body)
-    confidence = 0.0 if not n else round(min(1.0, n / 1500) * {"trafilatura": 1.0, "trafilatura_default": 0.9, "trafilatura_recall": 0.8,
-                                                                  "justext": 0.6}.get(method, 0.5), 3)
-    return Extracted(text=body, method=method, confidence=confidence, encoding=enc, **md)
+    text_body, method = _body(text, url) if body else ("", "none")
+    tmeta = _traf_metadata(tree, url)
+    md = _metadata(tree, url, text, tmeta)
+    text_body = _drop_leading_title(text_body, md["title"], tmeta.title if tmeta is not None else None)
+    confidence = round(min(1.0, len(text_body) / 1500) * _METHOD_CONFIDENCE.get(method, 0.0), 3)
+    return Extracted(text=text_body, method=method, confidence=confidence, encoding=enc, **md)
 
 
 _BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "ul", "ol",

@@ -26,6 +26,7 @@ with all its article ids, changed wording kept in `variants`.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -60,8 +61,17 @@ COGNITION_VERBS = {
     "insist", "hear", "notice", "remember", "forget", "acknowledge", "accept", "trust", "bet", "mean",
 }
 CUE_VERBS = SPEECH_VERBS | COGNITION_VERBS
+# Verbs whose object is an attributed stance (benchmark "all attributions" setting only, see extract_records)
+STANCE_VERBS = CUE_VERBS | {
+    "endorse", "oppose", "support", "criticize", "criticise", "attack", "accuse", "blame", "defend", "question",
+    "discuss", "mention", "cite", "denounce", "seek", "plan", "want", "decide", "decline", "hope", "expect", "talk",
+    "speak", "call", "describe", "back", "favor", "favour", "urge", "promise", "vow", "pledge", "refuse", "reject",
+    "dismiss", "like", "love", "hate", "prefer", "intend", "propose", "advocate", "condemn", "praise", "mock",
+    "argue", "complain", "insist", "acknowledge", "admit", "deny", "welcome", "applaud", "slam", "blast", "tout",
+}
 
-QUOTE_PAIRS = {'"': '"', "“": "”", "„": "“”", "«": "»", "»": "«", "‹": "›", "‘": "’", "'": "'", "‚": "‘’", "”": "”"}
+# opener -> closers. Double quotes close across styles: real text mixes “...", "...” and NYT's ''...''.
+QUOTE_PAIRS = {'"': '"”', "“": '”"“', "„": "“”\"", "«": "»", "»": "«", "‹": "›", "‘": "’", "'": "'", "‚": "‘’", "”": '”"'}
 DOUBLE_MARKS = set('"“”„«»‹›')
 SINGLE_MARKS = set("‘’'‚")
 ALL_MARKS = DOUBLE_MARKS | SINGLE_MARKS
@@ -148,6 +158,11 @@ def _role_pair(text: str, i: int, j: int) -> str:
     return "either"
 
 
+def _family(ch: str) -> str:
+    """Glyph family of a quote mark: a multi-paragraph quote re-opens with the same family."""
+    return {"“": "curly", "”": "curly", "„": "curly", "«": "guillemet", "»": "guillemet"}.get(ch, "straight")
+
+
 def _paragraphs(text: str) -> list[tuple[int, int]]:
     out, start = [], 0
     for m in _PARA_RE.finditer(text):
@@ -210,7 +225,8 @@ def find_quote_spans(text: str) -> list[tuple[int, int, bool]]:
             # continuation paragraph: it re-opens the quote
             first = found[0][0] if found else open_at
             lead = text[ps:pe].lstrip()
-            if lead and lead[0] in DOUBLE_MARKS and first is not None and first == ps + (len(text[ps:pe]) - len(lead)):
+            if (lead and lead[0] in DOUBLE_MARKS and first is not None and first == ps + (len(text[ps:pe]) - len(lead))
+                    and _family(text[pending]) == _family(lead[0])):
                 if found and found[0][0] == first:
                     spans.append((pending, found[0][1], True))
                     found = found[1:]
@@ -244,7 +260,8 @@ def find_quote_spans(text: str) -> list[tuple[int, int, bool]]:
     for ps, pe in paras:
         singles, _ = _scan_paragraph(text, ps, pe, SINGLE_MARKS)
         for s, e in singles:
-            if not in_double(s) and not in_double(e - 1) and e - s > 2:
+            inner = text[s + 1 : e - 1].strip()
+            if not in_double(s) and not in_double(e - 1) and len(inner) >= 2 and any(c.isalpha() for c in inner):
                 spans.append((s, e, True))
     spans.sort()
     out: list[tuple[int, int, bool]] = []
@@ -274,23 +291,39 @@ def _is_cue(tok: "Token", strict: bool = False) -> bool:
 def _subject(verb: "Token") -> "Token | None":
     """The speaker head of a cue verb: nsubj (either side), 'according to X', conjunct's subject, agent."""
     for c in verb.children:
-        if c.dep_ in ("nsubj", "nsubjpass") and verb.dep_ != "relcl":
-            if c.dep_ == "nsubjpass":
-                continue
-            return c
+        if c.dep_ == "nsubj" and any(ch.isalnum() for ch in c.text):
+            return c  # (the parser sometimes makes a quote mark the subject: skip those)
     for c in verb.children:
         if c.dep_ == "agent":
             for g in c.children:
                 if g.dep_ == "pobj":
                     return g
-    if verb.dep_ in ("conj", "xcomp") and verb.head is not verb:
+    # inverted order the parser did not label nsubj: "..., said Carl Dahl."
+    nxt = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    if nxt is not None and nxt.pos_ in ("PROPN", "NOUN", "DET", "PRON") and verb.tag_ in ("VBD", "VBZ"):
+        head = nxt
+        while head.dep_ in ("compound", "det", "amod") and head.head.i > head.i and head.head.i - verb.i <= 5:
+            head = head.head
+        if head.pos_ in ("PROPN", "NOUN", "PRON") and not any(c.dep_ in ("ccomp",) for c in verb.children
+                                                             if c.i > verb.i and c.i < head.i):
+            if verb.i > 0 and verb.doc[verb.i - 1].text in (",", "”", "\"", "''", "»", "’"):
+                return head
+    if verb.dep_ in ("conj", "xcomp") and verb.head.i != verb.i:
         return _subject(verb.head)
     if verb.dep_ == "relcl" and verb.head.pos_ in ("PROPN", "NOUN", "PRON"):
         # "Lavrov, who said ..."
         return verb.head
     if verb.dep_ in ("advcl", "acl") and verb.tag_ == "VBG":
-        # "..., adding that ..."
-        return _subject(verb.head)
+        # "..., adding that ..." / "X denied that ..., explaining that ...": the main clause's subject
+        # ("issued a statement saying ...": climb past the noun to the verb)
+        top = verb.head
+        for _ in range(8):
+            if top.pos_ in ("VERB", "AUX") and top.dep_ not in ("ccomp", "advcl", "conj", "xcomp"):
+                break
+            if top.head.i == top.i:
+                break
+            top = top.head
+        return _subject(top) if top.i != verb.i else None
     return None
 
 
@@ -354,7 +387,7 @@ class _Resolver:
 
     def __init__(self, doc: "Doc", quote_spans: list[tuple[int, int, bool]]):
         self.doc = doc
-        self.quoted = [(s, e) for s, e, _ in quote_spans]
+        self.quoted = _InSpans([(s, e) for s, e, _ in quote_spans])
         ents = [e for e in doc.ents if e.label_ in SPEAKER_LABELS and not self._in_quote(e.start_char)]
         self.index = NameIndex((e.text, e.label_) for e in ents)
         # spaCy tags a bare surname ORG now and then ("Lavrov countered"): a surname of a known person is a PERSON
@@ -385,7 +418,7 @@ class _Resolver:
             self.titled.append((e.start_char, e.text, words))
 
     def _in_quote(self, i: int) -> bool:
-        return any(s <= i < e for s, e in self.quoted)
+        return self.quoted(i)
 
     def name(self, text: str, label: str | None) -> str:
         name = clean_name(text)
@@ -398,11 +431,16 @@ class _Resolver:
         if label in SPEAKER_LABELS:
             return self.name(text, label)
         if tok.pos_ == "PRON" or low in PRONOUNS:
-            if low in ("i", "me", "we", "you", "this", "that", "one", "someone"):
+            if low in ("i", "me", "we", "you", "this", "one", "someone") or (low == "that" and tok.head.dep_ != "relcl"):
                 if low in ("i", "we"):  # inside a quote "I": the quote's own speaker is unknown here
                     return None
                 return None
-            if low in ("who", "which"):
+            if low in ("who", "which", "that"):
+                # relative pronoun subject: "Lavrov, who said ...", "a message that read ..." -> the antecedent
+                if tok.head.dep_ == "relcl" and tok.head.head.i != tok.head.i:
+                    ante = tok.head.head
+                    s, e, mtext, label = _mention_span(ante)
+                    return self.resolve(ante, mtext, label) if ante.lower_ not in PRONOUNS else None
                 return None
             want = ("PERSON",) if low in PERSON_PRONOUNS else ("ORG", "GPE", "NORP")
             return self._antecedent(tok, want)
@@ -452,46 +490,74 @@ def _sentence_of(doc: "Doc", i: int) -> "Span":
     return doc[i].sent
 
 
-def _cue_for_quote(doc: "Doc", qspan: "Span", quoted: list[tuple[int, int]]) -> "Token | None":
-    """Cue verb for a direct quote: an ancestor of the quote's tokens outside all quotes, else a neighbour."""
+class _InSpans:
+    """Fast 'is this character offset inside one of these sorted, non-overlapping spans' test."""
 
-    def outside(t: "Token") -> bool:
-        return not any(s <= t.idx < e for s, e in quoted)
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
 
-    # a) governing cue: walk up from quote tokens
+    def __call__(self, i: int) -> bool:
+        k = bisect.bisect_right(self.starts, i) - 1
+        return k >= 0 and i < self.spans[k][1]
+
+
+def _cue_for_quote(doc: "Doc", qspan: "Span", quoted: "_InSpans",
+                   para: tuple[int, int], cue_idx: list[int] | None = None) -> "Token | None":
+    """Cue verb for a direct quote: an ancestor of the quote's tokens outside all quotes, else a neighbour in
+    the same sentence(s); never outside the quote's paragraph(s) `para` except a sentence ending in ':' just
+    before the quote ("Cruz continued:")."""
+
+    if cue_idx is None:
+        cue_idx = [t.i for t in doc if _is_cue(t, strict=True)]
+
+    def ok(t: "Token") -> bool:
+        return para[0] <= t.idx < para[1] and _is_cue(t, strict=True) and not quoted(t.idx)
+
+    def cues_in(a: int, b: int) -> list["Token"]:  # speech-verb tokens in doc[a:b], via the precomputed index
+        lo, hi = bisect.bisect_left(cue_idx, a), bisect.bisect_left(cue_idx, b)
+        return [doc[i] for i in cue_idx[lo:hi]]
+
+    # a) governing cue: walk up from quote tokens; remember the first governing verb outside the quote as a
+    #    weak cue ("Trump summed up Clinton as “terrible”": the quote is still Trump's)
+    weak = None
     for t in qspan:
         if t.is_punct or t.is_space:
             continue  # quote marks hang off the main verb, not the quoted clause
         h = t
         for _ in range(12):
-            if h.head is h:
+            if h.head.i == h.i:
                 break
             h = h.head
-            if outside(h) and _is_cue(h, strict=True):
+            if ok(h):
                 return h
-            if outside(h) and h.pos_ in ("VERB", "AUX") and not _is_cue(h):
+            if h.pos_ in ("VERB", "AUX") and not _is_cue(h) and not quoted(h.idx):
+                if weak is None and para[0] <= h.idx < para[1] and h.dep_ not in ("relcl", "acl"):
+                    weak = h
                 break
     # b) cue in the same sentence(s) outside the quote, nearest first; the sentence after when it is short
-    sents = []
-    for s in {qspan[0].sent, qspan[-1].sent}:
-        sents.append(s)
-    sents.sort(key=lambda s: s.start)
-    first, last = sents[0], sents[-1]
-    cands = [t for t in doc[first.start : last.end] if outside(t) and _is_cue(t, strict=True)]
-    if last.end < len(doc):
+    first, last = qspan[0].sent, qspan[-1].sent
+    cands = [t for t in cues_in(first.start, last.end) if ok(t)]
+    if last.end < len(doc) and not _PARA_RE.search(doc.text[qspan.end_char : doc[last.end].idx + 1]):
+        # the parser often ends the sentence at the closing mark: '"...!" the group shouted from ...'
         nxt = doc[last.end].sent
-        if len(nxt) <= 10:
-            between = doc.text[qspan.end_char : nxt.start_char]
-            if "\n\n" not in between:
-                cands += [t for t in nxt if outside(t) and _is_cue(t, strict=True)]
-    if first.start > 0:
+        cands += [t for t in cues_in(nxt.start, min(nxt.end, nxt.start + (10 if len(nxt) <= 10 else 4))) if ok(t)]
+    if not cands and first.start > 0:
         prev = doc[first.start - 1].sent
         ptxt = prev.text.rstrip()
         if ptxt.endswith(":") or ptxt.endswith(","):
-            cands += [t for t in prev if outside(t) and _is_cue(t, strict=True)]
+            pp = (min(para[0], prev.start_char), para[1])
+            cands += [t for t in cues_in(prev.start, prev.end) if pp[0] <= t.idx < pp[1] and not quoted(t.idx)]
     if not cands:
-        return None
-    return min(cands, key=lambda t: min(abs(t.i - qspan.start), abs(t.i - qspan.end)))
+        return weak
+    return min(cands, key=lambda t: (min(abs(t.i - qspan.start), abs(t.i - qspan.end)), t.i))
+
+
+def _inside(spans: list[tuple[int, int]], outer: tuple[int, int]) -> bool:
+    """At least 80% of the characters of `spans` lie in `outer` (quote marks and commas may stick out)."""
+    total = sum(e - s for s, e in spans)
+    within = sum(max(0, min(e, outer[1]) - max(s, outer[0])) for s, e in spans)
+    return total > 0 and within >= 0.8 * total
 
 
 def _strip_marks(s: str) -> str:
@@ -515,8 +581,12 @@ def _content_text(text: str, spans: list[tuple[int, int]], kind: str) -> str:
     return out.rstrip(" ,;:")
 
 
-def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True) -> list[QuoteRecord]:
-    """All attributions in a parsed text, with offsets. Deterministic order (by content start)."""
+def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True, stances: bool = False) -> list[QuoteRecord]:
+    """All attributions in a parsed text, with offsets. Deterministic order (by content start).
+
+    `stances=True` also returns stance attributions with nominal/infinitival content ("opposes the deal",
+    "talked about X"): PolNeAR annotates those, but they are not quotes, so `extract_quotes` leaves them out.
+    """
     text = doc.text
     if not text.strip() or len(doc) == 0:
         return []
@@ -525,31 +595,50 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True) ->
     except Exception:  # never let odd text break extraction
         quote_spans = []
     quoted = [(s, e) for s, e, _ in quote_spans]
+    in_quote = _InSpans(quoted)
     resolver = _Resolver(doc, quote_spans)
+    paras = _paragraphs(text) or [(0, len(text))]
+    para_starts = [p[0] for p in paras]
+
+    def para_of(i: int) -> tuple[int, int]:
+        k = max(0, bisect.bisect_right(para_starts, i) - 1)
+        return paras[k]
+
     records: list[QuoteRecord] = []
-    used_cues: dict[int, int] = {}  # cue token index -> record index
 
     def speaker_for(verb: "Token | None", sent: "Span | None", exclude: tuple[int, int]) -> tuple:
         subj = _subject(verb) if verb is not None else None
         if subj is None and sent is not None:
             subj = _according_to(sent, exclude)
+        if subj is None and verb is not None and exclude[1] <= verb.idx:
+            # '"...," William M. Daley, Obama's former chief of staff, said': a name between quote and verb
+            for ent in doc.ents:
+                if ent.label_ in SPEAKER_LABELS and exclude[1] <= ent.start_char and ent.end <= verb.i and verb.i - ent.start <= 15:
+                    subj = ent.root
+                    break
         if subj is None:
             return None, None, None
-        if any(s <= subj.idx < e for s, e in quoted):
+        if in_quote(subj.idx):
             return None, None, None
         s, e, mtext, label = _mention_span(subj)
         return (s, e), mtext, resolver.resolve(subj, mtext, label)
 
     # --- direct quotes
-    direct_idx: list[int] = []
+    cue_idx = [t.i for t in doc if _is_cue(t, strict=True)]
     for qs, qe, closed in quote_spans:
         span = _span_tokens(doc, qs, qe)
         if span is None or len(span) == 0:
             continue
         words = [t for t in span if t.is_alpha or t.is_digit]
-        cue = _cue_for_quote(doc, span, quoted)
-        if len(words) < min_words and cue is None:
+        qpara = (para_of(qs)[0], para_of(max(qs, qe - 1))[1])
+        cue = _cue_for_quote(doc, span, in_quote, qpara, cue_idx)
+        weak = cue is not None and not _is_cue(cue, strict=True)
+        if len(words) < min_words and (cue is None or weak):
             continue  # scare quotes: 'objective', "Great Satan"
+        caps = [t for t in words if t.is_alpha and len(t) > 3]
+        if (cue is None or weak) and len(words) <= 10 and caps and sum(t.text[0].isupper() for t in caps) >= 0.75 * len(caps):
+            continue  # titles of works: “The Walking Dead”, ''Crippled America: How to Make America Great Again''
+
         rec = QuoteRecord(kind="direct", content=[(qs, qe)])
         rec.extra["closed"] = closed
         rec.extra["words"] = len(words)
@@ -561,44 +650,45 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True) ->
         else:
             sent = span[0].sent
             rec.mention, rec.mention_text, rec.speaker = speaker_for(None, sent, (qs, qe))
-        direct_idx.append(len(records))
         records.append(rec)
 
-    # "A," he said, "B."  -> one quote with two content spans
+    # "A," he said, "B."  /  "A," he said of X. "B."  -> one quote with several content spans: consecutive
+    # quotes in one paragraph where the later one has no cue of its own (or the same cue)
     merged: list[QuoteRecord] = []
+    side = [r for r in records if r.kind != "direct"]
+    records = [r for r in records if r.kind == "direct"]
     for rec in records:
         if merged:
             prev = merged[-1]
             gap = text[prev.content[-1][1] : rec.content[0][0]]
             same_cue = prev.cue is not None and (rec.cue is None or rec.cue == prev.cue)
-            if (same_cue and "\n" not in gap and len(gap.split()) <= 8 and prev.cue[0] >= prev.content[-1][1]
-                    and prev.cue[1] <= rec.content[0][0] and not prev.text):
+            if same_cue and not _PARA_RE.search(gap) and len(gap.split()) <= 40 and prev.cue[1] <= rec.content[0][0]:
                 prev.content.append(rec.content[0])
                 prev.extra["words"] += rec.extra.get("words", 0)
                 continue
         merged.append(rec)
-    records = merged
-
-    # Continuation: a cue-less quote opening a paragraph right after an attributed quote's paragraph
-    for i, rec in enumerate(records):
-        if rec.cue is None and rec.speaker is None and i > 0:
-            prev = records[i - 1]
-            gap = text[prev.content[-1][1] : rec.content[0][0]]
-            if prev.speaker and gap.count("\n\n") <= 1 and len(gap.split()) <= 30:
-                rec.speaker = prev.speaker
-                rec.extra["continuation"] = True
+    records = merged + side
 
     # --- indirect (and mixed) quotes
     if indirect:
         for tok in doc:
-            if not _is_cue(tok):
+            stance_verb = stances and tok.pos_ == "VERB" and tok.lemma_.lower() in STANCE_VERBS
+            if not (_is_cue(tok) or stance_verb):
                 continue
-            if any(s <= tok.idx < e for s, e in quoted):
+            if in_quote(tok.idx):
                 continue
-            comp = [c for c in tok.children if c.dep_ in ("ccomp",)]
-            if not comp:
+            stance = False
+            comp = [c for c in tok.children if c.dep_ in ("ccomp",)] if _is_cue(tok) else []
+            if not comp and _is_cue(tok):
                 # "urged the Russians to ...", "told reporters that ..." (dobj + xcomp/ccomp)
                 comp = [c for c in tok.children if c.dep_ == "xcomp" and tok.lemma_.lower() in ("urge", "ask", "tell", "call", "warn", "promise", "vow", "threaten", "pledge")]
+            if not comp and stances:
+                # stance attributions (benchmark "all" setting only): "opposes the deal", "talked about X",
+                # "wants to run"
+                comp = [c for c in tok.children if c.dep_ in ("xcomp", "dobj")]
+                comp += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("about", "on", "of", "for", "against", "over")
+                         for g in c.children if g.dep_ == "pobj"]
+                stance = bool(comp)
             if not comp:
                 continue
             c = comp[0]
@@ -611,6 +701,11 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True) ->
                 right = doc[right.i - 1]
             while left.i < right.i and (left.is_punct and left.text not in ALL_MARKS or left.is_space):
                 left = doc[left.i + 1]
+            cp = para_of(tok.idx)
+            while left.i < right.i and left.idx < cp[0]:
+                left = doc[left.i + 1]
+            while right.i > left.i and right.idx >= cp[1]:
+                right = doc[right.i - 1]
             cs, ce = left.idx, right.idx + len(right.text)
             n_words = sum(1 for t in doc[left.i : right.i + 1] if t.is_alpha)
             if n_words < 2:
@@ -623,8 +718,12 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True) ->
             if not is_speech and (not own_subj or subj.lower_ in ("it", "there", "you", "this", "that")):
                 continue  # "it is important to remember that": no source
             # overlap with direct quotes
-            inner = [(s, e) for s, e in quoted if s >= cs - 1 and e <= ce + 1]
-            covered = sum(e - s for s, e in inner)
+            inner = [(s, e) for s, e in quoted if s < ce and cs < e]
+            covered = sum(min(e, ce) - max(s, cs) for s, e in inner)
+            if inner and covered < 0.8 * (ce - cs):
+                # the clause cuts a quote it contains: extend it to the whole quote (within the paragraph)
+                cs = max(cp[0], min(cs, min(s for s, _ in inner)))
+                ce = min(cp[1], max(ce, max(e for _, e in inner)))
             if inner and covered >= 0.8 * (ce - cs):
                 continue  # the complement is the direct quote itself (already attributed)
             kind = "mixed" if inner else "indirect"
@@ -632,6 +731,7 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True) ->
             rec.mention, rec.mention_text, rec.speaker = speaker_for(tok, tok.sent, (cs, ce))
             rec.extra["cue_i"] = tok.i
             rec.extra["speech"] = is_speech
+            rec.extra["stance"] = stance
             rec.extra["nested"] = any(
                 r.kind in ("indirect", "mixed") and r.content[0][0] <= tok.idx < r.content[-1][1] for r in records)
             for r in records:  # an earlier record nested in this one
@@ -641,21 +741,58 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True) ->
             idx = len(records) - 1
             # quoted fragments inside the clause take this speaker when they have none or only a weaker cue
             for r in records[:idx]:
-                if r.kind == "direct" and any(cs <= s and e <= ce + 1 for s, e in r.content):
+                if r.kind == "direct" and _inside(r.content, (cs, ce)):
                     r.fragment_of = idx
                     if r.speaker is None or r.cue is None:
                         r.speaker, r.mention, r.mention_text = rec.speaker, rec.mention, rec.mention_text
                         r.cue = rec.cue
 
+    # A cue-less quote after a sentence whose subject is a name ("Clinton touted her credentials. "We need ...",
+    # "Jared Potts echoed:\n\n"...") is that subject's; else a quote right after an attribution (same or next
+    # paragraph) continues it.
+    records.sort(key=lambda r: (r.content[0][0], r.kind != "direct", r.content[-1][1]))
+    for rec in records:
+        if rec.kind != "direct" or rec.cue is not None or rec.speaker is not None:
+            continue
+        qtok = doc.char_span(rec.content[0][0], rec.content[0][1], alignment_mode="expand")
+        if qtok is None or qtok.start == 0:
+            continue
+        prev_sent = doc[qtok.start - 1].sent
+        gap = text[prev_sent.end_char : rec.content[0][0]]
+        if len(_PARA_RE.findall(gap)) > (1 if prev_sent.text.rstrip().endswith(":") else 0):
+            continue
+        root = prev_sent.root
+        subj = next((c for c in root.children if c.dep_ == "nsubj" and not in_quote(c.idx)), None)
+        if subj is None or subj.lower_ in ("it", "there", "this", "that", "i", "we", "you"):
+            continue
+        if subj.pos_ not in ("PROPN", "PRON") and not subj.ent_type_:
+            continue
+        ms, me, mtext, label = _mention_span(subj)
+        spk = resolver.resolve(subj, mtext, label)
+        if spk:
+            rec.speaker, rec.mention, rec.mention_text = spk, (ms, me), mtext
+            rec.extra["prev_subject"] = True
+    for i, rec in enumerate(records):
+        if rec.kind == "direct" and rec.cue is None and rec.speaker is None and i > 0:
+            prev = max((r for r in records[:i] if r.speaker and r.content[-1][1] <= rec.content[0][0] + 1),
+                       key=lambda r: r.content[-1][1], default=None)
+            if prev is None:
+                continue
+            gap = text[prev.content[-1][1] : rec.content[0][0]]
+            if len(_PARA_RE.findall(gap)) <= 1 and len(gap.split()) <= 40:
+                rec.speaker, rec.mention, rec.mention_text = prev.speaker, prev.mention, prev.mention_text
+                rec.extra["continuation"] = True
+
     for r in records:
         r.text = _content_text(text, r.content, "direct" if r.kind == "direct" else "indirect")
     records = [r for r in records if r.text]
     records.sort(key=lambda r: (r.content[0][0], r.kind != "direct", r.content[-1][1]))
-    # fragment_of indices changed with sorting: recompute by containment
+    # fragment_of: index of the mixed record holding a direct quote (indices changed with sorting)
     for r in records:
-        if r.kind == "direct" and r.fragment_of is not None:
+        if r.kind == "direct":
+            r.fragment_of = None
             for j, m in enumerate(records):
-                if m.kind == "mixed" and m.content[0][0] <= r.content[0][0] and r.content[-1][1] <= m.content[-1][1] + 1:
+                if m.kind == "mixed" and _inside(r.content, (m.content[0][0], m.content[-1][1])):
                     r.fragment_of = j
                     break
     return records
@@ -742,7 +879,7 @@ def merge_quotes(quotes: list[Quote], articles: list[Article]) -> list[Quote]:
     index = NameIndex()
     for q in quotes:
         if q.speaker:
-            index.add(q.speaker, "PERSON" if len(q.speaker.split()) <= 4 else "ORG")
+            index.add(q.speaker, "PERSON")
     speakers = {}
     for q in quotes:
         if q.speaker and q.speaker not in speakers:

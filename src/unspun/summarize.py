@@ -58,7 +58,11 @@ class Params:
     tf_weight: float = 1.0  # concept weight *= (1 + tf_weight * log(count in story))
     graph_weight: float = 0.0  # LexRank-style PageRank over cross-outlet similarity (off: no gain on dev92)
     article_rel_exp: float = 2.0  # scale sentences by (article's similarity to the rest of the story)**exp
-    lead_first: bool = True  # open with the top-ranked sentence, the rest by date then position
+    lead_first: bool = False  # open with the top-ranked sentence, the rest by date then position
+    order: str = "relpos"  # date_pos | pos | rank | relpos
+    dependents: bool = True  # allow pronoun-opening sentences right after their own predecessor
+    strip_dateline: bool = True  # drop a leading "CITY (AP) — " from candidate sentences
+    merge_quotes: bool = True  # join a quotation split over 2-3 sentences into one candidate
 
 
 DEFAULT_PARAMS = Params()
@@ -94,13 +98,25 @@ _JUNK = re.compile(
     r"\bap photo\b|file photo|reuters/|caption|advertisement|read more|related:|follow us|share this|"
     r"terms of (?:use|service)|privacy policy|sign in|your browser|"
     r"contributed to this report|this story has been|this article|editor's note|updated at|"
-    r"^\d+ of \d+\b)",
+    r"^\d+ of \d+\b|"
+    # Multi-News / web-scrape pseudo-articles: Twitter embeds, Wayback crawl notes, e-mail sign-up widgets
+    r"tweet location|location information to your tweets|\bcrawl\b|\bwarc\b|internet archive|alexa internet|"
+    r"breaking news emails|news alerts|log in to continue|you must log in|legacy twitter|"
+    # photo captions and widgets
+    r"^(?:in )?this (?:\w+ )?(?:\w+ )?(?:photo|image|picture|handout)|handout (?:photo|image|picture)|"
+    r"\bphoto (?:taken|released|provided)\b|^by by\b)",
     re.IGNORECASE,
 )
+# Second person addressed to the reader ("You can add location information ...") outside a quotation.
+_READER = re.compile(r"^(?:You|Your)\b")
+
+
+def _is_junk(sent: str) -> bool:
+    return bool(_JUNK.search(sent) or _JUNK_CS.search(sent) or _READER.match(sent))
 # Case-sensitive junk: photo credits "(Jane Doe / Staff)", transcript speaker tags "SHAPIRO:".
-_JUNK_CS = re.compile(r"\(\s*[A-Z][\w .'-]*/\s*[\w .'-]*\)|^[A-Z][A-Z .'-]{3,}:")
+_JUNK_CS = re.compile(r"\(\s*[A-Z][\w .'-]*/\s*[\w .'-]*\)|^[A-Z][A-Z .'-]{3,}:|^FILE\s*[-–—]|^CLOSE\s")
 _END_PUNCT = re.compile(r"[.!?][”\"’')\]]*$")
-_DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,}(?:\([A-Za-z .]+\))?\s*[-–—]+\s*")
+_DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,}(?:\([A-Za-z0-9 .]+\))?\s*[-–—]+\s*(?=[“\"A-Z0-9])")
 
 # A small English stop list (sklearn's is larger but drops words like "found"/"first" that carry news content).
 _STOP = frozenset(
@@ -216,37 +232,55 @@ def article_sentences(article: Article, doc: "Doc | None" = None) -> list[str]:
 # Candidate filter
 
 
-def is_candidate(sent: str, params: Params = DEFAULT_PARAMS) -> bool:
-    """False for junk, half sentences, and sentences that depend on an unresolved antecedent."""
+_SPEECH_OPENER = re.compile(
+    r"^(?:he|she|they|it)\s+(?:also\s+)?(?:said|says|added|told|explained|noted|wrote|continued|argued|insisted|"
+    r"claimed|recalled|asked|replied|stated|tweeted|declared|warned|concluded)\b",
+    re.IGNORECASE,
+)
+
+OK, DEPENDENT, REJECT = "ok", "dependent", "reject"
+
+
+def candidate_status(sent: str, params: Params = DEFAULT_PARAMS) -> str:
+    """OK: a stand-alone summary sentence. DEPENDENT: fine except that it opens with a pronoun (or is a quote
+    attributed to a pronoun), so it may only be used right after its own predecessor in the same article, which
+    holds the antecedent. REJECT: junk, half sentence, bad length, or a bare 'He said ...' opener."""
     n = word_count(sent)
     if n < params.min_words or n > params.max_words:
-        return False
+        return REJECT
     if not _END_PUNCT.search(sent):
-        return False
+        return REJECT
     first = sent.lstrip(_OPENERS)
     if not first or not (first[0].isupper() or first[0].isdigit()):
-        return False
-    if _JUNK.search(sent) or _JUNK_CS.search(sent):
-        return False
-    # Pronouns inside a quotation opening the sentence are the speaker's words; the attribution is checked below.
-    if not sent.startswith(("“", '"')) and (_PRONOUN_START.match(sent) or _PRONOUN_AFTER_OPENER.match(sent)):
-        return False
-    if _DANGLING_SAID.search(sent):
-        return False
+        return REJECT
+    if _is_junk(sent):
+        return REJECT
     # Unbalanced quotes = a fragment of a longer quotation.
     if sent.count("“") != sent.count("”") or sent.count('"') % 2:
-        return False
+        return REJECT
     if sent.count("(") != sent.count(")"):
-        return False
+        return REJECT
     letters = sum(c.isalpha() for c in sent)
     if letters < 0.6 * len(sent):
-        return False
+        return REJECT
     upper = sum(c.isupper() for c in sent)
     if upper > 0.3 * letters:
-        return False
+        return REJECT
     if sent.endswith("?"):  # questions rarely state facts
-        return False
-    return True
+        return REJECT
+    if _SPEECH_OPENER.match(sent):  # "He said the decision ...": attribution carries no fact of its own
+        return REJECT
+    # Pronouns inside a quotation opening the sentence are the speaker's words; the attribution is checked below.
+    if not sent.startswith(("“", '"')) and (_PRONOUN_START.match(sent) or _PRONOUN_AFTER_OPENER.match(sent)):
+        return DEPENDENT
+    if _DANGLING_SAID.search(sent):
+        return DEPENDENT
+    return OK
+
+
+def is_candidate(sent: str, params: Params = DEFAULT_PARAMS) -> bool:
+    """False for junk, half sentences, and sentences that depend on an unresolved antecedent."""
+    return candidate_status(sent, params) == OK
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -260,6 +294,37 @@ class _Sent:
     pos: int  # sentence index within its article
     n_words: int
     concepts: set = field(default_factory=set)
+    prev: "_Sent | None" = None  # for a DEPENDENT sentence: its predecessor in the article (holds the antecedent)
+
+
+def _open_quote(sent: str) -> bool:
+    return sent.count("“") > sent.count("”") or sent.count('"') % 2 == 1
+
+
+def _close_quote(sent: str) -> bool:
+    return sent.count("”") > sent.count("“") or sent.count('"') % 2 == 1
+
+
+def _merge_quotes(sents: list[str], max_join: int = 3) -> list[str]:
+    """A quotation the splitter cut into pieces ('“We tried. | It failed,” she said.') becomes one sentence when
+    the next one or two pieces close it; otherwise the pieces stay as they are (and fail the quote-balance test)."""
+    out: list[str] = []
+    i = 0
+    while i < len(sents):
+        s = sents[i]
+        end = -1
+        if _open_quote(s):
+            for j in range(i + 1, min(len(sents), i + max_join)):
+                if not _open_quote(" ".join(sents[i : j + 1])):
+                    end = j
+                    break
+        if end > 0:
+            out.append(" ".join(sents[i : end + 1]))
+            i = end + 1
+        else:
+            out.append(s)
+            i += 1
+    return out
 
 
 def _outlet_key(article: Article) -> str:
@@ -275,9 +340,11 @@ def _select(
     max_words: int | None,
     max_sentences: int | None,
     params: Params,
+    dep: list[int],
 ) -> list[int]:
     covered: set = set()
     chosen: list[int] = []
+    chosen_set: set[int] = set()
     used_words = 0
     seen_norm: set[str] = set()
     remaining = set(range(len(cands)))
@@ -287,6 +354,8 @@ def _select(
         best, best_score = -1, -math.inf
         for i in sorted(remaining):
             c = cands[i]
+            if dep[i] >= 0 and dep[i] not in chosen_set:
+                continue
             if max_words is not None and used_words + c.n_words > max_words:
                 # allow filling the budget with a shorter sentence later; never exceed it
                 continue
@@ -305,6 +374,7 @@ def _select(
             continue
         seen_norm.add(key)
         chosen.append(best)
+        chosen_set.add(best)
         covered |= cands[best].concepts
         used_words += cands[best].n_words
     return chosen
@@ -354,6 +424,8 @@ def _summarize_sentences(
 ) -> list[SummarySentence]:
     outlets = [_outlet_key(a) for a in articles]
     n_outlets = len(set(outlets))
+    if params.merge_quotes:
+        per_article = [_merge_quotes(sents) for sents in per_article]
 
     # Concepts per outlet (agreement is counted across outlets, not within one).
     outlet_concepts: dict[str, set] = defaultdict(set)
@@ -371,10 +443,22 @@ def _summarize_sentences(
     norm_texts = [normalize_ws(a.text or "") for a in articles]  # case kept: citations must be verbatim
     cands: list[_Sent] = []
     seen: set[str] = set()
+    by_pos = {(s.art, s.pos): s for s in all_sents}
     for s in all_sents:
+        m = _DATELINE.match(s.text) if params.strip_dateline and not _JUNK_CS.search(s.text) else None
+        if m:  # "HONOLULU (AP) — Students were ..." -> the sentence proper, still a verbatim span of the article
+            s = _Sent(s.text[m.end():], s.art, s.pos, word_count(s.text[m.end():]), s.concepts)
+            by_pos[(s.art, s.pos)] = s
         key = s.text.lower()
-        if key in seen or not is_candidate(s.text, params) or s.text not in norm_texts[s.art]:
+        if key in seen or s.text not in norm_texts[s.art]:
             continue
+        status = candidate_status(s.text, params)
+        if status == REJECT or (status == DEPENDENT and not params.dependents):
+            continue
+        if status == DEPENDENT:
+            s.prev = by_pos.get((s.art, s.pos - 1))
+            if s.prev is None:
+                continue
         seen.add(key)
         cands.append(s)
     if not cands:
@@ -420,6 +504,17 @@ def _summarize_sentences(
         ]
         keep = sorted(sorted(range(len(cands)), key=lambda i: (-cheap[i], i))[:MAX_CANDIDATES])
         cands = [cands[i] for i in keep]
+    # A dependent sentence needs its predecessor among the candidates (chains allowed; cands are in text order).
+    kept_ids: set[int] = set()
+    linked: list[_Sent] = []
+    for c in cands:
+        if c.prev is not None and id(c.prev) not in kept_ids:
+            continue
+        kept_ids.add(id(c))
+        linked.append(c)
+    cands = linked
+    index_of = {id(c): i for i, c in enumerate(cands)}
+    dep = [index_of[id(c.prev)] if c.prev is not None else -1 for c in cands]
 
     # TF-IDF cosine: centrality against other outlets, redundancy between candidates.
     sim, central, rel = _tfidf_signals(cands, all_sents, outlets, n_outlets, len(articles))
@@ -439,13 +534,14 @@ def _summarize_sentences(
             static[-1] += params.graph_weight * graph[i]
     scale = [float(rel[c.art]) ** params.article_rel_exp for c in cands]
 
-    chosen = _select(cands, weights, static, scale, sim, max_words, max_sentences, params)
+    chosen = _select(cands, weights, static, scale, sim, max_words, max_sentences, params, dep)
 
     # Citations and support.
     content_sets: list[list[set]] = [
         [set(x for x in _content_stems(s) if x) for s in sents] for sents in per_article
     ]
     out: list[tuple[tuple, SummarySentence]] = []
+    order_key: dict[int, tuple] = {}
     for rank, i in enumerate(chosen):
         c = cands[i]
         needle = normalize_ws(c.text)
@@ -459,9 +555,22 @@ def _summarize_sentences(
         owners = {outlets[ai] for ai in cited + support}
         first = min(cited)
         pos = c.pos if first == c.art else _position_in(per_article[first], c.text)
+        if params.order == "pos":
+            okey = (pos, first)
+        elif params.order == "rank":
+            okey = (rank,)
+        elif params.order == "relpos":
+            okey = (pos / max(1, len(per_article[first])), first)
+        else:
+            okey = (first, pos)
+        if dep[i] >= 0:  # right after its predecessor (chosen earlier, so its key is known)
+            key = order_key[dep[i]] + (1,)
+        else:
+            key = (0 if (rank == 0 and params.lead_first) else 1, *okey, i)
+        order_key[i] = key
         out.append(
             (
-                (0 if (rank == 0 and params.lead_first) else 1, first, pos, i),
+                key,
                 SummarySentence(
                     text=c.text,
                     citations=[articles[ai].id for ai in cited],
@@ -570,6 +679,7 @@ def citation_support(
     docs = docs or {}
     by_id = {a.id: a for a in articles}
     cache: dict[str, list[set]] = {}
+    texts: dict[str, str] = {}
     total = ok = 0
     for s in summary:
         mine = set(x for x in _content_stems(s.text) if x)
@@ -579,10 +689,10 @@ def citation_support(
             if a is None:
                 continue
             if aid not in cache:
-                cache[aid] = [
-                    set(x for x in _content_stems(t) if x) for t in article_sentences(a, docs.get(aid))
-                ]
-            if any(_overlap(mine, o) >= threshold for o in cache[aid]):
+                sents = _merge_quotes(article_sentences(a, docs.get(aid)))
+                cache[aid] = [set(x for x in _content_stems(t) if x) for t in sents]
+                texts[aid] = normalize_ws(a.text or "")
+            if normalize_ws(s.text) in texts[aid] or any(_overlap(mine, o) >= threshold for o in cache[aid]):
                 ok += 1
     return ok / total if total else 1.0
 
@@ -593,6 +703,7 @@ __all__ = [
     "Params",
     "article_sentences",
     "citation_support",
+    "candidate_status",
     "is_candidate",
     "split_sentences",
     "summarize",

@@ -101,8 +101,10 @@ def _gunzip(data: bytes, source: str) -> tuple[bytes, Problem | None]:
         return partial, problem(source, "truncated", f"gzip stream broken: {e}")
 
 
-def read_bytes(data: bytes, source: str, fmt: str | None = None) -> Iterator[Article | Problem]:
-    """Read one input's bytes in a given (or sniffed) format."""
+def read_bytes(data: bytes, source: str, fmt: str | None = None, *,
+               defer: bool = False) -> Iterator[Article | Problem]:
+    """Read one input's bytes in a given (or sniffed) format. With `defer`, HTML items come out as `HtmlTask`s
+    for the caller to run (in worker processes)."""
     if data[:2] == b"\x1f\x8b" and fmt != "warc":
         try:
             head = zlib.decompressobj(wbits=31).decompress(data[:4096], 64)
@@ -131,36 +133,35 @@ def read_bytes(data: bytes, source: str, fmt: str | None = None) -> Iterator[Art
     from .warc import read_warc
 
     if fmt == "warc":
-        yield from read_warc(io.BytesIO(data), source)
+        yield from read_warc(io.BytesIO(data), source, defer=defer)
     elif fmt == "html":
-        yield from read_html(data, source)
+        yield from read_html(data, source, defer=defer)
     elif fmt == "jsonl":
-        yield from read_jsonl(data, source)
+        yield from read_jsonl(data, source, defer=defer)
     elif fmt == "feed":
         yield from read_feed(data, source)
     else:
         yield from read_text(data, source)
 
 
-def _read_path(path: str) -> Iterator[Article | Problem]:
+def _read_path(path: str, defer: bool) -> Iterator[Article | Problem]:
     fmt = _format_of(path)
     try:
         if fmt == "warc":
             from .warc import read_warc
 
             with open(path, "rb") as fh:  # streamed: archives can be large
-                yield from read_warc(fh, path)
+                yield from read_warc(fh, path, defer=defer)
             return
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as e:
         yield problem(path, "unreadable", f"{type(e).__name__}: {e.strerror or e}")
         return
-    yield from read_bytes(data, path, fmt)
+    yield from read_bytes(data, path, fmt, defer=defer)
 
 
-def iter_articles(inputs: list[str], *, stdin: BinaryIO | None = None) -> Iterator[Article | Problem]:
-    """Yield an Article (raw: `text` = body, `blocks` empty) or a Problem for every item in the inputs."""
+def _iter_items(inputs: list[str], stdin: BinaryIO | None, defer: bool) -> Iterator:
     for item in expand_inputs(inputs):
         if isinstance(item, Problem):
             yield item
@@ -174,9 +175,46 @@ def iter_articles(inputs: list[str], *, stdin: BinaryIO | None = None) -> Iterat
                 continue
             if isinstance(data, str):
                 data = data.encode("utf-8")
-            yield from read_bytes(data, STDIN)
+            yield from read_bytes(data, STDIN, defer=defer)
             continue
         try:
-            yield from _read_path(item)
+            yield from _read_path(item, defer)
         except Exception as e:  # last line of defence: one bad file never stops the run
             yield problem(item, "error", f"{type(e).__name__}: {e}")
+
+
+def _resolve(item):
+    from .html import HtmlTask, run_html_task
+
+    if isinstance(item, HtmlTask):
+        try:
+            return run_html_task(item)
+        except Exception as e:  # extraction must never kill a worker's batch
+            return problem(item.source, "error", f"{type(e).__name__}: {e}")
+    return item
+
+
+def iter_articles(inputs: list[str], *, stdin: BinaryIO | None = None, jobs: int = 1,
+                  batch: int = 64) -> Iterator[Article | Problem]:
+    """Yield an Article (raw: `text` = body, `blocks` empty) or a Problem for every item in the inputs.
+
+    `jobs` > 1 runs HTML extraction in that many worker processes (0 = all cores); reading stays in this process
+    and the output order is the same as with one job. Memory is bounded: `batch` items per worker are in flight.
+    """
+    if jobs == 0:
+        jobs = os.cpu_count() or 1
+    if jobs <= 1:
+        for item in _iter_items(inputs, stdin, defer=True):
+            yield _resolve(item)
+        return
+    import itertools
+    import multiprocessing
+
+    items = _iter_items(inputs, stdin, defer=True)
+    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with ctx.Pool(jobs) as pool:
+        while True:
+            chunk = list(itertools.islice(items, batch * jobs))
+            if not chunk:
+                break
+            yield from pool.map(_resolve, chunk, chunksize=max(1, len(chunk) // (jobs * 4)))

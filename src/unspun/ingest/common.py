@@ -72,11 +72,26 @@ _BLANKS = re.compile(r"\n[ \t]*\n\s*")
 _TRAIL = re.compile(r"[ \t]+\n")
 
 
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
+_WRAPPED = re.compile(r"(?<=[^\s.!?…])\n(?=[a-z(])")  # a line break inside a sentence (hard-wrapped text)
+
+
 def normalize_body(text: str) -> str:
-    """Unix newlines, no trailing spaces, paragraphs separated by exactly one blank line."""
+    """Unix newlines, no trailing spaces, paragraphs separated by exactly one blank line.
+
+    Inside a paragraph, hard-wrapped lines (break followed by a lower-case continuation) are joined, and a block
+    whose lines all end a sentence is split into one paragraph per line (text that used single newlines)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = _TRAIL.sub("\n", text)
-    return _BLANKS.sub("\n\n", text).strip()
+    paragraphs = []
+    for para in _BLANKS.split(text.strip()):
+        para = _WRAPPED.sub(" ", para.strip())
+        lines = para.split("\n")
+        if len(lines) > 1 and all(_SENTENCE_END.search(ln.strip()) for ln in lines if ln.strip()):
+            paragraphs += [ln.strip() for ln in lines if ln.strip()]
+        elif para:
+            paragraphs.append(para)
+    return "\n\n".join(paragraphs)
 
 
 def derive_title(text: str, limit: int = 120) -> str:

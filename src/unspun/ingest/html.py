@@ -1,12 +1,28 @@
-"""HTML page reader (body and metadata via `unspun.extract`)."""
+"""HTML page reader (body and metadata via `unspun.extract`).
+
+Extraction is the expensive step of ingest, so an HTML item can be handed out as an `HtmlTask` (picklable) and
+run in a worker process; `run_html_task` turns it into an Article or a Problem.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from ..extract import Extracted, extract_html
 from ..model import Article, Problem
 from .common import derive_title, looks_binary, make_article, outlet_from_url, problem
+
+
+@dataclass
+class HtmlTask:
+    data: bytes | str
+    source: str
+    url: str | None = None
+    encoding: str | None = None
+    fallback_date: str | None = None  # e.g. the WARC crawl date, used when the page has none
+    fields: dict = field(default_factory=dict)  # input metadata that wins over extracted values (JSONL)
+    meta: dict = field(default_factory=dict)
 
 
 def article_from_extracted(ex: Extracted, source: str, *, url: str | None = None, article_id: str | None = None,
@@ -32,8 +48,19 @@ def article_from_extracted(ex: Extracted, source: str, *, url: str | None = None
     )
 
 
+def run_html_task(task: HtmlTask) -> Article | Problem:
+    ex = extract_html(task.data, url=task.url, encoding=task.encoding)
+    if not ex.text.strip():
+        return problem(task.source, "no_text", f"no article body found in HTML (method={ex.method})")
+    art = article_from_extracted(ex, task.source, url=task.url, meta=dict(task.meta), **task.fields)
+    if art.date is None and task.fallback_date:
+        art.date, art.date_source, art.date_confidence = task.fallback_date, "crawl", 0.2
+    return art
+
+
 def read_html(data: bytes | str, source: str, *, url: str | None = None, encoding: str | None = None,
-              fallback_date: str | None = None) -> Iterator[Article | Problem]:
+              fallback_date: str | None = None, meta: dict | None = None,
+              defer: bool = False) -> Iterator[Article | Problem | HtmlTask]:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if not raw.strip():
         yield problem(source, "empty", "file is empty")
@@ -41,11 +68,5 @@ def read_html(data: bytes | str, source: str, *, url: str | None = None, encodin
     if looks_binary(raw):
         yield problem(source, "binary", "not an HTML file (NUL or control bytes)")
         return
-    ex = extract_html(data, url=url, encoding=encoding)
-    if not ex.text.strip():
-        yield problem(source, "no_text", f"no article body found in HTML (method={ex.method})")
-        return
-    art = article_from_extracted(ex, source, url=url)
-    if art.date is None and fallback_date:
-        art.date, art.date_source, art.date_confidence = fallback_date, "crawl", 0.2
-    yield art
+    task = HtmlTask(data, source, url=url, encoding=encoding, fallback_date=fallback_date, meta=meta or {})
+    yield task if defer else run_html_task(task)

@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from ..extract import extract_html, normalize_date
+from ..extract import normalize_date
 from ..model import Article, Problem
 from .common import decode_text, derive_title, looks_binary, make_article, outlet_from_url, problem
-from .html import article_from_extracted
+from .html import HtmlTask, run_html_task
 
 TEXT_KEYS = ("text", "body", "content", "maintext", "articleBody", "article")
 HTML_KEYS = ("html", "raw_html", "content_html")
@@ -27,7 +27,7 @@ def _first(rec: dict, *keys):
     return None
 
 
-def record_to_article(rec, source: str) -> Article | Problem:
+def record_to_article(rec, source: str, *, defer: bool = False) -> Article | Problem | HtmlTask:
     if not isinstance(rec, dict):
         return problem(source, "json", f"expected an object, got {type(rec).__name__}")
     title = _first(rec, "title", "headline")
@@ -57,15 +57,14 @@ def record_to_article(rec, source: str) -> Article | Problem:
             outlet=str(outlet) if outlet else outlet_from_url(url), author=str(author) if author else None,
             date=date, date_source="input" if date else None, date_confidence=1.0 if date else 0.0, **common)
     if html is not None and html.strip():
-        ex = extract_html(html, url=url)
-        if not ex.text.strip():
-            return problem(source, "no_text", f"no article body found in the html field (method={ex.method})")
-        return article_from_extracted(ex, source, url=url, title=title, outlet=str(outlet) if outlet else None,
-                                      date=date, author=str(author) if author else None, **common)
+        task = HtmlTask(html, source, url=url, meta=meta, fields={
+            "article_id": common["article_id"], "title": title, "outlet": str(outlet) if outlet else None,
+            "date": date, "author": str(author) if author else None})
+        return task if defer else run_html_task(task)
     return problem(source, "empty", "text/html field is empty")
 
 
-def read_jsonl(data: bytes, source: str) -> Iterator[Article | Problem]:
+def read_jsonl(data: bytes, source: str, *, defer: bool = False) -> Iterator[Article | Problem | HtmlTask]:
     if not data.strip():
         yield problem(source, "empty", "file is empty")
         return
@@ -84,7 +83,7 @@ def read_jsonl(data: bytes, source: str) -> Iterator[Article | Problem]:
             doc = None
         if doc is not None:
             for i, rec in enumerate(doc if isinstance(doc, list) else [doc], 1):
-                yield record_to_article(rec, f"{source}:{i}")
+                yield record_to_article(rec, f"{source}:{i}", defer=defer)
             return
     lines = text.lstrip("\ufeff").split("\n")
     last = len(lines)
@@ -98,4 +97,4 @@ def read_jsonl(data: bytes, source: str) -> Iterator[Article | Problem]:
             reason = "truncated" if n >= last - 1 and not line.rstrip().endswith("}") else "json"
             yield problem(loc, reason, f"invalid JSON: {e}")
             continue
-        yield record_to_article(rec, loc)
+        yield record_to_article(rec, loc, defer=defer)

@@ -12,7 +12,7 @@ from warcio.archiveiterator import ArchiveIterator
 from ..extract import normalize_date
 from ..model import Article, Problem
 from .common import problem
-from .html import read_html
+from .html import HtmlTask, read_html
 
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -54,7 +54,7 @@ def _html_record(record) -> tuple[bytes, str | None] | None:
     return payload, (m.group(1).lower() if m else None)
 
 
-def read_warc(stream: BinaryIO, source: str) -> Iterator[Article | Problem]:
+def read_warc(stream: BinaryIO, source: str, *, defer: bool = False) -> Iterator[Article | Problem | HtmlTask]:
     n = 0
     end_of_last = 0
     try:
@@ -75,11 +75,8 @@ def read_warc(stream: BinaryIO, source: str) -> Iterator[Article | Problem]:
                 payload, charset = found
                 url = record.rec_headers.get_header("WARC-Target-URI")
                 warc_date = record.rec_headers.get_header("WARC-Date")
-                for item in read_html(payload, loc, url=url, encoding=charset,
-                                      fallback_date=normalize_date(warc_date)):
-                    if isinstance(item, Article):
-                        item.meta.setdefault("warc_date", warc_date)
-                    yield item
+                yield from read_html(payload, loc, url=url, encoding=charset, fallback_date=normalize_date(warc_date),
+                                     meta={"warc_date": warc_date}, defer=defer)
             end_of_last = records.get_record_offset() + records.get_record_length()
     except Exception as e:  # warcio: ArchiveLoadFailed, zlib/EOF errors on broken gzip members
         reason = "truncated" if n else "warc"

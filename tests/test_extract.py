@@ -1,0 +1,124 @@
+import json
+
+import pytest
+
+from unspun.extract import Extracted, extract_html, extract_metadata, fragment_to_text, normalize_date
+
+PARAS = [
+    "Regional officials confirmed on Wednesday that the new bridge across the river will open to traffic next "
+    "spring, two years later than first planned, after engineers found weaknesses in the foundations.",
+    "The transport minister, Lena Vogt, said the delay was regrettable but that safety came first. Contractors "
+    "will be paid only for the work that meets the revised standards, she told reporters in the capital.",
+    "Local businesses, which had hoped the bridge would bring more customers from the other bank, said they "
+    "would ask the region for compensation. A public meeting is planned for the end of the month.",
+]
+
+
+def page(*, head="", paras=PARAS, url_meta="", title="Bridge opening delayed to spring", extra_body=""):
+    body = "".join(f"<p>{p}</p>" for p in paras)
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title} | Valley Times</title>"
+            f"{url_meta}{head}</head><body><header><nav><a href='/'>Home</a><a href='/world'>World</a>"
+            f"<a href='/sport'>Sport</a></nav></header><main><article><h1>{title}</h1>{extra_body}{body}</article>"
+            f"</main><aside><h3>Most read</h3><ul><li><a href='/a'>Storm hits coast</a></li>"
+            f"<li><a href='/b'>Team wins final</a></li></ul></aside>"
+            f"<footer><p>© 2021 Valley Times. All rights reserved.</p></footer></body></html>")
+
+
+def jsonld(**fields):
+    return f"<script type='application/ld+json'>{json.dumps({'@context': 'https://schema.org', **fields})}</script>"
+
+
+def test_body_title_author_outlet():
+    head = jsonld(**{"@type": "NewsArticle", "headline": "Bridge opening delayed to spring",
+                     "datePublished": "2021-03-10T08:00:00+01:00", "dateModified": "2021-03-11T09:00:00+01:00",
+                     "author": {"@type": "Person", "name": "Maria Stein"},
+                     "publisher": {"@type": "Organization", "name": "Valley Times"}})
+    head += "<meta property='og:site_name' content='Valley Times'>"
+    ex = extract_html(page(head=head), url="https://www.valleytimes.example/news/bridge-delay")
+    assert isinstance(ex, Extracted)
+    assert ex.text.split("\n\n") == PARAS  # no nav, aside or footer; headline not repeated in the body
+    assert ex.title == "Bridge opening delayed to spring"
+    assert ex.author == "Maria Stein"
+    assert ex.outlet == "valleytimes.example"
+    assert (ex.date, ex.date_source, ex.updated) == ("2021-03-10", "jsonld", "2021-03-11")
+    assert 0.5 <= ex.date_confidence <= 1.0
+    assert ex.method == "trafilatura" and ex.confidence > 0.3
+    assert ex.language == "en"
+
+
+def test_jsonld_consistent_with_time_beats_conflicting_url_date():
+    head = jsonld(**{"@type": "NewsArticle", "headline": "x", "datePublished": "2021-03-10T08:00:00Z"})
+    body = "<p class='byline'>By Maria Stein, <time datetime='2021-03-10T08:00:00Z'>10 March 2021</time></p>"
+    ex = extract_html(page(head=head, extra_body=body),
+                      url="https://valleytimes.example/2020/12/01/bridge-delay")
+    assert ex.date == "2021-03-10"
+    assert ex.date_source == "jsonld"
+    assert "conflict" in ex.date_flags
+    votes = dict(ex.candidates["date"])
+    assert votes["url"] == "2020-12-01" and votes["time"] == "2021-03-10"
+
+
+def test_url_date_alone_and_no_date():
+    ex = extract_html(page(), url="https://valleytimes.example/2019/05/14/bridge")
+    assert ex.date == "2019-05-14" and ex.date_source in ("url", "htmldate")
+    ex = extract_html(page(), url=None)
+    assert ex.date is None and ex.date_source is None and ex.date_confidence == 0.0
+
+
+def test_future_date_flagged_not_used():
+    head = "<meta property='article:published_time' content='2999-01-01T00:00:00Z'>"
+    ex = extract_metadata(page(head=head))
+    assert ex.date is None
+    assert "future" in ex.date_flags
+
+
+def test_canonical_url_gives_outlet():
+    head = "<link rel='canonical' href='https://www.example-news.org/story/1'>"
+    ex = extract_html(page(head=head))
+    assert ex.url == "https://www.example-news.org/story/1"
+    assert ex.outlet == "example-news.org"
+
+
+def test_encodings():
+    text = "Die Brücke über den Fluß wird später eröffnet, sagte die Ministerin für Verkehr in München. " * 3
+    html = page(paras=[text] + PARAS[1:]).replace("<meta charset='utf-8'>", "<meta charset='iso-8859-1'>")
+    ex = extract_html(html.encode("cp1252"))
+    assert "Brücke über den Fluß" in ex.text and ex.encoding == "cp1252"
+    # no declared charset: detected
+    undeclared = page(paras=[text] + PARAS[1:]).replace("<meta charset='utf-8'>", "")
+    ex = extract_html(undeclared.encode("cp1252"))
+    assert "Brücke" in ex.text
+    # utf-8 bytes, declared
+    assert "München" in extract_html(page(paras=[text] + PARAS[1:]).encode("utf-8")).text
+
+
+def test_short_page_uses_fallback_and_records_method():
+    html = "<html><body><div>Short notice: the bridge opens in spring.</div></body></html>"
+    ex = extract_html(html)
+    assert ex.method in ("trafilatura", "trafilatura_default", "trafilatura_recall", "justext", "none")
+    assert ex.confidence < 0.5
+
+
+@pytest.mark.parametrize("bad", [b"", "", b"\x00\x01\x02\xff" * 100, "<<<>>>", "<html>" * 5000,
+                                 b"<?xml version='1.0' encoding='utf-8'?><html><body>x</body></html>",
+                                 "<html><head><script type='application/ld+json'>{broken</script></head></html>"])
+def test_garbage_never_raises(bad):
+    ex = extract_html(bad, url="not a url")
+    assert isinstance(ex, Extracted)
+    assert ex.text == "" or isinstance(ex.text, str)
+
+
+@pytest.mark.parametrize("value,want", [
+    ("2019-05-14T08:00:00Z", "2019-05-14"), ("2019-5-4", "2019-05-04"), ("Tue, 14 May 2019 08:00:00 GMT",
+                                                                        "2019-05-14"),
+    ("May 14, 2019", "2019-05-14"), ("14.05.2019", "2019-05-14"), ("20190514", "2019-05-14"),
+    ("1557820800", "2019-05-14"), ("yesterday", None), ("", None), ("not a date", None), ("2019-02-30", None),
+])
+def test_normalize_date(value, want):
+    assert normalize_date(value) == want
+
+
+def test_fragment_to_text():
+    assert fragment_to_text("<p>One.</p><p>Two <b>bold</b>.</p>") == "One.\n\nTwo bold."
+    assert fragment_to_text("Line one<br>Line two<script>x()</script>") == "Line one\n\nLine two"
+    assert fragment_to_text("plain text\n\nsecond") == "plain text\n\nsecond"

@@ -1,0 +1,185 @@
+"""Quotes on the seed articles (read directly, parsed with unspun.nlp) and on hand-written edge cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from unspun.model import Article, Quote
+from unspun.nlp import get_nlp, parse_articles
+from unspun.quotes import extract_quotes, find_quote_spans, merge_quotes
+
+SEEDS = Path(__file__).resolve().parents[1] / "examples" / "seeds"
+
+
+def _article(path: Path, date: str | None = None) -> Article:
+    raw = path.read_text(encoding="utf-8").strip()
+    title, _, body = raw.partition("\n")
+    return Article(id=path.stem, title=title.strip(), text=body.strip(), source=str(path), outlet=path.stem[:3], date=date)
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    arts = [_article(p) for p in sorted(SEEDS.glob("*.txt"))]
+    docs = parse_articles(arts)
+    quotes = {a.id: extract_quotes(a, docs[a.id]) for a in arts}
+    return arts, docs, quotes
+
+
+def _find(quotes: list[Quote], needle: str) -> Quote:
+    hits = [q for q in quotes if needle in q.text]
+    assert hits, f"no quote containing {needle!r} in {[q.text for q in quotes]}"
+    return hits[0]
+
+
+def _art(text: str, aid: str = "a", title: str = "") -> tuple[Article, object]:
+    art = Article(id=aid, title=title, text=text, source="test")
+    return art, get_nlp()(text)
+
+
+def test_lavrov_direct_quote(seeds):
+    _, _, quotes = seeds
+    q = _find([q for qs in quotes.values() for q in qs], "Democracy can not be done by force")
+    assert q.kind == "direct"
+    assert q.speaker and "Lavrov" in q.speaker
+    assert q.cue == "countered"
+
+
+def test_pompeo_direct_quote(seeds):
+    _, _, quotes = seeds
+    q = _find([q for qs in quotes.values() for q in qs],
+              "We had a frank discussion about many issues including many places where we disagree")
+    assert q.kind == "direct" and q.speaker and "Pompeo" in q.speaker
+
+
+def test_putin_named_as_speaker(seeds):
+    arts, _, quotes = seeds
+    first = quotes[arts[0].id]
+    putin = [q for q in first if q.speaker and "Putin" in q.speaker]
+    assert putin, [(q.speaker, q.text) for q in first]
+    assert any("restore US-Russia ties" in q.text for q in putin)  # headline: "..., Putin tells Pompeo"
+
+
+def test_indirect_and_pronoun_speakers(seeds):
+    arts, _, quotes = seeds
+    second = quotes[arts[1].id]
+    q = _find(second, "he urged the Russians to reconsider")
+    assert q.kind == "indirect" and q.speaker == "Mike Pompeo" and q.cue == "said"
+    # mixed quote: the quoted fragment is Pompeo's too
+    frag = _find([q for q in second if q.kind == "direct"], "the time has come for Nicolas Maduro to go")
+    assert frag.kind == "direct" and frag.speaker == "Mike Pompeo"
+    # "he said" after Lavrov's sentence resolves to Lavrov
+    he = _find(second, "starting to correct the relationship")
+    assert he.speaker_mention == "he" and he.speaker and "Lavrov" in he.speaker
+    # "he said" in the first seed resolves to Pompeo (the subject of the previous sentences)
+    q2 = _find(quotes[arts[0].id], "the Russians will be at it still")
+    assert q2.speaker == "Mike Pompeo" and q2.speaker_mention == "he"
+
+
+def test_description_stays_when_no_name(seeds):
+    arts, _, quotes = seeds
+    q = _find(quotes[arts[1].id], "they will begin enriching uranium")
+    assert q.speaker == "Iranian officials"
+
+
+def test_quote_glyphs_all_styles():
+    text = ("“Curly double,” said Anna Berg. \"Straight double quote here,\" said Bo Lind. "
+            "«Guillemets are used in Europe too,» said Carl Dahl. ‘Curly single quotes are common,’ said Dina Ek. "
+            "'Straight single quotes as well,' said Erik Fors. „German low-high style quote“, sagte er.")
+    spans = find_quote_spans(text)
+    inner = [text[s + 1 : e - 1] for s, e, _ in spans]
+    assert inner[:5] == ["Curly double,", "Straight double quote here,", "Guillemets are used in Europe too,",
+                         "Curly single quotes are common,", "Straight single quotes as well,"]
+    assert inner[5].startswith("German low-high style quote")
+    art, doc = _art(text)
+    got = {q.text: q.speaker for q in extract_quotes(art, doc)}
+    assert got["Straight double quote here"] == "Bo Lind"
+    assert got["Guillemets are used in Europe too"] == "Carl Dahl"
+    assert got["Curly single quotes are common"] == "Dina Ek"
+
+
+def test_apostrophes_are_not_quotes():
+    text = "Putin’s aides don't say it. The Smiths’ house was sold in the '90s. Rock 'n' roll."
+    assert find_quote_spans(text) == [] or all(e - s > 3 for s, e, _ in find_quote_spans(text))
+    art, doc = _art(text)
+    assert [q for q in extract_quotes(art, doc) if q.kind == "direct"] == []
+
+
+def test_odd_quote_counts_do_not_break():
+    text = ("The mayor said: \"We will rebuild the bridge and we will do it quickly.\n\n"
+            "Another paragraph with a stray “ mark and no end.\n\n"
+            "\"This one is fine,\" said Jane Doe. And one more \" mark.")
+    art, doc = _art(text)
+    quotes = extract_quotes(art, doc)
+    texts = [q.text for q in quotes]
+    assert any(t.startswith("This one is fine") for t in texts)
+    assert any(t.startswith("We will rebuild the bridge") for t in texts)  # unclosed: ends at its paragraph
+    for q in quotes:
+        assert "\n" not in q.text
+
+
+def test_multi_paragraph_quote_and_split_quote():
+    text = ("“The first paragraph of a long statement goes here,” said Senator Maria Lopez. “It continues after the "
+            "cue in the same paragraph.\n\n“And it runs on into a second paragraph before it ends,” she added.\n\n"
+            "\"We will not give up,\" Tom Reyes said, \"and we will win in the end.\"")
+    art, doc = _art(text)
+    quotes = [q for q in extract_quotes(art, doc) if q.kind == "direct"]
+    assert quotes[0].text == "The first paragraph of a long statement goes here"
+    assert quotes[0].speaker == "Maria Lopez"
+    # the quote re-opened in the next paragraph is one quote, attributed by "she added"
+    assert "It continues after the cue" in quotes[1].text and "runs on into a second paragraph" in quotes[1].text
+    assert quotes[1].speaker == "Maria Lopez" and quotes[1].cue == "added"
+    # "A," X said, "B."  -> one quote
+    assert quotes[2].text == "We will not give up and we will win in the end."
+    assert quotes[2].speaker == "Tom Reyes"
+
+
+def test_empty_and_huge_text():
+    for text in ["", "   ", "\"", "“”", "'" * 50, "\"a\" " * 2000]:
+        art, doc = _art(text)
+        assert isinstance(extract_quotes(art, doc), list)
+
+
+def test_determinism(seeds):
+    arts, docs, quotes = seeds
+    again = {a.id: extract_quotes(a, docs[a.id]) for a in arts}
+    assert [q.to_dict() for a in arts for q in again[a.id]] == [q.to_dict() for a in arts for q in quotes[a.id]]
+    merged1 = merge_quotes([q for a in arts for q in quotes[a.id]], arts)
+    merged2 = merge_quotes([q for a in arts for q in again[a.id]], arts)
+    assert [q.to_dict() for q in merged1] == [q.to_dict() for q in merged2]
+
+
+def test_merge_across_articles_with_drift():
+    a1 = Article(id="early", title="", text="", source="x")
+    a2 = Article(id="late", title="", text="", source="y")
+    a3 = Article(id="third", title="", text="", source="z")
+    quotes = [
+        Quote(text="Pompeo keeps calling it a frank and useful conversation", speaker="Pompeo", kind="indirect",
+              article_ids=["third"]),
+        Quote(text="This was a frank and a useful conversation", speaker="Pompeo", kind="direct", article_ids=["late"]),
+        Quote(text="This was a frank and useful conversation", speaker="Secretary of State Mike Pompeo", kind="direct",
+              article_ids=["early"]),
+        Quote(text="This was a frank and a useful conversation", speaker=None, kind="direct", article_ids=["third"]),
+        Quote(text="Democracy can not be done by force", speaker="Lavrov", kind="direct", article_ids=["late"]),
+    ]
+    merged = merge_quotes(quotes, [a1, a2, a3])
+    frank = [q for q in merged if q.kind == "direct" and "frank" in q.text]
+    assert len(frank) == 1
+    q = frank[0]
+    assert q.speaker == "Mike Pompeo"
+    assert q.article_ids == ["early", "late", "third"]  # earliest first
+    assert q.text == "This was a frank and useful conversation"  # the earliest wording leads
+    assert {v["text"] for v in q.variants} == {"This was a frank and useful conversation",
+                                               "This was a frank and a useful conversation"}
+    assert q.variants[0]["article_ids"] == ["early"]
+    lav = [q for q in merged if "Democracy" in q.text]
+    assert lav and lav[0].speaker == "Lavrov" and lav[0].variants == []
+
+
+def test_merge_seeds_speakers_normalised(seeds):
+    arts, _, quotes = seeds
+    merged = merge_quotes([q for a in arts for q in quotes[a.id]], arts)
+    speakers = {q.speaker for q in merged if q.speaker}
+    assert "Mike Pompeo" in speakers and "Pompeo" not in speakers
+    assert "Sergei Lavrov" in speakers and "Lavrov" not in speakers
