@@ -129,6 +129,7 @@ class Event(_Serializable):
     resolution: str  # how it was resolved ("previous year relative to 2019-05-14 -> 2018") or "date unknown"
     article_id: str
     end: str | None = None  # end of a range ("within 60 days")
+    article_ids: list[str] = field(default_factory=list)  # all articles carrying the event, earliest first
 
 
 @dataclass

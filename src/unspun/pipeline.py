@@ -28,7 +28,7 @@ from .quotes import extract_quotes, merge_quotes
 from .spin import single_source_quotes, story_spin
 from .store import Store
 from .summarize import summarize
-from .timeline import extract_events
+from .timeline import extract_events, story_timeline
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 SCHEMA_ID = "https://unspun.invalid/schema/stories.schema.json"  # documented in src/unspun/schema/
@@ -144,10 +144,7 @@ def analyze_story(
 
 
 def _timeline(articles: list[Article], docs: dict) -> list:
-    order = {a.id: i for i, a in enumerate(articles)}
-    events = [e for a in articles for e in extract_events(a, docs[a.id])]
-    # dated events in time order, then undated ones in article order
-    return sorted(events, key=lambda e: (e.date is None, e.date or "", order[e.article_id], e.text))
+    return story_timeline([e for a in articles for e in extract_events(a, docs[a.id])], articles)
 
 
 ANALYSIS_WINDOW = 64  # stories loaded and analysed together
@@ -192,7 +189,8 @@ class Pipeline:
         batch_problems: list[Problem] = []
         seen_hashes: dict[str, str] = {}
         seen_ids: set[str] = set()
-        for item in self.progress.iter(iter_articles(inputs, stdin=stdin), "ingest", unit="article"):
+        items = iter_articles(inputs, stdin=stdin, jobs=self.options.jobs or 0)
+        for item in self.progress.iter(items, "ingest", unit="article"):
             if isinstance(item, Problem):
                 stats.problems.append(item)
                 batch_problems.append(item)

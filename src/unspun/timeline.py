@@ -276,11 +276,15 @@ def story_timeline(events: list[Event], articles: list[Article] | None = None) -
     """
     order = {a.id: i for i, a in enumerate(articles or [])}
     best: dict[tuple, Event] = {}
+    carriers: dict[tuple, set[str]] = {}
     for ev in events:
         key = (normalize_ws(ev.text).lower(), ev.expression.lower(), ev.date)
+        carriers.setdefault(key, set()).add(ev.article_id)
         cur = best.get(key)
         if cur is None or (order.get(ev.article_id, 10**9), ev.article_id) < (order.get(cur.article_id, 10**9), cur.article_id):
             best[key] = ev
+    for key, ev in best.items():  # every article carrying the event, earliest first
+        ev.article_ids = sorted(carriers[key], key=lambda i: (order.get(i, 10**9), i))
     return sorted(best.values(), key=lambda e: (e.date is None, e.date or "", e.end or "",
                                                 order.get(e.article_id, 10**9), e.article_id, e.text, e.expression))
 
