@@ -816,6 +816,34 @@ def _title_records(article: Article, doc: "Doc") -> list[tuple["Doc", QuoteRecor
     return [(tdoc, r) for r in recs]
 
 
+# Heads of descriptions that can be a source ("the minister said", "a report said"). A subject outside
+# this list with no proper name in it ("The fact that ... indicates") is not an attribution.
+SOURCE_NOUNS = frozenset("""
+official spokesman spokeswoman spokesperson minister ministry president premier chancellor king queen prince
+police authority government agency department office administration report statement study survey poll analyst
+expert source witness lawyer attorney prosecutor judge court company firm group union party campaign aide adviser
+advisor leader chief director secretary officer senator lawmaker legislator congressman congresswoman governor
+mayor member resident people critic supporter researcher scientist doctor economist investor diplomat envoy
+ambassador general commander military army navy army spokesman regulator board committee council parliament
+administration embassy team coach player manager owner chairman chairwoman ceo executive founder worker employee
+family relative friend neighbor neighbour victim survivor activist protester organizer organiser candidate voter
+official document letter filing memo email tweet post article newspaper paper magazine network channel broadcaster
+citizen user customer student teacher professor author writer journalist reporter editor commentator observer
+""".split())
+
+
+def _plausible_source(mention: str | None, speaker: str | None) -> bool:
+    if not mention:
+        return speaker is not None
+    words = mention.split()
+    if any(w[:1].isupper() for w in words[1:]) or (words[0][:1].isupper() and words[0].lower() not in ("the", "a", "an")):
+        return True  # a name is in it ("Lavrov", "the Kremlin", "Iranian officials")
+    if words[-1].lower() in PRONOUNS:
+        return speaker is not None
+    head = words[-1].lower().rstrip(".,")
+    return head in SOURCE_NOUNS or head.rstrip("s") in SOURCE_NOUNS or head[:-2] + "y" in SOURCE_NOUNS
+
+
 def extract_quotes(article: Article, doc: "Doc", *, title: bool = True) -> list[Quote]:
     """Direct and indirect quotes of one article (headline first, then body order) with speaker
     (canonical name within the article, a description, or None when unattributable)."""
@@ -837,12 +865,17 @@ def extract_quotes(article: Article, doc: "Doc", *, title: bool = True) -> list[
             continue
         if kind == "direct" and r.extra.get("words", 0) < 3 and r.fragment_of is None and r.cue is None:
             continue
-        key = (kind, r.text, r.speaker)
+        speaker = r.speaker
+        if not _plausible_source(r.mention_text and normalize_ws(r.mention_text), speaker):
+            if kind == "indirect":
+                continue  # "The fact that X indicates that Y" reports no one's words
+            speaker = None
+        key = (kind, r.text, speaker)
         if key in seen:
             continue
         seen.add(key)
         cue = text[r.cue[0] : r.cue[1]] if r.cue else None
-        out.append(Quote(text=r.text, speaker=r.speaker, kind=kind, article_ids=[article.id], cue=cue,
+        out.append(Quote(text=r.text, speaker=speaker, kind=kind, article_ids=[article.id], cue=cue,
                          speaker_mention=normalize_ws(r.mention_text) if r.mention_text else None))
     return out
 
