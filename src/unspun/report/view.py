@@ -459,7 +459,7 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
                 "expression": s(e.get("expression")),
                 "resolution": s(e.get("resolution")).replace("->", "\u2192") or ("" if e.get("date") else "date unknown"),
                 "text": text,
-                "cites": refs.cites([e.get("article_id")]) if s(e.get("article_id")) else [],
+                "cites": refs.cites(lst(e.get("article_ids")) or ([e.get("article_id")] if s(e.get("article_id")) else [])),
             }
         )
     timeline = [t for _, t in sorted(enumerate(timeline), key=lambda it: (it[1]["date"] == "", it[1]["date"], it[0]))]
@@ -563,9 +563,9 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
         "articles": arts_vm,
         "sections": sections,
         "duplicates": [
-            {"a": refs.cite(d.get("a") or d.get("article_id") or ""), "b": refs.cite(d.get("b") or d.get("other_id") or ""), "score": num(d.get("jaccard", d.get("score")))}
+            {"a": refs.cite(d.get("a") or d.get("article_id") or ""), "b": refs.cite(d.get("b") or d.get("other_id") or d.get("duplicate_of") or ""), "score": num(d.get("jaccard", d.get("score")))}
             for d in (dct(x) for x in lst(story.get("duplicates")))
-            if s(d.get("a") or d.get("article_id")) and s(d.get("b") or d.get("other_id"))
+            if s(d.get("a") or d.get("article_id")) and s(d.get("b") or d.get("other_id") or d.get("duplicate_of"))
         ],
     }
 

@@ -1,0 +1,107 @@
+"""End-to-end throughput: HTML pages in a WARC.gz -> stories, through `unspun.pipeline` (what `unspun run` does).
+
+Pages: the first N distinct pages of ../shared/data/extract/trafilatura_eval (real news and blog pages, several
+languages). Reports seconds per phase (ingest = read + extract + clean + dedup + cluster + store; analyse = spaCy
+parse + summary, quotes, entities, timeline, copy map, spin per story), articles/s, articles/s/core and peak RSS.
+
+    python bench/pipeline.py [--records 200] [--jobs 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import io
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "extract" / "trafilatura_eval"
+RESULTS = ROOT / "bench" / "results"
+
+
+def build_warc(path: Path, records: int) -> int:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    rows = [json.loads(line) for line in (DATA / "trafilatura_eval.jsonl").open(encoding="utf-8")]
+    rows.sort(key=lambda r: r.get("html_file") or r.get("file") or "")
+    n = 0
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for row in rows:
+            if n >= records:
+                break
+            f = DATA / (row.get("html_file") or row.get("file"))
+            if not f.exists():
+                continue
+            html = gzip.decompress(f.read_bytes()) if f.suffix == ".gz" else f.read_bytes()
+            url = row.get("url") or f"https://example.invalid/{f.name}"
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(url, "response", payload=io.BytesIO(html), http_headers=headers)
+            )
+            n += 1
+    return n
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--records", type=int, default=200)
+    ap.add_argument("--jobs", type=int, default=0, help="worker processes (0 = all cores)")
+    args = ap.parse_args(argv)
+    if not DATA.exists():
+        print(f"no data at {DATA}", file=sys.stderr)
+        return 2
+    from unspun.pipeline import Options, Pipeline
+    from unspun.store import Store
+
+    jobs = args.jobs or os.cpu_count() or 1
+    with tempfile.TemporaryDirectory() as tmp:
+        warc = Path(tmp) / "pages.warc.gz"
+        n = build_warc(warc, args.records)
+        with Store(Path(tmp) / "u.duckdb") as store:
+            pipe = Pipeline(store, Options(progress="quiet", jobs=jobs))
+            t0 = time.perf_counter()
+            stats = pipe.ingest([str(warc)])
+            t1 = time.perf_counter()
+            stories = pipe.analyze()
+            t2 = time.perf_counter()
+    total = t2 - t0
+    res = {
+        "records": n,
+        "jobs": jobs,
+        "articles": stats.added,
+        "problems": len(stats.problems),
+        "duplicates": stats.duplicates,
+        "stories": len(stories),
+        "ingest_s": round(t1 - t0, 2),
+        "analyse_s": round(t2 - t1, 2),
+        "total_s": round(total, 2),
+        "ingest_articles_per_s": round(stats.added / (t1 - t0), 2),
+        "analyse_articles_per_s": round(stats.added / (t2 - t1), 2) if t2 > t1 else None,
+        "articles_per_s": round(stats.added / total, 2),
+        "articles_per_s_per_core": round(stats.added / total / jobs, 2),
+        "peak_rss_mb_main": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb_worker": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }
+    print(f"{'records':>8} {'articles':>8} {'stories':>7} {'ingest s':>9} {'analyse s':>9} {'art/s':>7} "
+          f"{'art/s/core':>10} {'RSS main MB':>11} {'RSS worker MB':>13}")
+    print(f"{n:>8} {stats.added:>8} {len(stories):>7} {res['ingest_s']:>9} {res['analyse_s']:>9} "
+          f"{res['articles_per_s']:>7} {res['articles_per_s_per_core']:>10} {res['peak_rss_mb_main']:>11} "
+          f"{res['peak_rss_mb_worker']:>13}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"pipeline-{n}.json"
+    out.write_text(json.dumps(res, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
