@@ -183,3 +183,21 @@ def test_merge_seeds_speakers_normalised(seeds):
     speakers = {q.speaker for q in merged if q.speaker}
     assert "Mike Pompeo" in speakers and "Pompeo" not in speakers
     assert "Sergei Lavrov" in speakers and "Lavrov" not in speakers
+
+
+def test_signed_tweet_is_its_authors_quote():
+    text = ('Ryan reacted online.\n\n<tweet id="1" author="@SpeakerRyan" datetime="2016-07-05">No one should be above '
+            'the law. — Paul Ryan (@SpeakerRyan) July 5, 2016</tweet>.')
+    art, doc = _art(text)
+    qs = extract_quotes(art, doc)
+    q = _find(qs, "No one should be above the law")
+    assert q.kind == "direct" and q.speaker and "Ryan" in q.speaker
+    assert not any(">" in x.text or "tweet>" in x.text for x in qs)
+
+
+def test_quoted_fragment_stays_a_fragment_in_quotes():
+    # the benchmark scores the clause around a scare-quoted fragment; extract_quotes still reports the fragment
+    art, doc = _art("Bush described his leadership skills as a “work in progress” during the debate.")
+    qs = extract_quotes(art, doc)
+    assert [q.text for q in qs if q.kind == "direct"] == ["work in progress"]
+    assert not any(q.kind == "indirect" and "leadership" in q.text for q in qs)

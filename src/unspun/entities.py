@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Iterable
 
 from .model import Article, Entity
+from .nlp import doc_text as nlp_doc_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span
@@ -167,9 +168,10 @@ class NameIndex:
         return name
 
 
-def _headline_like(doc: "Doc", ent: "Span") -> bool:
-    """The entity sits on a Title Case line (headline, link list): NER spans there are unreliable."""
-    text = doc.text
+def _headline_like(text: str, ent: "Span") -> bool:
+    """The entity sits on a Title Case line (headline, link list): NER spans there are unreliable.
+
+    `text` is the doc's text, passed in because `Doc.text` is rebuilt from the tokens on every access."""
     start = text.rfind("\n", 0, ent.start_char) + 1
     end = text.find("\n", ent.end_char)
     line = text[start : end if end >= 0 else len(text)]
@@ -206,9 +208,10 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
             first_sent_end = first.end if first is not None else 0
         except Exception:  # no parser/senter: no lead
             first_sent_end = 0
+        doc_text = nlp_doc_text(doc)
         for ent in doc.ents:
             if ent.label_ in KEEP_TYPES and "\n" not in ent.text:
-                raw.append((art.id, ent.text, ent.label_, ent.start < first_sent_end, _headline_like(doc, ent)))
+                raw.append((art.id, ent.text, ent.label_, ent.start < first_sent_end, _headline_like(doc_text, ent)))
 
     def cleaned(text: str, label: str) -> str:
         t = clean_name(text)

@@ -125,7 +125,9 @@ def analyze_story(
     )
     story.quotes = stage(
         "quotes",
-        lambda: merge_quotes([q for a in articles for q in extract_quotes(a, docs[a.id])], articles),
+        lambda: merge_quotes(
+            [q for a in articles if nlp.is_parsed(docs[a.id]) for q in extract_quotes(a, docs[a.id])], articles
+        ),
         [],
     )
     story.entities = stage("entities", lambda: story_entities(articles, docs), [])
@@ -144,7 +146,8 @@ def analyze_story(
 
 
 def _timeline(articles: list[Article], docs: dict) -> list:
-    return story_timeline([e for a in articles for e in extract_events(a, docs[a.id])], articles)
+    events = [e for a in articles if nlp.is_parsed(docs[a.id]) for e in extract_events(a, docs[a.id])]
+    return story_timeline(events, articles)
 
 
 ANALYSIS_WINDOW = 64  # stories loaded and analysed together

@@ -55,6 +55,8 @@ def _shingles(key: str) -> set[bytes]:
 
 def _groups(sent_lists: list[list[str]]) -> list[list[_Occ]]:
     """Groups of sentence occurrences that are the same sentence in two or more articles."""
+    if sum(1 for sents in sent_lists if sents) < 2:
+        return []  # nothing to share with
     occs = [
         _Occ(ai, si, s, sentence_key(s))
         for ai, sents in enumerate(sent_lists)
