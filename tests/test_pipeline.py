@@ -164,3 +164,25 @@ def test_cli_help_and_usage_errors():
     assert proc.returncode == 0 and "run" in proc.stdout and "exit codes" in proc.stdout
     proc = subprocess.run([sys.executable, "-m", "unspun.cli", "run"], capture_output=True, text=True)
     assert proc.returncode == 2
+
+
+def test_non_english_articles_get_sentences_but_no_english_parse(tmp_path):
+    rows = [
+        {"id": "de-1", "language": "de", "title": "Neue Brücke in Köln eröffnet",
+         "text": "Die neue Brücke über den Rhein wurde am Montag eröffnet. \"Das ist ein großer Tag\", sagte die "
+                 "Bürgermeisterin Henriette Reker. Der Bau dauerte sechs Jahre und kostete 120 Millionen Euro."},
+        {"id": "en-1", "title": "Harbour reopens after storm",
+         "text": "The harbour reopened on Monday after last week's storm. \"We are back in business\", said "
+                 "harbour master Jane Doyle. Repairs cost two million pounds, officials said."},
+    ]
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    res = run([str(path)], tmp_path / "out", options=Options(progress="quiet", strict=True))
+    assert res.exit_code == EXIT_OK
+    langs = {a["id"]: a["language"] for a in res.result["articles"]}
+    assert langs == {"de-1": "de", "en-1": None}
+    stories = {s["article_ids"][0]: s for s in res.result["stories"]}
+    de, en = stories["de-1"], stories["en-1"]
+    assert de["summary"] and all(s["citations"] == ["de-1"] for s in de["summary"])
+    assert de["quotes"] == [] and de["timeline"] == []  # not claimed from an English parse of German
+    assert any("Doyle" in (q["speaker"] or "") for q in en["quotes"])

@@ -16,7 +16,7 @@ from .html import HtmlTask, run_html_task
 TEXT_KEYS = ("text", "body", "content", "maintext", "articleBody", "article")
 HTML_KEYS = ("html", "raw_html", "content_html")
 KNOWN = {"id", "title", "headline", "url", "link", "date", "published", "date_publish", "outlet", "source_domain",
-         "site_name", "author", "authors", *TEXT_KEYS, *HTML_KEYS}
+         "site_name", "author", "authors", "language", "lang", *TEXT_KEYS, *HTML_KEYS}
 
 
 def _first(rec: dict, *keys):
@@ -52,10 +52,14 @@ def record_to_article(rec, source: str, *, defer: bool = False) -> Article | Pro
         return problem(source, "json", "text/html field is not a string")
     common = dict(article_id=str(rid) if rid not in (None, "") else None, meta=meta)
     if text is not None and text.strip():
-        return make_article(
+        art = make_article(
             title=title or derive_title(text), text=text, source=source, url=url,
             outlet=str(outlet) if outlet else outlet_from_url(url), author=str(author) if author else None,
             date=date, date_source="input" if date else None, date_confidence=1.0 if date else 0.0, **common)
+        language = _first(rec, "language", "lang")
+        if isinstance(art, Article) and isinstance(language, str):
+            art.language = language.strip().lower() or None
+        return art
     if html is not None and html.strip():
         task = HtmlTask(html, source, url=url, meta=meta, fields={
             "article_id": common["article_id"], "title": title, "outlet": str(outlet) if outlet else None,
