@@ -1,0 +1,58 @@
+"""Fuzzing: hostile or odd text must never crash a stage (strict mode re-raises any stage error)."""
+
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from unspun.clean import clean_article
+from unspun.ingest import read_bytes
+from unspun.model import Article, Problem, content_hash
+from unspun.pipeline import Options, analyze_story
+
+QUOTES = "\"'“”‘’«»„‟‹›"
+pieces = st.one_of(
+    st.text(min_size=0, max_size=40),
+    st.sampled_from(
+        [
+            " said ", " he said.", ' "', "” ", "\n\n", "More news: ", "SHAPIRO: ", " last June ", " within 60 days ",
+            " Mike Pompeo ", " Lavrov countered, ", " on Tuesday ", ". ", "<script>alert(1)</script>", "\x00", "\u202e",
+            " according to officials ", ":", " previous year ", "🙂", " " * 50,
+        ]
+    ),
+    st.text(alphabet=QUOTES + " .,\n", min_size=1, max_size=10),
+)
+texts = st.lists(pieces, min_size=0, max_size=30).map("".join)
+
+
+def _article(i: int, title: str, text: str, date, language) -> Article:
+    return Article(
+        id=f"a{i}", title=title, text=text, source=f"fuzz{i}", date=date, language=language,
+        hash=content_hash(title, text),
+    )
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    docs=st.lists(st.tuples(texts, texts), min_size=1, max_size=3),
+    date=st.sampled_from([None, "2019-05-14", "1900-01-01", "2099-12-31T23:59:59"]),
+    language=st.sampled_from([None, "en", "de"]),
+)
+def test_analysis_never_crashes(docs, date, language):
+    articles = [clean_article(_article(i, t, x, date, language)) for i, (t, x) in enumerate(docs)]
+    story = analyze_story("s-fuzz", articles, options=Options(strict=True))
+    text_of = {a.id: " ".join(a.text.split()) for a in articles}
+    for sent in story.summary:
+        assert sent.citations
+        for aid in sent.citations:
+            assert " ".join(sent.text.split()) in text_of[aid]
+    json.dumps(story.to_dict())  # serialisable
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(data=st.binary(max_size=2000), fmt=st.sampled_from([None, "text", "html", "jsonl", "warc", "feed"]))
+def test_readers_never_raise(data, fmt):
+    for item in read_bytes(data, "fuzz", fmt):
+        assert isinstance(item, (Article, Problem))
+        if isinstance(item, Problem):
+            assert item.reason
