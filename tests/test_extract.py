@@ -122,3 +122,47 @@ def test_fragment_to_text():
     assert fragment_to_text("<p>One.</p><p>Two <b>bold</b>.</p>") == "One.\n\nTwo bold."
     assert fragment_to_text("Line one<br>Line two<script>x()</script>") == "Line one\n\nLine two"
     assert fragment_to_text("plain text\n\nsecond") == "plain text\n\nsecond"
+
+
+def test_mostly_utf8_page_with_a_stray_byte_stays_utf8():
+    text = "Sprzeciw wobec ataków na Fundację Lux Veritatis. Kolejne organizacje sprzeciwiają się atakom. " * 5
+    raw = page(paras=[text] + PARAS[1:]).encode("utf-8").replace(b"<main>", b"<main>\xa0", 1)  # one invalid byte
+    ex = extract_html(raw)
+    assert ex.encoding == "utf-8"
+    assert "ataków na Fundację" in ex.text
+    # a cp1252 page mislabeled as UTF-8 still goes to detection
+    ex = extract_html(page(paras=["Die Brücke über den Fluß wird später eröffnet. " * 8] + PARAS[1:]).encode("cp1252"))
+    assert "Brücke über den Fluß" in ex.text
+
+
+def test_precision_answer_much_shorter_than_default_falls_back(monkeypatch):
+    import unspun.extract as ux
+
+    class Doc:
+        def __init__(self, text):
+            self.text = text
+
+    lengths = {"favor_precision": 60, "default": 30, "favor_recall": 30}
+
+    def fake(html, url, **kw):
+        mode = next((k for k in kw if kw[k]), "default")
+        return Doc("\n".join(f"Sentence number {i} of the {mode} answer." for i in range(lengths[mode])))
+
+    monkeypatch.setattr(ux, "_trafilatura", fake)
+    body, method = ux._body("<html></html>", None)
+    assert method == "trafilatura"  # long enough: precision mode kept
+    lengths.update(favor_precision=3, default=40)
+    body, method = ux._body("<html></html>", None)
+    assert method == "trafilatura_default" and "default answer" in body
+    lengths.update(favor_precision=12, default=20)  # short, but not much shorter than the default's
+    body, method = ux._body("<html></html>", None)
+    assert method == "trafilatura"
+
+
+def test_date_candidates_record_marked_publication_dates():
+    body = ("<p class='meta'><span itemprop='datePublished' content='2021-03-09'>9 March</span>"
+            "<span class='news-date'>09.03.2021</span></p>")
+    ex = extract_html(page(extra_body=body), url="https://valleytimes.example/2021/03/09/bridge")
+    votes = dict(ex.candidates["date"])
+    assert votes["time_pub"] == "2021-03-09" and votes["date_class"] == "2021-03-09"
+    assert ex.date == "2021-03-09"

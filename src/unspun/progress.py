@@ -20,9 +20,13 @@ class Progress:
 
     def iter(self, items: Iterable[T], stage: str, total: int | None = None, unit: str = "it") -> Iterator[T]:
         if self.mode == "bar":
+            import shutil
+
             from tqdm import tqdm
 
-            yield from tqdm(items, desc=stage, total=total, unit=unit, file=self.stream, dynamic_ncols=True)
+            # shutil falls back to 80 columns where the terminal reports none (tqdm would draw an empty bar)
+            ncols = shutil.get_terminal_size().columns
+            yield from tqdm(items, desc=stage, total=total, unit=unit, file=self.stream, ncols=ncols)
             return
         if self.mode != "json":
             yield from items
