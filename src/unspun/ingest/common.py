@@ -55,6 +55,18 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str, boo
         return data.decode("cp1252", errors="replace"), "cp1252", False
 
 
+def decode_input(data: bytes, source: str, what: str) -> tuple[str | None, str, list[Problem]]:
+    """A text-format input's bytes -> (text or None when unusable, encoding, problems to report).
+
+    `what` names the expected format in the binary-file message ("text file", "JSON Lines file")."""
+    if not data.strip():
+        return None, "", [problem(source, "empty", "file is empty")]
+    if looks_binary(data):
+        return None, "", [problem(source, "binary", f"not a {what} (NUL or control bytes)")]
+    text, enc, clean = decode_text(data)
+    return text, enc, [] if clean else [problem(source, "encoding", f"not valid UTF-8; decoded as {enc}")]
+
+
 def outlet_from_url(url: str | None) -> str | None:
     if not url:
         return None

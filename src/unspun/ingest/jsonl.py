@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from ..extract import normalize_date
 from ..model import Article, Problem
-from .common import decode_text, derive_title, looks_binary, make_article, outlet_from_url, problem
+from .common import decode_input, derive_title, make_article, outlet_from_url, problem
 from .html import HtmlTask, run_html_task
 
 TEXT_KEYS = ("text", "body", "content", "maintext", "articleBody", "article")
@@ -69,15 +69,10 @@ def record_to_article(rec, source: str, *, defer: bool = False) -> Article | Pro
 
 
 def read_jsonl(data: bytes, source: str, *, defer: bool = False) -> Iterator[Article | Problem | HtmlTask]:
-    if not data.strip():
-        yield problem(source, "empty", "file is empty")
+    text, _, problems = decode_input(data, source, "JSON Lines file")
+    yield from problems
+    if text is None:
         return
-    if looks_binary(data):
-        yield problem(source, "binary", "not a JSON Lines file (NUL or control bytes)")
-        return
-    text, enc, clean = decode_text(data)
-    if not clean:
-        yield problem(source, "encoding", f"not valid UTF-8; decoded as {enc}")
     stripped = text.lstrip("\ufeff").strip()
     if stripped.startswith("[") or (stripped.startswith("{") and "\n{" not in stripped):
         # a whole-file JSON document (array or single object)

@@ -5,19 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Article, Problem
-from .common import decode_text, looks_binary, make_article, problem
+from .common import decode_input, make_article, problem
 
 
 def read_text(data: bytes, source: str) -> Iterator[Article | Problem]:
-    if not data.strip():
-        yield problem(source, "empty", "file is empty")
+    text, enc, problems = decode_input(data, source, "text file")
+    yield from problems
+    if text is None:
         return
-    if looks_binary(data):
-        yield problem(source, "binary", "not a text file (NUL or control bytes)")
-        return
-    text, enc, clean = decode_text(data)
-    if not clean:
-        yield problem(source, "encoding", f"not valid UTF-8; decoded as {enc}")
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     lines = text.strip().split("\n")
     title = lines[0].strip()
@@ -25,4 +20,4 @@ def read_text(data: bytes, source: str) -> Iterator[Article | Problem]:
     if not body.strip():
         yield problem(source, "no_text", "only a title line, no body")
         return
-    yield make_article(title=title, text=body, source=source, meta={"encoding": enc} if not clean else {})
+    yield make_article(title=title, text=body, source=source, meta={"encoding": enc} if problems else {})
