@@ -186,3 +186,16 @@ def test_non_english_articles_get_sentences_but_no_english_parse(tmp_path):
     assert de["summary"] and all(s["citations"] == ["de-1"] for s in de["summary"])
     assert de["quotes"] == [] and de["timeline"] == []  # not claimed from an English parse of German
     assert any("Doyle" in (q["speaker"] or "") for q in en["quotes"])
+
+
+def test_oversized_body_is_truncated_and_reported(tmp_path, monkeypatch):
+    import unspun.pipeline as pipeline_mod
+
+    monkeypatch.setattr(pipeline_mod, "MAX_ARTICLE_CHARS", 2000)
+    para = "The council approved the new harbour budget after a long debate on Monday evening."
+    (tmp_path / "big.txt").write_text("Harbour budget approved\n\n" + "\n\n".join([para] * 100), encoding="utf-8")
+    res = run([str(tmp_path / "big.txt")], tmp_path / "out", options=Options(progress="quiet"))
+    assert res.exit_code == EXIT_PARTIAL
+    assert [p.reason for p in res.problems] == ["truncated"]
+    (article,) = res.result["articles"]
+    assert 0 < len(article["text"]) <= 2000 and article["text"].endswith("evening.")

@@ -33,6 +33,7 @@ from .timeline import extract_events, story_timeline
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 SCHEMA_ID = "https://unspun.invalid/schema/stories.schema.json"  # documented in src/unspun/schema/
 DEFAULT_SUMMARY_WORDS = 120
+MAX_ARTICLE_CHARS = 1_000_000  # ~150k words; news articles are ~5k characters
 
 
 @dataclass
@@ -212,6 +213,14 @@ class Pipeline:
         return stats
 
     def _flush(self, raw: list[Article], problems: list[Problem], stats: IngestStats, seen_hashes: dict) -> None:
+        for a in raw:
+            if len(a.text) > MAX_ARTICLE_CHARS:  # a dump, not an article: keep the head, say so
+                cut = a.text.rfind("\n", 0, MAX_ARTICLE_CHARS)
+                a.text = a.text[: cut if cut > 0 else MAX_ARTICLE_CHARS]
+                p = Problem(a.source, "truncated", f"body over {MAX_ARTICLE_CHARS:,} characters; kept the first {len(a.text):,}")
+                problems.append(p)
+                stats.problems.append(p)
+                self._problem(p)
         articles = [clean_article(a) for a in raw]
         remove_templates(articles)
         keep: list[tuple[Article, str]] = []
