@@ -16,6 +16,18 @@ threshold tuned on the calibration streams, IDF fitted on the whole stream - tra
 the baseline) and batch average-linkage agglomerative clustering on the same TF-IDF (threshold tuned the
 same way; batch, so not a streaming competitor but a ceiling-ish reference), and sklearn HDBSCAN.
 
+Input path. By default every stream is run twice:
+  * user path ("input": "user") - what `unspun ingest` does before clustering: the stream is cut into batches
+    of ``Options.batch_size`` articles in stream order and each batch goes through
+    ``unspun.pipeline.prepare_articles`` (clean_article, remove_templates per batch, empty-body drop, exact-
+    duplicate drop by ``Article.hash`` against everything earlier in the stream). Systems see the survivors
+    and are scored on them only: a dropped duplicate or empty article, and its gold pairs, is not scored
+    (``preparation`` in the results JSON gives, per stream, how many articles and gold pairs were dropped).
+  * raw ("input": "raw") - the raw text straight to the clusterer (the pre-issue-8-follow-up benchmark);
+    only unspun and the single-pass baseline. ``--raw`` runs only this path (all systems).
+The single-pass / agglomerative thresholds are tuned per path on that path's calibration streams;
+``--calibrate`` fits the unspun model on the user path (or the raw path with ``--raw``).
+
 Metrics: pairwise P/R/F1 over same-story article pairs, BCubed P/R/F1, docs/s of the assignment loop
 (CPU time of one core, includes feature extraction), process peak RSS (ru_maxrss) after the system ran.
 Writes bench/results/cluster.json.
@@ -24,6 +36,7 @@ Writes bench/results/cluster.json.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import random
 import resource
@@ -39,6 +52,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from unspun.cluster import FEATURES, MODEL, StoryClusterer, _order, cluster_articles  # noqa: E402
 from unspun.model import Article  # noqa: E402
+from unspun.pipeline import Options, prepare_articles  # noqa: E402
 
 DATA = (ROOT / ".." / "shared" / "data").resolve()
 if not DATA.exists():
@@ -79,6 +93,28 @@ def load_multinews(data: Path, name: str) -> list[tuple[Article, str]]:
 def stream_order(items: list[tuple[Article, str]]) -> list[tuple[Article, str]]:
     gold = {a.id: g for a, g in items}
     return [(a, gold[a.id]) for a in _order([a for a, _ in items])]
+
+
+def prepare_stream(items: list[tuple[Article, str]], batch_size: int | None = None):
+    """The user path: the pipeline's own pre-clustering steps over the stream in ingest batches.
+
+    Works on copies (cleaning mutates articles). Returns (surviving items in stream order, stats)."""
+    batch_size = batch_size or Options().batch_size
+    gold = {a.id: g for a, g in items}
+    seen: dict[str, str] = {}
+    kept: list[tuple[Article, str]] = []
+    n_dup = n_empty = 0
+    for i in range(0, len(items), batch_size):
+        arts, dups, empty = prepare_articles([copy.deepcopy(a) for a, _ in items[i : i + batch_size]], seen)
+        kept += [(a, gold[a.id]) for a in arts]
+        n_dup += len(dups)
+        n_empty += len(empty)
+    return kept, {"n_raw": len(items), "n_kept": len(kept), "n_duplicates": n_dup, "n_empty": n_empty,
+                  "gold_pairs_raw": _gold_pairs(items), "gold_pairs_kept": _gold_pairs(kept)}
+
+
+def _gold_pairs(items) -> int:
+    return sum(n * (n - 1) // 2 for n in Counter(g for _, g in items).values())
 
 
 # ----------------------------------------------------------------------------------------------- metrics
@@ -248,74 +284,103 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--calibrate", action="store_true", help="refit the decision model and print it")
+    ap.add_argument("--raw", action="store_true", help="only the raw-text path (no cleaning / dedup)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "cluster.json")
     ap.add_argument("--no-batch", action="store_true", help="skip agglomerative / HDBSCAN")
     args = ap.parse_args(argv)
 
-    giveme = stream_order(load_giveme(args.data))
-    g_even = [(a, g) for a, g in giveme if int(g[1:]) % 2 == 0]
-    g_odd_ids = {a.id for a, g in giveme if int(g[1:]) % 2 == 1}
-    mn_dev = load_multinews(args.data, "multinews_dev92.jsonl")
-    mn_test = load_multinews(args.data, "multinews_test120.jsonl")
-    model = MODEL
-    if args.calibrate:
-        model = calibrate({"giveme-even": g_even, "multinews-dev92": mn_dev})
-        print(json.dumps(model, indent=1))
-        (args.out.parent / "cluster_model.json").write_text(json.dumps(model, indent=1) + "\n")
-
-    # baseline thresholds tuned on the same calibration streams
-    cal = {"giveme-even": g_even, "multinews-dev92": mn_dev}
-    cal_X = {k: tfidf_matrix(v) for k, v in cal.items()}
-
-    def tune(fn, grid):
-        best = None
-        for t in grid:
-            m = np.mean([scores(fn(v, t, cal_X[k])[0], {a.id: g for a, g in v})["pair_f1"] for k, v in cal.items()])
-            if best is None or m > best[0] + 1e-9:
-                best = (m, t)
-        return best[1]
-
-    sp_t = tune(run_single_pass, [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5])
-    ag_t = None if args.no_batch else tune(run_agglomerative, [0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95])
-
-    evals = {
-        "giveme-all": (giveme, None, "half of its events were in calibration"),
-        "giveme-odd": (giveme, g_odd_ids, "held-out events (whole stream run, scored on these articles)"),
-        "multinews-test120": (mn_test, None, "held out"),
-        "multinews-dev92": (mn_dev, None, "calibration"),
+    giveme_raw = stream_order(load_giveme(args.data))
+    raw_streams = {
+        "giveme": giveme_raw,
+        "multinews-dev92": load_multinews(args.data, "multinews_dev92.jsonl"),
+        "multinews-test120": load_multinews(args.data, "multinews_test120.jsonl"),
     }
-    systems = [("unspun", lambda it: run_unspun(it, model=model)),
-               (f"tfidf-single-pass(t={sp_t})", lambda it: run_single_pass(it, sp_t))]
-    if not args.no_batch:
-        systems += [(f"agglomerative-avg(d={ag_t}) [batch]", lambda it: run_agglomerative(it, ag_t)),
-                    ("hdbscan(min=2) [batch]", lambda it: run_hdbscan(it))]
-    results = []
-    for sname, fn in systems:
-        cache = {}
-        for ename, (items, subset, note) in evals.items():
-            key = id(items)
-            if key not in cache:
-                cache[key] = fn(items)
-            pred, info = cache[key]
-            gold = {a.id: g for a, g in items}
-            s = scores(pred, gold, subset)
-            s.update({"system": sname, "stream": ename, "note": note, "docs_per_s": info["docs_per_s"],
-                      "peak_rss_mb": rss_mb()})
-            if "merges" in info:
-                s["merges"] = info["merges"]
-            results.append(s)
+    paths = {"raw": raw_streams} if args.raw else {}
+    preparation = {}
+    if not args.raw:
+        user = {}
+        for k, v in raw_streams.items():
+            user[k], preparation[k] = prepare_stream(v)
+            print(f"user path {k}: {preparation[k]}")
+        paths = {"user": user, "raw": raw_streams}
+    main_path = next(iter(paths))
 
-    hdr = f"{'system':38} {'stream':18} {'pairP':>6} {'pairR':>6} {'pairF1':>6} {'B3P':>6} {'B3R':>6} {'B3F1':>6} " \
-          f"{'pred/gold':>9} {'docs/s':>8} {'RSS MB':>7}"
+    model = MODEL
+    results = []
+    for path, streams in paths.items():
+        giveme = streams["giveme"]
+        g_even = [(a, g) for a, g in giveme if int(g[1:]) % 2 == 0]
+        g_odd_ids = {a.id for a, g in giveme if int(g[1:]) % 2 == 1}
+        mn_dev, mn_test = streams["multinews-dev92"], streams["multinews-test120"]
+        cal = {"giveme-even": g_even, "multinews-dev92": mn_dev}
+        if args.calibrate and path == main_path:
+            model = calibrate(cal)
+            model["calibrated_on"] += f"; {path} input path"
+            print(json.dumps(model, indent=1))
+            (args.out.parent / "cluster_model.json").write_text(json.dumps(model, indent=1) + "\n")
+
+        # baseline thresholds tuned on the same calibration streams (of this input path)
+        cal_X = {k: tfidf_matrix(v) for k, v in cal.items()}
+
+        def tune(fn, grid, cal=cal, cal_X=cal_X):
+            best = None
+            for t in grid:
+                m = np.mean([scores(fn(v, t, cal_X[k])[0], {a.id: g for a, g in v})["pair_f1"]
+                             for k, v in cal.items()])
+                if best is None or m > best[0] + 1e-9:
+                    best = (m, t)
+            return best[1]
+
+        batch = not args.no_batch and path == main_path
+        sp_t = tune(run_single_pass, [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5])
+        ag_t = tune(run_agglomerative, [0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]) if batch else None
+
+        evals = {
+            "giveme-all": (giveme, None, "half of its events were in calibration"),
+            "giveme-odd": (giveme, g_odd_ids, "held-out events (whole stream run, scored on these articles)"),
+            "multinews-test120": (mn_test, None, "held out"),
+            "multinews-dev92": (mn_dev, None, "calibration"),
+        }
+        systems = [("unspun", lambda it, m=model: run_unspun(it, model=m)),
+                   (f"tfidf-single-pass(t={sp_t})", lambda it, t=sp_t: run_single_pass(it, t))]
+        if batch:
+            systems += [(f"agglomerative-avg(d={ag_t}) [batch]", lambda it, t=ag_t: run_agglomerative(it, t)),
+                        ("hdbscan(min=2) [batch]", lambda it: run_hdbscan(it))]
+        for sname, fn in systems:
+            cache = {}
+            for ename, (items, subset, note) in evals.items():
+                key = id(items)
+                if key not in cache:
+                    cache[key] = fn(items)
+                pred, info = cache[key]
+                gold = {a.id: g for a, g in items}
+                s = scores(pred, gold, subset)
+                s.update({"system": sname, "input": path, "stream": ename, "note": note,
+                          "docs_per_s": info["docs_per_s"], "peak_rss_mb": rss_mb()})
+                if "merges" in info:
+                    s["merges"] = info["merges"]
+                results.append(s)
+
+    hdr = f"{'system':38} {'input':5} {'stream':18} {'pairP':>6} {'pairR':>6} {'pairF1':>6} {'B3P':>6} {'B3R':>6} " \
+          f"{'B3F1':>6} {'pred/gold':>9} {'docs/s':>8} {'RSS MB':>7}"
     print(hdr)
     print("-" * len(hdr))
     for s in results:
-        print(f"{s['system'][:38]:38} {s['stream']:18} {s['pair_p']:6.1f} {s['pair_r']:6.1f} {s['pair_f1']:6.1f} "
-              f"{s['b3_p']:6.1f} {s['b3_r']:6.1f} {s['b3_f1']:6.1f} {s['n_pred']:>4}/{s['n_gold']:<4} "
-              f"{s['docs_per_s']:8.0f} {s['peak_rss_mb']:7.0f}")
+        print(f"{s['system'][:38]:38} {s['input']:5} {s['stream']:18} {s['pair_p']:6.1f} {s['pair_r']:6.1f} "
+              f"{s['pair_f1']:6.1f} {s['b3_p']:6.1f} {s['b3_r']:6.1f} {s['b3_f1']:6.1f} "
+              f"{s['n_pred']:>4}/{s['n_gold']:<4} {s['docs_per_s']:8.0f} {s['peak_rss_mb']:7.0f}")
+    doc = {"model": model, "features": FEATURES, "seed": SEED}
+    if preparation:
+        doc["preparation"] = {
+            "how": ("user path = unspun.pipeline.prepare_articles over ingest batches of "
+                    f"{Options().batch_size} in stream order: clean_article, remove_templates, empty-body drop, "
+                    "exact-duplicate drop by Article.hash. Scores on the user path cover surviving articles only: "
+                    "dropped duplicates / empty articles and their gold pairs are not scored."),
+            "streams": preparation,
+        }
+    doc["results"] = results
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"model": model, "features": FEATURES, "seed": SEED, "results": results},
-                                   indent=1) + "\n")
+    args.out.write_text(json.dumps(doc, indent=1) + "\n")
     print(f"wrote {args.out}")
     return 0
 

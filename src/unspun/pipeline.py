@@ -165,6 +165,34 @@ def _analyze_job(job: tuple) -> tuple[Story, list[Problem]]:
     return analyze_story(sid, articles, options=options, problems=problems), problems
 
 
+def prepare_articles(
+    raw: list[Article],
+    seen_hashes: dict[str, str],
+    stored_hash: Callable[[str], str | None] | None = None,
+) -> tuple[list[Article], list[tuple[str, str, str]], list[Article]]:
+    """What happens to one ingest batch before clustering: clean every article, mark blocks repeated across the
+    batch's articles of one outlet as template, then drop articles left empty and exact duplicates (same
+    `Article.hash` as an article seen earlier in `seen_hashes`, which is updated, or in the store via
+    `stored_hash`). Returns (kept articles in input order, duplicates as (id, source, first id), empty articles).
+    """
+    articles = [clean_article(a) for a in raw]
+    remove_templates(articles)
+    kept: list[Article] = []
+    duplicates: list[tuple[str, str, str]] = []
+    empty: list[Article] = []
+    for a in articles:
+        if not a.text.strip():
+            empty.append(a)
+            continue
+        first = seen_hashes.get(a.hash) or (stored_hash(a.hash) if stored_hash else None)
+        if first:
+            duplicates.append((a.id, a.source, first))
+            continue
+        seen_hashes[a.hash] = a.id
+        kept.append(a)
+    return kept, duplicates, empty
+
+
 class Pipeline:
     """Ingest into a Store, then analyse the stories whose membership changed."""
 
@@ -221,25 +249,17 @@ class Pipeline:
                 problems.append(p)
                 stats.problems.append(p)
                 self._problem(p)
-        articles = [clean_article(a) for a in raw]
-        remove_templates(articles)
+        articles, duplicates, empty = prepare_articles(raw, seen_hashes, self.store.article_with_hash)
+        for a in empty:
+            p = Problem(a.source, "empty_body", "no article text left after extraction and cleaning")
+            problems.append(p)
+            stats.problems.append(p)
+            self._problem(p)
+        stats.duplicates += len(duplicates)
         keep: list[tuple[Article, str]] = []
-        duplicates: list[tuple[str, str, str]] = []
         dirty: set[str] = set()
         n_merges = len(getattr(self.clusterer, "merges", []))
         for a in articles:
-            if not a.text.strip():
-                p = Problem(a.source, "empty_body", "no article text left after extraction and cleaning")
-                problems.append(p)
-                stats.problems.append(p)
-                self._problem(p)
-                continue
-            first = seen_hashes.get(a.hash) or self.store.article_with_hash(a.hash)
-            if first:
-                duplicates.append((a.id, a.source, first))
-                stats.duplicates += 1
-                continue
-            seen_hashes[a.hash] = a.id
             if self.options.group_by:
                 value = a.meta.get(self.options.group_by)
                 story_id = group_story_id(value if value is not None else a.id)
