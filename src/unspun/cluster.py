@@ -149,16 +149,20 @@ def _token_buckets(text: str, limit: int | None = None) -> list[int]:
     words = _WORD.findall(text.lower())
     if limit and len(words) > 2 * limit:
         words = words[:2 * limit]
-    cache = _WCACHE
-    miss = set(words).difference(cache)
+    out = _cached_buckets(words, _WCACHE, _word_bucket)
+    return out[:limit] if limit else out
+
+
+def _cached_buckets(keys: list[str], cache: dict[str, int], bucket) -> list[int]:
+    """Buckets of `keys` (dropping -1 = ignored), computing each distinct key once; the cache is bounded."""
+    miss = set(keys).difference(cache)
     if miss:
         if len(cache) + len(miss) >= _WCACHE_MAX:
             cache.clear()
-            miss = set(words)
-        for w in miss:
-            cache[w] = _word_bucket(w)
-    out = [b for b in map(cache.__getitem__, words) if b >= 0]
-    return out[:limit] if limit else out
+            miss = set(keys)
+        for k in miss:
+            cache[k] = bucket(k)
+    return [b for b in map(cache.__getitem__, keys) if b >= 0]
 
 
 _ECACHE: dict[str, int] = {}
@@ -173,16 +177,7 @@ def _entity_bucket(phrase: str) -> int:
 
 
 def _entity_buckets(text: str) -> list[int]:
-    phrases = _ENT.findall(text)
-    cache = _ECACHE
-    miss = set(phrases).difference(cache)
-    if miss:
-        if len(cache) + len(miss) >= _WCACHE_MAX:
-            cache.clear()
-            miss = set(phrases)
-        for p in miss:
-            cache[p] = _entity_bucket(p)
-    return [b for b in map(cache.__getitem__, phrases) if b >= 0]
+    return _cached_buckets(_ENT.findall(text), _ECACHE, _entity_bucket)
 
 
 def _norm_tf(buckets: Iterable[int]) -> dict[int, float]:
