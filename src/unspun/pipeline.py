@@ -214,6 +214,12 @@ class Pipeline:
         self.problems.append(p)
         self.on_problem(p)
 
+    def _input_problem(self, p: Problem, batch: list[Problem], stats: IngestStats) -> None:
+        """An input problem: reported now, counted in the stats, stored with its batch."""
+        batch.append(p)
+        stats.problems.append(p)
+        self._problem(p)
+
     # --- ingest -----------------------------------------------------------------------------------
     def ingest(self, inputs: list[str], stdin=None) -> IngestStats:
         stats = IngestStats()
@@ -224,9 +230,7 @@ class Pipeline:
         items = iter_articles(inputs, stdin=stdin, jobs=self.options.jobs or 0)
         for item in self.progress.iter(items, "ingest", unit="article"):
             if isinstance(item, Problem):
-                stats.problems.append(item)
-                batch_problems.append(item)
-                self._problem(item)
+                self._input_problem(item, batch_problems, stats)
                 continue
             stats.read += 1
             if item.id in seen_ids or self.store.has_article(item.id):
@@ -245,20 +249,16 @@ class Pipeline:
             if len(a.text) > MAX_ARTICLE_CHARS:  # a dump, not an article: keep the head, say so
                 cut = a.text.rfind("\n", 0, MAX_ARTICLE_CHARS)
                 a.text = a.text[: cut if cut > 0 else MAX_ARTICLE_CHARS]
-                p = Problem(a.source, "truncated", f"body over {MAX_ARTICLE_CHARS:,} characters; kept the first {len(a.text):,}")
-                problems.append(p)
-                stats.problems.append(p)
-                self._problem(p)
+                detail = f"body over {MAX_ARTICLE_CHARS:,} characters; kept the first {len(a.text):,}"
+                self._input_problem(Problem(a.source, "truncated", detail), problems, stats)
         articles, duplicates, empty = prepare_articles(raw, seen_hashes, self.store.article_with_hash)
         for a in empty:
-            p = Problem(a.source, "empty_body", "no article text left after extraction and cleaning")
-            problems.append(p)
-            stats.problems.append(p)
-            self._problem(p)
+            detail = "no article text left after extraction and cleaning"
+            self._input_problem(Problem(a.source, "empty_body", detail), problems, stats)
         stats.duplicates += len(duplicates)
         keep: list[tuple[Article, str]] = []
         dirty: set[str] = set()
-        n_merges = len(getattr(self.clusterer, "merges", []))
+        n_merges = len(self.clusterer.merges)
         for a in articles:
             if self.options.group_by:
                 value = a.meta.get(self.options.group_by)
@@ -268,7 +268,7 @@ class Pipeline:
             keep.append((a, story_id))
             dirty.add(story_id)
             stats.added += 1
-        merges = list(getattr(self.clusterer, "merges", []))[n_merges:]
+        merges = self.clusterer.merges[n_merges:]
         for m in merges:
             dirty.add(m["new_id"])
         if keep or duplicates or problems or merges:
