@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from ..model import Article, Problem
-from .common import looks_binary, problem
+from .common import problem, unusable
 
 # The readers import `unspun.extract`, which imports `ingest.common`: they are loaded on first use so that either
 # package can be imported first.
@@ -117,11 +117,9 @@ def read_bytes(data: bytes, source: str, fmt: str | None = None, *,
             if prob:
                 yield prob
     if fmt is None:
-        if not data.strip():
-            yield problem(source, "empty", "input is empty")
-            return
-        if looks_binary(data):
-            yield problem(source, "binary", "not a text/HTML/JSON/WARC/feed input")
+        bad = unusable(data, source, "text/HTML/JSON/WARC/feed input")
+        if bad is not None:
+            yield bad
             return
         fmt = sniff(data)
     if fmt == "feed" and data.strip() and not re.search(rb"<(rss|feed|rdf:rdf)[\s>]", data[:4096].lower()):

@@ -55,14 +55,20 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str, boo
         return data.decode("cp1252", errors="replace"), "cp1252", False
 
 
-def decode_input(data: bytes, source: str, what: str) -> tuple[str | None, str, list[Problem]]:
-    """A text-format input's bytes -> (text or None when unusable, encoding, problems to report).
-
-    `what` names the expected format in the binary-file message ("text file", "JSON Lines file")."""
+def unusable(data: bytes, source: str, what: str) -> Problem | None:
+    """The problem with an input that is empty or binary, else None. `what` names the expected format."""
     if not data.strip():
-        return None, "", [problem(source, "empty", "file is empty")]
+        return problem(source, "empty", "input is empty")
     if looks_binary(data):
-        return None, "", [problem(source, "binary", f"not a {what} (NUL or control bytes)")]
+        return problem(source, "binary", f"not a {what} (NUL or control bytes)")
+    return None
+
+
+def decode_input(data: bytes, source: str, what: str) -> tuple[str | None, str, list[Problem]]:
+    """A text-format input's bytes -> (text or None when unusable, encoding, problems to report)."""
+    bad = unusable(data, source, what)
+    if bad is not None:
+        return None, "", [bad]
     text, enc, clean = decode_text(data)
     return text, enc, [] if clean else [problem(source, "encoding", f"not valid UTF-8; decoded as {enc}")]
 

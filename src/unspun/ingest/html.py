@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..extract import Extracted, extract_html
 from ..model import Article, Problem
-from .common import derive_title, looks_binary, make_article, outlet_from_url, problem
+from .common import derive_title, make_article, outlet_from_url, problem, unusable
 
 
 @dataclass
@@ -62,11 +62,9 @@ def read_html(data: bytes | str, source: str, *, url: str | None = None, encodin
               fallback_date: str | None = None, meta: dict | None = None,
               defer: bool = False) -> Iterator[Article | Problem | HtmlTask]:
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    if not raw.strip():
-        yield problem(source, "empty", "file is empty")
-        return
-    if looks_binary(raw):
-        yield problem(source, "binary", "not an HTML file (NUL or control bytes)")
+    bad = unusable(raw, source, "HTML file")
+    if bad is not None:
+        yield bad
         return
     task = HtmlTask(data, source, url=url, encoding=encoding, fallback_date=fallback_date, meta=meta or {})
     yield task if defer else run_html_task(task)
