@@ -32,21 +32,36 @@ warnings.filterwarnings("ignore")
 
 # ------------------------------------------------------------------ systems
 
-def sys_unspun(html: bytes, url: str | None):
+def sys_unspun(html: bytes, url: str | None, extractor: str = "accurate"):
     from unspun.extract import extract_html
 
-    ex = extract_html(html, url=url)
+    ex = extract_html(html, url=url, extractor=extractor)
     return ex.text, {"title": ex.title, "author": ex.author, "date": ex.date}
 
 
-def sys_unspun_clean(html: bytes, url: str | None):
+def sys_unspun_clean(html: bytes, url: str | None, extractor: str = "accurate"):
     """What the pipeline keeps: extraction followed by the junk-block cleaner."""
     from unspun.clean import clean_article
     from unspun.model import Article
 
-    text, meta = sys_unspun(html, url)
+    text, meta = sys_unspun(html, url, extractor)
     art = clean_article(Article(id="x", title=meta["title"], text=text, source=url or ""))
     return art.text, meta
+
+
+def sys_unspun_fast_clean(html: bytes, url: str | None):
+    """`--extractor fast` as the pipeline keeps it."""
+    return sys_unspun_clean(html, url, "fast")
+
+
+def sys_resiliparse(html: bytes, url: str | None):
+    """Plain resiliparse main-content extraction (the engine under unspun's fast extractor)."""
+    from resiliparse.extract.html2text import extract_plain_text
+    from resiliparse.parse.encoding import detect_encoding
+    from resiliparse.parse.html import HTMLTree
+
+    tree = HTMLTree.parse_from_bytes(html, detect_encoding(html))
+    return extract_plain_text(tree, main_content=True), None
 
 
 def sys_trafilatura(html: bytes, url: str | None):
@@ -87,7 +102,8 @@ def sys_newspaper(html: bytes, url: str | None):
     return a.text or "", {"title": a.title, "author": ", ".join(a.authors), "date": None}
 
 
-SYSTEMS = {"unspun": sys_unspun, "unspun+clean": sys_unspun_clean, "trafilatura": sys_trafilatura, "justext": sys_justext,
+SYSTEMS = {"unspun": sys_unspun, "unspun+clean": sys_unspun_clean, "unspun-fast+clean": sys_unspun_fast_clean,
+           "trafilatura": sys_trafilatura, "resiliparse": sys_resiliparse, "justext": sys_justext,
            "newspaper4k": sys_newspaper}
 
 
@@ -256,19 +272,20 @@ def run_trafeval(systems, limit=None) -> dict:
 def run_dates(systems, limit=None) -> dict:
     from htmldate import find_date
 
-    from unspun.extract import extract_metadata
+    from unspun.extract import extract_html, extract_metadata
 
     root = DATA / "dates" / "htmldate"
     rows = [json.loads(line) for line in (root / "htmldate_eval.jsonl").open(encoding="utf-8")][:limit]
     runners = {
         "unspun": lambda html, url: extract_metadata(html, url=url).date,
+        "unspun-fast": lambda html, url: extract_html(html, url=url, body=False, extractor="fast").date,
         "htmldate": lambda html, url: find_date(html.decode("utf-8", "replace"), url=url, original_date=True,
                                                 extensive_search=True),
         "htmldate_fast": lambda html, url: find_date(html.decode("utf-8", "replace"), url=url,
                                                      extensive_search=False),
     }
     out = {"pages": len(rows), "systems": {}, "split": SPLIT_NOTE}
-    for name in ("unspun", "htmldate", "htmldate_fast"):
+    for name in ("unspun", "unspun-fast", "htmldate", "htmldate_fast"):
         _warm_up(runners[name], root / rows[0]["html_file"])
         hits = found = 0
         part_hits, part_n = Counter(), Counter()
@@ -303,7 +320,8 @@ def run_dates(systems, limit=None) -> dict:
 # ------------------------------------------------------------------ throughput
 
 def build_warc(path: Path, records: int) -> None:
-    """A WARC.gz of the AEB pages repeated to `records` response records (distinct URLs)."""
+    """A WARC.gz of the AEB pages repeated to `records` response records (distinct URLs). Each copy's first
+    paragraph is numbered, so every record is a distinct article (the store skips exact repeats)."""
     import io
 
     from warcio.statusandheaders import StatusAndHeaders
@@ -316,41 +334,57 @@ def build_warc(path: Path, records: int) -> None:
         writer = WARCWriter(fh, gzip=True)
         for i in range(records):
             url, html = pages[i % len(pages)]
+            html = re.sub(rb"<p(\s[^>]*)?>", lambda m: m.group(0) + f"Copy {i}. ".encode(), html, count=1)
             headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
             writer.write_record(writer.create_warc_record(f"{url}?r={i}", "response", payload=io.BytesIO(html),
                                                           http_headers=headers))
 
 
-def run_throughput(records_list, jobs: int) -> dict:
-    """ingest (WARC read + extraction) + clean, articles/s overall and per core, peak RSS of this process and
-    of the largest worker."""
-    import os
+def throughput_once(path: Path, jobs: int, extractor: str) -> dict:
+    """One ingest run (read + extract + clean + dedup + cluster + store, no story analysis) of a WARC into a
+    fresh store, as `unspun ingest` runs it. Meant to run in its own process so peak RSS is this run's."""
     import resource
     import tempfile
 
-    from unspun.clean import clean_article
-    from unspun.ingest import iter_articles
-    from unspun.model import Article
+    from unspun.pipeline import Options, Pipeline
+    from unspun.store import Store
 
-    out = {"jobs": jobs, "cores": os.cpu_count(), "runs": []}
-    for n in records_list:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "bench.warc.gz"
-            build_warc(path, n)
-            t0 = time.perf_counter()
-            arts = probs = 0
-            for item in iter_articles([str(path)], jobs=jobs):
-                if isinstance(item, Article):
-                    clean_article(item)
-                    arts += 1
-                else:
-                    probs += 1
-            secs = time.perf_counter() - t0
-        self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        out["runs"].append({"records": n, "articles": arts, "problems": probs, "seconds": secs,
-                            "articles_per_s": arts / secs, "articles_per_s_per_core": arts / secs / max(1, jobs),
-                            "peak_rss_mb_main": self_kb / 1024, "peak_rss_mb_worker": child_kb / 1024})
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.duckdb") as store:
+        pipe = Pipeline(store, Options(progress="quiet", jobs=jobs, extractor=extractor))
+        t0 = time.perf_counter()
+        stats = pipe.ingest([str(path)])
+        secs = time.perf_counter() - t0
+        stored = store.article_count()
+    records = stats.read + sum(p.reason == "no_text" for p in stats.problems)
+    return {"extractor": extractor, "jobs": jobs, "records": records, "articles_read": stats.read,
+            "articles_stored": stored, "duplicates": stats.duplicates, "problems": len(stats.problems),
+            "seconds": secs, "articles_per_s": stats.read / secs, "articles_per_s_per_core": stats.read / secs / jobs,
+            "peak_rss_mb_main": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "peak_rss_mb_worker": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def run_throughput(plan: list[tuple[str, int]], jobs: int) -> dict:
+    """Each (extractor, records) run in a fresh process on a WARC.gz built for it."""
+    import os
+    import subprocess
+    import tempfile
+
+    out = {"jobs": jobs, "cores": os.cpu_count(), "runs": [],
+           "how": "bench/extract.py throughput: WARC.gz of the AEB pages repeated (first paragraph numbered so every "
+                  "record is a distinct article) -> Pipeline.ingest into a fresh DuckDB store (extract, clean, "
+                  "dedup, cluster, store; no story analysis); each run in its own process"}
+    with tempfile.TemporaryDirectory() as tmp:
+        for extractor, n in plan:
+            path = Path(tmp) / f"bench-{n}.warc.gz"
+            if not path.exists():
+                build_warc(path, n)
+            proc = subprocess.run([sys.executable, __file__, "_throughput_once", str(path), str(jobs), extractor],
+                                  capture_output=True, text=True, check=True)
+            run = json.loads(proc.stdout.strip().splitlines()[-1])
+            print("  {extractor:>8} {records:>6} records: {articles_per_s:7.1f} articles/s "
+                  "({articles_per_s_per_core:.1f}/core), peak RSS main {peak_rss_mb_main:.0f} MB, "
+                  "worker {peak_rss_mb_worker:.0f} MB".format(**run), flush=True)
+            out["runs"].append(run)
     return out
 
 
@@ -370,12 +404,17 @@ def print_table(title: str, res: dict, cols: list[str]) -> None:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["_throughput_once"]:  # internal: one throughput run in a fresh process
+        print(json.dumps(throughput_once(Path(argv[1]), int(argv[2]), argv[3])))
+        return 0
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("suite", choices=["aeb", "trafeval", "dates", "throughput", "all"])
-    ap.add_argument("--records", default="500,1000", help="throughput: WARC sizes to compare")
+    ap.add_argument("--throughput", default="accurate:1000,fast:1000,fast:10000",
+                    help="throughput: comma list of EXTRACTOR:RECORDS runs")
     ap.add_argument("--jobs", type=int, default=0, help="throughput: worker processes (0 = all cores)")
     ap.add_argument("--limit", type=int, default=None, help="first N pages only (quick checks)")
-    ap.add_argument("--systems", default="unspun,unspun+clean,trafilatura,justext,newspaper4k")
+    ap.add_argument("--systems", default="unspun,unspun+clean,unspun-fast+clean,trafilatura,resiliparse,justext,newspaper4k")
     ap.add_argument("--no-write", action="store_true", help="do not write bench/results/*.json")
     args = ap.parse_args(argv)
     systems = available(args.systems.split(","))
@@ -394,11 +433,9 @@ def main(argv=None) -> int:
             import os
 
             jobs = args.jobs or os.cpu_count() or 1
-            res = run_throughput([int(x) for x in args.records.split(",")], jobs)
-            print(f"\nthroughput: WARC.gz -> ingest+extract+clean, {jobs} jobs")
-            for run in res["runs"]:
-                print("  {records:>6} records: {articles_per_s:7.1f} articles/s ({articles_per_s_per_core:.1f}/core), "
-                      "peak RSS main {peak_rss_mb_main:.0f} MB, worker {peak_rss_mb_worker:.0f} MB".format(**run))
+            plan = [(x.split(":")[0], int(x.split(":")[1])) for x in args.throughput.split(",")]
+            print(f"\nthroughput: WARC.gz -> ingest (extract, clean, dedup, cluster, store), {jobs} jobs")
+            res = run_throughput(plan, jobs)
         else:
             res = run_dates(systems, args.limit)
             print_table("htmldate eval, exact day", res, ["accuracy", "found", "ms_per_page"])

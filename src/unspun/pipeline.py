@@ -44,7 +44,8 @@ class Options:
     batch_size: int = 256  # articles per store transaction (and per template-learning window)
     progress: str = "auto"  # auto | bar | json | quiet
     strict: bool = False  # re-raise stage errors instead of recording them (tests, debugging)
-    jobs: int | None = None  # worker processes for story analysis (None = all cores)
+    jobs: int | None = None  # worker processes for extraction and story analysis (None = all cores)
+    extractor: str = "accurate"  # HTML extractor: accurate (trafilatura cascade) | fast (resiliparse)
 
 
 @dataclass
@@ -168,15 +169,17 @@ def _analyze_job(job: tuple) -> tuple[Story, list[Problem]]:
 def prepare_articles(
     raw: list[Article],
     seen_hashes: dict[str, str],
-    stored_hash: Callable[[str], str | None] | None = None,
+    stored_hashes: Callable[[list[str]], dict[str, str]] | None = None,
 ) -> tuple[list[Article], list[tuple[str, str, str]], list[Article]]:
     """What happens to one ingest batch before clustering: clean every article, mark blocks repeated across the
     batch's articles of one outlet as template, then drop articles left empty and exact duplicates (same
-    `Article.hash` as an article seen earlier in `seen_hashes`, which is updated, or in the store via
-    `stored_hash`). Returns (kept articles in input order, duplicates as (id, source, first id), empty articles).
+    `Article.hash` as an article seen earlier in `seen_hashes`, which is updated, or in the store: `stored_hashes`
+    maps a batch's hashes to the stored ids). Returns (kept articles in input order, duplicates as
+    (id, source, first id), empty articles).
     """
     articles = [clean_article(a) for a in raw]
     remove_templates(articles)
+    stored = stored_hashes([a.hash for a in articles]) if stored_hashes else {}
     kept: list[Article] = []
     duplicates: list[tuple[str, str, str]] = []
     empty: list[Article] = []
@@ -184,7 +187,7 @@ def prepare_articles(
         if not a.text.strip():
             empty.append(a)
             continue
-        first = seen_hashes.get(a.hash) or (stored_hash(a.hash) if stored_hash else None)
+        first = seen_hashes.get(a.hash) or stored.get(a.hash)
         if first:
             duplicates.append((a.id, a.source, first))
             continue
@@ -227,13 +230,13 @@ class Pipeline:
         batch_problems: list[Problem] = []
         seen_hashes: dict[str, str] = {}
         seen_ids: set[str] = set()
-        items = iter_articles(inputs, stdin=stdin, jobs=self.options.jobs or 0)
+        items = iter_articles(inputs, stdin=stdin, jobs=self.options.jobs or 0, extractor=self.options.extractor)
         for item in self.progress.iter(items, "ingest", unit="article"):
             if isinstance(item, Problem):
                 self._input_problem(item, batch_problems, stats)
                 continue
             stats.read += 1
-            if item.id in seen_ids or self.store.has_article(item.id):
+            if item.id in seen_ids:
                 stats.already_stored += 1
                 continue
             seen_ids.add(item.id)
@@ -245,13 +248,16 @@ class Pipeline:
         return stats
 
     def _flush(self, raw: list[Article], problems: list[Problem], stats: IngestStats, seen_hashes: dict) -> None:
+        stored = self.store.stored_ids(a.id for a in raw)  # from an earlier run
+        stats.already_stored += len(stored)
+        raw = [a for a in raw if a.id not in stored]
         for a in raw:
             if len(a.text) > MAX_ARTICLE_CHARS:  # a dump, not an article: keep the head, say so
                 cut = a.text.rfind("\n", 0, MAX_ARTICLE_CHARS)
                 a.text = a.text[: cut if cut > 0 else MAX_ARTICLE_CHARS]
                 detail = f"body over {MAX_ARTICLE_CHARS:,} characters; kept the first {len(a.text):,}"
                 self._input_problem(Problem(a.source, "truncated", detail), problems, stats)
-        articles, duplicates, empty = prepare_articles(raw, seen_hashes, self.store.article_with_hash)
+        articles, duplicates, empty = prepare_articles(raw, seen_hashes, self.store.articles_with_hashes)
         for a in empty:
             detail = "no article text left after extraction and cleaning"
             self._input_problem(Problem(a.source, "empty_body", detail), problems, stats)

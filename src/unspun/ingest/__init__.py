@@ -7,6 +7,7 @@ in sorted order, so the output order is deterministic. Bad input never raises: i
 
 from __future__ import annotations
 
+import functools
 import glob
 import gzip
 import io
@@ -181,29 +182,35 @@ def _iter_items(inputs: list[str], stdin: BinaryIO | None, defer: bool) -> Itera
             yield problem(item, "error", f"{type(e).__name__}: {e}")
 
 
-def _resolve(item):
+def _resolve(item, extractor: str = "accurate"):
     from .html import HtmlTask, run_html_task
 
     if isinstance(item, HtmlTask):
         try:
-            return run_html_task(item)
+            return run_html_task(item, extractor)
         except Exception as e:  # extraction must never kill a worker's batch
             return problem(item.source, "error", f"{type(e).__name__}: {e}")
     return item
 
 
-def iter_articles(inputs: list[str], *, stdin: BinaryIO | None = None, jobs: int = 1,
-                  batch: int = 64) -> Iterator[Article | Problem]:
+def iter_articles(inputs: list[str], *, stdin: BinaryIO | None = None, jobs: int = 1, batch: int = 64,
+                  extractor: str = "accurate") -> Iterator[Article | Problem]:
     """Yield an Article (raw: `text` = body, `blocks` empty) or a Problem for every item in the inputs.
 
+    `extractor` chooses the HTML extractor (`unspun.extract.EXTRACTORS`: "accurate" or "fast").
     `jobs` > 1 runs HTML extraction in that many worker processes (0 = all cores); reading stays in this process
     and the output order is the same as with one job. Memory is bounded: `batch` items per worker are in flight.
     """
+    from ..extract import EXTRACTORS
+
+    if extractor not in EXTRACTORS:
+        raise ValueError(f"unknown extractor {extractor!r}; choose from {', '.join(EXTRACTORS)}")
+    resolve = functools.partial(_resolve, extractor=extractor)
     if jobs == 0:
         jobs = os.cpu_count() or 1
     if jobs <= 1:
         for item in _iter_items(inputs, stdin, defer=True):
-            yield _resolve(item)
+            yield resolve(item)
         return
     import itertools
     import multiprocessing
@@ -215,4 +222,4 @@ def iter_articles(inputs: list[str], *, stdin: BinaryIO | None = None, jobs: int
             chunk = list(itertools.islice(items, batch * jobs))
             if not chunk:
                 break
-            yield from pool.map(_resolve, chunk, chunksize=max(1, len(chunk) // (jobs * 4)))
+            yield from pool.map(resolve, chunk, chunksize=max(1, len(chunk) // (jobs * 4)))

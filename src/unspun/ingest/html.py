@@ -48,8 +48,8 @@ def article_from_extracted(ex: Extracted, source: str, *, url: str | None = None
     )
 
 
-def run_html_task(task: HtmlTask) -> Article | Problem:
-    ex = extract_html(task.data, url=task.url, encoding=task.encoding)
+def run_html_task(task: HtmlTask, extractor: str = "accurate") -> Article | Problem:
+    ex = extract_html(task.data, url=task.url, encoding=task.encoding, extractor=extractor)
     if not ex.text.strip():
         return problem(task.source, "no_text", f"no article body found in HTML (method={ex.method})")
     art = article_from_extracted(ex, task.source, url=task.url, meta=dict(task.meta), **task.fields)
