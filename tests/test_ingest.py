@@ -239,6 +239,33 @@ def test_parallel_extraction_same_output(tmp_path):
     assert len(serial) == 12 and serial[-1]["reason"] == "empty"
 
 
+def _exit_worker(article):
+    import os
+
+    os._exit(3)  # a worker killed mid-article (out of memory, a crash in a C parser)
+
+
+def test_dead_worker_stops_the_run_instead_of_hanging(tmp_path):
+    from concurrent.futures.process import BrokenProcessPool
+
+    for i in range(4):
+        (tmp_path / f"{i}.txt").write_text(f"Title {i}\n\nBody {i}.", encoding="utf-8")
+    with pytest.raises(BrokenProcessPool):
+        list(iter_articles([str(tmp_path)], jobs=2, finish=_exit_worker))
+
+
+def test_finish_runs_on_every_article_in_the_workers(tmp_path):
+    from unspun.pipeline import finish_article
+
+    (tmp_path / "a.txt").write_text("Title\n\nBody text.\n\nMore news: One Thing Happened\n"
+                                    "More news: Another Thing Happened", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Other\n\nOther body.", encoding="utf-8")
+    serial = [x.to_dict() for x in iter_articles([str(tmp_path)], finish=finish_article)]
+    parallel = [x.to_dict() for x in iter_articles([str(tmp_path)], jobs=2, finish=finish_article)]
+    assert parallel == serial
+    assert serial[0]["blocks"] and any(b["reason"] == "link_list" for b in serial[0]["blocks"])
+
+
 def test_txt_paragraph_normalisation(tmp_path):
     p = tmp_path / "wrapped.txt"
     p.write_text("Headline here\r\n\r\nOfficials said the plan, which was\r\nannounced on Monday, would cost more.\r\n"

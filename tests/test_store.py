@@ -6,7 +6,6 @@ import sys
 
 import pytest
 
-import unspun.pipeline as pipeline_mod
 from unspun.pipeline import Options, Pipeline, run
 from unspun.store import Store
 
@@ -55,19 +54,19 @@ def test_interrupted_run_resumes_to_the_same_result(tmp_path, seeds_dir, footbal
     _write_more(src, 3)
     clean = run([str(src)], tmp_path / "clean", options=QUIET).result
 
-    real_clean = pipeline_mod.clean_article
+    real_write = Store.write_batch
     calls = {"n": 0}
 
-    def dying_clean(article):
+    def dying_write(self, *args, **kwargs):
         calls["n"] += 1
-        if calls["n"] == 4:
+        if calls["n"] == 4:  # killed while writing the 4th batch (batch_size=1)
             raise KeyboardInterrupt("simulated kill")
-        return real_clean(article)
+        return real_write(self, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline_mod, "clean_article", dying_clean)
+    monkeypatch.setattr(Store, "write_batch", dying_write)
     with pytest.raises(KeyboardInterrupt):
         run([str(src)], tmp_path / "resumed", options=QUIET)
-    monkeypatch.setattr(pipeline_mod, "clean_article", real_clean)
+    monkeypatch.setattr(Store, "write_batch", real_write)
     with Store(tmp_path / "resumed" / "unspun.duckdb") as store:
         assert store.article_count() == 3  # the batches before the kill are kept
     resumed = run([str(src)], tmp_path / "resumed", options=QUIET)

@@ -166,6 +166,16 @@ def _analyze_job(job: tuple) -> tuple[Story, list[Problem]]:
     return analyze_story(sid, articles, options=options, problems=problems), problems
 
 
+def finish_article(article: Article) -> Article:
+    """Per-article ingest work that needs no other article, run in the extraction workers: cap a dump-sized body
+    (recorded in `extraction["truncated_from"]`, reported as a problem by the pipeline) and clean it."""
+    if len(article.text) > MAX_ARTICLE_CHARS:  # a dump, not an article: keep the head
+        cut = article.text.rfind("\n", 0, MAX_ARTICLE_CHARS)
+        article.extraction["truncated_from"] = len(article.text)
+        article.text = article.text[: cut if cut > 0 else MAX_ARTICLE_CHARS]
+    return clean_article(article)
+
+
 def prepare_articles(
     raw: list[Article],
     seen_hashes: dict[str, str],
@@ -177,7 +187,7 @@ def prepare_articles(
     maps a batch's hashes to the stored ids). Returns (kept articles in input order, duplicates as
     (id, source, first id), empty articles).
     """
-    articles = [clean_article(a) for a in raw]
+    articles = [a if a.blocks else clean_article(a) for a in raw]  # ingest workers may have cleaned them already
     remove_templates(articles)
     stored = stored_hashes([a.hash for a in articles]) if stored_hashes else {}
     kept: list[Article] = []
@@ -230,7 +240,8 @@ class Pipeline:
         batch_problems: list[Problem] = []
         seen_hashes: dict[str, str] = {}
         seen_ids: set[str] = set()
-        items = iter_articles(inputs, stdin=stdin, jobs=self.options.jobs or 0, extractor=self.options.extractor)
+        items = iter_articles(inputs, stdin=stdin, jobs=self.options.jobs or 0, extractor=self.options.extractor,
+                              finish=finish_article)
         for item in self.progress.iter(items, "ingest", unit="article"):
             if isinstance(item, Problem):
                 self._input_problem(item, batch_problems, stats)
@@ -252,10 +263,9 @@ class Pipeline:
         stats.already_stored += len(stored)
         raw = [a for a in raw if a.id not in stored]
         for a in raw:
-            if len(a.text) > MAX_ARTICLE_CHARS:  # a dump, not an article: keep the head, say so
-                cut = a.text.rfind("\n", 0, MAX_ARTICLE_CHARS)
-                a.text = a.text[: cut if cut > 0 else MAX_ARTICLE_CHARS]
-                detail = f"body over {MAX_ARTICLE_CHARS:,} characters; kept the first {len(a.text):,}"
+            if "truncated_from" in a.extraction:
+                detail = (f"body of {a.extraction['truncated_from']:,} characters is over {MAX_ARTICLE_CHARS:,}; "
+                          f"kept the first {len(a.text):,}")
                 self._input_problem(Problem(a.source, "truncated", detail), problems, stats)
         articles, duplicates, empty = prepare_articles(raw, seen_hashes, self.store.articles_with_hashes)
         for a in empty:

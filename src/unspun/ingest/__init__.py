@@ -15,7 +15,7 @@ import os
 import re
 import sys
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
 from ..model import Article, Problem
@@ -182,22 +182,27 @@ def _iter_items(inputs: list[str], stdin: BinaryIO | None, defer: bool) -> Itera
             yield problem(item, "error", f"{type(e).__name__}: {e}")
 
 
-def _resolve(item, extractor: str = "accurate"):
+def _resolve(item, extractor: str = "accurate", finish: Callable[[Article], Article] | None = None):
     from .html import HtmlTask, run_html_task
 
-    if isinstance(item, HtmlTask):
-        try:
-            return run_html_task(item, extractor)
-        except Exception as e:  # extraction must never kill a worker's batch
-            return problem(item.source, "error", f"{type(e).__name__}: {e}")
+    try:
+        if isinstance(item, HtmlTask):
+            item = run_html_task(item, extractor)
+        if finish is not None and isinstance(item, Article):
+            item = finish(item)
+    except Exception as e:  # extraction must never kill a worker's batch
+        return problem(item.source, "error", f"{type(e).__name__}: {e}")
     return item
 
 
 def iter_articles(inputs: list[str], *, stdin: BinaryIO | None = None, jobs: int = 1, batch: int = 64,
-                  extractor: str = "accurate") -> Iterator[Article | Problem]:
+                  extractor: str = "accurate",
+                  finish: Callable[[Article], Article] | None = None) -> Iterator[Article | Problem]:
     """Yield an Article (raw: `text` = body, `blocks` empty) or a Problem for every item in the inputs.
 
-    `extractor` chooses the HTML extractor (`unspun.extract.EXTRACTORS`: "accurate" or "fast").
+    `extractor` chooses the HTML extractor (`unspun.extract.EXTRACTORS`: "accurate" or "fast"). `finish`, a
+    picklable function, is applied to every Article where it is made (in the worker processes when `jobs` > 1),
+    so per-article work such as cleaning runs in parallel with extraction.
     `jobs` > 1 runs HTML extraction in that many worker processes (0 = all cores); reading stays in this process
     and the output order is the same as with one job. Memory is bounded: `batch` items per worker are in flight.
     """
@@ -205,7 +210,7 @@ def iter_articles(inputs: list[str], *, stdin: BinaryIO | None = None, jobs: int
 
     if extractor not in EXTRACTORS:
         raise ValueError(f"unknown extractor {extractor!r}; choose from {', '.join(EXTRACTORS)}")
-    resolve = functools.partial(_resolve, extractor=extractor)
+    resolve = functools.partial(_resolve, extractor=extractor, finish=finish)
     if jobs == 0:
         jobs = os.cpu_count() or 1
     if jobs <= 1:
@@ -214,12 +219,19 @@ def iter_articles(inputs: list[str], *, stdin: BinaryIO | None = None, jobs: int
         return
     import itertools
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     items = _iter_items(inputs, stdin, defer=True)
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with ctx.Pool(jobs) as pool:
+    # concurrent.futures rather than multiprocessing.Pool: a worker that dies (killed, out of memory, a crash in
+    # a C parser) raises BrokenProcessPool here instead of hanging the run, and an exception in a worker,
+    # KeyboardInterrupt included, comes back to this process.
+    pool = ProcessPoolExecutor(jobs, mp_context=ctx)
+    try:
         while True:
             chunk = list(itertools.islice(items, batch * jobs))
             if not chunk:
                 break
             yield from pool.map(resolve, chunk, chunksize=max(1, len(chunk) // (jobs * 4)))
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
