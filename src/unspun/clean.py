@@ -44,36 +44,50 @@ def _headline_like(text: str) -> bool:
 
 # ------------------------------------------------------------------ promos
 
-_PROMO = re.compile(
-    r"|".join([
-        r"\bsubscri(be|ption|bers?)\b.*\b(today|now|here|only|just|unlimited|access|offer|support|newsletter)",
-        r"\b(sign up|signup|register)\b.*\b(newsletter|updates|alerts|free|inbox|email)",
-        r"\bnewsletters?\b.*\b(inbox|sign up|subscribe|delivered|daily|weekly)",
-        r"\bmore (people|readers) (are )?(reading|visiting|turning to|rely(ing)? on)\b",
-        r"\breading .{1,60} than ever( before)?\b",
-        r"\b(support|fund|donate to)\b.{0,40}\b(our|independent|quality) (journalism|reporting|newsroom)",
-        r"\b(please )?(consider )?(making a )?(donation|contribution)s?\b.{0,40}\b(journalism|support)",
-        r"\bfollow (us|me)\b.{0,30}\b(on|at)\b",
-        r"\b(like|follow) us on (facebook|twitter|instagram|linkedin|youtube|tiktok)",
-        r"^share (this|on|via)\b|^(share|tweet|email|print|comments?)( \| (share|tweet|email|print|comments?))+$",
-        r"\bclick here\b",
-        r"\b(this|our) (site|website) uses cookies\b|\bcookie (policy|settings|preferences)\b|\baccept (all )?cookies\b",
-        r"\bwe use cookies\b",
-        r"\ball rights reserved\b|^(©|\(c\)|copyright\b)",
-        r"^advertisement$|^(sponsored|promoted)( content)?$|^ad$",
-        r"\bdownload (our|the) (free )?app\b",
-        r"\b(become|join) (a|our) (member|subscriber|supporter)s?\b",
-        r"\bunlimited (digital )?access\b",
-        r"\b(already a subscriber|log ?in to continue|to continue reading|you have reached your)\b",
-        r"^(photo|image|picture|video|file photo|credit|photograph)s?\s*(credit)?\s*[:/]\s*\S",
-        r"\((ap|afp|reuters|getty|epa|file) ?(photo|images?)\b",
-        r"\b(getty images|shutterstock|ap photo|reuters/|afp via getty|epa-efe)\b",
-        r"\bread (the|our) (full|original) (story|article)\b",
-        r"\bthis (article|story) (was )?(originally|first) (appeared|published)\b",
-        r"\bhave a (news )?tip\b|\bsend us (a|your) tip\b",
-    ]),
-    re.I,
-)
+# (anchors, pattern): a pattern can only match a line holding one of its anchors (lower-case substrings), and the
+# cheap substring test runs first -- the full case-insensitive alternation cost ~0.15 ms a line, most of cleaning.
+_PROMO_RULES = [
+    (("subscri",), r"\bsubscri(be|ption|bers?)\b.*\b(today|now|here|only|just|unlimited|access|offer|support|newsletter)"),
+    (("sign up", "signup", "register"), r"\b(sign up|signup|register)\b.*\b(newsletter|updates|alerts|free|inbox|email)"),
+    (("newsletter",), r"\bnewsletters?\b.*\b(inbox|sign up|subscribe|delivered|daily|weekly)"),
+    (("more people", "more readers"), r"\bmore (people|readers) (are )?(reading|visiting|turning to|rely(ing)? on)\b"),
+    (("than ever",), r"\breading .{1,60} than ever( before)?\b"),
+    (("journalism", "reporting", "newsroom"),
+     r"\b(support|fund|donate to)\b.{0,40}\b(our|independent|quality) (journalism|reporting|newsroom)"),
+    (("donation", "contribution"),
+     r"\b(please )?(consider )?(making a )?(donation|contribution)s?\b.{0,40}\b(journalism|support)"),
+    (("follow us", "follow me"), r"\bfollow (us|me)\b.{0,30}\b(on|at)\b"),
+    (("like us on", "follow us on"), r"\b(like|follow) us on (facebook|twitter|instagram|linkedin|youtube|tiktok)"),
+    (("share", " | "),
+     r"^share (this|on|via)\b|^(share|tweet|email|print|comments?)( \| (share|tweet|email|print|comments?))+$"),
+    (("click here",), r"\bclick here\b"),
+    (("cookie",), r"\b(this|our) (site|website) uses cookies\b|\bcookie (policy|settings|preferences)\b|"
+                  r"\baccept (all )?cookies\b|\bwe use cookies\b"),
+    (("all rights reserved", "©", "(c)", "copyright"), r"\ball rights reserved\b|^(©|\(c\)|copyright\b)"),
+    (("advertisement", "sponsored", "promoted", "ad"), r"^advertisement$|^(sponsored|promoted)( content)?$|^ad$"),
+    (("download",), r"\bdownload (our|the) (free )?app\b"),
+    (("member", "subscriber", "supporter"), r"\b(become|join) (a|our) (member|subscriber|supporter)s?\b"),
+    (("unlimited",), r"\bunlimited (digital )?access\b"),
+    (("already a subscriber", "log in", "login", "continue reading", "reached your"),
+     r"\b(already a subscriber|log ?in to continue|to continue reading|you have reached your)\b"),
+    (("photo", "image", "picture", "video", "credit"),
+     r"^(photo|image|picture|video|file photo|credit|photograph)s?\s*(credit)?\s*[:/]\s*\S"),
+    (("photo", "image"), r"\((ap|afp|reuters|getty|epa|file) ?(photo|images?)\b"),
+    (("getty", "shutterstock", "ap photo", "reuters/", "epa-efe"),
+     r"\b(getty images|shutterstock|ap photo|reuters/|afp via getty|epa-efe)\b"),
+    (("full story", "full article", "original story", "original article"),
+     r"\bread (the|our) (full|original) (story|article)\b"),
+    (("appeared", "published"), r"\bthis (article|story) (was )?(originally|first) (appeared|published)\b"),
+    (("tip",), r"\bhave a (news )?tip\b|\bsend us (a|your) tip\b"),
+]
+_PROMO = [(anchors, re.compile(pattern, re.I)) for anchors, pattern in _PROMO_RULES]
+
+
+def _is_promo(line: str) -> bool:
+    low = line.lower()
+    return any(any(a in low for a in anchors) and rx.search(line) for anchors, rx in _PROMO)
+
+
 PROMO_MAX_WORDS = 45  # promo phrasing inside a long paragraph is more likely reporting about it
 
 # ------------------------------------------------------------------ transcripts
@@ -167,7 +181,7 @@ def classify_line(line: str, ctx: _Context | None = None, *, in_run_of_short: bo
         return "link_list"
 
     # promos
-    if len(words) <= PROMO_MAX_WORDS and _PROMO.search(s):
+    if len(words) <= PROMO_MAX_WORDS and _is_promo(s):
         return "promo"
     return None
 
