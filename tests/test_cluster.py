@@ -203,3 +203,20 @@ def test_snapshot_from_older_model_still_loads():
     c2 = StoryClusterer.from_state(state)
     run2 = _stream(c2, _corpus()[3:])
     assert run2["f2"] == ids["f1"] and c2.model["features"] == c.model["features"]
+
+
+def test_idf_prior_weighs_common_words_below_names_from_the_start():
+    from unspun.cluster import _word_bucket
+
+    common, name = _word_bucket("government"), _word_bucket("lovelace")
+    fresh = StoryClusterer()
+    assert fresh._idf(common) < fresh._idf(name)  # before any article, "government" is already not rare
+    plain = StoryClusterer(idf_prior=False)
+    assert plain._idf(common) == plain._idf(name)  # plain online IDF knows nothing yet
+    # the setting persists through a snapshot (a restored clusterer scores like the live one)
+    c = StoryClusterer(idf_prior=False)
+    _stream(c, _corpus()[:3])
+    c2 = StoryClusterer.from_state(json.loads(json.dumps(c.to_state())))
+    assert c2.idf_prior is False
+    rest = _corpus()[3:]
+    assert _stream(c2, rest) == _stream(StoryClusterer.from_state(c.to_state()), rest)
