@@ -120,19 +120,24 @@ def gold_items(row: dict) -> tuple[list[dict], list[dict]]:
 
 def unspun_items(doc) -> tuple[list[dict], list[dict]]:
     """unspun's predictions: "direct" = the quotes extract_quotes reports (a mixed quote counts once, as its
-    clause); "all" = those plus stance attributions ("opposes the deal"), which PolNeAR also annotates."""
+    clause and the quote spans it holds); "all" = those plus stance attributions ("opposes the deal"), which PolNeAR also annotates."""
     from unspun.quotes import extract_records
 
     text = doc.text
 
     def items(recs, direct_only: bool) -> list[dict]:
-        out = []
+        # a mixed clause's attribution also holds the rest of the quote it contains ('"A" in X, he said. "B"')
+        held = {}
         for r in recs:
+            if r.kind == "direct" and r.fragment_of is not None:
+                held.setdefault(r.fragment_of, []).extend(r.content)
+        out = []
+        for i, r in enumerate(recs):
             if r.kind == "direct" and r.fragment_of is not None:
                 continue  # counted through the mixed clause that holds it
             if direct_only and not (r.kind in ("direct", "mixed") or has_marks(text, r.content)):
                 continue
-            out.append({"tok": word_positions(text, r.content), "src": None, "spk": r.mention})
+            out.append({"tok": word_positions(text, r.content + held.get(i, [])), "src": None, "spk": r.mention})
         return out
 
     return items(extract_records(doc, stances=True), False), items(extract_records(doc), True)

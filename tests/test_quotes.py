@@ -8,7 +8,7 @@ import pytest
 
 from unspun.model import Article, Quote
 from unspun.nlp import get_nlp, parse_articles
-from unspun.quotes import extract_quotes, find_quote_spans, merge_quotes
+from unspun.quotes import extract_quotes, extract_records, find_quote_spans, merge_quotes
 
 SEEDS = Path(__file__).resolve().parents[1] / "examples" / "seeds"
 
@@ -201,3 +201,84 @@ def test_quoted_fragment_stays_a_fragment_in_quotes():
     qs = extract_quotes(art, doc)
     assert [q.text for q in qs if q.kind == "direct"] == ["work in progress"]
     assert not any(q.kind == "indirect" and "leadership" in q.text for q in qs)
+
+
+def test_according_to_and_parenthetical_cues_are_attributions():
+    art, doc = _art("Ferguson had two murders in 2014, according to the FBI data. Even then, he said, the town was "
+                    "worried about crime. According to Senator Maria Lopez, the bill will pass next week.")
+    qs = {q.text: q for q in extract_quotes(art, doc) if q.kind == "indirect"}
+    assert qs["Ferguson had two murders in 2014"].speaker_mention == "the FBI data"
+    assert qs["the bill will pass next week"].speaker == "Maria Lopez"
+    records = [r for r in extract_records(doc) if r.cue and doc.text[r.cue[0]:r.cue[1]] == "said"]
+    assert len(records) == 1 and records[0].mention_text == "he"
+    parts = [doc.text[s:e] for s, e in records[0].content]
+    assert parts == ["Even then", "the town was worried about crime"]  # the attribution phrase is cut out
+
+
+def test_speaker_when_the_parse_misses_the_subject():
+    # inverted order with modifiers before the name, and a name closing an appositive before the cue
+    text = ("\"I'm not going to say it is a mistake, so forget about it,\" said retired neurosurgeon Ben Carson, asked "
+            "about his claims. In a statement to the Observer, her senior policy adviser, Jake Sullivan, said: "
+            "“Hillary Clinton believes that transatlantic cooperation is essential.”")
+    art, doc = _art(text)
+    got = {q.text: q.speaker for q in extract_quotes(art, doc) if q.kind == "direct"}
+    assert got["I'm not going to say it is a mistake, so forget about it"] == "Ben Carson"
+    assert got["Hillary Clinton believes that transatlantic cooperation is essential."] == "Jake Sullivan"
+
+
+def test_quote_parts_in_one_paragraph_are_one_attribution():
+    text = ("''God will hold the slave drivers of our day accountable,'' Francis said in a speech to workers, as he "
+            "called for greater ethics in business. ''The flow of capital cannot decide the flow and life of people.''")
+    art, doc = _art(text)
+    direct = [q for q in extract_quotes(art, doc) if q.kind == "direct"]
+    assert len(direct) == 1 and direct[0].speaker == "Francis"
+    assert direct[0].text.startswith("God will hold") and direct[0].text.endswith("life of people.")
+
+
+def test_unquoted_lead_in_belongs_to_the_attribution():
+    # benchmark content: the whole clause before "X said"; the reported quote stays the verbatim words
+    text = "In Miami, Mr. Trump is seen as ''a bully, as a person who despises people,'' Mr. Regalado said."
+    art, doc = _art(text)
+    clause = [r for r in extract_records(doc) if r.kind == "mixed"]
+    assert clause and doc.text[clause[0].content[0][0]:].startswith("In Miami")
+    assert [q.text for q in extract_quotes(art, doc) if q.kind == "direct"] == ["a bully, as a person who despises people"]
+
+
+def test_pronouns_agree_in_gender_with_their_antecedent():
+    # the subject before each quote is of the other gender: first names (gender-guesser data), honorifics and
+    # gendered role nouns rule it out
+    text = ("Maria Lopez met Tom Reyes on Monday. \"We will not fund this bridge,\" he said.\n\n"
+            "Ms. Avery greeted Mr. Okafor at the rally. \"I am delighted to be here today,\" he said.\n\n"
+            "The chairman, Casey Blake, met Robin Kelly on Friday. \"Nothing has been decided yet,\" she said.")
+    art, doc = _art(text)
+    got = {q.text: (q.speaker, q.speaker_mention) for q in extract_quotes(art, doc) if q.kind == "direct"}
+    assert got["We will not fund this bridge"] == ("Tom Reyes", "he")
+    assert got["I am delighted to be here today"] == ("Okafor", "he")
+    assert got["Nothing has been decided yet"] == ("Robin Kelly", "she")
+
+
+def test_name_colon_paragraphs_and_signatures():
+    text = ("Issa: Clinton's 'Honesty Is In Question.'\n\nRep. Darrell Issa spoke on Sunday.\n\n"
+            "Editor's note: This story was updated on Monday.\n\nTAPPER: Do you think the race is over now?\n\n"
+            "\"All new income and wealth is going to the top 1 percent of earners.\"\n\n- Bernie Sanders.\n\n"
+            "The senator is relying on an outdated statistic.")
+    art, doc = _art(text)
+    got = {q.text: q for q in extract_quotes(art, doc)}
+    assert got["Clinton's 'Honesty Is In Question.'"].speaker == "Darrell Issa"
+    assert got["Do you think the race is over now?"].speaker == "Tapper"
+    assert not any("story was updated" in t for t in got)
+    q = got["All new income and wealth is going to the top 1 percent of earners."]
+    assert q.kind == "direct" and q.speaker == "Bernie Sanders"
+
+
+def test_stance_cues_beyond_verbs_are_benchmark_only():
+    text = ("Mr. Trump is expected to win the primary easily. The senator seemed unperturbed by the new polls. "
+            "Her complaint that the rules were rigged went nowhere.")
+    art, doc = _art(text)
+    stances = {tuple(doc.text[s:e] for s, e in r.content): r for r in extract_records(doc, stances=True)
+               if r.extra.get("stance")}
+    assert ("Mr. Trump", "to win the primary easily") in stances  # raising verb: subject + complement, no source
+    assert stances[("Mr. Trump", "to win the primary easily")].mention is None
+    assert ("The senator", "unperturbed by the new polls") in stances
+    assert stances[("that the rules were rigged",)].mention_text == "Her"  # noun cue with its possessor
+    assert extract_quotes(art, doc) == []  # none of these is a quote
