@@ -54,6 +54,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--records", type=int, default=200)
     ap.add_argument("--jobs", type=int, default=0, help="worker processes (0 = all cores)")
+    ap.add_argument("--extractor", default="accurate", choices=["accurate", "fast"])
     args = ap.parse_args(argv)
     if not DATA.exists():
         print(f"no data at {DATA}", file=sys.stderr)
@@ -66,7 +67,7 @@ def main(argv=None) -> int:
         warc = Path(tmp) / "pages.warc.gz"
         n = build_warc(warc, args.records)
         with Store(Path(tmp) / "u.duckdb") as store:
-            pipe = Pipeline(store, Options(progress="quiet", jobs=jobs))
+            pipe = Pipeline(store, Options(progress="quiet", jobs=jobs, extractor=args.extractor))
             t0 = time.perf_counter()
             stats = pipe.ingest([str(warc)])
             t1 = time.perf_counter()
@@ -76,6 +77,7 @@ def main(argv=None) -> int:
     res = {
         "records": n,
         "jobs": jobs,
+        "extractor": args.extractor,
         "articles": stats.added,
         "problems": len(stats.problems),
         "duplicates": stats.duplicates,
@@ -97,7 +99,7 @@ def main(argv=None) -> int:
           f"{res['articles_per_s']:>7} {res['articles_per_s_per_core']:>10} {res['peak_rss_mb_main']:>11} "
           f"{res['peak_rss_mb_worker']:>13}")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"pipeline-{n}.json"
+    out = RESULTS / f"pipeline-{n}{'' if args.extractor == 'accurate' else '-' + args.extractor}.json"
     out.write_text(json.dumps(res, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {out}")
     return 0

@@ -220,3 +220,16 @@ def test_idf_prior_weighs_common_words_below_names_from_the_start():
     assert c2.idf_prior is False
     rest = _corpus()[3:]
     assert _stream(c2, rest) == _stream(StoryClusterer.from_state(c.to_state()), rest)
+
+
+def test_model_feature_list_is_a_copy_of_features():
+    # growing FEATURES (a new candidate feature during calibration) must not silently change the shipped model
+    from unspun import cluster
+
+    assert cluster.MODEL["features"] == cluster.FEATURES
+    cluster.FEATURES.append("probe")
+    try:
+        assert "probe" not in cluster.MODEL["features"]
+        assert StoryClusterer()._fidx == list(range(len(cluster.MODEL["coef"])))
+    finally:
+        cluster.FEATURES.pop()

