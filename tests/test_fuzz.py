@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from unspun.clean import clean_article
+from unspun.extract import EXTRACTORS, extract_html
 from unspun.ingest import read_bytes
 from unspun.model import Article, Problem, content_hash
 from unspun.pipeline import Options, analyze_story
@@ -56,3 +57,19 @@ def test_readers_never_raise(data, fmt):
         assert isinstance(item, (Article, Problem))
         if isinstance(item, Problem):
             assert item.reason
+
+
+html_pieces = st.one_of(
+    st.text(min_size=0, max_size=30),
+    st.sampled_from(["<html>", "<body>", "<p>", "</p>", "<div class='date'>", "</div>", "<script>x()</script>",
+                     "<time datetime='2019-05-14'>", "<meta property='og:title' content='T'>", "<!--", "-->",
+                     "<title>", "</title>", "<h1>", "&amp;", "&#x0;", "\x00", "<article>", "<![CDATA[", "<svg>"]),
+)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(parts=st.lists(html_pieces, max_size=40), extractor=st.sampled_from(EXTRACTORS))
+def test_extractors_never_raise(parts, extractor):
+    ex = extract_html("".join(parts).encode("utf-8", "replace"), "https://example.com/2019/05/14/x",
+                      extractor=extractor)
+    assert isinstance(ex.text, str) and ex.method
