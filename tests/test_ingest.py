@@ -295,3 +295,22 @@ def test_fuzzed_stdin_never_raises(prefix, body):
             assert x.reason and x.source.startswith("<stdin>")
         else:
             assert x.id and isinstance(x.text, str)
+
+
+def test_fast_extractor_gives_the_same_article_without_page_furniture(tmp_path):
+    pages = [(f"https://www.citypress.example/2021/03/0{i}/story-{i}", page(f"Story {i}", date=f"2021-03-0{i}"))
+             for i in range(1, 4)]
+    write_warc(tmp_path / "a.warc.gz", pages)
+    accurate, _ = split(list(iter_articles([str(tmp_path)])))
+    fast, probs = split(list(iter_articles([str(tmp_path)], jobs=2, extractor="fast")))
+    assert not probs and len(fast) == len(accurate) == 3
+    for a, f in zip(accurate, fast):
+        assert f.extraction["method"] == "resiliparse" and a.extraction["method"].startswith("trafilatura")
+        assert (f.title, f.date, f.outlet) == (a.title, a.date, a.outlet)
+        assert all(p in f.text for p in PARAS)
+        assert "Home" not in f.text and "Copyright" not in f.text
+
+
+def test_unknown_extractor_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown extractor"):
+        list(iter_articles([str(SEEDS)], extractor="magic"))
