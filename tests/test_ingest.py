@@ -314,3 +314,11 @@ def test_fast_extractor_gives_the_same_article_without_page_furniture(tmp_path):
 def test_unknown_extractor_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown extractor"):
         list(iter_articles([str(SEEDS)], extractor="magic"))
+
+
+def test_page_with_a_few_words_is_no_article(tmp_path):
+    (tmp_path / "nav.html").write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>", encoding="utf-8")
+    (tmp_path / "ok.html").write_text(page("A real story"), encoding="utf-8")
+    arts, probs = split(list(iter_articles([str(tmp_path)])))
+    assert [a.title for a in arts] == ["A real story"]
+    assert [(p.reason, "word" in p.detail or "no article" in p.detail) for p in probs] == [("no_text", True)]

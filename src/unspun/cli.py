@@ -51,6 +51,17 @@ def _options(args) -> Options:
     )
 
 
+def _problem_counts(problems: list[Problem]) -> str:
+    """'3 problems (no_text 2, truncated 1)': at archive scale most problems are pages with no article."""
+    if not problems:
+        return "0 problems"
+    counts: dict[str, int] = {}
+    for p in problems:
+        counts[p.reason] = counts.get(p.reason, 0) + 1
+    parts = ", ".join(f"{r} {n}" for r, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return f"{len(problems)} problem{'s' if len(problems) != 1 else ''} ({parts})"
+
+
 def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no per-input messages")
     p.add_argument("--json-progress", action="store_true", help="progress as JSON lines on stderr")
@@ -201,7 +212,7 @@ def _dispatch(parser: argparse.ArgumentParser, args) -> int:
         s = res.stats
         print(
             f"unspun: {s.read} read, {s.added} new, {s.already_stored} already stored, {s.duplicates} duplicates, "
-            f"{len(res.problems)} problems -> {res.result['run']['articles']} articles in "
+            f"{_problem_counts(res.problems)} -> {res.result['run']['articles']} articles in "
             f"{res.result['run']['stories']} stories; wrote {', '.join(res.outputs.values()) or 'nothing'}",
             file=sys.stderr,
         )
@@ -213,7 +224,7 @@ def _dispatch(parser: argparse.ArgumentParser, args) -> int:
             changed = pipe.analyze()
         print(
             f"unspun: {stats.added} new articles, {stats.already_stored} already stored, {stats.duplicates} "
-            f"duplicates, {len(pipe.problems)} problems; {len(changed)} stories updated",
+            f"duplicates, {_problem_counts(pipe.problems)}; {len(changed)} stories updated",
             file=sys.stderr,
         )
         return EXIT_PARTIAL if pipe.problems else EXIT_OK

@@ -14,6 +14,9 @@ from ..model import Article, Problem
 from .common import derive_title, make_article, outlet_from_url, problem, unusable
 
 
+MIN_BODY_WORDS = 5  # fewer words extracted from a page: no article (the shortest news briefs are ~20 words)
+
+
 @dataclass
 class HtmlTask:
     data: bytes | str
@@ -50,8 +53,10 @@ def article_from_extracted(ex: Extracted, source: str, *, url: str | None = None
 
 def run_html_task(task: HtmlTask, extractor: str = "accurate") -> Article | Problem:
     ex = extract_html(task.data, url=task.url, encoding=task.encoding, extractor=extractor)
-    if not ex.text.strip():
-        return problem(task.source, "no_text", f"no article body found in HTML (method={ex.method})")
+    words = len(ex.text.split())
+    if words < MIN_BODY_WORDS:  # a menu item or a caption is not an article
+        found = f"only {words} word{'s' if words != 1 else ''} of text" if words else "no article body"
+        return problem(task.source, "no_text", f"{found} found in HTML (method={ex.method})")
     art = article_from_extracted(ex, task.source, url=task.url, meta=dict(task.meta), **task.fields)
     if art.date is None and task.fallback_date:
         art.date, art.date_source, art.date_confidence = task.fallback_date, "crawl", 0.2
