@@ -166,3 +166,44 @@ def test_date_candidates_record_marked_publication_dates():
     votes = dict(ex.candidates["date"])
     assert votes["time_pub"] == "2021-03-09" and votes["date_class"] == "2021-03-09"
     assert ex.date == "2021-03-09"
+
+
+def test_date_shown_under_the_headline_beats_conflicting_metadata():
+    # a CMS default in the metadata against the day printed under the headline
+    head = "<meta property='article:published_time' content='2021-01-01T00:00:00+01:00'>"
+    byline = "<p class='byline'>Maria Stein</p><p>Veröffentlicht am 9. März 2021</p>"
+    ex = extract_html(page(head=head, extra_body=byline))
+    assert dict(ex.candidates["date"])["headline"] == "2021-03-09"
+    assert ex.date == "2021-03-09" and ex.date_source == "headline"
+    assert "conflict" in ex.date_flags
+    # JSON-LD and meta agreeing with each other outvote it (and the headline date is still on record)
+    head += jsonld(**{"@type": "NewsArticle", "headline": "x", "datePublished": "2021-01-01T00:00:00+01:00"})
+    ex = extract_html(page(head=head, extra_body=byline))
+    assert ex.date == "2021-01-01" and dict(ex.candidates["date"])["headline"] == "2021-03-09"
+
+
+def test_headline_date_skips_logo_h1_and_site_h1():
+    # an empty logo <h1> and a site-name <h1> with its own date come first; the <h1> matching the page title is
+    # the article's (the site <h1> is far enough up the page to stay out of the before-headline window)
+    nav = "".join(f"<a href='/s{i}'>Section {i}</a>" for i in range(10))
+    html = page(extra_body="<p>09.03.2021</p>").replace(
+        "<header>", "<header><h1><a href='/'><img src='logo.png'></a></h1><h1>Valley Times</h1>"
+                    f"<p>Edition of 01.02.2020</p>{nav}")
+    ex = extract_html(html)
+    votes = dict(ex.candidates["date"])
+    assert votes["headline"] == "2021-03-09" and "headline_pre" not in votes
+    assert ex.date == "2021-03-09"
+
+
+@pytest.mark.parametrize("value,want", [
+    ("06.11.2023", "2023-11-06"), ("01-11-2023 10:29", "2023-11-01"),  # dotted/dashed with the year last: day-first
+    ("11/08/2023", "2023-11-08"),  # slashes keep dateutil's month-first reading
+])
+def test_normalize_date_day_first_numeric(value, want):
+    assert normalize_date(value) == want
+
+
+def test_time_datetime_preferred_over_ambiguous_text_near_headline():
+    body = "<p><time datetime='2023-11-08T09:00:00'>11/08/2023</time></p>"
+    ex = extract_html(page(extra_body=body))
+    assert dict(ex.candidates["date"])["headline"] == "2023-11-08"
