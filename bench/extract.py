@@ -113,8 +113,14 @@ def available(names):
         if n == "newspaper4k":
             try:
                 import newspaper  # noqa: F401
+                import nltk
+
+                nltk.data.find("tokenizers/punkt_tab")
             except ImportError:
                 print("newspaper4k not installed: skipped", file=sys.stderr)
+                continue
+            except LookupError:  # newspaper4k fails page by page without it; a partial score would mislead
+                print("newspaper4k needs NLTK's punkt_tab data (a download, not on PyPI): skipped", file=sys.stderr)
                 continue
         out.append(n)
     return out
