@@ -17,6 +17,7 @@ import duckdb
 from .model import Article, Block, Problem, Story
 
 SCHEMA_VERSION = "1"
+MEMORY_LIMIT = "1GB"
 
 _DDL = [
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
@@ -55,7 +56,9 @@ class Store:
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(self.path)
+        # DuckDB's default memory limit is 80% of RAM and its buffer cache grows with the file; a fixed cap keeps
+        # an archive-scale run's memory flat (it spills to disk beyond it)
+        self.con = duckdb.connect(self.path, config={"memory_limit": MEMORY_LIMIT})
         for stmt in _DDL:
             self.con.execute(stmt)
         self.con.execute(
