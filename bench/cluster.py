@@ -32,6 +32,8 @@ chosen by 3-fold cross-validation over gold stories (see ``calibrate``).
 
 Metrics: pairwise P/R/F1 over same-story article pairs, BCubed P/R/F1, docs/s of the assignment loop
 (CPU time of one core, includes feature extraction), process peak RSS (ru_maxrss) after the system ran.
+Candidate search (``candidate_search``, second table): recall of the index look-up under teacher forcing, why
+the misses were missed, and the F1 of a run with perfect candidate recall (the bound on what search can gain).
 Writes bench/results/cluster.json.
 """
 
@@ -53,7 +55,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from unspun.cluster import FEATURES, MODEL, StoryClusterer, _order, _prior_counts, cluster_articles  # noqa: E402
+from unspun.cluster import (FEATURES, MODEL, StoryClusterer, _order, _prior_counts, cluster_articles,  # noqa: E402
+                            featurize)
 from unspun.model import Article  # noqa: E402
 from unspun.pipeline import Options, prepare_articles  # noqa: E402
 
@@ -246,6 +249,17 @@ def run_hdbscan(items, X=None):
 
 # ----------------------------------------------------------------------------------------------- calibration
 
+def _forced_add(c: StoryClusterer, story_of_gold: dict[str, str], a: Article, g: str):
+    """One teacher-forced step: add ``a`` to its gold story's current story (a new one when there is none
+    active). Returns (the gold story's id before the step or None, [(features, candidate id)])."""
+    col: list = []
+    want = story_of_gold.get(g)
+    if want is not None and want not in c.stories:
+        want = None  # retired from the window: a new story is the correct decision
+    story_of_gold[g] = c.add(a, _force=want or "", _collect=col)
+    return want, col[0]
+
+
 def collect_pairs(items, model=None):
     """Teacher-forced replay: features of every (article, candidate story) pair, gold label, and the
     article's gold story (the cross-validation group)."""
@@ -253,17 +267,72 @@ def collect_pairs(items, model=None):
     story_of_gold: dict[str, str] = {}
     X, y, groups = [], [], []
     for a, g in items:
-        col: list = []
-        want = story_of_gold.get(g)
-        if want is not None and want not in c.stories:
-            want = None  # retired from the window: a new story is the correct decision
-        sid = c.add(a, _force=want or "", _collect=col)
-        story_of_gold[g] = sid
-        for x, cand in col[0]:
+        want, cands = _forced_add(c, story_of_gold, a, g)
+        for x, cand in cands:
             X.append(x)
             y.append(1 if cand == want else 0)
             groups.append(g)
     return np.array(X).reshape(-1, len(FEATURES)), np.array(y), np.array(groups)
+
+
+class _OracleCandidates(StoryClusterer):
+    """Diagnostic only (never shipped): a free-running clusterer whose candidate list also holds every active
+    story that already has an article of the incoming article's gold story - perfect candidate recall, same
+    model and threshold. Its F1 bounds what any candidate-search change can gain by recall."""
+
+    def __init__(self, gold: dict[str, str], **kw):
+        super().__init__(**kw)
+        self._gold, self._g = gold, None
+
+    def add(self, article, **kw):
+        self._g = self._gold[article.id]
+        return super().add(article, **kw)
+
+    def _candidates(self, top, lang):
+        out = super()._candidates(top, lang)
+        have = {s.id for s in out}
+        mates = sorted({self.resolve(sid) for aid, sid in self.assigned.items() if self._gold.get(aid) == self._g})
+        return out + [self.stories[sid] for sid in mates if sid in self.stories and sid not in have]
+
+
+def candidate_search(items, subset: set[str] | None = None, model=None) -> dict:
+    """Candidate recall of the index look-up, and what perfect recall would be worth.
+
+    Teacher-forced replay (as in ``collect_pairs``): for every article whose gold story is already active
+    (scored when in ``subset``), is that story among the scored candidates? A miss is classed, from the state
+    just before the article is added, as ``ranked_out`` (the story is posted under one of the article's look-up
+    terms but other stories out-voted it), ``not_looked_up`` (it shares >= 3 terms with the article, but none of
+    the article's ``TOP_TERMS`` look-up terms is one of its postings) or ``little_shared`` (< 3 shared terms in any namespace: e.g. a "page not available" stub
+    in a Multi-News cluster). Then the free-running clusterer is compared with ``_OracleCandidates``."""
+    c = StoryClusterer(model=model)
+    story_of_gold: dict[str, str] = {}
+    n = hit = 0
+    why: Counter = Counter()
+    for a, g in items:
+        want = story_of_gold.get(g)
+        scored = subset is None or a.id in subset
+        if scored and want is not None and want in c.stories:
+            s, v = c.stories[want], featurize(a.title, a.text)
+            terms = v["body"].keys() | v["title"].keys() | v["ent"].keys()
+            top = c._prepare(v, terms, None).top  # the article's look-up terms (IDF before its own df update)
+            shared = sum(1 for b in terms if any(b in s.vecs[ns] for ns in s.vecs))
+            reason = "ranked_out" if s.posted.intersection(top) else ("not_looked_up" if shared >= 3 else
+                                                                      "little_shared")
+        want, cands = _forced_add(c, story_of_gold, a, g)
+        if scored and want is not None:
+            n += 1
+            if any(cand == want for _, cand in cands):
+                hit += 1
+            else:
+                why[reason] += 1
+    gold = {a.id: g for a, g in items}
+    pred, _ = run_unspun(items, model=model)
+    oracle = cluster_articles([a for a, _ in items], clusterer=_OracleCandidates(gold, model=model))
+    base, orc = scores(pred, gold, subset), scores(oracle, gold, subset)
+    return {"with_gold_story": n, "gold_among_candidates": hit, "recall": round(100 * hit / n, 2) if n else None,
+            "misses": {k: why[k] for k in ("ranked_out", "not_looked_up", "little_shared")},
+            "pair_f1": round(base["pair_f1"], 2), "pair_f1_oracle_candidates": round(orc["pair_f1"], 2),
+            "b3_f1": round(base["b3_f1"], 2), "b3_f1_oracle_candidates": round(orc["b3_f1"], 2)}
 
 
 THRESHOLD_GRID = [0.05, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7]
@@ -354,6 +423,7 @@ def main(argv=None) -> int:
 
     model = MODEL
     results = []
+    cand_search: dict[str, dict] = {}
     for path, streams in paths.items():
         giveme = streams["giveme"]
         g_even = [(a, g) for a, g in giveme if int(g[1:]) % 2 == 0]
@@ -377,6 +447,14 @@ def main(argv=None) -> int:
                 if best is None or m > best[0] + 1e-9:
                     best = (m, t)
             return best[1]
+
+        # candidate recall of the index look-up (calibration streams first; held-out ones only reported)
+        cand_search[path] = {
+            "giveme-even (calibration)": candidate_search(g_even, model=model),
+            "multinews-dev92 (calibration)": candidate_search(mn_dev, model=model),
+            "giveme-odd (held out)": candidate_search(giveme, g_odd_ids, model=model),
+            "multinews-test120 (held out)": candidate_search(mn_test, model=model),
+        }
 
         batch = not args.no_batch and path == main_path
         sp_t = tune(run_single_pass, [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5])
@@ -417,7 +495,26 @@ def main(argv=None) -> int:
         print(f"{s['system'][:38]:38} {s['input']:5} {s['stream']:18} {s['pair_p']:6.1f} {s['pair_r']:6.1f} "
               f"{s['pair_f1']:6.1f} {s['b3_p']:6.1f} {s['b3_r']:6.1f} {s['b3_f1']:6.1f} "
               f"{s['n_pred']:>4}/{s['n_gold']:<4} {s['docs_per_s']:8.0f} {s['peak_rss_mb']:7.0f}")
+    print()
+    hdr = f"{'candidate search':18} {'input':5} {'stream':30} {'recall':>13} {'ranked/lookup/little':>19} " \
+          f"{'pairF1':>6} {'oracle':>6} {'B3F1':>6} {'oracle':>6}"
+    print(hdr)
+    print("-" * len(hdr))
+    for path, per in cand_search.items():
+        for ename, r in per.items():
+            m = r["misses"]
+            print(f"{'unspun':18} {path:5} {ename:30} {r['gold_among_candidates']:>4}/{r['with_gold_story']:<4}"
+                  f"{r['recall']:5.1f} {m['ranked_out']:>7}/{m['not_looked_up']}/{m['little_shared']:<7} "
+                  f"{r['pair_f1']:6.1f} {r['pair_f1_oracle_candidates']:6.1f} {r['b3_f1']:6.1f} "
+                  f"{r['b3_f1_oracle_candidates']:6.1f}")
     doc = {"model": model, "features": FEATURES, "seed": SEED, "idf_prior_load_s": round(prior_load_s, 2)}
+    doc["candidate_search"] = {
+        "how": ("teacher-forced replay: share of articles whose gold story is active that get it among the "
+                "scored candidates; misses: ranked_out (posted under a look-up term, out-voted), not_looked_up "
+                "(>= 3 shared terms, no look-up term among its postings), little_shared (< 3 shared terms); oracle = free run with every active "
+                "story holding a gold-mate added to the candidates (perfect recall), same model and threshold"),
+        "results": cand_search,
+    }
     if preparation:
         doc["preparation"] = {
             "how": ("user path = unspun.pipeline.prepare_articles over ingest batches of "

@@ -233,3 +233,30 @@ def test_model_feature_list_is_a_copy_of_features():
         assert StoryClusterer()._fidx == list(range(len(cluster.MODEL["coef"])))
     finally:
         cluster.FEATURES.pop()
+
+
+def test_candidate_search_ranks_the_story_sharing_most_rare_terms_among_many_stories():
+    # More distinct stories than candidate slots each share one term with the second earthquake report; the
+    # IDF-weighted look-up must still rank the story sharing many of its terms (Gaziantep, AFAD, aftershocks)
+    # among the scored candidates, and the article must join it.
+    shared = ["rescuers", "survivors", "collapsed", "buildings", "magnitude", "pulled", "sharply", "rattle",
+              "border", "toll", "rubble", "dig"]
+    topics = [("railway", "signalling", "commuters"), ("fishery", "trawlers", "quotas"), ("tariff", "steel", "imports"),
+              ("vaccine", "trial", "dosage"), ("broadband", "fibre", "rollout"), ("pension", "annuity", "retirees"),
+              ("housing", "mortgage", "landlords"), ("drought", "reservoir", "farmers"), ("mining", "lithium", "ore"),
+              ("tourism", "hotels", "visitors"), ("forestry", "timber", "logging"), ("shipyard", "frigate", "welders")]
+    distractors = [
+        Article(id=f"d{i}", source="test", date="2023-02-06", title=f"{a.title()} {b} {c}",
+                text=f"The {a} {b} {c} {w}. {a.title()} {b} {c}. {c.title()} {a} {b}.")
+        for i, ((a, b, c), w) in enumerate(zip(topics, shared))]
+    q1, q2 = _corpus()[0], _corpus()[2]
+    c = StoryClusterer()
+    for a in [q1] + distractors:
+        c.add(a)
+    assert len(c.stories) == len(distractors) + 1 > c.max_candidates
+    col: list = []
+    sid = c.add(q2, _collect=col)
+    cands = [cid for _, cid in col[0]]
+    assert len(cands) == c.max_candidates  # the look-up found more stories than it scores
+    assert cands[0] == c.story_of("q1")  # ... and scored the right one first
+    assert sid == c.story_of("q1")
