@@ -282,3 +282,37 @@ def test_stance_cues_beyond_verbs_are_benchmark_only():
     assert ("The senator", "unperturbed by the new polls") in stances
     assert stances[("that the rules were rigged",)].mention_text == "Her"  # noun cue with its possessor
     assert extract_quotes(art, doc) == []  # none of these is a quote
+
+
+def test_cueless_next_paragraph_continues_the_quote():
+    # PolNeAR convention: a quote paragraph with no cue right after a speaker's quote is the same attribution
+    text = ("\"We will raise the wage to fifteen dollars an hour,\" Governor Jerry Brown said on Monday.\n\n"
+            "\"I hope that what happens in California spreads all across the country.\"\n\n"
+            "The bill now goes to the Senate.")
+    art, doc = _art(text)
+    direct = [q for q in extract_quotes(art, doc) if q.kind == "direct"]
+    assert len(direct) == 1
+    assert "fifteen dollars" in direct[0].text and "spreads all across the country" in direct[0].text
+    assert direct[0].speaker == "Jerry Brown"
+    recs = [r for r in extract_records(doc) if r.kind == "direct"]
+    assert len(recs) == 1 and len(recs[0].content) == 2
+
+
+def test_short_tail_after_the_cue_stays_with_its_quote():
+    # a one-word sentence in quote marks would pass for a scare quote or a title; after '"A," X wrote.' it is B
+    text = "Not everyone agrees. \"This plan is sophomoric,\" Alicia Powe wrote on her blog. \"Blacklisted?\"\n\nMore later."
+    art, doc = _art(text)
+    direct = [q for q in extract_quotes(art, doc) if q.kind == "direct"]
+    assert len(direct) == 1 and direct[0].text.endswith("Blacklisted?")
+    assert direct[0].speaker == "Alicia Powe"
+    # with no attribution before it, the same word in marks is still no quote (a title)
+    art, doc = _art("The new show \"Blacklisted\" airs on Fridays.")
+    assert not [q for q in extract_quotes(art, doc) if q.kind == "direct"]
+
+
+def test_cue_before_the_colon_beats_a_cue_after_the_quote():
+    text = ("Regarding the exchanges, the campaign said in a statement: ''Neither of these emails involve the "
+            "secretary or relate to the foundation's work.'' The campaign did not elaborate.")
+    art, doc = _art(text)
+    direct = [q for q in extract_quotes(art, doc) if q.kind == "direct"]
+    assert len(direct) == 1 and direct[0].cue == "said"

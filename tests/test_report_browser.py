@@ -107,12 +107,12 @@ def phone(browser, report_url):
     w.close()
 
 
+_IN_VIEWPORT_JS = """sel => { const r = document.querySelector(sel).getBoundingClientRect();
+                                 return r.bottom > 0 && r.top < window.innerHeight && r.height > 0; }"""
+
+
 def _in_viewport(page, selector: str) -> bool:
-    return page.evaluate(
-        """sel => { const r = document.querySelector(sel).getBoundingClientRect();
-                    return r.bottom > 0 && r.top < window.innerHeight && r.height > 0; }""",
-        selector,
-    )
+    return page.evaluate(_IN_VIEWPORT_JS, selector)
 
 
 def _story_flow(w: Watched, prefix: str) -> None:
@@ -147,7 +147,8 @@ def _story_flow(w: Watched, prefix: str) -> None:
     mark = page.locator(href)
     assert mark.evaluate("e => e.tagName") == "MARK"
     assert mark.inner_text().startswith("Washington previous year")
-    page.wait_for_timeout(400)  # smooth scrolling
+    # smooth scrolling takes as long as the distance needs: wait until the target is on screen (fails on timeout)
+    page.wait_for_function(_IN_VIEWPORT_JS, arg=href, timeout=5000)
     assert _in_viewport(page, href)
     w.shot(f"{prefix}-citation-target.png", full_page=False)
 

@@ -788,6 +788,16 @@ def _cue_for_quote(doc: "Doc", qspan: "Span", quoted: "_InSpans",
         # that ...' or 'Neither Cruz nor Christie acknowledged the efforts'
         cands += [t for t in cues_in(nxt.start, min(nxt.end, nxt.start + (10 if len(nxt) <= 10 else 4)))
                   if ok(t) and not (new_sent and any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in t.children))]
+    colon = doc_text(doc)[: qspan.start_char].rstrip().endswith(":")
+    if colon:
+        # 'the campaign said in a statement: "..." The campaign did not elaborate.': the cue before the colon
+        # introduces the quote, a cue in the sentence after it is that sentence's own
+        before = [t for t in cands if t.i < qspan.start]
+        if not before and first.start > 0 and first.start == qspan.start:
+            prev = doc[first.start - 1].sent
+            before = [t for t in cues_in(prev.start, prev.end) if t.idx >= min(para[0], prev.start_char) and not quoted(t.idx)]
+        if before:
+            return max(before, key=lambda t: t.i)
     if not cands and first.start > 0:
         prev = doc[first.start - 1].sent
         ptxt = prev.text.rstrip()
@@ -891,13 +901,14 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True, st
         qpara = (para_of(qs)[0], para_of(max(qs, qe - 1))[1])
         cue = _cue_for_quote(doc, span, in_quote, qpara, cue_idx)
         weak = cue is not None and not _is_cue(cue, strict=True)
-        if len(words) < min_words and (cue is None or weak):
-            continue  # scare quotes: 'objective', "Great Satan"
         caps = [t for t in words if t.is_alpha and len(t) > 3]
-        if (cue is None or weak) and len(words) <= 10 and caps and sum(t.text[0].isupper() for t in caps) >= 0.75 * len(caps):
-            continue  # titles of works: “The Walking Dead”, ''Crippled America: How to Make America Great Again''
+        # scare quotes ('objective', "Great Satan") and titles of works (“The Walking Dead”, ''Crippled America: How
+        # to Make America Great Again''): kept only as the tail of an attributed quote ('"A," he said. "Blacklisted?"')
+        tail_only = (cue is None or weak) and (len(words) < min_words or (
+            len(words) <= 10 and caps and sum(t.text[0].isupper() for t in caps) >= 0.75 * len(caps)))
 
         rec = QuoteRecord(kind="direct", content=[(qs, qe)])
+        rec.extra["tail_only"] = tail_only
         rec.extra["closed"] = closed
         rec.extra["words"] = len(words)
         if cue is not None:
@@ -924,11 +935,13 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True, st
                 # attribution sentence is that attribution's, not a new one
                 prev.cue[1] <= rec.cue[0] < rec.content[0][0] and _standalone(text, prev) and _standalone(text, rec)
                 and doc[rec.extra["cue_i"]].sent.start == doc[prev.extra["cue_i"]].sent.start))
-            if same_cue and not _PARA_RE.search(gap) and len(gap.split()) <= 40 and prev.cue[1] <= rec.content[0][0]:
+            if same_cue and not _PARA_RE.search(gap) and len(gap.split()) <= 40 and prev.cue[1] <= rec.content[0][0] \
+                    and (not rec.extra["tail_only"] or (_standalone(text, rec) and prev.cue[0] < rec.content[0][0])):
                 prev.content.append(rec.content[0])
                 prev.extra["words"] += rec.extra.get("words", 0)
                 continue
-        merged.append(rec)
+        if not rec.extra["tail_only"]:
+            merged.append(rec)
     records = merged + side
 
     # --- indirect (and mixed) quotes
@@ -1252,6 +1265,10 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True, st
                 rec.extra["colon_name"] = True
                 continue
         prev_sent = doc[qtok.start - 1].sent
+        if colon.text == ":" and prev_sent.start < colon.i:
+            # 'Sanders delivered a snappy retort: "No one ..."': the parser often keeps the quote in the colon's
+            # sentence; the introducing clause is what precedes the colon
+            prev_sent = doc[prev_sent.start : colon.i + 1]
         gap = text[prev_sent.end_char : rec.content[0][0]]
         if len(_PARA_RE.findall(gap)) > (1 if prev_sent.text.rstrip().endswith(":") else 0):
             continue
@@ -1276,6 +1293,23 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True, st
             if len(_PARA_RE.findall(gap)) <= 1 and len(gap.split()) <= 40:
                 rec.speaker, rec.mention, rec.mention_text = prev.speaker, prev.mention, prev.mention_text
                 rec.extra["continuation"] = True
+    # A cue-less quote paragraph continuing the previous paragraph's direct quote by the same speaker is part of
+    # that quote (newspaper convention; PolNeAR annotates it as one attribution with several content spans)
+    last = None
+    for rec in records:
+        if rec.kind == "direct" and rec.fragment_of is None and rec.cue is None and rec.speaker and last is not None \
+                and last.kind == "direct" and last.speaker == rec.speaker:
+            gap = text[last.content[-1][1] : rec.content[0][0]]
+            para_gaps = list(_PARA_RE.finditer(gap))
+            if len(para_gaps) == 1 and para_gaps[0].end() == len(gap) and len(gap.split()) <= 40:
+                last.content.append(rec.content[0])
+                last.extra["words"] = last.extra.get("words", 0) + rec.extra.get("words", 0)
+                rec.extra["merged_into_prev"] = True
+                continue
+        if (rec.kind == "direct" and rec.fragment_of is not None) or rec.extra.get("clause"):
+            continue  # fragments and their clause records sit inside what precedes them
+        last = rec
+    records = [r for r in records if not r.extra.get("merged_into_prev")]
 
     for r in records:
         r.text = _content_text(text, r.content, "direct" if r.kind == "direct" else "indirect")
