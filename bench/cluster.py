@@ -34,6 +34,8 @@ Metrics: pairwise P/R/F1 over same-story article pairs, BCubed P/R/F1, docs/s of
 (CPU time of one core, includes feature extraction), process peak RSS (ru_maxrss) after the system ran.
 Candidate search (``candidate_search``, second table): recall of the index look-up under teacher forcing, why
 the misses were missed, and the F1 of a run with perfect candidate recall (the bound on what search can gain).
+Window sweep (``window_sweep``, third table): unspun's calibration-stream F1 per ``window_days`` (how long an
+idle story stays active), the choice of ``WINDOW_DAYS``.
 Writes bench/results/cluster.json.
 """
 
@@ -55,8 +57,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from unspun.cluster import (FEATURES, MODEL, StoryClusterer, _order, _prior_counts, cluster_articles,  # noqa: E402
-                            featurize)
+from unspun.cluster import (FEATURES, MODEL, WINDOW_DAYS, StoryClusterer, _order, _prior_counts,  # noqa: E402
+                            cluster_articles, featurize)
 from unspun.model import Article  # noqa: E402
 from unspun.pipeline import Options, prepare_articles  # noqa: E402
 
@@ -335,6 +337,24 @@ def candidate_search(items, subset: set[str] | None = None, model=None) -> dict:
             "b3_f1": round(base["b3_f1"], 2), "b3_f1_oracle_candidates": round(orc["b3_f1"], 2)}
 
 
+WINDOW_GRID = [90, 180, 365, 540, 730, 0]  # 0 = no date-based retirement (only max_active)
+
+
+def window_sweep(cal: dict[str, list], model=None) -> dict:
+    """Calibration streams only: pairwise / BCubed F1 of unspun per ``window_days`` (how long an idle story stays
+    active, by article dates). How WINDOW_DAYS was chosen (issue 8 round 4)."""
+    out = {}
+    for w in WINDOW_GRID:
+        row = {}
+        for k, items in cal.items():
+            pred, _ = run_unspun(items, model=model, window_days=w)
+            s = scores(pred, {a.id: g for a, g in items})
+            row[k] = {"pair_f1": round(s["pair_f1"], 2), "b3_f1": round(s["b3_f1"], 2)}
+        row["mean_pair_f1"] = round(sum(r["pair_f1"] for r in row.values()) / len(cal), 2)
+        out[str(w)] = row
+    return out
+
+
 THRESHOLD_GRID = [0.05, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7]
 CV_FOLDS = 3
 
@@ -456,6 +476,9 @@ def main(argv=None) -> int:
             "multinews-test120 (held out)": candidate_search(mn_test, model=model),
         }
 
+        if path == main_path:
+            windows = window_sweep(cal, model=model)
+
         batch = not args.no_batch and path == main_path
         sp_t = tune(run_single_pass, [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5])
         ag_t = tune(run_agglomerative, [0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]) if batch else None
@@ -507,7 +530,17 @@ def main(argv=None) -> int:
                   f"{r['recall']:5.1f} {m['ranked_out']:>7}/{m['not_looked_up']}/{m['little_shared']:<7} "
                   f"{r['pair_f1']:6.1f} {r['pair_f1_oracle_candidates']:6.1f} {r['b3_f1']:6.1f} "
                   f"{r['b3_f1_oracle_candidates']:6.1f}")
-    doc = {"model": model, "features": FEATURES, "seed": SEED, "idf_prior_load_s": round(prior_load_s, 2)}
+    print()
+    print(f"window_days sweep ({main_path} path, calibration streams only; default {WINDOW_DAYS:g}, 0 = never by date)")
+    for w, row in windows.items():
+        print(f"  window {w:>4}: " + "  ".join(f"{k} {v['pair_f1']:6.2f} / {v['b3_f1']:6.2f}"
+                                             for k, v in row.items() if k != "mean_pair_f1")
+              + f"  mean pairwise F1 {row['mean_pair_f1']:6.2f}")
+    doc = {"model": model, "features": FEATURES, "seed": SEED, "idf_prior_load_s": round(prior_load_s, 2),
+           "window_days": WINDOW_DAYS,
+           "window_sweep": {"how": ("calibration streams only, unspun with the shipped model; pairwise / BCubed "
+                                    "F1 per window_days (0 = stories never retire by date, only by max_active)"),
+                            "results": windows}}
     doc["candidate_search"] = {
         "how": ("teacher-forced replay: share of articles whose gold story is active that get it among the "
                 "scored candidates; misses: ranked_out (posted under a look-up term, out-voted), not_looked_up "

@@ -170,6 +170,19 @@ def test_window_retires_old_stories_but_ids_stay_resolvable():
     assert all(c.resolve(s) == s for s in ids.values())
 
 
+def test_default_window_keeps_a_story_through_a_long_quiet_spell():
+    # issue 8 round 4: a follow-up eight months later still joins its story by default (the model's
+    # log_days weighs the gap); the old 90-day window had retired the story and split it
+    arts = _corpus()
+    q2 = next(a for a in arts if a.id == "q2")
+    q2.date = "2023-10-01"
+    ids = cluster_articles(arts)
+    assert ids["q2"] == ids["q1"]
+    assert cluster_articles(_corpus(), window_days=90)["q2"] == cluster_articles(_corpus())["q1"]
+    short = cluster_articles(arts, window_days=90)
+    assert short["q2"] != short["q1"]  # retired after 90 idle days: a new story opens
+
+
 def test_determinism_and_json_state():
     arts = _corpus() + _seed_articles()
     s1 = StoryClusterer()
