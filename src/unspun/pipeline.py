@@ -11,6 +11,7 @@ import json
 import multiprocessing
 import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -22,6 +23,7 @@ from .dedup import near_duplicates
 from .entities import story_entities
 from .ingest import iter_articles
 from .model import Article, Problem, Story
+from .procs import die_with_parent
 from .progress import Progress
 from .provenance import analyze as provenance_analyze
 from .quotes import extract_quotes, merge_quotes
@@ -156,7 +158,8 @@ ANALYSIS_WINDOW = 64  # stories loaded and analysed together
 PARALLEL_MIN_STORIES = 24  # below this, starting worker processes (each loads spaCy, ~3 s) costs more than it saves
 
 
-def _init_worker() -> None:
+def _init_worker(parent_pid: int) -> None:
+    die_with_parent(parent_pid)
     nlp.get_nlp()
 
 
@@ -317,16 +320,18 @@ class Pipeline:
                 self.store.drop_story(sid)
         # Stories go in windows: the window's articles are loaded (main thread: the DuckDB connection is not
         # shared with the pool's feeder thread), analysed, written; memory holds one window, not the archive.
+        # concurrent.futures: a worker that dies (e.g. out of memory) raises BrokenProcessPool, not a hang
         pool = None
         if jobs > 1 and len(live) >= PARALLEL_MIN_STORIES:
             ctx = multiprocessing.get_context("spawn")  # no fork of the DuckDB connection or model threads
-            pool = ctx.Pool(min(jobs, len(live)), initializer=_init_worker)
+            pool = ProcessPoolExecutor(min(jobs, len(live)), mp_context=ctx, initializer=_init_worker,
+                                       initargs=(os.getpid(),))
         try:
             ticks = iter(self.progress.iter(range(len(live)), "stories", total=len(live), unit="story"))
             for start in range(0, len(live), ANALYSIS_WINDOW):
                 window = [(sid, self.store.articles_by_ids(members[sid]), self.options)
                           for sid in live[start : start + ANALYSIS_WINDOW]]
-                results = pool.imap(_analyze_job, window) if pool else map(_analyze_job, window)
+                results = pool.map(_analyze_job, window) if pool else map(_analyze_job, window)
                 for story, problems in results:
                     for p in problems:
                         self._problem(p)
@@ -336,8 +341,7 @@ class Pipeline:
                 pass
         finally:
             if pool is not None:
-                pool.close()
-                pool.join()
+                pool.shutdown(wait=True, cancel_futures=True)
         return targets
 
     # --- output -----------------------------------------------------------------------------------

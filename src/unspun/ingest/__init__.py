@@ -226,7 +226,9 @@ def iter_articles(inputs: list[str], *, stdin: BinaryIO | None = None, jobs: int
     # concurrent.futures rather than multiprocessing.Pool: a worker that dies (killed, out of memory, a crash in
     # a C parser) raises BrokenProcessPool here instead of hanging the run, and an exception in a worker,
     # KeyboardInterrupt included, comes back to this process.
-    pool = ProcessPoolExecutor(jobs, mp_context=ctx)
+    from ..procs import die_with_parent
+
+    pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=die_with_parent, initargs=(os.getpid(),))
     try:
         while True:
             chunk = list(itertools.islice(items, batch * jobs))
