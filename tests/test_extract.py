@@ -207,3 +207,42 @@ def test_time_datetime_preferred_over_ambiguous_text_near_headline():
     body = "<p><time datetime='2023-11-08T09:00:00'>11/08/2023</time></p>"
     ex = extract_html(page(extra_body=body))
     assert dict(ex.candidates["date"])["headline"] == "2023-11-08"
+
+
+def test_publication_cue_word_date_outvotes_an_update_date():
+    # no date near the headline; the footer names both days, each after its cue word (class names do not count)
+    foot = ("<div class='date-published'>Letzte Änderung: 31.10.2023 - 14:49 Uhr</div>"
+            "<p>Erschienen am: 01.11.2023</p>")
+    html = page(paras=PARAS * 3).replace("<footer>", f"<footer>{foot}")
+    ex = extract_metadata(html)
+    votes = dict(ex.candidates["date"])
+    assert votes.get("cue") == "2023-11-01" and votes.get("cue_upd") == "2023-10-31"
+    assert "headline" not in votes
+    assert ex.date == "2023-11-01"
+
+
+def test_cue_word_date_is_not_counted_twice_with_the_headline_date():
+    byline = "<p>Veröffentlicht am 9. März 2021</p>"
+    ex = extract_html(page(extra_body=byline))
+    votes = dict(ex.candidates["date"])
+    assert votes["headline"] == "2021-03-09" and "cue" not in votes
+
+
+def test_url_month_backs_metadata_against_a_sidebar_date_under_the_headline():
+    head = "<meta property='article:published_time' content='2019-10-01'>"
+    body = "<p>18. Januar 2019</p>"  # a teaser's date right under the headline
+    ex = extract_html(page(head=head, extra_body=body), url="https://blog.example/2019/10/new-shoes/")
+    votes = dict(ex.candidates["date"])
+    assert votes["headline"] == "2019-01-18" and votes["meta"] == "2019-10-01"
+    assert ex.date == "2019-10-01"
+    # without the URL's month the date under the headline wins
+    ex = extract_html(page(head=head, extra_body=body), url="https://blog.example/new-shoes/")
+    assert ex.date == "2019-01-18"
+
+
+def test_headline_scan_skips_a_modification_date():
+    body = ("<time itemprop='dateModified' class='hidden'>2018-08-29 14:15:57</time>"
+            "<time itemprop='datePublished' datetime='2018-06-22 10:20:00' class='hidden'>2018-06-22 10:20</time>")
+    ex = extract_html(page(extra_body=body))
+    assert dict(ex.candidates["date"])["headline"] == "2018-06-22"
+    assert ex.date == "2018-06-22"
