@@ -11,13 +11,19 @@ import datetime as dt
 import html as htmllib
 import json
 import re
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import lxml.html
+from dateutil.parser import UnknownTimezoneWarning
 from lxml import etree
 
 from .ingest.common import decode_text, outlet_from_url
+
+# htmldate calls dateutil too: its "tzname EST identified but not understood" warnings say nothing a user can act on
+# (only the day is used) and would flood stderr on archive runs.
+warnings.filterwarnings("ignore", category=UnknownTimezoneWarning)
 
 MIN_BODY_CHARS = 250  # below this trafilatura's answer counts as "little" and the fallbacks are tried
 
@@ -140,7 +146,8 @@ def normalize_date(value, *, other_languages: bool = True) -> str | None:
             # "06.11.2023", "01-11-2023 10:29": dotted or dashed numeric dates with the year last are day-first
             # wherever they are written that way (dateutil assumes the US month-first order)
             dayfirst = bool(_DAY_FIRST.match(s))
-            parsed = dateutil_parser.parse(s, default=dt.datetime(1, 1, 1), dayfirst=dayfirst)
+            # ignoretz: only the written day is used, and "EST"-style zones only raise a warning
+            parsed = dateutil_parser.parse(s, default=dt.datetime(1, 1, 1), dayfirst=dayfirst, ignoretz=True)
         except (ValueError, OverflowError, TypeError):
             parsed = None
         if parsed is not None and parsed.year < 1000:
