@@ -199,3 +199,13 @@ def test_oversized_body_is_truncated_and_reported(tmp_path, monkeypatch):
     assert [p.reason for p in res.problems] == ["truncated"]
     (article,) = res.result["articles"]
     assert 0 < len(article["text"]) <= 2000 and article["text"].endswith("evening.")
+
+
+def test_the_same_article_twice_in_one_run_is_a_duplicate(tmp_path, seeds_copy):
+    first = sorted(seeds_copy.iterdir())[0]
+    shutil.copy(first, seeds_copy / "zz-copy.txt")
+    res = run([str(seeds_copy)], tmp_path / "out", options=Options(progress="quiet"))
+    assert res.stats.read == 3 and res.stats.added == 2
+    assert res.stats.already_stored == 0 and res.stats.duplicates == 1
+    (dup,) = res.result["duplicates"]
+    assert dup["source"].endswith("zz-copy.txt") and dup["duplicate_of"] in res.result["stories"][0]["article_ids"]

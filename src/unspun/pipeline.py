@@ -241,6 +241,7 @@ class Pipeline:
         stats = IngestStats()
         pending: list[Article] = []
         batch_problems: list[Problem] = []
+        repeats: list[tuple[str, str, str]] = []  # (id, source, id): an article id met again within this run
         seen_hashes: dict[str, str] = {}
         seen_ids: set[str] = set()
         items = iter_articles(inputs, stdin=stdin, jobs=self.options.jobs or 0, extractor=self.options.extractor,
@@ -250,18 +251,19 @@ class Pipeline:
                 self._input_problem(item, batch_problems, stats)
                 continue
             stats.read += 1
-            if item.id in seen_ids:
-                stats.already_stored += 1
+            if item.id in seen_ids:  # the same content (ids are content hashes) or the same input id again
+                repeats.append((item.id, item.source, item.id))
                 continue
             seen_ids.add(item.id)
             pending.append(item)
             if len(pending) >= self.options.batch_size:
-                self._flush(pending, batch_problems, stats, seen_hashes)
-                pending, batch_problems = [], []
-        self._flush(pending, batch_problems, stats, seen_hashes)
+                self._flush(pending, batch_problems, stats, seen_hashes, repeats)
+                pending, batch_problems, repeats = [], [], []
+        self._flush(pending, batch_problems, stats, seen_hashes, repeats)
         return stats
 
-    def _flush(self, raw: list[Article], problems: list[Problem], stats: IngestStats, seen_hashes: dict) -> None:
+    def _flush(self, raw: list[Article], problems: list[Problem], stats: IngestStats, seen_hashes: dict,
+               repeats: list[tuple[str, str, str]]) -> None:
         stored = self.store.stored_ids(a.id for a in raw)  # from an earlier run
         stats.already_stored += len(stored)
         raw = [a for a in raw if a.id not in stored]
@@ -271,6 +273,7 @@ class Pipeline:
                           f"kept the first {len(a.text):,}")
                 self._input_problem(Problem(a.source, "truncated", detail), problems, stats)
         articles, duplicates, empty = prepare_articles(raw, seen_hashes, self.store.articles_with_hashes)
+        duplicates = repeats + duplicates
         for a in empty:
             detail = "no article text left after extraction and cleaning"
             self._input_problem(Problem(a.source, "empty_body", detail), problems, stats)
