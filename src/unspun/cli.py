@@ -73,8 +73,8 @@ def _add_analysis(p: argparse.ArgumentParser) -> None:
     p.add_argument("--group-by", metavar="FIELD", help="take stories from this input field instead of clustering")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="worker processes (default: all cores)")
     p.add_argument("--extractor", choices=EXTRACTORS, default="accurate",
-                   help="HTML extractor: accurate (trafilatura cascade, default) or fast (resiliparse, ~5x faster "
-                        "extraction, a little less precise; for large archives)")
+                   help="HTML extractor: accurate (trafilatura cascade, default) or fast (resiliparse: ~4x faster "
+                        "extraction, less precise: AEB F1 0.94 vs 0.98; for large archives)")
 
 
 def build_parser() -> argparse.ArgumentParser:
