@@ -340,7 +340,10 @@ def _text_date(text: str) -> str | None:
     text = " ".join(text.split())
     if not text or len(text) > 120 or not re.search(r"\d", text):
         return None
-    return try_date_expr(text, "%Y-%m-%d", False, _TEXT_DATE_MIN, _TEXT_DATE_MAX)
+    try:  # an internal htmldate function (pinned below 2): page text is hostile input, and a changed signature
+        return try_date_expr(text, "%Y-%m-%d", False, _TEXT_DATE_MIN, _TEXT_DATE_MAX)  # must not stop extraction
+    except Exception:
+        return None
 
 
 # Cue words written just before a date in the visible text ("Published: 3 May 2021", "Erschienen am: 01.11.2023",
