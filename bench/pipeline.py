@@ -4,7 +4,10 @@ Pages: the first N distinct pages of ../shared/data/extract/trafilatura_eval (re
 languages). Reports seconds per phase (ingest = read + extract + clean + dedup + cluster + store; analyse = spaCy
 parse + summary, quotes, entities, timeline, copy map, spin per story), articles/s, articles/s/core and peak RSS.
 
-    python bench/pipeline.py [--records 200] [--jobs 0]
+    python bench/pipeline.py [--records 200] [--jobs 0] [--extractor fast] [--engine spark]
+
+`--engine spark` runs the same two halves through `unspun.spark` (PySpark local mode with --jobs cores:
+extraction and analysis on executors, clustering and the store on the driver); Spark's start-up is timed apart.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ def main(argv=None) -> int:
     ap.add_argument("--records", type=int, default=200)
     ap.add_argument("--jobs", type=int, default=0, help="worker processes (0 = all cores)")
     ap.add_argument("--extractor", default="accurate", choices=["accurate", "fast"])
+    ap.add_argument("--engine", default="local", choices=["local", "spark"])
     args = ap.parse_args(argv)
     if not DATA.exists():
         print(f"no data at {DATA}", file=sys.stderr)
@@ -66,17 +70,35 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         warc = Path(tmp) / "pages.warc.gz"
         n = build_warc(warc, args.records)
+        sc, spark_start = None, 0.0
+        if args.engine == "spark":
+            from unspun.spark import spark_context
+
+            t = time.perf_counter()
+            sc = spark_context(f"local[{jobs}]")
+            spark_start = time.perf_counter() - t
         with Store(Path(tmp) / "u.duckdb") as store:
             pipe = Pipeline(store, Options(progress="quiet", jobs=jobs, extractor=args.extractor))
             t0 = time.perf_counter()
-            stats = pipe.ingest([str(warc)])
+            if sc is None:
+                stats = pipe.ingest([str(warc)])
+            else:
+                from unspun.spark import analysis_window, extracted_items, job_mapper
+
+                items, release = extracted_items(sc, [str(warc)], args.extractor)
+                stats = pipe.ingest_items(items)
+                release()
             t1 = time.perf_counter()
-            stories = pipe.analyze()
+            stories = pipe.analyze() if sc is None else pipe.analyze(job_mapper(sc), window=analysis_window(sc))
             t2 = time.perf_counter()
+        if sc is not None:
+            sc.stop()
     total = t2 - t0
     res = {
         "records": n,
         "jobs": jobs,
+        "engine": args.engine,
+        "spark_start_s": round(spark_start, 2) if sc is not None else None,
         "extractor": args.extractor,
         "articles": stats.added,
         "problems": len(stats.problems),
@@ -99,7 +121,8 @@ def main(argv=None) -> int:
           f"{res['articles_per_s']:>7} {res['articles_per_s_per_core']:>10} {res['peak_rss_mb_main']:>11} "
           f"{res['peak_rss_mb_worker']:>13}")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"pipeline-{n}{'' if args.extractor == 'accurate' else '-' + args.extractor}.json"
+    suffix = ("" if args.extractor == "accurate" else "-" + args.extractor) + ("" if sc is None else "-spark")
+    out = RESULTS / f"pipeline-{n}{suffix}.json"
     out.write_text(json.dumps(res, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {out}")
     return 0

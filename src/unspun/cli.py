@@ -46,7 +46,7 @@ def _options(args) -> Options:
         summary_sentences=args.summary_sentences,
         group_by=args.group_by,
         progress=progress,
-        jobs=args.jobs,
+        jobs=getattr(args, "jobs", None),
         extractor=args.extractor,
     )
 
@@ -71,10 +71,20 @@ def _add_analysis(p: argparse.ArgumentParser) -> None:
     p.add_argument("--summary-words", type=int, default=None, metavar="N", help="summary length in words (default 120)")
     p.add_argument("--summary-sentences", type=int, default=None, metavar="N", help="summary length in sentences")
     p.add_argument("--group-by", metavar="FIELD", help="take stories from this input field instead of clustering")
-    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="worker processes (default: all cores)")
     p.add_argument("--extractor", choices=EXTRACTORS, default="accurate",
                    help="HTML extractor: accurate (trafilatura cascade, default) or fast (resiliparse: ~4x faster "
                         "extraction, less precise: AEB F1 0.94 vs 0.98; for large archives)")
+
+
+def _add_jobs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="worker processes (default: all cores)")
+
+
+def _add_outputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", "-o", default="out", help="output folder (default: out)")
+    p.add_argument("--db", help="store file (default: OUT/unspun.duckdb)")
+    p.add_argument("--format", default="json,md,html", help="comma list of json, md, html (default: all)")
+    p.add_argument("--jsonl", action="store_true", help="also print one JSON line per story on stdout")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,17 +99,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="ingest inputs, build stories, write JSON/Markdown/HTML")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, globs, or - for stdin")
-    p.add_argument("--out", "-o", default="out", help="output folder (default: out)")
-    p.add_argument("--db", help="store file (default: OUT/unspun.duckdb)")
-    p.add_argument("--format", default="json,md,html", help="comma list of json, md, html (default: all)")
-    p.add_argument("--jsonl", action="store_true", help="also print one JSON line per story on stdout")
+    _add_outputs(p)
     p.add_argument("--explain", action="store_true", help="print kept and dropped blocks per article on stderr")
     _add_analysis(p)
+    _add_jobs(p)
     _add_common(p)
 
     p = sub.add_parser("ingest", help="add inputs to a store (incremental; analyses changed stories)")
     p.add_argument("inputs", nargs="+", metavar="INPUT")
     p.add_argument("--db", required=True, help="store file")
+    _add_analysis(p)
+    _add_jobs(p)
+    _add_common(p)
+
+    p = sub.add_parser("spark", help="`run` on Apache Spark: extraction and story analysis on executors (archives)",
+                       description="The same run and outputs as `unspun run`, with reading, extraction and story "
+                                   "analysis on Spark executors (clustering and the store stay on the driver). "
+                                   "Needs PySpark (pip install 'unspun[spark]') and Java 17+. Inputs must be "
+                                   "paths every executor can read.")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders or globs (no stdin)")
+    _add_outputs(p)
+    p.add_argument("--master", default="local[*]", help="Spark master URL (default: local[*], all local cores)")
+    p.add_argument("--partitions", type=int, default=None, metavar="N",
+                   help="extraction partitions (default: Spark's default parallelism)")
+    p.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE", help="a Spark setting (repeatable)")
     _add_analysis(p)
     _add_common(p)
 
@@ -184,16 +207,17 @@ def _dispatch(parser: argparse.ArgumentParser, args) -> int:
     from .pipeline import Pipeline, run, write_outputs
     from .store import Store
 
-    if args.command in ("run", "ingest"):
+    if args.command in ("run", "ingest", "spark"):
         for flag in ("summary_words", "summary_sentences"):
             value = getattr(args, flag)
             if value is not None and value < 1:
                 parser.error(f"--{flag.replace('_', '-')} must be at least 1")
-    if args.command == "run":
+    if args.command in ("run", "spark"):
         formats = [f.strip() for f in args.format.split(",") if f.strip()]
         unknown = set(formats) - {"json", "md", "html"}
         if unknown:
             parser.error(f"unknown format(s): {', '.join(sorted(unknown))}")
+    if args.command == "run":
         stdin = sys.stdin.buffer if "-" in args.inputs else None
         if args.explain:
             _explain([i for i in args.inputs if i != "-"])
@@ -206,17 +230,34 @@ def _dispatch(parser: argparse.ArgumentParser, args) -> int:
             stdin=stdin,
             on_problem=_problem_printer(args.quiet),
         )
-        if args.jsonl:
-            for s in res.result["stories"]:
-                print(_story_line(s))
-        s = res.stats
-        print(
-            f"unspun: {s.read} read, {s.added} new, {s.already_stored} already stored, {s.duplicates} duplicates, "
-            f"{_problem_counts(res.problems)} -> {res.result['run']['articles']} articles in "
-            f"{res.result['run']['stories']} stories; wrote {', '.join(res.outputs.values()) or 'nothing'}",
-            file=sys.stderr,
-        )
-        return res.exit_code
+        return _finish_run(res, args.jsonl)
+    if args.command == "spark":
+        if "-" in args.inputs:
+            parser.error("the Spark job reads files, not stdin")
+        conf = {}
+        for item in args.conf:
+            key, sep, value = item.partition("=")
+            if not sep or not key.strip():
+                parser.error(f"--conf wants KEY=VALUE, got {item!r}")
+            conf[key.strip()] = value.strip()
+        from .spark import SparkUnavailable, run_spark
+
+        try:
+            res = run_spark(
+                args.inputs,
+                args.out,
+                formats=formats,
+                db=args.db,
+                options=_options(args),
+                master=args.master,
+                partitions=args.partitions,
+                conf=conf,
+                on_problem=_problem_printer(args.quiet),
+            )
+        except SparkUnavailable as e:
+            print(f"unspun: {e}", file=sys.stderr)
+            return EXIT_FATAL
+        return _finish_run(res, args.jsonl)
     if args.command == "ingest":
         with Store(args.db) as store:
             pipe = Pipeline(store, _options(args), _problem_printer(args.quiet))
@@ -277,6 +318,21 @@ def _dispatch(parser: argparse.ArgumentParser, args) -> int:
         return _eval(args.task, args.args)
     parser.print_help()
     return EXIT_USAGE
+
+
+def _finish_run(res, jsonl: bool) -> int:
+    """Stories on stdout as JSON lines if asked, the one-line summary on stderr; the exit code."""
+    if jsonl:
+        for story in res.result["stories"]:
+            print(_story_line(story))
+    s = res.stats
+    print(
+        f"unspun: {s.read} read, {s.added} new, {s.already_stored} already stored, {s.duplicates} duplicates, "
+        f"{_problem_counts(res.problems)} -> {res.result['run']['articles']} articles in "
+        f"{res.result['run']['stories']} stories; wrote {', '.join(res.outputs.values()) or 'nothing'}",
+        file=sys.stderr,
+    )
+    return res.exit_code
 
 
 def _eval(task: str, argv: list[str]) -> int:

@@ -238,14 +238,19 @@ class Pipeline:
 
     # --- ingest -----------------------------------------------------------------------------------
     def ingest(self, inputs: list[str], stdin=None) -> IngestStats:
+        items = iter_articles(inputs, stdin=stdin, jobs=self.options.jobs or 0, extractor=self.options.extractor,
+                              finish=finish_article)
+        return self.ingest_items(items)
+
+    def ingest_items(self, items: Iterable[Article | Problem]) -> IngestStats:
+        """Ingest extracted items (`iter_articles` output, in input order; `finish_article` applied or not) from
+        any source, e.g. the Spark job's executors."""
         stats = IngestStats()
         pending: list[Article] = []
         batch_problems: list[Problem] = []
         repeats: list[tuple[str, str, str]] = []  # (id, source, id): an article id met again within this run
         seen_hashes: dict[str, str] = {}
         seen_ids: set[str] = set()
-        items = iter_articles(inputs, stdin=stdin, jobs=self.options.jobs or 0, extractor=self.options.extractor,
-                              finish=finish_article)
         for item in self.progress.iter(items, "ingest", unit="article"):
             if isinstance(item, Problem):
                 self._input_problem(item, batch_problems, stats)
@@ -306,8 +311,11 @@ class Pipeline:
             members.setdefault(self.store.resolve(sid, merges), []).append(aid)
         return members
 
-    def analyze(self) -> list[str]:
-        """Re-analyse every dirty story; returns their ids."""
+    def analyze(self, map_jobs: Callable[[Callable, list], Iterable] | None = None,
+                window: int = ANALYSIS_WINDOW) -> list[str]:
+        """Re-analyse every dirty story; returns their ids. `map_jobs(fn, jobs)`, if given, runs the analysis jobs
+        of a window of `window` stories (an ordered map, e.g. on Spark executors) instead of this machine's worker
+        pool."""
         dirty = self.store.dirty_story_ids()
         if not dirty:
             return []
@@ -325,16 +333,19 @@ class Pipeline:
         # shared with the pool's feeder thread), analysed, written; memory holds one window, not the archive.
         # concurrent.futures: a worker that dies (e.g. out of memory) raises BrokenProcessPool, not a hang
         pool = None
-        if jobs > 1 and len(live) >= PARALLEL_MIN_STORIES:
+        if map_jobs is None and jobs > 1 and len(live) >= PARALLEL_MIN_STORIES:
             ctx = multiprocessing.get_context("spawn")  # no fork of the DuckDB connection or model threads
             pool = ProcessPoolExecutor(min(jobs, len(live)), mp_context=ctx, initializer=_init_worker,
                                        initargs=(os.getpid(),))
         try:
             ticks = iter(self.progress.iter(range(len(live)), "stories", total=len(live), unit="story"))
-            for start in range(0, len(live), ANALYSIS_WINDOW):
-                window = [(sid, self.store.articles_by_ids(members[sid]), self.options)
-                          for sid in live[start : start + ANALYSIS_WINDOW]]
-                results = pool.map(_analyze_job, window) if pool else map(_analyze_job, window)
+            for start in range(0, len(live), window):
+                jobs_now = [(sid, self.store.articles_by_ids(members[sid]), self.options)
+                            for sid in live[start : start + window]]
+                if map_jobs is not None:
+                    results = map_jobs(_analyze_job, jobs_now)
+                else:
+                    results = pool.map(_analyze_job, jobs_now) if pool else map(_analyze_job, jobs_now)
                 for story, problems in results:
                     for p in problems:
                         self._problem(p)
@@ -429,8 +440,11 @@ def run(
         pipe.analyze()
         result = pipe.result()
         outputs = write_outputs(result, out_dir, formats) if out_dir is not None else {}
-    if pipe.problems:
-        code = EXIT_PARTIAL if result["articles"] else EXIT_FATAL
-    else:
-        code = EXIT_OK if result["articles"] else EXIT_FATAL
-    return RunResult(result, stats, pipe.problems, code, outputs)
+    return RunResult(result, stats, pipe.problems, exit_code(result, pipe.problems), outputs)
+
+
+def exit_code(result: dict, problems: list[Problem]) -> int:
+    """0 all good; 3 some inputs were bad but articles came out; 1 nothing came out."""
+    if not result["run"]["articles"]:
+        return EXIT_FATAL
+    return EXIT_PARTIAL if problems else EXIT_OK

@@ -24,7 +24,7 @@ from .common import problem, unusable
 # The readers import `unspun.extract`, which imports `ingest.common`: they are loaded on first use so that either
 # package can be imported first.
 
-__all__ = ["iter_articles", "expand_inputs", "read_bytes", "FORMATS"]
+__all__ = ["iter_articles", "expand_inputs", "read_bytes", "read_path", "resolve_item", "FORMATS"]
 
 FORMATS = {
     ".txt": "text", ".text": "text", ".md": "text",
@@ -176,13 +176,19 @@ def _iter_items(inputs: list[str], stdin: BinaryIO | None, defer: bool) -> Itera
                 data = data.encode("utf-8")
             yield from read_bytes(data, STDIN, defer=defer)
             continue
-        try:
-            yield from _read_path(item, defer)
-        except Exception as e:  # last line of defence: one bad file never stops the run
-            yield problem(item, "error", f"{type(e).__name__}: {e}")
+        yield from read_path(item, defer)
 
 
-def _resolve(item, extractor: str = "accurate", finish: Callable[[Article], Article] | None = None):
+def read_path(path: str, defer: bool = False) -> Iterator:
+    """The items of one input file, in order (with `defer`, HTML pages as `HtmlTask`s for `resolve_item`)."""
+    try:
+        yield from _read_path(path, defer)
+    except Exception as e:  # last line of defence: one bad file never stops the run
+        yield problem(path, "error", f"{type(e).__name__}: {e}")
+
+
+def resolve_item(item, extractor: str = "accurate", finish: Callable[[Article], Article] | None = None):
+    """Finish one item of `read_path`: run a deferred HTML extraction, then `finish`; an error becomes a Problem."""
     from .html import HtmlTask, run_html_task
 
     try:
@@ -210,7 +216,7 @@ def iter_articles(inputs: list[str], *, stdin: BinaryIO | None = None, jobs: int
 
     if extractor not in EXTRACTORS:
         raise ValueError(f"unknown extractor {extractor!r}; choose from {', '.join(EXTRACTORS)}")
-    resolve = functools.partial(_resolve, extractor=extractor, finish=finish)
+    resolve = functools.partial(resolve_item, extractor=extractor, finish=finish)
     if jobs == 0:
         jobs = os.cpu_count() or 1
     if jobs <= 1:
