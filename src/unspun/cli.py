@@ -24,6 +24,7 @@ examples:
   unspun ingest more/ --db out/unspun.duckdb && unspun stories --db out/unspun.duckdb
   unspun show STORY_ID --db out/unspun.duckdb --format md
   unspun explain page.html                       # kept and dropped blocks, with reasons
+  unspun spark crawl/*.warc.gz --out out         # the same run on Apache Spark (local[*] by default)
 
 exit codes: 0 ok, 3 partial (some inputs bad, reported on stderr), 2 usage, 1 fatal
 """
