@@ -12,7 +12,8 @@ Calibration split (the shipped ``unspun.cluster.MODEL`` comes from ``--calibrate
   articles while the whole 419-article stream is processed) and giveme-all (half seen in calibration).
 
 Systems side by side: unspun (StoryClusterer), unspun without its general-English IDF prior (the online IDF
-alone, as before the prior was added), a TF-IDF single-pass baseline (nearest centroid, cosine
+alone, as before the prior was added), unspun without the minimum-evidence rule (``min_cos`` = 0, as before issue 8
+round 5), a TF-IDF single-pass baseline (nearest centroid, cosine
 threshold tuned on the calibration streams, IDF fitted on the whole stream - transductive, which favours
 the baseline) and batch average-linkage agglomerative clustering on the same TF-IDF (threshold tuned the
 same way; batch, so not a streaming competitor but a ceiling-ish reference), and sklearn HDBSCAN.
@@ -31,11 +32,13 @@ The single-pass / agglomerative thresholds are tuned per path on that path's cal
 chosen by 3-fold cross-validation over gold stories (see ``calibrate``).
 
 Metrics: pairwise P/R/F1 over same-story article pairs, BCubed P/R/F1, docs/s of the assignment loop
-(CPU time of one core, includes feature extraction), process peak RSS (ru_maxrss) after the system ran.
+(CPU time of one core, includes feature extraction; unspun's word memo tables start empty in every run),
+process peak RSS (ru_maxrss) after the system ran.
 Candidate search (``candidate_search``, second table): recall of the index look-up under teacher forcing, why
 the misses were missed, and the F1 of a run with perfect candidate recall (the bound on what search can gain).
 Window sweep (``window_sweep``, third table): unspun's calibration-stream F1 per ``window_days`` (how long an
-idle story stays active), the choice of ``WINDOW_DAYS``.
+idle story stays active), the choice of ``WINDOW_DAYS``. Evidence sweep (``evidence_sweep``, fourth table): the same
+per ``min_cos`` (the text evidence a join needs), the choice of ``MIN_COS``.
 Writes bench/results/cluster.json.
 """
 
@@ -57,8 +60,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from unspun.cluster import (FEATURES, MODEL, WINDOW_DAYS, StoryClusterer, _order, _prior_counts,  # noqa: E402
-                            cluster_articles, featurize)
+from unspun.cluster import (_ECACHE, _WCACHE, FEATURES, MIN_COS, MODEL, WINDOW_DAYS, StoryClusterer,  # noqa: E402
+                            _order, _prior_counts, cluster_articles, featurize)
 from unspun.model import Article  # noqa: E402
 from unspun.pipeline import Options, prepare_articles  # noqa: E402
 
@@ -172,6 +175,10 @@ def rss_mb() -> float:
 def run_unspun(items, **kw):
     arts = [a for a, _ in items]
     _prior_counts()  # one-time load of the IDF prior (timed apart, in "idf_prior_load_s"), not per article
+    # every run starts with empty word / name-phrase memo tables (results do not depend on them, speed does): else
+    # the first unspun variant run pays for the misses and the later ones look faster
+    _WCACHE.clear()
+    _ECACHE.clear()
     t = time.process_time()  # CPU time of this process: the machine is shared, wall time is noisy
     c = StoryClusterer(**kw)
     pred = cluster_articles(arts, clusterer=c)
@@ -340,19 +347,33 @@ def candidate_search(items, subset: set[str] | None = None, model=None) -> dict:
 WINDOW_GRID = [90, 180, 365, 540, 730, 0]  # 0 = no date-based retirement (only max_active)
 
 
-def window_sweep(cal: dict[str, list], model=None) -> dict:
-    """Calibration streams only: pairwise / BCubed F1 of unspun per ``window_days`` (how long an idle story stays
-    active, by article dates). How WINDOW_DAYS was chosen (issue 8 round 4)."""
+def _sweep(cal: dict[str, list], param: str, grid: list, model=None) -> dict:
+    """Calibration streams only: pairwise / BCubed F1 of unspun for each value of one StoryClusterer parameter."""
     out = {}
-    for w in WINDOW_GRID:
+    for v in grid:
         row = {}
         for k, items in cal.items():
-            pred, _ = run_unspun(items, model=model, window_days=w)
+            pred, _ = run_unspun(items, model=model, **{param: v})
             s = scores(pred, {a.id: g for a, g in items})
             row[k] = {"pair_f1": round(s["pair_f1"], 2), "b3_f1": round(s["b3_f1"], 2)}
         row["mean_pair_f1"] = round(sum(r["pair_f1"] for r in row.values()) / len(cal), 2)
-        out[str(w)] = row
+        out[str(v)] = row
     return out
+
+
+def window_sweep(cal: dict[str, list], model=None) -> dict:
+    """Per ``window_days`` (how long an idle story stays active, by article dates): how WINDOW_DAYS was chosen
+    (issue 8 round 4)."""
+    return _sweep(cal, "window_days", WINDOW_GRID, model)
+
+
+MIN_COS_GRID = [0.0, 0.1, 0.14, 0.16, 0.18, 0.2, 0.22, 0.24, 0.3]
+
+
+def evidence_sweep(cal: dict[str, list], model=None) -> dict:
+    """Per ``min_cos`` (a join needs one of the body, title and name-phrase cosines >= min_cos; 0 = no such rule):
+    how MIN_COS was chosen (issue 8 round 5)."""
+    return _sweep(cal, "min_cos", MIN_COS_GRID, model)
 
 
 THRESHOLD_GRID = [0.05, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7]
@@ -371,7 +392,7 @@ def _fit(X, y, features: list[str]) -> dict:
     lr.fit(X[:, idx], y)
     return {"features": list(features), "coef": [round(float(v), 4) for v in lr.coef_[0]],
             "intercept": round(float(lr.intercept_[0]), 4), "threshold": MODEL["threshold"],
-            "merge_threshold": MODEL["merge_threshold"]}
+            "merge_threshold": MODEL["merge_threshold"], "min_cos": MODEL["min_cos"]}
 
 
 def calibrate(sets: dict[str, list], features: list[str] | None = None, verbose: bool = True) -> dict:
@@ -478,6 +499,7 @@ def main(argv=None) -> int:
 
         if path == main_path:
             windows = window_sweep(cal, model=model)
+            evidence = evidence_sweep(cal, model=model)
 
         batch = not args.no_batch and path == main_path
         sp_t = tune(run_single_pass, [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5])
@@ -491,6 +513,7 @@ def main(argv=None) -> int:
         }
         systems = [("unspun", lambda it, m=model: run_unspun(it, model=m)),
                    ("unspun (no idf prior)", lambda it, m=model: run_unspun(it, model=m, idf_prior=False)),
+                   ("unspun (no evidence rule)", lambda it, m=model: run_unspun(it, model=m, min_cos=0.0)),
                    (f"tfidf-single-pass(t={sp_t})", lambda it, t=sp_t: run_single_pass(it, t))]
         if batch:
             systems += [(f"agglomerative-avg(d={ag_t}) [batch]", lambda it, t=ag_t: run_agglomerative(it, t)),
@@ -536,8 +559,17 @@ def main(argv=None) -> int:
         print(f"  window {w:>4}: " + "  ".join(f"{k} {v['pair_f1']:6.2f} / {v['b3_f1']:6.2f}"
                                              for k, v in row.items() if k != "mean_pair_f1")
               + f"  mean pairwise F1 {row['mean_pair_f1']:6.2f}")
+    print(f"min_cos sweep ({main_path} path, calibration streams only; default {MIN_COS:g}, 0 = no evidence rule)")
+    for v, row in evidence.items():
+        print(f"  min_cos {v:>4}: " + "  ".join(f"{k} {r['pair_f1']:6.2f} / {r['b3_f1']:6.2f}"
+                                              for k, r in row.items() if k != "mean_pair_f1")
+              + f"  mean pairwise F1 {row['mean_pair_f1']:6.2f}")
     doc = {"model": model, "features": FEATURES, "seed": SEED, "idf_prior_load_s": round(prior_load_s, 2),
-           "window_days": WINDOW_DAYS,
+           "window_days": WINDOW_DAYS, "min_cos": MIN_COS,
+           "evidence_sweep": {"how": ("calibration streams only, unspun with the shipped model; pairwise / BCubed F1 "
+                                      "per min_cos (a join needs max(cos_body, cos_title, cos_ent) >= min_cos; 0 = "
+                                      "no such rule)"),
+                              "results": evidence},
            "window_sweep": {"how": ("calibration streams only, unspun with the shipped model; pairwise / BCubed "
                                     "F1 per window_days (0 = stories never retire by date, only by max_active)"),
                             "results": windows}}

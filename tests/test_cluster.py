@@ -273,3 +273,47 @@ def test_candidate_search_ranks_the_story_sharing_most_rare_terms_among_many_sto
     assert len(cands) == c.max_candidates  # the look-up found more stories than it scores
     assert cands[0] == c.story_of("q1")  # ... and scored the right one first
     assert sid == c.story_of("q1")
+
+
+def _weak_pair() -> list[Article]:
+    # same day, one shared rare word ("underpasses") and otherwise unrelated text: a candidate, but no real match
+    return [Article(id="w1", source="test", date="2023-03-01", title="Council approves library budget",
+                    text="The council voted to fund a larger library with longer opening hours, a reading room for "
+                         "schoolchildren, free evening lectures, new shelving, quieter study desks and a cafe; "
+                         "murals will brighten the underpasses leading there, the mayor said after the meeting."),
+            Article(id="w2", source="test", date="2023-03-01", title="Storm floods coastal roads",
+                    text="Heavy rain and high tides flooded coastal roads overnight, stranding drivers, toppling "
+                         "trees and cutting power to thousands of homes; crews pumped water from underpasses while "
+                         "forecasters warned of gales, hail and further flooding along the estuary.")]
+
+
+def test_a_join_needs_real_text_evidence():
+    # With the join threshold at ~0 every scored candidate would be joined; the evidence rule (one of the body,
+    # title and name-phrase cosines >= min_cos) still keeps a candidate sharing only a name apart.
+    w1, w2 = _weak_pair()
+    c = StoryClusterer(threshold=1e-9)
+    col: list = []
+    c.add(w1)
+    sid = c.add(w2, _collect=col)
+    x = col[0][0][0]  # the candidate (w1's story) was scored ...
+    assert max(x[0], x[1], x[3]) < c.min_cos and sid != c.story_of("w1")  # ... but not joined
+    off = StoryClusterer(threshold=1e-9, min_cos=0.0)  # the rule off: the same pair is joined
+    assert off.add(w1) == off.add(w2)
+    # real matches are untouched: the three two-article stories still form
+    m = cluster_articles(_corpus())
+    assert m["q1"] == m["q2"] and m["f1"] == m["f2"] and m["m1"] == m["m2"]
+
+
+def test_min_cos_persists_and_older_snapshots_get_the_default():
+    from unspun.cluster import MIN_COS
+
+    c = StoryClusterer(min_cos=0.05)
+    _stream(c, _corpus()[:3])
+    state = json.loads(json.dumps(c.to_state()))
+    assert StoryClusterer.from_state(state).min_cos == 0.05
+    # a snapshot written before the rule existed has no "min_cos" in params or model: it loads with the default
+    del state["params"]["min_cos"]
+    state["model"].pop("min_cos", None)
+    c2 = StoryClusterer.from_state(state)
+    assert c2.min_cos == MIN_COS
+    assert _stream(c2, _corpus()[3:])["f2"] == c.story_of("f1")
