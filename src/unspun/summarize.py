@@ -1,6 +1,6 @@
 """Cited extractive multi-document summary of one story.
 
-Selection (unsupervised, no training data):
+Selection (hand-set features; one small learned scorer on top, see 3b/3c):
 
 1. Sentences per article: from the pipeline's spaCy `Doc` when given (`unspun.nlp.sentences`), otherwise from a
    cheap rule-based splitter (spaCy's `sentencizer` on a blank English pipeline: no parse, ~50x faster). Dangling
@@ -17,6 +17,18 @@ Selection (unsupervised, no training data):
    bigrams): a concept's weight is the number of distinct outlets whose articles contain it, so material repeated
    inside one article or by one outlet does not count twice. The TF-IDF cosine of a sentence to the other outlets'
    articles adds a softer centrality signal.
+3b. Learned scorer (summary_model.json, no pickle): gradient-boosted regression trees (80 trees of depth 3,
+   scikit-learn, seed 0) over the per-candidate features above plus article-level ones (`FEATURES`), fitted on
+   Multi-News dev92 to predict each sentence's ROUGE-1+2 *precision* against the reference (n-gram overlap per
+   sentence n-gram, scaled to the story's best). With the shipped model the step score is that prediction
+   (story max = 1) minus the MMR penalty; the hand-set score becomes one of its features. `bench/summarize.py --fit`
+   chooses the variant by 5-fold cross-validation over dev92 clusters (R-1/2/L 46.47/15.59/21.45 hand-set ->
+   47.68/17.07/22.55; over two other fold splits 47.20/16.51/21.96 and 47.27/16.75/21.96) and refits it on all of
+   dev92. Recall labels (R-1+R-2 recall) and an LCS label lost: they favour long sentences.
+3c. Opening pick: the learned scorer alone rates cross-outlet agreement low (it learns from per-article text), so
+   the first sentence is never its call. When outlets carry a sentence verbatim, the best of those by the hand-set
+   score is picked first and opens the summary (`agreed_lead`); otherwise the first pick is the hand-set score's
+   best (`hand_first`, with the learned scorer; CV +0.1 R-1 over learned-only) and the learned scorer picks the rest.
 4. Redundancy control: greedy budgeted maximum coverage (submodular concept coverage, as in Gillick & Favre /
    Lin & Bilmes): each step picks the sentence with the best *new* concept weight per length, plus an MMR-style
    cosine penalty against what is already selected, until the word / sentence budget is used.
@@ -25,7 +37,9 @@ Selection (unsupervised, no training data):
    restatement). `single_source` when all of them come from one outlet.
 6. Order: by relative position (sentence index / article length) in the earliest citing article, ties by date, so
    the leads of all outlets come first and details later (as the Multi-News references read; it beat date-then-
-   position by ~1 plain ROUGE-L point on dev92); a dependent sentence directly follows its predecessor.
+   position by ~1 plain ROUGE-L point on dev92); a dependent sentence directly follows its predecessor; a sentence
+   outlets share verbatim, picked first (3c), leads. Absolute position, pick rank, and a learned order (trees
+   predicting the place of a sentence's best match in the reference) all lost to relative position in CV.
 """
 
 from __future__ import annotations
@@ -34,7 +48,7 @@ import functools
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Sequence
 
 from .model import Article, SummarySentence, normalize_ws
@@ -69,6 +83,16 @@ class Params:
     dependents: bool = True  # allow pronoun-opening sentences right after their own predecessor
     strip_dateline: bool = True  # drop a leading "CITY (AP) — " from candidate sentences
     merge_quotes: bool = True  # join a quotation split over 2-3 sentences into one candidate
+    # Learned scorer (summary_model.json, fitted on dev92 by `bench/summarize.py --fit`): the step score is
+    # hand_weight * (hand-set score) + learned_weight * (predicted sentence ROUGE, story max = 1) - redundancy.
+    # None = the values stored with the shipped model (its "params"), else 1 / 1 / off.
+    learned_weight: float | None = None
+    hand_weight: float | None = None
+    learned_cover: bool | None = None  # scale the learned score by the share of its concept weight still uncovered
+    # Cross-outlet agreement that no scorer can out-vote: when outlets carry a sentence verbatim, the best such
+    # sentence (by the hand-set score) is picked first and opens the summary.
+    agreed_lead: bool = True
+    hand_first: bool | None = None  # with a learned scorer: the first pick by the hand-set score, the rest learned
 
 
 DEFAULT_PARAMS = Params()
@@ -347,6 +371,8 @@ def _select(
     max_sentences: int | None,
     params: Params,
     dep: list[int],
+    learned: list[float] | None = None,
+    first: int | None = None,
 ) -> list[int]:
     covered: set = set()
     chosen: list[int] = []
@@ -354,11 +380,14 @@ def _select(
     used_words = 0
     seen_norm: set[str] = set()
     remaining = set(range(len(cands)))
+    g0 = [sum(weights.get(k, 0.0) for k in c.concepts) or 1.0 for c in cands] if learned is not None else None
     while remaining:
         if max_sentences is not None and len(chosen) >= max_sentences:
             break
         best, best_score = -1, -math.inf
-        for i in sorted(remaining):
+        if first is not None and not chosen:  # the opening pick was made by _opening_pick
+            best, first = first, None
+        for i in (sorted(remaining) if best < 0 else ()):
             c = cands[i]
             if dep[i] >= 0 and dep[i] not in chosen_set:
                 continue
@@ -369,7 +398,11 @@ def _select(
             red = max((sim[i, j] for j in chosen), default=0.0)
             if red >= params.max_sim:
                 continue
-            score = scale[i] * (gain / (c.n_words ** params.length_exp) + static[i]) - params.redundancy * red
+            hand = scale[i] * (gain / (c.n_words ** params.length_exp) + static[i])
+            if learned is not None:
+                own = learned[i] * (gain / g0[i] if params.learned_cover else 1.0)
+                hand = params.hand_weight * hand + params.learned_weight * own
+            score = hand - params.redundancy * red
             if score > best_score:
                 best, best_score = i, score
         if best < 0:
@@ -403,12 +436,21 @@ def summarize(
     max_words: int | None = None,
     max_sentences: int | None = None,
     params: Params | None = None,
+    model: dict | None | bool = True,
 ) -> list[SummarySentence]:
     """Extractive summary of one story whose `articles` come earliest first.
 
     Length: `max_words` (default 120 when neither limit is given) and/or `max_sentences`; both are hard limits.
+    `model`: True = the shipped learned scorer (when present), False/None = hand-set score only, or a model dict.
     """
-    params = params or DEFAULT_PARAMS
+    if model is True:
+        model = default_model()
+    if params is None:  # the shipped model carries the selection settings chosen with it by cross-validation
+        params = replace(DEFAULT_PARAMS, **model.get("params", {})) if model else DEFAULT_PARAMS
+    elif model:  # caller's params: only the learned-score settings they left open come from the model
+        stored = model.get("params", {})
+        params = replace(params, **{k: stored[k] for k in ("learned_weight", "hand_weight", "learned_cover", "hand_first")
+                                    if k in stored and getattr(params, k) is None})
     if max_words is None and max_sentences is None:
         max_words = DEFAULT_MAX_WORDS
     if (max_words is not None and max_words <= 0) or (max_sentences is not None and max_sentences <= 0):
@@ -418,16 +460,27 @@ def summarize(
         return []
     docs = docs or {}
     per_article = [article_sentences(a, docs.get(a.id)) for a in articles]
-    return _summarize_sentences(articles, per_article, max_words, max_sentences, params)
+    return _summarize_sentences(articles, per_article, max_words, max_sentences, params, model or None)
 
 
-def _summarize_sentences(
-    articles: list[Article],
-    per_article: list[list[str]],
-    max_words: int | None,
-    max_sentences: int | None,
-    params: Params,
-) -> list[SummarySentence]:
+@dataclass
+class _Prep:
+    """Everything selection needs for one story (and the per-candidate features of the learned scorer)."""
+
+    articles: list[Article]
+    per_article: list[list[str]]
+    outlets: list[str]
+    norm_texts: list[str]
+    cands: list[_Sent]
+    weights: dict
+    static: list[float]
+    scale: list[float]
+    sim: object  # candidate x candidate cosine matrix (numpy)
+    dep: list[int]
+    features: object = None  # candidate x len(FEATURES) matrix (numpy), see _features
+
+
+def _prepare(articles: list[Article], per_article: list[list[str]], params: Params) -> _Prep | None:
     outlets = [_outlet_key(a) for a in articles]
     n_outlets = len(set(outlets))
     if params.merge_quotes:
@@ -476,7 +529,7 @@ def _summarize_sentences(
             seen.add(key)
             cands.append(s)
         if not cands:
-            return []
+            return None
 
     # Concept weights.
     weights: dict = {}
@@ -523,13 +576,13 @@ def _summarize_sentences(
     dep = [index_of[id(c.prev)] if c.prev is not None else -1 for c in cands]
 
     # TF-IDF cosine: centrality against other outlets, redundancy between candidates.
-    sim, central, rel = _tfidf_signals(cands, all_sents, outlets, n_outlets, len(articles))
+    sim, central, rel, centroid = _tfidf_signals(cands, all_sents, outlets, n_outlets, len(articles))
 
     graph = _cross_outlet_pagerank(sim, [outlets[c.art] for c in cands]) if params.graph_weight else None
-    cand_rank: dict[int, int] = {}
+    cand_rank: list[int] = []
     seen_art: Counter = Counter()
-    for i, c in enumerate(cands):  # cands are in article, position order
-        cand_rank[i] = seen_art[c.art]
+    for c in cands:  # cands are in article, position order
+        cand_rank.append(seen_art[c.art])
         seen_art[c.art] += 1
     static = []
     for i, c in enumerate(cands):
@@ -539,9 +592,197 @@ def _summarize_sentences(
         if graph is not None:
             static[-1] += params.graph_weight * graph[i]
     scale = [float(rel[c.art]) ** params.article_rel_exp for c in cands]
+    prep = _Prep(articles, per_article, outlets, norm_texts, cands, weights, static, scale, sim, dep)
+    prep.features = _features(prep, params, cand_rank, central, rel, centroid, seen_art)
+    return prep
 
-    chosen = _select(cands, weights, static, scale, sim, max_words, max_sentences, params, dep)
 
+# Per-candidate features of the learned scorer (bench/summarize.py --fit writes summary_model.json over these).
+FEATURES = (
+    "hand",  # the hand-set score at the first selection step: scale * (concept gain / len**exp + static)
+    "gain",  # concept weight / words**length_exp
+    "gain_mean",  # mean concept weight (how much of the sentence is cross-outlet material)
+    "central",  # TF-IDF cosine to the other outlets' text
+    "centroid",  # TF-IDF cosine to the whole story
+    "rank",  # log(1 + rank among its article's candidates)
+    "relpos",  # sentence index / article length
+    "first",  # first candidate of its article
+    "log_words",
+    "n_cited",  # share of the story's articles that carry the sentence verbatim
+    "n_near",  # share of the other articles holding a candidate with TF-IDF cosine >= 0.5
+    "max_cross",  # highest cosine to a candidate of another article
+    "dep",  # opens with a pronoun (placed after its predecessor)
+    "quote",  # contains a quotation
+    "digits",
+    "caps",  # share of capitalised words after the first (names)
+    "art_rel",  # its article's similarity to the rest of the story (best = 1)
+    "art_idx",  # article index / number of articles
+    "art_words",  # log article length in words
+    "art_share",  # article length / longest article's
+    "art_cands",  # log(1 + candidates in its article)
+    "n_articles",  # log number of articles
+)
+
+
+def _features(prep: _Prep, params: Params, cand_rank, central, rel, centroid, per_art: Counter):
+    import numpy as np
+
+    cands, sim = prep.cands, prep.sim
+    n, n_art = len(cands), len(prep.articles)
+    art_words = [max(1, word_count(t)) for t in prep.norm_texts]
+    longest = max(art_words)
+    arts = np.array([c.art for c in cands])
+    other = arts[:, None] != arts[None, :]
+    cross = np.where(other, sim, 0.0) if n else np.zeros((0, 0))
+    F = np.zeros((n, len(FEATURES)))
+    for i, c in enumerate(cands):
+        total = sum(prep.weights.get(k, 0.0) for k in c.concepts)
+        gain = total / (c.n_words ** params.length_exp)
+        near_arts = {cands[j].art for j in np.flatnonzero(cross[i] >= 0.5)}
+        words = c.text.split()
+        caps = sum(w[:1].isupper() for w in words[1:]) / max(1, len(words) - 1)
+        F[i] = (
+            prep.scale[i] * (gain + prep.static[i]),
+            gain,
+            total / max(1, len(c.concepts)),
+            central[i],
+            centroid[i],
+            math.log1p(cand_rank[i]),
+            c.pos / max(1, len(prep.per_article[c.art])),
+            float(cand_rank[i] == 0),
+            math.log(max(1, c.n_words)),
+            sum(c.text in t for t in prep.norm_texts) / n_art,
+            len(near_arts) / max(1, n_art - 1),
+            float(cross[i].max()) if n > 1 else 0.0,
+            float(c.prev is not None),
+            float(any(q in c.text for q in "“”\"")),
+            float(any(ch.isdigit() for ch in c.text)),
+            caps,
+            float(rel[c.art]),
+            c.art / n_art,
+            math.log(art_words[c.art]),
+            art_words[c.art] / longest,
+            math.log1p(per_art[c.art]),
+            math.log(n_art),
+        )
+    return F
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Learned sentence scorer
+
+
+@functools.lru_cache(maxsize=1)
+def default_model() -> dict | None:
+    """The fitted scorer shipped with the package (summary_model.json), or None when absent."""
+    import json
+    from importlib import resources
+
+    try:
+        return json.loads(resources.files("unspun").joinpath("summary_model.json").read_text(encoding="utf-8"))
+    except (FileNotFoundError, OSError, ValueError):
+        return None
+
+
+def predict(model: dict, X):
+    """Scores of a fitted model (JSON dict) on the FEATURES matrix X: a linear model on standardised features, or
+    gradient-boosted regression trees stored as flat node arrays (sklearn's tree_ layout)."""
+    import numpy as np
+
+    X = np.asarray(X, dtype=float)
+    idx = [FEATURES.index(f) for f in model["features"]]
+    X = X[:, idx] if len(X) else np.zeros((0, len(idx)))
+    if model["kind"] == "linear":
+        Z = (X - np.asarray(model["mean"])) / np.asarray(model["scale"])
+        return Z @ np.asarray(model["coef"]) + model["intercept"]
+    out = np.full(len(X), float(model["init"]))
+    for t in model["trees"]:
+        feat, thr = t["feature"], t["threshold"]
+        left, right, val = t["left"], t["right"], t["value"]
+        node = np.zeros(len(X), dtype=int)
+        for _ in range(t["depth"]):  # walk all rows down in lockstep; leaves point to themselves
+            f = np.asarray(feat)[node]
+            leaf = f < 0
+            go_left = X[np.arange(len(X)), np.where(leaf, 0, f)] <= np.asarray(thr)[node]
+            node = np.where(leaf, node, np.where(go_left, np.asarray(left)[node], np.asarray(right)[node]))
+        out += model["lr"] * np.asarray(val)[node]
+    return out
+
+
+def _learned_scores(prep: _Prep, model: dict) -> list[float]:
+    """Predicted sentence ROUGE, scaled so the story's best candidate has 1 (comparable to concept weights)."""
+    import numpy as np
+
+    p = np.asarray(predict(model, prep.features), dtype=float)
+    p = p - min(0.0, float(p.min(initial=0.0)))
+    top = float(p.max(initial=0.0))
+    return list(p / top) if top > 0 else [0.0] * len(p)
+
+
+def _summarize_sentences(
+    articles: list[Article],
+    per_article: list[list[str]],
+    max_words: int | None,
+    max_sentences: int | None,
+    params: Params,
+    model: dict | None = None,
+) -> list[SummarySentence]:
+    prep = _prepare(articles, per_article, params)
+    if prep is None:
+        return []
+    learned = None
+    if model is not None:
+        params = replace(
+            params,
+            learned_weight=1.0 if params.learned_weight is None else params.learned_weight,
+            hand_weight=1.0 if params.hand_weight is None else params.hand_weight,
+            learned_cover=bool(params.learned_cover),
+        )
+        learned = _learned_scores(prep, model)
+    return _choose(prep, params, learned, max_words, max_sentences)
+
+
+def _choose(prep: _Prep, params: Params, learned: list[float] | None, max_words: int | None,
+            max_sentences: int | None) -> list[SummarySentence]:
+    """Selection, citations and order for a prepared story (`learned`: the learned scorer's scores or None)."""
+    first, agreed = _opening_pick(prep, params, learned is not None, max_words)
+    chosen = _select(prep.cands, prep.weights, prep.static, prep.scale, prep.sim, max_words, max_sentences,
+                     params, prep.dep, learned, first)
+    return _cite_and_order(prep, chosen, params, lead=first if agreed else None)
+
+
+def _agreed(prep: _Prep) -> list[int]:
+    """Candidates that at least two outlets carry verbatim (syndicated wire copy, shared statements)."""
+    if len(set(prep.outlets)) < 2:
+        return []
+    out = []
+    for i, c in enumerate(prep.cands):
+        needle = normalize_ws(c.text)
+        if len({prep.outlets[a] for a, t in enumerate(prep.norm_texts) if needle in t}) >= 2:
+            out.append(i)
+    return out
+
+
+def _opening_pick(prep: _Prep, params: Params, learned: bool, max_words: int | None) -> tuple[int | None, bool]:
+    """(candidate to pick first or None, whether it is an agreed sentence that should open the summary).
+
+    The hand-set score (feature "hand": cross-outlet concept weight, centrality, position) decides: among the
+    sentences outlets share verbatim when there are any (`agreed_lead`), else over all candidates when a learned
+    scorer picks the rest (`hand_first`)."""
+    hand = [float(v) for v in prep.features[:, FEATURES.index("hand")]]
+    fits = [i for i, c in enumerate(prep.cands) if prep.dep[i] < 0 and (max_words is None or c.n_words <= max_words)]
+    if params.agreed_lead:
+        pool = sorted(set(_agreed(prep)) & set(fits))
+        if pool:
+            return max(pool, key=lambda i: (hand[i], -i)), True
+    if params.hand_first and learned and fits:
+        return max(fits, key=lambda i: (hand[i], -i)), False
+    return None, False
+
+
+def _cite_and_order(prep: _Prep, chosen: list[int], params: Params, lead: int | None = None) -> list[SummarySentence]:
+    articles, per_article, outlets, norm_texts = prep.articles, prep.per_article, prep.outlets, prep.norm_texts
+    cands, dep = prep.cands, prep.dep
     # Citations and support.
     content_sets: list[list[set]] = [
         [set(x for x in _content_stems(s) if x) for s in sents] for sents in per_article
@@ -572,7 +813,7 @@ def _summarize_sentences(
         if dep[i] >= 0:  # right after its predecessor (chosen earlier, so its key is known)
             key = order_key[dep[i]] + (1,)
         else:
-            key = (0 if (rank == 0 and params.lead_first) else 1, *okey, i)
+            key = (0 if (i == lead or (rank == 0 and params.lead_first)) else 1, *okey, i)
         order_key[i] = key
         out.append(
             (
@@ -621,7 +862,8 @@ def _position_in(sents: list[str], text: str) -> int:
 
 def _tfidf_signals(cands: list[_Sent], all_sents: list[_Sent], outlets: list[str], n_outlets: int, n_articles: int):
     """(candidate x candidate cosine matrix, per-candidate centrality against the other outlets' text,
-    per-article relevance: cosine to the other outlets' text, scaled so the best article has 1)."""
+    per-article relevance: cosine to the other outlets' text, scaled so the best article has 1,
+    per-candidate cosine to the whole story's text)."""
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -633,9 +875,11 @@ def _tfidf_signals(cands: list[_Sent], all_sents: list[_Sent], outlets: list[str
         vec.fit([s.text for s in all_sents])
     except ValueError:  # empty vocabulary
         n = len(cands)
-        return np.zeros((n, n)), np.zeros(n), np.ones(n_articles)
+        return np.zeros((n, n)), np.zeros(n), np.ones(n_articles), np.zeros(n)
     X = vec.transform([c.text for c in cands])  # rows are L2-normalised
     sim = (X @ X.T).toarray()
+    whole = np.asarray(vec.transform([" ".join(s.text for s in all_sents)]).todense()).ravel()
+    centroid = np.asarray(X @ whole).ravel()  # cosine to the whole story (rows and `whole` are L2-normalised)
     # Per-outlet centroid of all its sentences.
     by_outlet: dict[str, list[str]] = defaultdict(list)
     for s in all_sents:
@@ -666,7 +910,7 @@ def _tfidf_signals(cands: list[_Sent], all_sents: list[_Sent], outlets: list[str
         top = rel.max()
         rel = rel / top if top > 0 else np.ones(n_articles)
         rel = np.clip(rel, 0.05, 1.0)
-    return sim, central, rel
+    return sim, central, rel, centroid
 
 
 # --------------------------------------------------------------------------------------------------------------
