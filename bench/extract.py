@@ -349,28 +349,42 @@ def build_warc(path: Path, records: int) -> None:
 def throughput_once(path: Path, jobs: int, extractor: str) -> dict:
     """One ingest run (read + extract + clean + dedup + cluster + store, no story analysis) of a WARC into a
     fresh store, as `unspun ingest` runs it. Meant to run in its own process so peak RSS is this run's."""
+    import os
     import resource
     import tempfile
 
     from unspun.pipeline import Options, Pipeline
     from unspun.store import Store
 
+    def cpu(who) -> float:
+        usage = resource.getrusage(who)
+        return usage.ru_utime + usage.ru_stime
+
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.duckdb") as store:
         pipe = Pipeline(store, Options(progress="quiet", jobs=jobs, extractor=extractor))
-        t0 = time.perf_counter()
+        load = os.getloadavg()[0]
+        t0, main0, workers0 = time.perf_counter(), cpu(resource.RUSAGE_SELF), cpu(resource.RUSAGE_CHILDREN)
         stats = pipe.ingest([str(path)])
         secs = time.perf_counter() - t0
+        main_cpu, workers_cpu = cpu(resource.RUSAGE_SELF) - main0, cpu(resource.RUSAGE_CHILDREN) - workers0
         stored = store.article_count()
     records = stats.read + sum(p.reason == "no_text" for p in stats.problems)
+    # CPU seconds per article as well as wall-clock rates: on a shared machine the wall clock mostly measures the
+    # other processes; the CPU cost per article is what the rate on idle cores follows from
     return {"extractor": extractor, "jobs": jobs, "records": records, "articles_read": stats.read,
             "articles_stored": stored, "duplicates": stats.duplicates, "problems": len(stats.problems),
             "seconds": secs, "articles_per_s": stats.read / secs, "articles_per_s_per_core": stats.read / secs / jobs,
+            "cpu_ms_per_article_main": 1000 * main_cpu / stats.read,
+            "cpu_ms_per_article_workers": 1000 * workers_cpu / stats.read,
+            "articles_per_cpu_s": stats.read / (main_cpu + workers_cpu),
+            "load_avg_1min_at_start": load, "load_avg_1min_at_end": os.getloadavg()[0],
             "peak_rss_mb_main": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "peak_rss_mb_worker": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 
 
-def run_throughput(plan: list[tuple[str, int]], jobs: int) -> dict:
-    """Each (extractor, records) run in a fresh process on a WARC.gz built for it."""
+def run_throughput(plan: list[tuple[str, int]], jobs: int, warc_dir: str | None = None) -> dict:
+    """Each (extractor, records) run in a fresh process on a WARC.gz built for it (kept in `warc_dir` when
+    given, so back-to-back comparisons read the same archive without rebuilding it)."""
     import os
     import subprocess
     import tempfile
@@ -381,15 +395,16 @@ def run_throughput(plan: list[tuple[str, int]], jobs: int) -> dict:
                   "dedup, cluster, store; no story analysis); each run in its own process"}
     with tempfile.TemporaryDirectory() as tmp:
         for extractor, n in plan:
-            path = Path(tmp) / f"bench-{n}.warc.gz"
+            path = Path(warc_dir or tmp) / f"bench-{n}.warc.gz"
             if not path.exists():
                 build_warc(path, n)
             proc = subprocess.run([sys.executable, __file__, "_throughput_once", str(path), str(jobs), extractor],
                                   capture_output=True, text=True, check=True)
             run = json.loads(proc.stdout.strip().splitlines()[-1])
             print("  {extractor:>8} {records:>6} records: {articles_per_s:7.1f} articles/s "
-                  "({articles_per_s_per_core:.1f}/core), peak RSS main {peak_rss_mb_main:.0f} MB, "
-                  "worker {peak_rss_mb_worker:.0f} MB".format(**run), flush=True)
+                  "({articles_per_s_per_core:.1f}/core; CPU ms/article main {cpu_ms_per_article_main:.2f}, workers "
+                  "{cpu_ms_per_article_workers:.2f}; load {load_avg_1min_at_start:.1f}), peak RSS main "
+                  "{peak_rss_mb_main:.0f} MB, worker {peak_rss_mb_worker:.0f} MB".format(**run), flush=True)
             out["runs"].append(run)
     return out
 
@@ -419,6 +434,7 @@ def main(argv=None) -> int:
     ap.add_argument("--throughput", default="accurate:1000,fast:1000,fast:10000",
                     help="throughput: comma list of EXTRACTOR:RECORDS runs")
     ap.add_argument("--jobs", type=int, default=0, help="throughput: worker processes (0 = all cores)")
+    ap.add_argument("--warc-dir", default=None, help="throughput: build the WARC.gz files here once and reuse them")
     ap.add_argument("--limit", type=int, default=None, help="first N pages only (quick checks)")
     ap.add_argument("--systems", default="unspun,unspun+clean,unspun-fast+clean,trafilatura,resiliparse,justext,newspaper4k")
     ap.add_argument("--no-write", action="store_true", help="do not write bench/results/*.json")
@@ -441,7 +457,7 @@ def main(argv=None) -> int:
             jobs = args.jobs or os.cpu_count() or 1
             plan = [(x.split(":")[0], int(x.split(":")[1])) for x in args.throughput.split(",")]
             print(f"\nthroughput: WARC.gz -> ingest (extract, clean, dedup, cluster, store), {jobs} jobs")
-            res = run_throughput(plan, jobs)
+            res = run_throughput(plan, jobs, args.warc_dir)
         else:
             res = run_dates(systems, args.limit)
             print_table("htmldate eval, exact day", res, ["accuracy", "found", "ms_per_page"])

@@ -246,3 +246,50 @@ def test_headline_scan_skips_a_modification_date():
     ex = extract_html(page(extra_body=body))
     assert dict(ex.candidates["date"])["headline"] == "2018-06-22"
     assert ex.date == "2018-06-22"
+
+
+def test_headline_text_walk_matches_the_xpath_axes():
+    """The lazy walk around the headline yields the nodes XPath's following::/preceding::text() select, with the
+    same owners (tails belong to the element before them), blank nodes skipped but a lone &nbsp; kept."""
+    from lxml import etree
+
+    from unspun.extract import (_AFTER_HEADLINE_TEXTS, _BEFORE_HEADLINE_TEXTS, _following_texts, _non_blank,
+                                _parse_tree, _preceding_texts)
+
+    html = ("<html><head><title>T</title><script>var a = 1;</script></head><body>lead<div>intro <b>bold</b> tail"
+            "<!-- note --> after comment<span>&nbsp;</span>\n  <h1>Headline <i>here</i></h1> h1 tail"
+            "<p>By <a href='#'>Ann</a>, <time datetime='2021-03-09'>9 March</time></p>  \n <ul><li>one</li>"
+            "<li>two<!-- c --></li></ul></div>" + "".join(f"<p>para {i}</p>" for i in range(40)) + "</body></html>")
+    tree = _parse_tree(html)
+    h1 = tree.find(".//h1")
+
+    def pairs(nodes):
+        return [(str(t), t.getparent()) for t in nodes]
+
+    after = pairs(etree.XPath(f"following::text()[normalize-space()][position() <= {_AFTER_HEADLINE_TEXTS}]")(h1))
+    before = pairs(reversed(etree.XPath(
+        f"preceding::text()[normalize-space()][position() <= {_BEFORE_HEADLINE_TEXTS}]")(h1)))
+    assert list(_non_blank(_following_texts(h1), _AFTER_HEADLINE_TEXTS)) == after
+    assert list(_non_blank(_preceding_texts(h1), _BEFORE_HEADLINE_TEXTS)) == before
+    assert before[0] == ("\xa0", tree.find(".//span"))  # nearest first
+    assert any("after comment" in t for t, _ in before)  # a comment's tail is text, its content is not
+    assert not any("note" in t for t, _ in before)
+
+
+def test_utf8_pages_decode_once_with_the_same_answer():
+    from unspun.extract import decode_html
+
+    assert decode_html("Caf\u00e9".encode()) == ("Caf\u00e9", "utf-8")
+    assert decode_html("Caf\u00e9".encode(), "utf-8") == ("Caf\u00e9", "utf-8")
+    assert decode_html(b"\xef\xbb\xbfCaf\xc3\xa9") == ("Caf\u00e9", "utf-8-sig")  # the BOM is not text
+    assert decode_html(b"abc", "utf8") == ("abc", "utf8")  # the declared label, as before
+
+
+def test_trafilatura_modes_share_one_parse_with_the_same_text():
+    from unspun.extract import _traf_tree, _trafilatura
+
+    html = page(extra_body="<p>Short teaser paragraph.</p>")
+    tree = _traf_tree(html)
+    for kw in ({"favor_precision": True}, {}, {"favor_recall": True}):
+        assert _trafilatura(tree, None, **kw).text == _trafilatura(html, None, **kw).text
+    assert _traf_tree("") is None

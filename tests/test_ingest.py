@@ -360,3 +360,21 @@ def test_workers_die_with_a_killed_run():
     while any(_alive(p) for p in pids) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(p) for p in pids), "workers outlived the killed run"
+
+
+def test_parallel_extraction_keeps_order_and_reads_ahead_a_bounded_batch(monkeypatch):
+    from unspun import ingest
+
+    pulled = []
+
+    def fake_items(inputs, stdin, defer):
+        for i in range(60):
+            pulled.append(i)
+            yield Article(id=f"a{i}", title=f"Title {i}", text=f"Body {i}.", source=f"s{i}")
+
+    monkeypatch.setattr(ingest, "_iter_items", fake_items)
+    out = iter_articles(["unused"], jobs=2, batch=4)
+    first = next(out)
+    # batch=4 items per worker in flight: the reader does not run ahead of the workers
+    assert first.id == "a0" and len(pulled) <= 2 * 4
+    assert [a.id for a in [first, *out]] == [f"a{i}" for i in range(60)]

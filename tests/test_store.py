@@ -92,3 +92,16 @@ def test_cli_stories_show_and_report(tmp_path, seeds_dir):
     assert missing.returncode == 1 and "no story" in missing.stderr
     subprocess.run([*cli, "report", "--db", db, "--out", str(tmp_path / "r.html")], check=True, capture_output=True)
     assert "Content-Security-Policy" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_stored_article_json_is_the_article_dict_without_blocks():
+    from unspun.model import Article, Block
+    from unspun.store import _article_data, _dumps
+
+    art = Article(id="a1", title="T", text="Kept.", source="s", blocks=[Block("Kept."), Block("Ad", False, "promo")],
+                  extraction={"method": "resiliparse", "date_flags": ["future"]}, meta={"k": [1, {"z": None}]},
+                  hash="h")
+    expected = art.to_dict()
+    expected.pop("blocks")
+    assert _dumps(_article_data(art)) == _dumps(expected)
+    assert json.loads(_dumps(_article_data(art)))["removed"] == [{"text": "Ad", "reason": "promo"}]

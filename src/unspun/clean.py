@@ -85,7 +85,14 @@ _PROMO = [(anchors, re.compile(pattern, re.I)) for anchors, pattern in _PROMO_RU
 
 def _is_promo(line: str) -> bool:
     low = line.lower()
-    return any(any(a in low for a in anchors) and rx.search(line) for anchors, rx in _PROMO)
+    # plain loops: the nested any() over generators cost more than the substring tests themselves
+    for anchors, rx in _PROMO:
+        for anchor in anchors:
+            if anchor in low:
+                if rx.search(line):
+                    return True
+                break
+    return False
 
 
 PROMO_MAX_WORDS = 45  # promo phrasing inside a long paragraph is more likely reporting about it
@@ -194,8 +201,8 @@ def _segment(text: str) -> list[tuple[str, str | None]]:
     out: list[tuple[str, str | None]] = []
     for para in paragraphs:
         lines = [ln.strip() for ln in para.split("\n") if ln.strip()]
-        short = [_headline_like(normalize_ws(ln)) and len(ln.split()) <= 14 for ln in lines]
-        run = len(lines) >= 3 and all(short)  # a paragraph that is a list of >= 3 bare headlines
+        # a paragraph that is a list of >= 3 bare headlines (the test skipped for shorter ones: most are one line)
+        run = len(lines) >= 3 and all(_headline_like(normalize_ws(ln)) and len(ln.split()) <= 14 for ln in lines)
         reasons = [classify_line(ln, ctx, in_run_of_short=run) for ln in lines]
         if len(lines) == 1 or not any(reasons):
             whole = classify_line(para, ctx) if len(lines) > 1 else reasons[0]
@@ -254,17 +261,19 @@ def remove_templates(articles: Iterable[Article], *, min_articles: int = 3, min_
     for outlet_articles in by_outlet.values():
         if len(outlet_articles) < min_articles:
             continue
+        # each kept block's key computed once: the count and the marking pass both need it
+        keys = [[(b, normalize_ws(b.text).lower()) for b in a.blocks if b.kept] for a in outlet_articles]
         seen: Counter[str] = Counter()
-        for a in outlet_articles:
-            seen.update({normalize_ws(b.text).lower() for b in a.blocks if b.kept})
+        for article_keys in keys:
+            seen.update({key for _, key in article_keys})
         need = max(min_articles, min_share * len(outlet_articles))
         repeated = {t for t, n in seen.items() if n >= need}
         if not repeated:
             continue
-        for a in outlet_articles:
+        for a, article_keys in zip(outlet_articles, keys):
             changed = False
-            for b in a.blocks:
-                if b.kept and normalize_ws(b.text).lower() in repeated:
+            for b, key in article_keys:
+                if key in repeated:
                     b.kept, b.reason, changed = False, "template", True
             if changed:
                 _rebuild(a)

@@ -8,6 +8,7 @@ dirty and re-analysed; a story's analysis is written in one transaction that als
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -47,6 +48,17 @@ _STORY_PART_TABLES = ("summary_sentences", "quotes", "entities")
 
 def _dumps(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True)
+
+
+_ARTICLE_FIELDS = [f.name for f in dataclasses.fields(Article) if f.name != "blocks"]  # blocks: their own table
+
+
+def _article_data(art: Article) -> dict:
+    """`art.to_dict()` without "blocks", built directly: the generic recursive `to_dict` was a third of a batch
+    write. Same JSON from `_dumps` (the remaining values are plain JSON values; tuples serialise as lists)."""
+    data = {name: getattr(art, name) for name in _ARTICLE_FIELDS}
+    data["removed"] = [{"text": b.text, "reason": b.reason} for b in art.blocks if not b.kept]
+    return data
 
 
 class Store:
@@ -132,10 +144,8 @@ class Store:
             article_rows, block_rows = [], []
             for art, story_id in articles:
                 seq += 1
-                data = art.to_dict()
-                data.pop("blocks", None)  # blocks have their own table
                 article_rows.append((art.id, seq, art.hash, story_id, art.title, art.outlet, art.url, art.date,
-                                     art.source, _dumps(data)))
+                                     art.source, _dumps(_article_data(art))))
                 block_rows += [(art.id, i, b.text, b.kept, b.reason) for i, b in enumerate(art.blocks)]
             self._insert("articles", article_rows)
             self._insert("blocks", block_rows)
