@@ -316,3 +316,89 @@ def test_cue_before_the_colon_beats_a_cue_after_the_quote():
     art, doc = _art(text)
     direct = [q for q in extract_quotes(art, doc) if q.kind == "direct"]
     assert len(direct) == 1 and direct[0].cue == "said"
+
+
+def _contents(doc, records) -> dict:
+    return {tuple(doc.text[s:e].strip() for s, e in r.content): r for r in records}
+
+
+def test_attributions_never_nest():
+    # PolNeAR convention: a clause reported inside another one's content is not an attribution of its own...
+    art, doc = _art("Mayor Ann Holt said the council wants to delay the vote until June.")
+    got = _contents(doc, extract_records(doc, stances=True))
+    assert list(got) == [("the council wants to delay the vote until June",)]
+    assert got[("the council wants to delay the vote until June",)].mention_text == "Ann Holt"
+    # ...but a speech cue closing the content ("..., saying that B") splits it into two attributions
+    text = "She said her father has been an advocate for women, saying that he supports equal pay for equal work."
+    art, doc = _art(text)
+    got = _contents(doc, extract_records(doc))
+    assert set(got) == {("her father has been an advocate for women",), ("that he supports equal pay for equal work",)}
+    assert all(r.mention_text == "She" for r in got.values())
+    assert sorted(q.text for q in extract_quotes(art, doc)) == [
+        "he supports equal pay for equal work", "her father has been an advocate for women"]
+
+
+def test_complement_after_the_cue_beats_a_quote_before_it():
+    # the parser hangs the quote before "said" on it as a second clausal complement
+    text = ("“There’s been a natural donor base for someone like him.” Sanders, who has already sent fundraising pleas "
+            "on his behalf, said he also may campaign for him.")
+    art, doc = _art(text)
+    indirect = [q for q in extract_quotes(art, doc) if q.kind == "indirect"]
+    assert [(q.text, q.speaker) for q in indirect] == [("he also may campaign for him", "Sanders")]
+
+
+def test_nyt_quote_marks_close_the_lead_in():
+    # '' is one token: the unquoted lead-in before ''...,'' she said belongs to the benchmark content
+    _, doc = _art("Its job is ''really a combination of things that the Treasury does,'' she said.")
+    clause = [r for r in extract_records(doc) if r.kind == "mixed"]
+    assert clause and doc.text[clause[0].content[0][0]:].startswith("Its job is")
+
+
+def test_stance_verbs_prepositions_and_shared_subjects():
+    text = ("Senator Lopez is hoping to win the primary in June. Mr. Rubio pointed to his record as speaker of the "
+            "Florida House. Cruz voted against the bill and opposes the measure.")
+    art, doc = _art(text)
+    got = _contents(doc, extract_records(doc, stances=True))
+    assert got[("to win the primary in June",)].mention_text == "Lopez"  # "hoping": not the lemma "hop"
+    assert got[("his record as speaker of the Florida House",)].mention_text == "Mr. Rubio"
+    assert got[("the measure",)].mention_text == "Cruz"  # conjoined verb: the first verb's subject
+    assert extract_quotes(art, doc) == []  # stances are benchmark content, not quotes
+
+
+def test_relative_clause_and_passive_attributions():
+    text = ("The new rule, which officials say will take effect in May, covers most salaried workers. "
+            "Governor Kasich was endorsed by the Boston Globe on Sunday.")
+    art, doc = _art(text)
+    got = _contents(doc, extract_records(doc, stances=True))
+    rel = got[("which", "will take effect in May")]  # the pronoun and the rest, without "officials say"
+    assert rel.mention_text == "officials"
+    assert got[("Governor Kasich",)].mention_text == "the Boston Globe"  # the source is in the by-phrase
+    assert extract_quotes(art, doc) == []  # "which will take effect" is no quote to show
+
+
+def test_speaker_is_the_subject_nearest_the_cue_and_no_date():
+    text = ("No wonder Trump said, and I quote, \"We love the poorly educated.\" Much of the anger was directed at "
+            "Bannon, who Beck on Wednesday called “a horrible, despicable human being.”")
+    art, doc = _art(text)
+    got = {q.text: q.speaker_mention for q in extract_quotes(art, doc) if q.kind == "direct"}
+    assert got == {"We love the poorly educated.": "Trump", "a horrible, despicable human being.": "Beck"}
+
+
+def test_short_colon_paragraph_introduces_the_next_quote():
+    text = ("The senator took the stage late.\n\nSenator Ted Cruz continued:\n\n“You look at the questions. Are you a comic "
+            "book villain? Can you do math?”\n\n17-year-old Jared Potts echoed:\n\n“He speaks his mind, and I think "
+            "that might be what the country needs.”")
+    art, doc = _art(text)
+    got = {q.text[:12]: (q.speaker, q.cue) for q in extract_quotes(art, doc) if q.kind == "direct"}
+    assert got["You look at "] == ("Ted Cruz", "continued")
+    assert got["He speaks hi"] == ("Jared Potts", "echoed")
+
+
+def test_second_cue_hung_on_the_first_complement_keeps_the_speaker():
+    # "urged" is parsed as coordinated with "disagree" (inside what was said); its tense marks it as Pompeo's own
+    text = ("Mike Pompeo met Sergei Lavrov in Sochi on Tuesday. Pompeo also said the two sides disagree on Venezuela "
+            "and urged Russia to end its support for President Nicolas Maduro.")
+    art, doc = _art(text)
+    got = {q.text: q.speaker for q in extract_quotes(art, doc) if q.kind == "indirect"}
+    assert got == {"the two sides disagree on Venezuela": "Mike Pompeo",
+                   "to end its support for President Nicolas Maduro": "Mike Pompeo"}
