@@ -146,3 +146,43 @@ def test_single_sign_off_line_is_transcript():
     # a dateline used once is not a speaker
     b = clean_article(Article(id="d", title="t", text="GENEVA: The talks ended on Tuesday.", source="d"))
     assert not b.removed
+
+
+NOTICES = [
+    "We're sorry, but this page is not available. Try typing the web address again.",
+    "Page not found",
+    "You must log in to continue.",
+    "We've detected that JavaScript is disabled in your browser. Would you like to proceed?",
+    "Please verify you are a human before you continue.",
+    "The IP address for this domain may have changed recently. Check your DNS settings.",
+    "You can add location information to your Tweets, such as your city or precise location.",
+    "Starting in 1996, Alexa Internet has been donating their crawl data to the Internet Archive.",
+]
+REPORTING_ABOUT_NOTICES = [
+    "The ministry said the page was removed after complaints from lawmakers.",
+    "Visitors who tried to reach the site on Tuesday saw an error message instead of the results.",
+    "The Internet Archive said its crawlers had saved more than 600 billion pages since 1996.",
+    "Twitter said it would let users add a location to their posts from next month.",
+]
+
+
+def test_pages_that_are_not_articles_are_notices():
+    for line in NOTICES:
+        assert classify_line(line) == "notice", line
+    for line in REPORTING_ABOUT_NOTICES:
+        assert classify_line(line) is None, line
+
+
+def test_a_notice_page_is_reported_not_made_a_story(tmp_path, football_text):
+    from unspun.pipeline import Options, run
+
+    (tmp_path / "wall.txt").write_text("Notice\n\nYou must log in to continue.\n", encoding="utf-8")
+    (tmp_path / "gone.txt").write_text("Error\n\nWe're sorry, but this page is not available. Try typing the web "
+                                       "address again, or use our search feature.\n", encoding="utf-8")
+    (tmp_path / "short.txt").write_text("Budget vote\n\nThe council approved it.\n", encoding="utf-8")  # nothing removed
+    (tmp_path / "match.txt").write_text(football_text, encoding="utf-8")
+    res = run([str(tmp_path)], options=Options(progress="quiet"))
+    problems = {Path(p.source).name: p for p in res.problems}
+    assert set(problems) == {"wall.txt", "gone.txt"}
+    assert all(p.reason == "empty_body" and "notice" in p.detail for p in problems.values())
+    assert sorted(Path(a["source"]).name for a in res.result["articles"]) == ["match.txt", "short.txt"]

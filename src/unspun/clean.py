@@ -9,6 +9,10 @@ Each junk block is kept in `article.blocks` with `kept=False` and a reason code:
                cookie notices, photo credits, copyright lines, "Advertisement";
 - `transcript` broadcast framing: upper-case speaker tags ("SHAPIRO: ...") used more than once or with a
                broadcast role, stage directions ("(SOUNDBITE OF ...)"), sign-offs ("NPR's X in Y, thanks");
+- `notice`     text that stands where an article should be: error and gone pages ("this page is not available"),
+               log-in, JavaScript and robot walls, parked domains, platform widgets kept instead of the post
+               ("Tweet with a location"), web-archive crawl descriptions; a page made only of notices comes out
+               empty and is reported, not turned into a story;
 - `template`   lines repeated across many articles of the same outlet (`remove_templates`).
 
 The signals are general shapes and phrasings (no outlet- or article-specific strings). A regex lexicon is used
@@ -83,10 +87,11 @@ _PROMO_RULES = [
 _PROMO = [(anchors, re.compile(pattern, re.I)) for anchors, pattern in _PROMO_RULES]
 
 
-def _is_promo(line: str) -> bool:
+def _matches(rules: list, line: str) -> bool:
+    """Does one of the (anchors, compiled pattern) rules match the line?"""
     low = line.lower()
     # plain loops: the nested any() over generators cost more than the substring tests themselves
-    for anchors, rx in _PROMO:
+    for anchors, rx in rules:
         for anchor in anchors:
             if anchor in low:
                 if rx.search(line):
@@ -95,7 +100,47 @@ def _is_promo(line: str) -> bool:
     return False
 
 
+def _is_promo(line: str) -> bool:
+    return _matches(_PROMO, line)
+
+
 PROMO_MAX_WORDS = 45  # promo phrasing inside a long paragraph is more likely reporting about it
+
+# ------------------------------------------------------------------ notices (not an article at all)
+
+# Same (anchors, pattern) form as the promo rules. Phrasings of the notice itself, not of reporting about it
+# ("the page is no longer available" vs "the ministry removed the page"); checked against real article text
+# (PolNeAR, AEB and trafilatura-eval ground truth: no match).
+_NOTICE_RULES = [
+    (("not found", "404"),
+     r"^(error )?(404|page not found)\b|\b(page|file|article|content) (you (requested|are looking for) )?"
+     r"(was |could )?not (be )?found\b"),
+    (("not available", "no longer available", "unavailable", "been removed", "been deleted", "not exist", "n't exist"),
+     r"\b(this|the|that) (page|article|story|video|content|tweet|post|account|site)( you requested| you are looking "
+     r"for)? (is|has been|was|may have been|does not|doesn't|no longer) ?(currently |temporarily )?(not available|"
+     r"unavailable|no longer available|removed|deleted|exist)\b"),
+    (("sorry",), r"\b(we're|we are) sorry,? (but )?(this|the|that) (page|content|article)\b"),
+    (("log in", "sign in", "login", "signin", "logged in", "signed in"),
+     r"\byou (must|need to|have to) (be )?(log ?in|sign ?in|logged in|signed in)\b"),
+    (("javascript",), r"\bjavascript (is|has been|appears to be|seems to be) (disabled|turned off|not enabled)\b|"
+                      r"\b(enable|turn on|activate) javascript\b"),
+    (("cookies",), r"\b(enable|allow|turn on) cookies\b.{0,40}\b(browser|continue|site)\b"),
+    (("access", "blocked", "unusual traffic", "robot", "human"),
+     r"\baccess (to this (page|site|resource) )?(has been |is )?denied\b|\byou (have been|are|were) blocked\b|"
+     r"\bunusual traffic\b|\bnot a robot\b|\bverify (that )?you are (a )?human\b"),
+    (("ip address", "dns", "domain"),
+     r"\bthe ip address (for this domain )?(has|may have) changed\b|\bcheck your dns settings\b|"
+     r"\bthis domain (name )?(is|may be) (for sale|parked)\b"),
+    (("tweet",), r"\b(tweet with a location|location information to your tweets|your tweet location history)\b"),
+]
+_NOTICE = [(anchors, re.compile(pattern, re.I)) for anchors, pattern in _NOTICE_RULES]
+NOTICE_MAX_WORDS = PROMO_MAX_WORDS  # a long paragraph with such words is more likely reporting about it
+# Web-archive crawl descriptions run to a paragraph; their phrasings are specific enough for a longer limit.
+_CRAWL_NOTE = [(("crawl", "wayback", "archive-it", "internet archive", "warc"), re.compile(
+    r"\b(these crawls are part of|crawl data to the internet archive|added to the wayback machine|the seed for "
+    r"this crawl|this crawl was run|warc files associated with this crawl|using the archive-it service|web "
+    r"captures? (of|from)\b.{0,80}\barchive)", re.I))]
+CRAWL_NOTE_MAX_WORDS = 120
 
 # ------------------------------------------------------------------ transcripts
 
@@ -187,7 +232,11 @@ def classify_line(line: str, ctx: _Context | None = None, *, in_run_of_short: bo
     if in_run_of_short and _headline_like(s) and len(words) <= 14:
         return "link_list"
 
-    # promos
+    # notices, then promos (a log-in wall is both; it is a notice)
+    if len(words) <= NOTICE_MAX_WORDS and _matches(_NOTICE, s):
+        return "notice"
+    if len(words) <= CRAWL_NOTE_MAX_WORDS and _matches(_CRAWL_NOTE, s):
+        return "notice"
     if len(words) <= PROMO_MAX_WORDS and _is_promo(s):
         return "promo"
     return None

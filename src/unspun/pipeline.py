@@ -22,6 +22,7 @@ from .cluster import StoryClusterer
 from .dedup import near_duplicates
 from .entities import story_entities
 from .ingest import iter_articles
+from .ingest.html import MIN_BODY_WORDS
 from .model import Article, Problem, Story
 from .procs import die_with_parent
 from .progress import Progress
@@ -179,6 +180,15 @@ def finish_article(article: Article) -> Article:
     return clean_article(article)
 
 
+def _left_empty(article: Article) -> bool:
+    """No article left: an empty body, or a stub of a few words left once junk was removed (the "Notice" heading
+    of a log-in wall, the "Yes" button under a JavaScript notice). A short text nobody cleaned stays an article."""
+    words = len(article.text.split())
+    if words == 0:
+        return True
+    return words < MIN_BODY_WORDS and any(not b.kept for b in article.blocks)
+
+
 def prepare_articles(
     raw: list[Article],
     seen_hashes: dict[str, str],
@@ -197,7 +207,7 @@ def prepare_articles(
     duplicates: list[tuple[str, str, str]] = []
     empty: list[Article] = []
     for a in articles:
-        if not a.text.strip():
+        if _left_empty(a):
             empty.append(a)
             continue
         first = seen_hashes.get(a.hash) or stored.get(a.hash)
@@ -280,7 +290,9 @@ class Pipeline:
         articles, duplicates, empty = prepare_articles(raw, seen_hashes, self.store.articles_with_hashes)
         duplicates = repeats + duplicates
         for a in empty:
-            detail = "no article text left after extraction and cleaning"
+            removed = sorted({b.reason for b in a.blocks if not b.kept and b.reason})
+            detail = "no article text left after extraction and cleaning" + (
+                f" (removed as {', '.join(removed)})" if removed else "")
             self._input_problem(Problem(a.source, "empty_body", detail), problems, stats)
         stats.duplicates += len(duplicates)
         keep: list[tuple[Article, str]] = []
