@@ -402,3 +402,68 @@ def test_second_cue_hung_on_the_first_complement_keeps_the_speaker():
     got = {q.text: q.speaker for q in extract_quotes(art, doc) if q.kind == "indirect"}
     assert got == {"the two sides disagree on Venezuela": "Mike Pompeo",
                    "to end its support for President Nicolas Maduro": "Mike Pompeo"}
+
+
+def test_fragments_in_one_clause_make_one_clause_record():
+    text = 'Guardian has battled with the city, at one point calling the mayor a "liar" who was not "honorable."'
+    art, doc = _art(text)
+    clauses = [r for r in extract_records(doc) if r.kind == "mixed"]
+    assert [doc.text[s:e] for s, e in clauses[0].content] == ['the mayor a "liar" who was not "honorable."']
+    assert [q.text for q in extract_quotes(art, doc) if q.kind == "direct"] == ["liar honorable."]  # one quote, two parts
+
+
+def test_attribution_tags_after_the_quote():
+    # a long subject before the cue in the next sentence, and a 'Name verb.' tag with an unlisted verb
+    text = ('"The great state of Alabama is proud to cast its votes!" US Senator Jeff Sessions said as he launched the '
+            'process.\n\n"Would it be negotiable about the 11 million?" Hannity pressed.')
+    art, doc = _art(text)
+    got = {q.text[:10]: (q.speaker, q.cue) for q in extract_quotes(art, doc) if q.kind == "direct"}
+    assert got["The great "] == ("Jeff Sessions", "said")
+    assert got["Would it b"] == ("Hannity", "pressed")
+
+
+def test_scare_quote_in_a_stance_clause_is_benchmark_only():
+    art, doc = _art('The judge mocked state leaders as "obsessed" with the issue.')
+    clauses = [r for r in extract_records(doc) if r.kind == "mixed"]
+    assert [doc.text[s:e] for s, e in clauses[0].content] == ['state leaders as "obsessed" with the issue']
+    assert clauses[0].speaker == "judge"
+    assert not [q for q in extract_quotes(art, doc) if q.kind == "direct"]
+
+
+def test_short_cueless_quote_without_speaker_is_dropped():
+    art, doc = _art('The campaign went on.\n\n"Relationships that last."\n\nHer workers called voters.')
+    assert not [r for r in extract_records(doc) if r.kind == "direct"]
+
+
+def test_colon_intros_name_the_speaker():
+    # spaCy makes the no-break space after "McDonald:" a token; an unresolved "She" stays the mention as written
+    art, doc = _art("Michael P. McDonald:\u00a0“At long last the contests have finally started.”")
+    assert [q.speaker for q in extract_quotes(art, doc) if q.kind == "direct"] == ["Michael P. McDonald"]
+    art, doc = _art('"We will fight," the group said.\n\nShe went on: "It is like a house that is leaking."')
+    rec = [r for r in extract_records(doc) if r.kind == "direct" and "leaking" in doc.text[r.content[0][0]:r.content[-1][1]]]
+    assert rec and rec[0].mention_text == "She"
+
+
+def test_subjectless_cue_takes_the_subject_of_the_verb_above():
+    art, doc = _art('The actress Selenis Leyva opened up about being described as a "real woman" in a blog post.')
+    assert [q.speaker for q in extract_quotes(art, doc) if q.kind == "direct"] == ["Selenis Leyva"]
+
+
+def test_second_that_clause_is_part_of_what_was_said():
+    art, doc = _art('His sisters said that their father "could be unyielding," and that Freddy had struggled with his role.')
+    mixed = [r for r in extract_records(doc) if r.kind == "mixed"]
+    assert mixed and doc.text[mixed[0].content[0][0]:mixed[0].content[-1][1]].endswith("Freddy had struggled with his role")
+
+
+def test_subject_before_a_colon_beats_the_noun_next_to_it():
+    text = 'Senator Mitch McConnell had a blunt message for Donald Trump:\n\n"It is time to quit attacking various people."'
+    art, doc = _art(text)
+    assert [q.speaker for q in extract_quotes(art, doc) if q.kind == "direct"] == ["Mitch McConnell"]
+
+
+def test_adding_introduces_an_attribution_of_its_own():
+    text = ('"I think John Kasich would be the best nominee, but he does not have a chance," Graham said on MSNBC, adding, '
+            '"John Kasich is a good man."')
+    art, doc = _art(text)
+    direct = [(q.text[:6], q.cue, q.speaker) for q in extract_quotes(art, doc) if q.kind == "direct"]
+    assert direct == [("I thin", "said", "Graham"), ("John K", "adding", "Graham")]

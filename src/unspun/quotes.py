@@ -7,8 +7,12 @@ Pipeline per article (spaCy Doc with parser + NER):
    (the newspaper convention for multi-paragraph quotes).
 2. Direct quotes: the cue is the nearest speech/cognition verb outside the quote that governs it in the
    dependency parse (or sits next to it in the same sentence, or ends the previous sentence with ":" );
-   "A," he said, "B." is one quote. A quote with no cue that follows another quote's paragraph inherits its
-   speaker (continuation paragraphs).
+   "A," he said, "B." is one quote (but '..., adding, "B."' starts a new one); a short 'Hannity pressed.' after a
+   quote is its cue whatever the verb. A quote with no cue that follows another quote's paragraph inherits its
+   speaker (continuation paragraphs); a short cue-less, speaker-less quote (a slogan or title) is dropped.
+   Quoted fragments inside a clause ('calling the mayor a "liar" who was not "honorable."') also get the clause of
+   the verb that governs them as a benchmark-only "clause" record (PolNeAR's content), scare quotes in a stance
+   verb's clause only that.
 3. Indirect quotes: a cue verb with a subject and a clausal complement ("Pompeo said he urged ..."); the content
    is the complement. When the complement carries quote marks it is a mixed quote: the clause is reported as
    indirect and the quoted fragment as direct, both with the same speaker. Attributions never nest (PolNeAR's
@@ -380,6 +384,20 @@ def _subject(verb: "Token") -> "Token | None":
     return None
 
 
+def _ancestor_subject(verb: "Token") -> "Token | None":
+    """Subject of the nearest verb above a subjectless cue in its own sentence ('went so far as to say:',
+    'interrupted me to announce', 'clashed with Johnson, chiding him'): the cue is that verb's subject's act."""
+    h = verb
+    for _ in range(4):
+        if h.head.i == h.i or h.dep_ not in ("advcl", "xcomp", "conj", "prep", "pcomp", "acl"):
+            return None
+        h = h.head
+        subj = next((c for c in h.children if c.dep_ == "nsubj"), None)
+        if subj is not None:
+            return subj if subj.lower_ not in ("it", "there", "this", "that", "what") else None
+    return None
+
+
 def _inverted_subject(verb: "Token") -> "Token | None":
     """Speaker after the verb in inverted order the parser did not label nsubj: '..., said Carl Dahl.',
     '," said retired neurosurgeon Ben Carson, asked ...', 'Continued Stone: "..."' (verb opens the sentence).
@@ -525,15 +543,33 @@ def _fallback_subject(verb: "Token", in_quote) -> "Token | None":
 
 _TWEET_RE = re.compile(r"<tweet\b[^>]*>(.*?)</tweet>", re.S)
 _TWEET_SIG_RE = re.compile(r"\s[—–-]{1,2}\s*([^—–()<>\n]{2,60}?)\s*\((@\w+)\)\s*[A-Z][a-z]+\.? \d{1,2}, \d{4}\s*$")
-def _fragment_clause(doc: "Doc", rec: "QuoteRecord", para_of) -> tuple[int, int] | None:
-    """Character span of the clause around a quoted fragment governed by a verb before it, or None when the
-    quote is not a fragment (it opens a sentence, follows ':' or ',', or its verb does not govern it)."""
+def _governing_verb(doc: "Doc", rec: "QuoteRecord", in_quote) -> "Token | None":
+    """The clause verb above a quoted fragment, past the verbs of noun modifiers ('signed a bill that created the
+    “Choose Life” plates' -> signed): PolNeAR's content is that verb's clause even when its cue is elsewhere."""
+    span = doc.char_span(*rec.content[0], alignment_mode="expand")
+    inner = [t for t in span if not (t.is_punct or t.is_space)] if span is not None else []
+    if not inner:
+        return None
+    h = inner[0]
+    for _ in range(15):
+        if h.head.i == h.i:
+            return None
+        h = h.head
+        if h.pos_ in ("VERB", "AUX") and not in_quote(h.idx) and h.dep_ not in ("relcl", "acl", "amod"):
+            return h if h.i < span.start else None
+    return None
+
+
+def _fragment_clause(doc: "Doc", rec: "QuoteRecord", para_of, verb: "Token | None" = None) -> tuple[int, int] | None:
+    """Character span of the clause around a quoted fragment governed by a verb before it (the cue, or `verb`),
+    or None when the quote is not a fragment (it opens a sentence, follows ':' or ',', or its verb does not govern
+    it)."""
     text = doc_text(doc)
     qs, qe = rec.content[0]
     before = text[:qs].rstrip()
     if not before or before[-1] in ".:,!?;—–-(\n" or before[-1] in ALL_MARKS:
         return None
-    verb = doc[rec.extra["cue_i"]]
+    verb = verb if verb is not None else doc[rec.extra["cue_i"]]
     span = doc.char_span(qs, qe, alignment_mode="expand")
     if span is None or verb.i >= span.start:
         return None
@@ -556,16 +592,68 @@ def _fragment_clause(doc: "Doc", rec: "QuoteRecord", para_of) -> tuple[int, int]
     if not firsts:
         return None
     left = firsts[0].left_edge
-    right = max(path.right_edge, span[-1], key=lambda t: t.i)
+    right = max(path.right_edge, span[-1], _last_fragment_in_sentence(doc, rec, span), key=lambda t: t.i)
     if left.i > span.start:
         left = span[0]
     while right.i > left.i and (right.is_punct and right.text not in ALL_MARKS or right.is_space):
         right = doc[right.i - 1]
     cp = para_of(qs)
     cs, ce = max(left.idx, cp[0]), min(right.idx + len(right.text), cp[1])
-    if ce - cs <= (qe - qs) + 2:
-        return None
+    if _word_count(text, cs, ce) <= _word_count(text, qs, qe):
+        return None  # no words beyond the quote ("him ''a very intelligent man.''" has one)
     return cs, ce
+
+
+def _word_count(text: str, start: int, end: int) -> int:
+    return sum(1 for _ in re.finditer(r"\w+", text[start:end]))
+
+
+def _last_fragment_in_sentence(doc: "Doc", rec: "QuoteRecord", first: "Span") -> "Token":
+    """Last token of the record's last quote span in the first one's sentence: 'calling the mayor a "liar" who was
+    not "honorable."' is one clause over both fragments (later sentences stay separate spans)."""
+    last = first[-1]
+    for s, e in rec.content[1:]:
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is None or span.start >= first.sent.end:
+            break
+        last = span[-1]
+    return last
+
+
+def _conjoined_complement_end(verb: "Token", right: "Token") -> "Token":
+    """End of a second complement the parser hung on the cue verb itself ('said that A, and that B'): a later
+    conjunct opened by "that" is part of what was said, not a new clause."""
+    for sib in verb.rights:
+        if sib.i > right.i and sib.dep_ == "conj" and any(g.dep_ == "mark" and g.lower_ == "that" for g in sib.children):
+            right = sib.right_edge
+    return right
+
+
+def _clause_before(doc: "Doc", k: int) -> bool:
+    """The words before the colon at doc[k] form a clause with its own subject ('McConnell delivered a blunt message
+    to Trump:', 'Trump issued the following statement:'): its subject, not the noun before the colon, speaks."""
+    start = doc[k].sent.start
+    for j in range(k - 1, start - 1, -1):
+        if "\n" in doc[j].text_with_ws and j < k - 1:
+            break
+        t = doc[j]
+        if t.pos_ in ("VERB", "AUX") and any(c.dep_ == "nsubj" for c in t.children):
+            return True
+    return False
+
+
+def _stray_quote(text: str, rec: "QuoteRecord") -> bool:
+    """A short quoted sentence with no cue and no speaker (slogans, titles, pull quotes: "Relationships that
+    last."): on PolNeAR train these earn about a quarter of the overlap credit, below what a prediction must earn."""
+    return rec.kind == "direct" and rec.cue is None and rec.speaker is None and len(rec.content) == 1 \
+        and rec.extra.get("words", 0) < 9 and _standalone(text, rec)
+
+
+def _stance_fragment(doc: "Doc", text: str, rec: "QuoteRecord") -> bool:
+    """A short or title-case quote inside a clause whose verb states a stance ('mocking GOP leaders as "obsessed"
+    with homosexuality', 'referring to the US as the “Great Satan.”'): PolNeAR attributes that clause."""
+    return rec.cue is not None and "cue_i" in rec.extra and not _standalone(text, rec) \
+        and _lemma(doc[rec.extra["cue_i"]]) in STANCE_VERBS
 
 
 def _lead_and_trail(doc: "Doc", rec: "QuoteRecord", para_of, in_quote) -> list[tuple[int, int]]:
@@ -901,8 +989,9 @@ def _cue_for_quote(doc: "Doc", qspan: "Span", quoted: "_InSpans",
         new_sent = ended and lead is not None and lead.text[:1].isupper()
         # after a finished sentence only a bare tag ('Trump said.') attributes it, not '"...done." He said, twice,
         # that ...' or 'Neither Cruz nor Christie acknowledged the efforts'
-        cands += [t for t in cues_in(nxt.start, min(nxt.end, nxt.start + (10 if len(nxt) <= 10 else 4)))
-                  if ok(t) and not (new_sent and any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in t.children))]
+        cands += [t for t in cues_in(nxt.start, min(nxt.end, nxt.start + 20))
+                  if ok(t) and (t.i < nxt.start + (10 if len(nxt) <= 10 else 4) or _opens_with_subject(t, lead))
+                  and not (new_sent and any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in t.children))]
     colon = doc_text(doc)[: qspan.start_char].rstrip().endswith(":")
     if colon:
         # 'the campaign said in a statement: "..." The campaign did not elaborate.': the cue before the colon
@@ -922,8 +1011,37 @@ def _cue_for_quote(doc: "Doc", qspan: "Span", quoted: "_InSpans",
             pp = (min(para[0], prev.start_char), para[1])
             cands += [t for t in cues_in(prev.start, prev.end) if pp[0] <= t.idx < pp[1] and not quoted(t.idx)]
     if not cands:
-        return weak
+        return _bare_tag(doc, qspan, para) or weak
     return min(cands, key=lambda t: (min(abs(t.i - qspan.start), abs(t.i - qspan.end)), t.i))
+
+
+def _bare_tag(doc: "Doc", qspan: "Span", para: tuple[int, int]) -> "Token | None":
+    """The verb of a short 'Name verb.' tag right after a quote that ends in ',', '?' or '!' ('"Would it be
+    negotiable?" Hannity pressed.'): any verb there reports the quote, listed cue verb or not."""
+    if _strip_marks(qspan.text)[-1:] not in (",", "?", "!"):
+        return None
+    run = []
+    for t in doc[qspan.end : qspan.end + 8]:
+        if t.text in (".", "!", "?") or not (para[0] <= t.idx < para[1]) or t.text in TOKEN_MARKS or t.is_space:
+            break
+        run.append(t)
+    end = qspan.end + len(run)
+    if not run or len(run) > 6 or end >= len(doc) or doc[end].text != ".":
+        return None
+    verbs = [t for t in run if t.pos_ == "VERB" and t.tag_ in ("VBD", "VBZ", "VBP")]
+    if len(verbs) != 1 or any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in verbs[0].children):
+        return None
+    verb = verbs[0]
+    has_subject = any(c.dep_ == "nsubj" and c.i in range(run[0].i, end) for c in verb.children)
+    return verb if has_subject or (verb.i == run[0].i and len(run) > 1) else None
+
+
+def _opens_with_subject(verb: "Token", lead: "Token | None") -> bool:
+    """The verb's subject is all that precedes it from `lead` on ('"..!" US Senator Jeff Sessions said as he ...',
+    '"..." Miller, a retired worker from a nuclear plant, said'): an attribution tag however long its subject."""
+    subj = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i), None)
+    return lead is not None and subj is not None and subj.left_edge.i == lead.i and subj.right_edge.i >= verb.i - 2 \
+        and all(verb.doc[k].dep_ in ("punct", "advmod", "aux") for k in range(subj.right_edge.i + 1, verb.i))
 
 
 def _colon_paragraph_cues(doc: "Doc", qspan: "Span", quoted: "_InSpans") -> list["Token"]:
@@ -1021,6 +1139,8 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True, st
                     break
         if subj is None and verb is not None:
             subj = outside(_fallback_subject(verb, in_quote))
+        if subj is None and verb is not None:
+            subj = outside(_ancestor_subject(verb))
         if subj is None:
             return None, None, None
         s, e, mtext, label = _mention_span(subj)
@@ -1059,6 +1179,7 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True, st
     # "A," he said, "B."  /  "A," he said of X. "B."  -> one quote with several content spans: consecutive
     # quotes in one paragraph where the later one has no cue of its own (or the same cue)
     merged: list[QuoteRecord] = []
+    scares: list[QuoteRecord] = []  # scare quotes inside a stance verb's clause: only the clause is reported
     side = [r for r in records if r.kind != "direct"]
     records = [r for r in records if r.kind == "direct"]
     for rec in records:
@@ -1069,7 +1190,9 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True, st
                 # '"A," Francis said in a speech, as he called for X. "B."': a cue in the first quote's
                 # attribution sentence is that attribution's, not a new one
                 prev.cue[1] <= rec.cue[0] < rec.content[0][0] and _standalone(text, prev) and _standalone(text, rec)
-                and doc[rec.extra["cue_i"]].sent.start == doc[prev.extra["cue_i"]].sent.start))
+                and doc[rec.extra["cue_i"]].sent.start == doc[prev.extra["cue_i"]].sent.start
+                # but '"A," Graham said, adding, "B."': a cue right before B introduces an attribution of its own
+                and text[rec.cue[1] : rec.content[0][0]].strip(" ,:") != ""))
             if same_cue and not _PARA_RE.search(gap) and len(gap.split()) <= 40 and prev.cue[1] <= rec.content[0][0] \
                     and (not rec.extra["tail_only"] or (_standalone(text, rec) and prev.cue[0] < rec.content[0][0])):
                 prev.content.append(rec.content[0])
@@ -1077,7 +1200,10 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True, st
                 continue
         if not rec.extra["tail_only"]:
             merged.append(rec)
-    records = merged + side
+        elif _stance_fragment(doc, text, rec):
+            rec.extra["clause_only"] = True
+            scares.append(rec)
+    records = merged + side + scares
 
     # --- indirect (and mixed) quotes
     if indirect:
@@ -1114,6 +1240,8 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True, st
                     if sib.dep_ not in _EXT_DEPS or doc[sib.left_edge.i - 1].text in (",", ";", "—", "–", "-"):
                         break
                     right = max(right, sib.right_edge, key=lambda t: t.i)
+            elif c.dep_ == "ccomp" and c.i > tok.i:
+                right = max(right, _conjoined_complement_end(tok, right), key=lambda t: t.i)
             # the complement may sit before the verb ("X is wrong, he said"): keep it to the sentence
             relative = None
             if left.i < tok.i < right.i:
@@ -1321,10 +1449,14 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True, st
     # Quoted fragments inside a clause ("called Christie “New Jersey’s Biggest Loser”", "blasted the GOP for
     # “turning its back” on ..."): the attribution's content is the governing verb's clause, reported as a mixed
     # record that holds the fragment (marked "clause": extract_quotes keeps reporting the fragment itself).
-    for rec in [r for r in records if r.kind == "direct" and len(r.content) == 1 and "cue_i" in r.extra]:
+    for rec in [r for r in records if r.kind == "direct" and "cue_i" in r.extra]:
         if rec.fragment_of is not None:
             continue
         clause = _fragment_clause(doc, rec, para_of)
+        if clause is None:
+            # the cue does not govern the fragment: the clause of the verb that does
+            verb = _governing_verb(doc, rec, in_quote)
+            clause = _fragment_clause(doc, rec, para_of, verb) if verb is not None else None
         if clause is None:
             continue
         cs, ce = clause
@@ -1335,6 +1467,8 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True, st
         m.extra.update(cue_i=rec.extra["cue_i"], clause=True, speech=True)
         records.append(m)
         rec.fragment_of = len(records) - 1
+
+    records = [r for r in records if not (r.extra.get("clause_only") and r.fragment_of is None)]
 
     # Unquoted words around a quote attributed after it ("In Miami, Mr. Trump is seen as ''a bully,'' Mr. Regalado
     # said."; '"we don't know" on how many jobs go, he said'): the reported content is the whole clause, as a
@@ -1409,18 +1543,21 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True, st
         if qtok is None or qtok.start == 0:
             continue
         # "- Jeffrey M. Jones: “...”", "More from the report: “...”": a name (or source noun) right before a colon
-        colon = doc[qtok.start - 1]
-        if colon.text == ":" and qtok.start >= 2 and not in_quote(doc[qtok.start - 2].idx):
-            head = doc[qtok.start - 2]
+        k = qtok.start - 1
+        while k > 0 and doc[k].is_space:  # "McDonald:\xa0“...”": spaCy makes the no-break space a token
+            k -= 1
+        colon = doc[k]
+        if colon.text == ":" and k >= 1 and not in_quote(doc[k - 1].idx) and not _clause_before(doc, k):
+            head = doc[k - 1]
             if head.ent_type_ in SPEAKER_LABELS or (head.pos_ == "NOUN" and head.lemma_.lower() in SOURCE_NOUNS):
                 ms, me, mtext, label = _mention_span(head)
                 rec.speaker, rec.mention, rec.mention_text = resolver.resolve(head, mtext, label), (ms, me), mtext
                 rec.extra["colon_name"] = True
                 continue
         prev_sent = doc[qtok.start - 1].sent
-        if colon.text == ":" and prev_sent.start < colon.i:
-            # 'Sanders delivered a snappy retort: "No one ..."': the parser often keeps the quote in the colon's
-            # sentence; the introducing clause is what precedes the colon
+        if colon.text in (":", ",") and prev_sent.start < colon.i:
+            # 'Sanders delivered a snappy retort: "No one ..."', 'Trump issued a statement, "..."': the parser often
+            # keeps the quote in the colon's sentence; the introducing clause is what precedes the colon
             prev_sent = doc[prev_sent.start : colon.i + 1]
         gap = text[prev_sent.end_char : rec.content[0][0]]
         if len(_PARA_RE.findall(gap)) > (1 if prev_sent.text.rstrip().endswith(":") else 0):
@@ -1433,7 +1570,8 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True, st
             continue
         ms, me, mtext, label = _mention_span(subj)
         spk = resolver.resolve(subj, mtext, label)
-        if spk:
+        if spk or subj.pos_ == "PRON":
+            # an unresolved "She went on: ..." still names the speaker as written; the name may come below
             rec.speaker, rec.mention, rec.mention_text = spk, (ms, me), mtext
             rec.extra["prev_subject"] = True
     for i, rec in enumerate(records):
@@ -1444,7 +1582,9 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True, st
                 continue
             gap = text[prev.content[-1][1] : rec.content[0][0]]
             if len(_PARA_RE.findall(gap)) <= 1 and len(gap.split()) <= 40:
-                rec.speaker, rec.mention, rec.mention_text = prev.speaker, prev.mention, prev.mention_text
+                rec.speaker = prev.speaker
+                if not rec.extra.get("prev_subject"):  # keep an introducing pronoun as the mention
+                    rec.mention, rec.mention_text = prev.mention, prev.mention_text
                 rec.extra["continuation"] = True
     # A cue-less quote paragraph continuing the previous paragraph's direct quote by the same speaker is part of
     # that quote (newspaper convention; PolNeAR annotates it as one attribution with several content spans)
@@ -1466,7 +1606,7 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True, st
 
     for r in records:
         r.text = _content_text(text, r.content, "direct" if r.kind == "direct" else "indirect")
-    records = [r for r in records if r.text]
+    records = [r for r in records if r.text and not _stray_quote(text, r)]
     records = _drop_nested(doc, records)
     records.sort(key=lambda r: (r.content[0][0], r.kind != "direct", r.content[-1][1]))
     # fragment_of: index of the mixed record holding a direct quote (indices changed with sorting); a quote that
@@ -1635,7 +1775,7 @@ def extract_quotes(article: Article, doc: "Doc", *, title: bool = True) -> list[
         kind = "direct" if r.kind == "direct" or r.extra.get("tweet") else "indirect"  # a tweet: verbatim words
         if kind == "indirect" and not r.extra.get("speech") and r.speaker is None:
             continue
-        if r.extra.get("clause") or r.extra.get("relative"):
+        if r.extra.get("clause") or r.extra.get("relative") or r.extra.get("clause_only"):
             continue  # the clause around a quoted fragment, or "which | will take effect" (benchmark content only)
         if kind == "indirect" and (r.mention is None or r.extra.get("nested")):
             continue
