@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from datasketch import MinHash, MinHashLSH
-
+from .dedup import new_lsh, new_minhash
 from .model import Article, SharedPassage
 
 MIN_TOKENS = 6  # shorter sentences ("he said.", datelines) are shared by chance, not by copying
@@ -71,11 +70,11 @@ def _groups(sent_lists: list[list[str]]) -> list[list[_Occ]]:
         else:
             by_key[o.key] = i
     # near-identical sentences across articles (one representative per exact key)
-    lsh = MinHashLSH(threshold=NEAR_THRESHOLD, num_perm=64)
+    lsh = new_lsh(NEAR_THRESHOLD, 64)
     shingle_sets: dict[int, set[bytes]] = {}
     for key, i in by_key.items():
         sh = _shingles(key)
-        m = MinHash(num_perm=64, seed=1)
+        m = new_minhash(64)  # seed 1, as dedup's
         m.update_batch(list(sh))
         for j in lsh.query(m):
             other = shingle_sets[j]
