@@ -394,7 +394,19 @@ def _prior_counts() -> array:
             for b, f in d.items():
                 table[b] = max(table[b], round(PRIOR_DOCS * -math.expm1(-f * PRIOR_DOC_WORDS)))
         _PRIOR = table
+        _free_wordfreq_caches()
     return _PRIOR
+
+
+def _free_wordfreq_caches() -> None:
+    """wordfreq keeps its decoded word lists in lru caches (~28 MB for English); the table above is all unspun
+    needs from them, so a long ingest does not carry them."""
+    import wordfreq
+
+    for name in ("get_frequency_dict", "get_frequency_list"):
+        cached = getattr(wordfreq, name, None)
+        if hasattr(cached, "cache_clear"):
+            cached.cache_clear()
 
 
 def _day(date: str | None) -> float | None:
