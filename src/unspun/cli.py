@@ -218,20 +218,13 @@ def _dispatch(parser: argparse.ArgumentParser, args) -> int:
         unknown = set(formats) - {"json", "md", "html"}
         if unknown:
             parser.error(f"unknown format(s): {', '.join(sorted(unknown))}")
+        # what `run` and `spark` share: inputs, outputs, options, problem reporting
+        common = dict(formats=formats, db=args.db, options=_options(args), on_problem=_problem_printer(args.quiet))
     if args.command == "run":
         stdin = sys.stdin.buffer if "-" in args.inputs else None
         if args.explain:
             _explain([i for i in args.inputs if i != "-"])
-        res = run(
-            args.inputs,
-            args.out,
-            formats=formats,
-            db=args.db,
-            options=_options(args),
-            stdin=stdin,
-            on_problem=_problem_printer(args.quiet),
-        )
-        return _finish_run(res, args.jsonl)
+        return _finish_run(run(args.inputs, args.out, stdin=stdin, **common), args.jsonl)
     if args.command == "spark":
         if "-" in args.inputs:
             parser.error("the Spark job reads files, not stdin")
@@ -244,17 +237,8 @@ def _dispatch(parser: argparse.ArgumentParser, args) -> int:
         from .spark import SparkUnavailable, run_spark
 
         try:
-            res = run_spark(
-                args.inputs,
-                args.out,
-                formats=formats,
-                db=args.db,
-                options=_options(args),
-                master=args.master,
-                partitions=args.partitions,
-                conf=conf,
-                on_problem=_problem_printer(args.quiet),
-            )
+            res = run_spark(args.inputs, args.out, master=args.master, partitions=args.partitions, conf=conf,
+                            **common)
         except SparkUnavailable as e:
             print(f"unspun: {e}", file=sys.stderr)
             return EXIT_FATAL
