@@ -179,7 +179,7 @@ def test_a_notice_page_is_reported_not_made_a_story(tmp_path, football_text):
     (tmp_path / "wall.txt").write_text("Notice\n\nYou must log in to continue.\n", encoding="utf-8")
     (tmp_path / "gone.txt").write_text("Error\n\nWe're sorry, but this page is not available. Try typing the web "
                                        "address again, or use our search feature.\n", encoding="utf-8")
-    (tmp_path / "short.txt").write_text("Budget vote\n\nThe council approved it.\n", encoding="utf-8")  # nothing removed
+    (tmp_path / "short.txt").write_text("Budget vote\n\nThe council approved it.\n", encoding="utf-8")
     (tmp_path / "match.txt").write_text(football_text, encoding="utf-8")
     res = run([str(tmp_path)], options=Options(progress="quiet"))
     problems = {Path(p.source).name: p for p in res.problems}
