@@ -164,10 +164,13 @@ def _init_worker(parent_pid: int) -> None:
     nlp.get_nlp()
 
 
-def _analyze_job(job: tuple) -> tuple[Story, list[Problem]]:
-    sid, articles, options = job
+def _analyze_job(job: tuple) -> tuple[Story, list[Problem], dict[str, bytes]]:
+    """(story id, articles, options, stored parses) -> (story, problems, the parses made now, to store)."""
+    sid, articles, options, cached = job
     problems: list[Problem] = []
-    return analyze_story(sid, articles, options=options, problems=problems), problems
+    fresh: dict[str, bytes] = {}
+    docs = nlp.parse_articles(articles, cached=cached, fresh=fresh)
+    return analyze_story(sid, articles, docs, options=options, problems=problems), problems, fresh
 
 
 def finish_article(article: Article) -> Article:
@@ -349,18 +352,22 @@ class Pipeline:
             ctx = multiprocessing.get_context("spawn")  # no fork of the DuckDB connection or model threads
             pool = ProcessPoolExecutor(min(jobs, len(live)), mp_context=ctx, initializer=_init_worker,
                                        initargs=(os.getpid(),))
+        parser = nlp.parser_id()
         try:
             ticks = iter(self.progress.iter(range(len(live)), "stories", total=len(live), unit="story"))
             for start in range(0, len(live), window):
-                jobs_now = [(sid, self.store.articles_by_ids(members[sid]), self.options)
-                            for sid in live[start : start + window]]
+                jobs_now = []
+                for sid in live[start : start + window]:
+                    articles = self.store.articles_by_ids(members[sid])
+                    jobs_now.append((sid, articles, self.options, self.store.parses(articles, parser)))
                 if map_jobs is not None:
                     results = map_jobs(_analyze_job, jobs_now)
                 else:
                     results = pool.map(_analyze_job, jobs_now) if pool else map(_analyze_job, jobs_now)
-                for story, problems in results:
+                for (_, articles, _, _), (story, problems, fresh) in zip(jobs_now, results):
                     for p in problems:
                         self._problem(p)
+                    self.store.write_parses(articles, fresh, parser)
                     self.store.write_story(story)
                     next(ticks, None)
             for _ in ticks:  # close the bar

@@ -41,6 +41,9 @@ _DDL = [
         story_id VARCHAR, idx INTEGER, text VARCHAR, speaker VARCHAR, kind VARCHAR, article_ids VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS entities (
         story_id VARCHAR, name VARCHAR, type VARCHAR, count INTEGER, role VARCHAR)""",
+    # spaCy parses of stored articles (see nlp.parse_articles): a growing story is re-analysed without re-parsing
+    """CREATE TABLE IF NOT EXISTS parses (
+        article_id VARCHAR PRIMARY KEY, hash VARCHAR, parser VARCHAR, doc BLOB)""",
 ]
 
 _STORY_PART_TABLES = ("summary_sentences", "quotes", "entities")
@@ -252,6 +255,23 @@ class Store:
         except Exception:
             self.con.execute("ROLLBACK")
             raise
+
+    # --- parses ----------------------------------------------------------------------------------
+    def parses(self, articles: list[Article], parser: str) -> dict[str, bytes]:
+        """Stored parses of these articles' current text by `parser` (see nlp.parser_id): {article_id: bytes}."""
+        hashes = {a.id: a.hash for a in articles}
+        if not hashes:
+            return {}
+        rows = self.con.execute(
+            "SELECT article_id, hash, doc FROM parses WHERE parser = ? AND article_id IN (SELECT unnest(?))",
+            [parser, list(hashes)],
+        ).fetchall()
+        return {aid: bytes(doc) for aid, h, doc in rows if hashes[aid] == h}
+
+    def write_parses(self, articles: list[Article], docs: dict[str, bytes], parser: str) -> None:
+        rows = [(a.id, a.hash, parser, docs[a.id]) for a in articles if a.id in docs]
+        self._insert("parses", rows, "ON CONFLICT (article_id) DO UPDATE SET hash = excluded.hash, "
+                                     "parser = excluded.parser, doc = excluded.doc")
 
     def drop_story(self, story_id: str) -> None:
         """Remove a story that was merged into another (its id stays resolvable through `merges`)."""
