@@ -68,3 +68,13 @@ def test_empty_and_deterministic(seeds):
     empty = Article(id="e", title="", text="", source="t")
     assert story_entities([empty], {"e": get_nlp()("")}) == []
     assert [e.to_dict() for e in story_entities(arts, docs)] == [e.to_dict() for e in story_entities(arts, docs)]
+
+
+def test_split_first_name_joins_the_surname_but_nationality_does_not():
+    text = ("Russian presidential aide Yury Ushakov said the deal was on track. "
+            "Russian Putin-watchers disagreed, and Ushakov did not reply.")
+    art = Article(id="a", title="Deal on track", text=text, source="a.txt")
+    ents = {e.name: e for e in story_entities([art], parse_articles([art]))}
+    assert ents["Yury Ushakov"].type == "PERSON" and ents["Yury Ushakov"].count == 2  # "Ushakov" folds in
+    assert "Yury" not in ents
+    assert "Russian" in ents and ents["Russian"].type == "NORP"

@@ -190,6 +190,28 @@ def _fit_known(text: str, label: str, known: set[str]) -> str | None:
     return None
 
 
+def _name_spans(doc: "Doc") -> list[tuple["Span", str]]:
+    """(span, label) of the doc's entities, with split person names joined: the small English model
+    often tags an unfamiliar first name apart from the surname right after it ("Yury" ORG + "Ushakov" PERSON).
+    A lone capitalised word tagged PERSON or ORG directly before a PERSON span is taken as that person's first
+    name; GPE and NORP are left alone ("Russian Putin" is not a name)."""
+    ents = list(doc.ents)
+    out: list[tuple["Span", str]] = []
+    i = 0
+    while i < len(ents):
+        ent = ents[i]
+        nxt = ents[i + 1] if i + 1 < len(ents) else None
+        if (nxt is not None and nxt.label_ == "PERSON" and ent.label_ in ("PERSON", "ORG") and len(ent) == 1
+                and nxt.start == ent.end and ent[0].whitespace_ == " " and ent.text.isalpha() and ent.text.istitle()
+                and len(nxt) == 1):
+            out.append((doc[ent.start : nxt.end], "PERSON"))
+            i += 2
+            continue
+        out.append((ent, ent.label_))
+        i += 1
+    return out
+
+
 def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: bool = True) -> list[Entity]:
     """Entities of one story: canonical name, type, counts (total, per outlet), role; main actors first.
 
@@ -209,9 +231,9 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
         except Exception:  # no parser/senter: no lead
             first_sent_end = 0
         doc_text = nlp_doc_text(doc)
-        for ent in doc.ents:
-            if ent.label_ in KEEP_TYPES and "\n" not in ent.text:
-                raw.append((art.id, ent.text, ent.label_, ent.start < first_sent_end, _headline_like(doc_text, ent)))
+        for span, label in _name_spans(doc):
+            if label in KEEP_TYPES and "\n" not in span.text:
+                raw.append((art.id, span.text, label, span.start < first_sent_end, _headline_like(doc_text, span)))
 
     def cleaned(text: str, label: str) -> str:
         t = clean_name(text)
