@@ -9,7 +9,8 @@ Streams
 Calibration split (the shipped ``unspun.cluster.MODEL`` comes from ``--calibrate``):
   fitted on  multinews_dev92 + giveme5w1h events with an even event_id ("giveme-even");
   reported on multinews_test120 (held out), giveme-odd (held out events; metrics restricted to those
-  articles while the whole 419-article stream is processed) and giveme-all (half seen in calibration).
+  articles while the whole 419-article stream is processed) and giveme-all (half seen in calibration);
+  giveme-even-in-all is the calibration mirror of giveme-odd (even events scored in the whole stream).
 
 Systems side by side: unspun (StoryClusterer), unspun without its general-English IDF prior (the online IDF
 alone, as before the prior was added), unspun without the minimum-evidence rule (``min_cos`` = 0, as before issue 8
@@ -36,6 +37,8 @@ Metrics: pairwise P/R/F1 over same-story article pairs, BCubed P/R/F1, docs/s of
 process peak RSS (ru_maxrss) after the system ran.
 Candidate search (``candidate_search``, second table): recall of the index look-up under teacher forcing, why
 the misses were missed, and the F1 of a run with perfect candidate recall (the bound on what search can gain).
+Calibration spread (``calibration_spread``): unspun's F1 over reshuffles of dev92 and 70% event subsets
+of giveme-even, i.e. how much a calibration number moves with the stream alone (round 6: ~1-2 points pairwise).
 Window sweep (``window_sweep``, third table): unspun's calibration-stream F1 per ``window_days`` (how long an
 idle story stays active), the choice of ``WINDOW_DAYS``. Evidence sweep (``evidence_sweep``, fourth table): the same
 per ``min_cos`` (the text evidence a join needs), the choice of ``MIN_COS``.
@@ -311,8 +314,9 @@ def candidate_search(items, subset: set[str] | None = None, model=None) -> dict:
     (scored when in ``subset``), is that story among the scored candidates? A miss is classed, from the state
     just before the article is added, as ``ranked_out`` (the story is posted under one of the article's look-up
     terms but other stories out-voted it), ``not_looked_up`` (it shares >= 3 terms with the article, but none of
-    the article's ``TOP_TERMS`` look-up terms is one of its postings) or ``little_shared`` (< 3 shared terms in any namespace: e.g. a "page not available" stub
-    in a Multi-News cluster). Then the free-running clusterer is compared with ``_OracleCandidates``."""
+    the article's ``TOP_TERMS`` look-up terms is one of its postings) or ``little_shared`` (< 3 shared terms in any
+    namespace: e.g. a "page not available" stub in a Multi-News cluster). Then the free-running clusterer is
+    compared with ``_OracleCandidates``."""
     c = StoryClusterer(model=model)
     story_of_gold: dict[str, str] = {}
     n = hit = 0
@@ -342,6 +346,38 @@ def candidate_search(items, subset: set[str] | None = None, model=None) -> dict:
             "misses": {k: why[k] for k in ("ranked_out", "not_looked_up", "little_shared")},
             "pair_f1": round(base["pair_f1"], 2), "pair_f1_oracle_candidates": round(orc["pair_f1"], 2),
             "b3_f1": round(base["b3_f1"], 2), "b3_f1_oracle_candidates": round(orc["b3_f1"], 2)}
+
+
+SPREAD_RUNS = 10
+
+
+def calibration_spread(cal: dict[str, list], model=None, runs: int = SPREAD_RUNS) -> dict:
+    """How much a calibration F1 moves with the stream alone: unspun on ``runs`` reshuffles of multinews-dev92
+    (its order is a seeded shuffle anyway) and on ``runs`` random 70% subsets of the giveme-even events (date
+    order kept). A change to the model that moves the single-stream calibration F1 by less than this spread is
+    not a measured gain; the means are what tuning should compare."""
+    variants = {}
+    for k, items in cal.items():
+        if k.startswith("multinews"):
+            variants[k] = [random.Random(100 + i).sample(items, len(items)) for i in range(runs)]
+        else:
+            events = sorted({g for _, g in items})
+            variants[k] = []
+            for i in range(runs):
+                keep = set(random.Random(200 + i).sample(events, int(0.7 * len(events))))
+                variants[k].append([(a, g) for a, g in items if g in keep])
+    out = {}
+    for k, streams in variants.items():
+        per = {"pair_f1": [], "b3_f1": []}
+        for items in streams:
+            pred, _ = run_unspun(items, model=model)
+            s = scores(pred, {a.id: g for a, g in items})
+            per["pair_f1"].append(s["pair_f1"])
+            per["b3_f1"].append(s["b3_f1"])
+        out[k] = {m: {"mean": round(float(np.mean(v)), 2), "sd": round(float(np.std(v)), 2),
+                      "min": round(min(v), 2), "max": round(max(v), 2)} for m, v in per.items()}
+    out["mean_pair_f1"] = round(float(np.mean([out[k]["pair_f1"]["mean"] for k in variants])), 2)
+    return out
 
 
 WINDOW_GRID = [90, 180, 365, 540, 730, 0]  # 0 = no date-based retirement (only max_active)
@@ -498,6 +534,7 @@ def main(argv=None) -> int:
         }
 
         if path == main_path:
+            spread = calibration_spread(cal, model=model)
             windows = window_sweep(cal, model=model)
             evidence = evidence_sweep(cal, model=model)
 
@@ -505,8 +542,11 @@ def main(argv=None) -> int:
         sp_t = tune(run_single_pass, [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5])
         ag_t = tune(run_agglomerative, [0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]) if batch else None
 
+        g_even_ids = {a.id for a, _ in g_even}
         evals = {
             "giveme-all": (giveme, None, "half of its events were in calibration"),
+            "giveme-even-in-all": (giveme, g_even_ids, "calibration events (whole stream run, scored on these "
+                                                        "articles: the calibration mirror of giveme-odd)"),
             "giveme-odd": (giveme, g_odd_ids, "held-out events (whole stream run, scored on these articles)"),
             "multinews-test120": (mn_test, None, "held out"),
             "multinews-dev92": (mn_dev, None, "calibration"),
@@ -554,6 +594,12 @@ def main(argv=None) -> int:
                   f"{r['pair_f1']:6.1f} {r['pair_f1_oracle_candidates']:6.1f} {r['b3_f1']:6.1f} "
                   f"{r['b3_f1_oracle_candidates']:6.1f}")
     print()
+    print(f"calibration spread ({main_path} path; {SPREAD_RUNS} reshuffles of dev92, {SPREAD_RUNS} 70% event "
+          "subsets of giveme-even): pairwise F1 mean / sd [min, max]")
+    for k, r in spread.items():
+        if k != "mean_pair_f1":
+            v = r["pair_f1"]
+            print(f"  {k:18} {v['mean']:6.2f} / {v['sd']:4.2f} [{v['min']:6.2f}, {v['max']:6.2f}]")
     print(f"window_days sweep ({main_path} path, calibration streams only; default {WINDOW_DAYS:g}, 0 = never by date)")
     for w, row in windows.items():
         print(f"  window {w:>4}: " + "  ".join(f"{k} {v['pair_f1']:6.2f} / {v['b3_f1']:6.2f}"
@@ -566,6 +612,10 @@ def main(argv=None) -> int:
               + f"  mean pairwise F1 {row['mean_pair_f1']:6.2f}")
     doc = {"model": model, "features": FEATURES, "seed": SEED, "idf_prior_load_s": round(prior_load_s, 2),
            "window_days": WINDOW_DAYS, "min_cos": MIN_COS,
+           "calibration_spread": {"how": (f"unspun with this run's model on {SPREAD_RUNS} reshuffles of "
+                                          f"multinews-dev92 and {SPREAD_RUNS} random 70% event subsets of giveme-even: "
+                                          "the noise floor for choices made on the calibration streams"),
+                                  "results": spread},
            "evidence_sweep": {"how": ("calibration streams only, unspun with the shipped model; pairwise / BCubed F1 "
                                       "per min_cos (a join needs max(cos_body, cos_title, cos_ent) >= min_cos; 0 = "
                                       "no such rule)"),
@@ -576,8 +626,9 @@ def main(argv=None) -> int:
     doc["candidate_search"] = {
         "how": ("teacher-forced replay: share of articles whose gold story is active that get it among the "
                 "scored candidates; misses: ranked_out (posted under a look-up term, out-voted), not_looked_up "
-                "(>= 3 shared terms, no look-up term among its postings), little_shared (< 3 shared terms); oracle = free run with every active "
-                "story holding a gold-mate added to the candidates (perfect recall), same model and threshold"),
+                "(>= 3 shared terms, no look-up term among its postings), little_shared (< 3 shared terms); oracle = "
+                "free run with every active story holding a gold-mate added to the candidates (perfect recall), same "
+                "model and threshold"),
         "results": cand_search,
     }
     if preparation:

@@ -40,7 +40,8 @@ assignment (teacher forcing) and the features of every (article, candidate) pair
 the label "candidate is the article's gold story"; a logistic regression is fitted on those pairs; the
 probability threshold is then chosen on a grid as the one maximising mean pairwise F1 when the same
 streams are replayed with the model's own decisions (the bench now picks it by 3-fold cross-validation over
-gold stories; the shipped ``MODEL`` predates that and its threshold was re-checked by a sweep). Because negatives outnumber positives ~5:1 among
+gold stories; the shipped ``MODEL`` predates that and its threshold was re-checked by a sweep). Because negatives
+outnumber positives ~5:1 among
 candidates, P is low in absolute terms and the chosen threshold is low (see ``MODEL``). Calibration
 streams: Multi-News dev92 (no titles or dates) + Giveme5W1H events with an even event_id; reported on
 Multi-News test120 and the odd Giveme5W1H events (see bench/results/cluster.json); the held-out streams
@@ -168,7 +169,8 @@ Sweep (bench/cluster.py ``evidence_sweep``): min_cos 0-0.14 -> 88.04, 0.16-0.20 
 correct weak joins); 0.18 is the middle of the plateau. Other evidence sets, same sweep: body and name-phrase
 cosines only, 87.57-88.25 (titles carry real evidence on giveme); adding cos_title_body, the same as shipped; adding
 rare_overlap, 88.04-88.60 (it is high for generic same-topic pairs, so the rule stops acting); a second floor on
-the title cosines for titled pairs (max(cos_title, cos_title_body) >= 0.05-0.2 on top): 87.36-89.11, no gain. The join threshold re-swept with the rule stays 0.15 (0.12
+the title cosines for titled pairs (max(cos_title, cos_title_body) >= 0.05-0.2 on top): 87.36-89.11, no gain. The
+join threshold re-swept with the rule stays 0.15 (0.12
 -> 86.51, 0.2 -> 87.20), merge_threshold 0.6 (0.5 same, 0.4 -> 86.92, 0.7 -> 88.73). Refitting the coefficients
 with the bench's 3-fold protocol gives out-of-fold pairwise F1 85.8 with the rule against 84.1 without. Held out
 (reported, never used for a choice): giveme-odd 94.81 -> 94.33 pairwise, 96.49 -> 96.24 BCubed (one event: the
@@ -201,11 +203,45 @@ Roadster-to-Mars story, P 0.99). Multi-News non-story pages: the gold puts every
 descriptions, "JavaScript is disabled", "page not found", Twitter's location notice, a DNS notice). Most stay
 singletons (7 of 9 / 2 of 8), which is right for a reader; the others pair up with each other (two "page not found"
 pages, two Twitter notices, two crawl descriptions: near-identical boilerplate, wrong by gold and for a reader; only
-dropping such pages before clustering would fix that, not the join decision). They are not special-cased here; scored without them (diagnostic only) dev92
+dropping such pages before clustering would fix that, not the join decision). They are not special-cased here;
+scored without them (diagnostic only) dev92
 81.13 -> 83.94 and test120 77.33 -> 81.33 pairwise. Multi-News has no dates at all (the shuffle only sets the
 order): every pair has date_known = 0 and log_days = 0, so the time terms are a constant -1.41 logit there and the
 decision rests on the text features alone; the low threshold (0.15) is what compensates for that regime's
 under-confident P.
+
+Noise floor, issue 8 round 6 (user path; nothing shipped). One calibration run is one shuffle of dev92 and one set
+of giveme events, and the online decisions cascade, so the order alone moves the shipped model's pairwise F1 by sd
+1.2 on giveme-even (10 random 70% event subsets, 95.1-99.3) and 1.9 on dev92 (10 reshuffles, 79.5-87.1): bench
+``calibration_spread`` (its seeds; the runs below use others, with means 97.52 / 82.55). Single-run differences of
+1-2 points in the rounds above are within that. Round 6 compared every variant on those 20 runs (mean of the
+giveme-even and dev92 means; shipped 97.52 / 82.55 -> 90.03) and on giveme-even scored inside the whole giveme
+stream (odd articles as unlabelled distractors, 10 subsets; shipped 96.71; ``giveme-even-in-all`` in the bench is
+the full-stream run). Shipped settings confirmed: join threshold (dev92 mean peaks at 0.14-0.16, so no separate
+threshold for untitled articles), min_cos 0.18 (0: 89.84, in-all 96.05), IDF prior (N0 500 / 2000: 89.59 / 88.70; 30
+/ 300 words per pseudo-document 89.63 / 89.60), merge_threshold (0.4: 89.76, never: 89.62), 6 candidates (3 / 4 /
+10: 90.03 / 89.93 / 89.72). Coordinate search over the shipped coefficients (each x0.6 / x1.4, intercept +-0.4): no
+move gains 0.3 (best 90.20). The user-path refit (``--calibrate``, threshold 0.3 by its cross-validation) ties the
+shipped model on 20 orders per stream (10 more shuffles / subsets with other seeds): 89.89 vs 89.80 (threshold 0.25:
+90.08), though better on giveme-even inside the whole stream (97.03 vs 96.00); single runs had said 88.16 vs 90.16.
+A tie on the calibration mean, so it is not shipped; for the record its held-out numbers in the bench: giveme-odd
+92.6, test120 75.9, giveme-all 88.8 (shipped 94.3, 79.0, 86.6). Measured and not shipped, refitted each time (refit
+baseline 90.00): a content-word bigram cosine (coefficient 0.28, same F1); multiword names also counted under their
+last word (surnames) 89.16; IDF-weighted share of the title's words found in the story 90.10; untitled interactions
+(cos_body, cos_ent, rare_overlap, log_size x no title) 90.54, cos_ent alone 89.31 (both within the spread); the
+IDF-weighted share of the article's rare terms that no other candidate carries (best single-feature ROC AUC, 0.988
+vs rare_overlap 0.982) 88.97; DAgger-style refits on free-run pairs (2 rounds, with 3 extra orders per stream)
+88.5-88.7. Without refit: joining a clear winner below the threshold (P >= 0.10-0.13, runner-up < 0.3-0.7 of it)
+87.0-88.6; an IDF prior for multiword names from their rarest word's frequency 88.88; merging the joined story with
+another candidate at P >= 0.2-0.45 when the two stories' body centroids have cosine >= 0.2-0.45 (a story-level
+second pass) 89.77-90.03, and story centroids at the end of a stream do not separate split stories from distinct
+ones (on giveme-even the closest pair, 0.40, is the mixed DPRK one). What the calibration errors left are: on
+giveme-even mostly gold quirks (event 10 holds both the March United leggings story and the December LAX-Tokyo
+wrong-passenger flight; event 32 holds the "ABC News" and "World news - RT International" pages; event 34's first
+article is a missile-launch report), i.e. at the data's ceiling; on dev92 pages that share little text with their
+cluster. On the whole giveme stream (reported, not tuned: 86.6 pairwise) the loss is same-topic events joined
+through their first article (Cologne 2016 and Berlin 2017 New Year's Eve, Tiangong-1 and Chang'e-4, three airline
+incidents in one week), each an even event next to an odd one, so the even/odd split keeps them out of calibration.
 
 Stable ids and merges
 ---------------------
@@ -445,7 +481,8 @@ MODEL: dict[str, Any] = {
     "threshold": 0.15,
     "merge_threshold": 0.6,
     "min_cos": MIN_COS,  # not fitted: chosen by bench/cluster.py ``evidence_sweep``
-    "calibrated_on": "multinews_dev92 + giveme5w1h even event_id (teacher-forced candidate pairs: 2077 pairs, 341 positive; threshold maximises mean pairwise F1)",
+    "calibrated_on": ("multinews_dev92 + giveme5w1h even event_id (teacher-forced candidate pairs: 2077 pairs, 341 "
+                      "positive; threshold maximises mean pairwise F1)"),
 }
 
 
