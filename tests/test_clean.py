@@ -186,3 +186,48 @@ def test_a_notice_page_is_reported_not_made_a_story(tmp_path, football_text):
     assert set(problems) == {"wall.txt", "gone.txt"}
     assert all(p.reason == "empty_body" and "notice" in p.detail for p in problems.values())
     assert sorted(Path(a["source"]).name for a in res.result["articles"]) == ["match.txt", "short.txt"]
+
+
+# the junk of European news sites in their own languages, one per rule, and prose that shares their words
+OTHER_LANGUAGE_JUNK = [
+    ("Lesen Sie auch: Regierung plant neue Steuer auf Zucker", "link_list"),
+    ("VEA TAMBIÉN: El Congreso aprueba la reforma electoral", "link_list"),
+    ("Schon gelesen?", "link_list"),
+    ("[czytaj więcej]", "link_list"),
+    ("Beitragsbild: Demonstranten vor dem Rathaus, Archiv.", "promo"),
+    ("Crédits photos : Agence Photo", "promo"),
+    ("Die Siegerin im Ziel. © AFP / JANE DOE", "promo"),
+    ("Quelle: Landesregierung", "promo"),
+    ("Zum Newsletter anmelden", "promo"),
+    ("Weekly Gaming Newsletter", "promo"),
+    ("Never miss the latest news by signing up to our newsletter today!", "promo"),
+    ("For breaking news download the Valley Times apps for iOS and Android.", "promo"),
+    ("We may receive compensation if you visit partners we recommend.", "promo"),
+    ("*Werbung. Dieser Beitrag enthält Werbung für eine Modemarke.", "promo"),
+    ("Hazte miembro y apoya el periodismo local", "promo"),
+    ("To view the full story, please subscribe to The Daily Times.", "promo"),
+    ("Teilen mit:", "promo"),
+    ("Wird geladen …", "promo"),
+    ("Keine Kommentare (Kommentare erscheinen erst nach unserer Freigabe)", "promo"),
+    ("Verraten Sie gerne in den Kommentaren: Was bedeutet der Preis für Sie?", "promo"),
+    ("(Alle Angaben ohne Gewähr)", "promo"),
+    ("Weitere Informationen:", "promo"),
+    ("Sie sind aktuell nicht eingeloggt.", "notice"),
+]
+OTHER_LANGUAGE_PROSE = [
+    "Werbung für Tabak ist in Deutschland seit Jahren weitgehend verboten.",
+    "Quelle der Unruhe war ein Streit um die Wasserrechte im Tal.",
+    "Source: a senior official who asked not to be named, speaking after the meeting.",
+    "No comments from the ministry were available on Tuesday.",
+    "Loading the trucks took the volunteers most of the night.",
+    "Der Newsletter des Ministeriums erschien am Montag mit einer Warnung vor Betrügern.",
+    "Um Beiträge einzureichen, müssen Sie registriert und eingeloggt sein.",
+    "Lesen Sie auch die Stellungnahme der Opposition, sagte der Sprecher.",
+]
+
+
+def test_junk_in_other_languages_removed_and_lookalike_prose_kept():
+    for line, reason in OTHER_LANGUAGE_JUNK:
+        assert classify_line(line) == reason, line
+    for line in OTHER_LANGUAGE_PROSE:
+        assert classify_line(line) is None, line

@@ -154,7 +154,7 @@ def test_precision_answer_much_shorter_than_default_falls_back(monkeypatch):
     lengths.update(favor_precision=3, default=40)
     body, method = ux._body("<html></html>", None)
     assert method == "trafilatura_default" and "default answer" in body
-    lengths.update(favor_precision=12, default=20)  # short, but not much shorter than the default's
+    lengths.update(favor_precision=16, default=20)  # short, but not much shorter than the default's
     body, method = ux._body("<html></html>", None)
     assert method == "trafilatura"
 
@@ -293,3 +293,88 @@ def test_trafilatura_modes_share_one_parse_with_the_same_text():
     for kw in ({"favor_precision": True}, {}, {"favor_recall": True}):
         assert _trafilatura(tree, None, **kw).text == _trafilatura(html, None, **kw).text
     assert _traf_tree("") is None
+
+
+def test_headline_scan_skips_a_comments_heading_that_repeats_the_title():
+    # the comments' heading quotes the page title (the printed headline words it differently); its dates are the
+    # comments'
+    comments = ("<section class='comments'><h2>2 Kommentare zu „Bridge opening delayed to spring“</h2>"
+                "<p>Herr Meier</p><time>28.04.2020, 10:27 Uhr</time><p>Endlich!</p></section>")
+    html = page(extra_body="<p>Veröffentlicht am 9. März 2021</p>",
+                head="<meta property='og:title' content='Bridge opening delayed to spring'>")
+    html = html.replace("</main>", f"{comments}</main>")
+    ex = extract_html(html.replace("<h1>Bridge opening delayed to spring</h1>", "<h1>Verkehr: Brücke später</h1>"))
+    assert dict(ex.candidates["date"])["headline"] == "2021-03-09"
+    assert ex.date == "2021-03-09"
+
+
+def test_cue_word_after_its_date_and_written_with_an_entity():
+    from unspun.extract import _cue_dates
+
+    # the German WordPress byline: the participle ends the clause, after the date, and is entity-encoded
+    foot = ("<p class='postmetadata'><small>Dieser Beitrag wurde am Samstag, 3. Dezember 2011 um 10:00 Uhr "
+            "ver&ouml;ffentlicht und unter <a href='/news'>News</a> abgelegt.</small></p>")
+    ex = extract_metadata(page(paras=PARAS * 3).replace("<footer>", f"<footer>{foot}"))
+    assert dict(ex.candidates["date"]).get("cue") == "2011-12-03"
+    assert ex.date == "2011-12-03"
+    # a date after the cue still comes first; another cue between a date and the participle stops the look-back
+    assert _cue_dates("<p>Aktualisiert am 5.5.2021, zuerst am <b>3.5.2021</b> erschienen</p>") == \
+        ("2021-05-03", "2021-05-05")
+    assert _cue_dates("<p>Aktualisiert am 5.5.2021 erschienen</p>") == (None, "2021-05-05")
+
+
+def test_slashed_dates_read_in_the_page_locale():
+    from unspun.extract import _text_date
+
+    assert _text_date("Updated 11/8/2023 10:46 PM", month_first=True) == "2023-11-08"
+    assert _text_date("Updated 11/8/2023 10:46 PM", month_first=False) == "2023-08-11"
+    assert _text_date("12/25/2021") == _text_date("12/25/2021", month_first=True) == "2021-12-25"  # unambiguous
+    assert normalize_date("10/05/2022 05:22 pm", month_first=False) == "2022-05-10"
+    assert normalize_date("10/05/2022 05:22 pm") == "2022-10-05"
+    assert normalize_date("2022/05/10 17:36", month_first=False) == "2022-05-10"  # year first: unaffected
+    body = "<p>11/8/2023</p>"
+    for lang, head, want in [("en-US", "", "2023-11-08"), ("de", "", "2023-08-11"),
+                             ("en", "<meta property='og:locale' content='en_GB'>", "2023-08-11")]:
+        ex = extract_html(page(extra_body=body, head=head).replace("lang='en'", f"lang='{lang}'"))
+        assert dict(ex.candidates["date"])["headline"] == want, lang
+        assert ex.language == lang.split("-")[0]
+
+
+def test_time_value_read_for_text_inside_a_time_element():
+    body = "<p><time datetime='2023-11-02T14:00:51+0000'><span>02/11/2023 02:00pm GMT</span></time></p>"
+    ex = extract_html(page(extra_body=body))  # lang='en' alone would read the text month first
+    assert dict(ex.candidates["date"])["headline"] == "2023-11-02"
+
+
+LEAD = ("Engineers found weaknesses in the foundations of the new bridge, and the region now expects it to open "
+        "next spring, two years late.")
+
+
+def lead_page(where: str) -> str:
+    head = f"<meta name='description' content='{LEAD}'><meta property='og:description' content='{LEAD[:90]}...'>"
+    html = page(head=head)
+    if where == "header":
+        return html.replace("<h1>Bridge opening delayed to spring</h1>", "<header><h1>Bridge opening delayed to "
+                            f"spring</h1><div class='teaser'><p class='lead'>{LEAD}</p></div></header>")
+    if where == "body":
+        return html.replace(f"<p>{PARAS[0]}</p>", f"<p>{LEAD}</p><p>{PARAS[0]}</p>")
+    return html.replace("<footer>", f"<footer><p>{LEAD}</p><nav><a href='/x'>{LEAD}</a></nav>")
+
+
+def test_printed_lead_left_out_by_trafilatura_is_put_back_once():
+    from unspun.extract import _cascade, _traf_tree
+
+    html = lead_page("header")
+    assert LEAD not in _cascade(html, _traf_tree(html), None)[0]  # trafilatura drops the header's teaser
+    assert extract_html(html).text.split("\n\n") == [LEAD] + PARAS
+    assert extract_html(lead_page("body")).text.split("\n\n") == [LEAD] + PARAS  # already there: not repeated
+    assert extract_html(lead_page("footer")).text.split("\n\n") == PARAS  # site furniture is no lead
+
+
+def test_printed_headline_keeps_its_dash():
+    title = "Bridge – the opening moves to spring"
+    html = page(title=title)  # <title> "... | Valley Times", <h1> the headline alone
+    assert extract_html(html).title == title
+    # without a printed <h1>, the <title>'s site part is still cut
+    html = page(title="Bridge opening delayed to spring").replace("<h1>Bridge opening delayed to spring</h1>", "")
+    assert extract_html(html).title == "Bridge opening delayed to spring"

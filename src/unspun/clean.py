@@ -6,7 +6,8 @@ Each junk block is kept in `article.blocks` with `kept=False` and a reason code:
 - `link_list`  aggregator link lines ("Label: Headline Without Final Punctuation", the label repeated or a
                link-list label), bare URLs, runs of short headline-like lines;
 - `promo`      subscription/newsletter/donation pleas, "more people are reading X than ever", follow/share bars,
-               cookie notices, photo credits, copyright lines, "Advertisement";
+               cookie notices, photo credits and source lines, copyright lines, "Advertisement", affiliate
+               disclosures, headings of contact boxes;
 - `transcript` broadcast framing: upper-case speaker tags ("SHAPIRO: ...") used more than once or with a
                broadcast role, stage directions ("(SOUNDBITE OF ...)"), sign-offs ("NPR's X in Y, thanks");
 - `notice`     text that stands where an article should be: error and gone pages ("this page is not available"),
@@ -15,8 +16,10 @@ Each junk block is kept in `article.blocks` with `kept=False` and a reason code:
                empty and is reported, not turned into a story;
 - `template`   lines repeated across many articles of the same outlet (`remove_templates`).
 
-The signals are general shapes and phrasings (no outlet- or article-specific strings). A regex lexicon is used
-because no packaged library classifies boilerplate inside already-extracted plain text.
+The signals are general shapes and phrasings (no outlet- or article-specific strings), in English and, for the
+most common kinds (read-also labels, credits, newsletter and membership pleas, widget labels), in the other
+languages of European news sites. A regex lexicon is used because no packaged library classifies boilerplate inside
+already-extracted plain text.
 """
 
 from __future__ import annotations
@@ -33,9 +36,20 @@ _LABEL_LINE = re.compile(r"^(?P<label>[A-Z][\w'’&/-]*(?: [\w'’&/-]+){0,3})\s
 _LINK_LABELS = re.compile(
     r"^(more|read|also read|read more|read also|see also|related|related news|related stories|related articles|"
     r"recommended|more news|more stories|latest|top stories|trending|popular|must read|don't miss|watch|"
-    r"listen|also see|further reading|you may also like|editor's picks|more from \w+)$",
+    r"listen|also see|further reading|you may also like|editor's picks|more from \w+|"
+    # the same labels in the other languages of European news sites
+    r"lesen sie (auch|hier|mehr)|mehr zum thema|siehe auch|auch interessant|schon gelesen|"
+    r"das könnte sie (auch )?interessieren|(à )?lire aussi|voir aussi|leggi anche|vedi anche|"
+    r"(lea|lee|vea|ver) también|(le|te) puede interesar|zobacz (też|także|również)|czytaj (też|także|więcej)|"
+    r"lees ook|zie ook|läs också|les også|læs også)$",
     re.I,
 )
+_LINK_LABEL_ALONE = re.compile(r"^\W*(?P<label>[^\W\d][\w'’ ]{2,40}?)\W*$")  # "Schon gelesen?", "[czytaj więcej]"
+# the headings of contact and source boxes under press releases and articles, on a line of their own
+_BOX_LABELS = re.compile(
+    r"^(contact|press contact|media contact|more information|further information|sources|"
+    r"kontakt|pressekontakt|weitere informationen|quellen|quellenangaben|ansprechpartner(in)?( zum thema)?|"
+    r"contacto|más información|contact presse|plus d'informations|contatti|per informazioni)$", re.I)
 _URL_ONLY = re.compile(r"^https?://\S+$", re.I)
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 
@@ -51,9 +65,15 @@ def _headline_like(text: str) -> bool:
 # (anchors, pattern): a pattern can only match a line holding one of its anchors (lower-case substrings), and the
 # cheap substring test runs first -- the full case-insensitive alternation cost ~0.15 ms a line, most of cleaning.
 _PROMO_RULES = [
-    (("subscri",), r"\bsubscri(be|ption|bers?)\b.*\b(today|now|here|only|just|unlimited|access|offer|support|newsletter)"),
-    (("sign up", "signup", "register"), r"\b(sign up|signup|register)\b.*\b(newsletter|updates|alerts|free|inbox|email)"),
-    (("newsletter",), r"\bnewsletters?\b.*\b(inbox|sign up|subscribe|delivered|daily|weekly)"),
+    (("subscri",),
+     r"\bsubscri(be|ption|bers?)\b.*\b(today|now|here|only|just|unlimited|access|offer|support|newsletter)"),
+    (("sign up", "signing up", "signup", "register"),
+     r"\b(sign(ing)? up|signup|register)\b.*\b(newsletter|updates|alerts|free|inbox|email|deals)|"
+     r"\bsign up (here|now|today)\b"),
+    (("newsletter",), r"\bnewsletters?\b.*\b(inbox|sign up|subscribe|delivered|daily|weekly)|"
+                      r"^([\w'’-]+ ){0,3}newsletter$|"  # a newsletter box's heading ("PC Gamer Newsletter")
+                      r"\bnewsletter (abonnieren|bestellen)\b|\b(zum|für den|unseren?) newsletter anmelden\b|"
+                      r"\b(suscr[ií]bete|suscribirse|inscrivez-vous|abonnez-vous|iscriviti)\b.{0,40}\bnewsletter\b"),
     (("more people", "more readers"), r"\bmore (people|readers) (are )?(reading|visiting|turning to|rely(ing)? on)\b"),
     (("than ever",), r"\breading .{1,60} than ever( before)?\b"),
     (("journalism", "reporting", "newsroom"),
@@ -69,13 +89,38 @@ _PROMO_RULES = [
                   r"\baccept (all )?cookies\b|\bwe use cookies\b"),
     (("all rights reserved", "©", "(c)", "copyright"), r"\ball rights reserved\b|^(©|\(c\)|copyright\b)"),
     (("advertisement", "sponsored", "promoted", "ad"), r"^advertisement$|^(sponsored|promoted)( content)?$|^ad$"),
-    (("download",), r"\bdownload (our|the) (free )?app\b"),
-    (("member", "subscriber", "supporter"), r"\b(become|join) (a|our) (member|subscriber|supporter)s?\b"),
+    (("download",), r"\bdownload (our|the) ([\w-]+ ){0,2}apps?\b"),
+    (("member", "subscriber", "supporter", "mitglied", "abonnent", "miembro", "socio", "membre", "abonné"),
+     r"\b(become|join) (a|our) (member|subscriber|supporter)s?\b|\bwerden sie (jetzt )?(mitglied|abonnent)|"
+     r"\bhazte (miembro|socio)\b|\bdevenez (membre|abonné)"),
+    # affiliate and sponsorship disclosures
+    (("commission", "compensation", "advertisers", "affiliate", "werbung", "anzeige"),
+     r"\bwe (may )?(earn|receive) (a )?(small )?(commission|compensation)\b|\badvertisers do not influence\b|"
+     r"\baffiliate links?\b.{0,60}\b(commission|earn)|^\*?(werbung|anzeige)\s*[-–:.|*]|"
+     r"\b(enthält|beinhaltet) (unbezahlte )?werbung\b"),
+    # share, like and rating widgets' labels ("Share this:", "Teilen mit:", "Wird geladen …")
+    (("share", "like", "rate", "teilen", "gefällt", "bewerten", "partager", "compartir", "condividi", "loading",
+      "geladen", "chargement", "cargando", "caricamento"),
+     r"^(share this|like this|rate this|teilen mit|gefällt mir|bewerten|partager|compartir|condividi)\s*:?$|"
+     r"^(loading|wird geladen|chargement|cargando|caricamento)\s*(\.\.\.|…)?$"),
+    (("comment", "kommentar"),
+     r"^(no|keine) (comments|kommentare)( yet| bisher)?[.!]?( \(.*\))?$|"
+     r"\b(let us know|tell us|verraten sie( uns)?( gerne)?|schreiben sie uns)\b.{0,60}"
+     r"\b(in the comments|in den kommentaren)\b"),
+    (("gewähr",), r"\b(alle )?angaben ohne gewähr\b"),  # the German "no liability" line
     (("unlimited",), r"\bunlimited (digital )?access\b"),
-    (("already a subscriber", "log in", "login", "continue reading", "reached your"),
-     r"\b(already a subscriber|log ?in to continue|to continue reading|you have reached your)\b"),
-    (("photo", "image", "picture", "video", "credit"),
-     r"^(photo|image|picture|video|file photo|credit|photograph)s?\s*(credit)?\s*[:/]\s*\S"),
+    (("already a subscriber", "log in", "login", "continue reading", "reached your", "please subscribe", "full story"),
+     r"\b(already a subscriber|log ?in to continue|to continue reading|you have reached your|please subscribe)\b|"
+     r"\bto (view|read) the (full|whole|rest of the) (story|article)\b"),
+    (("photo", "image", "picture", "video", "credit", "foto", "bild", "crédit", "zdjęcie", "immagine"),
+     r"^(photo|image|picture|video|file photo|credit|photograph|foto|fotografía|bild|bildquelle|beitragsbild|"
+     r"titelbild|aufmacherbild|crédits?( photos?)?|image illustrative|zdjęcie|immagine)s?\s*(credit)?\s*"
+     r"[:/]\s*\S"),
+    # a caption ending in its credit ("Marco Odermatt, Ski-Star aus der Schweiz. © AFP / MARCO BERTORELLO")
+    (("©",), r"\s©\s?[^\s.!?][^.!?]{0,60}$"),
+    # a source line under a chart, table or agency copy ("Quelle: Landesregierung", "Source: Eurostat")
+    (("quelle", "source", "fuente", "fonte", "źródło"),
+     r"^(quelle|source|fuente|fonte|źródło)s?\s*:\s*(\S+\s+){0,7}\S+$"),
     (("photo", "image"), r"\((ap|afp|reuters|getty|epa|file) ?(photo|images?)\b"),
     (("getty", "shutterstock", "ap photo", "reuters/", "epa-efe"),
      r"\b(getty images|shutterstock|ap photo|reuters/|afp via getty|epa-efe)\b"),
@@ -120,8 +165,10 @@ _NOTICE_RULES = [
      r"for)? (is|has been|was|may have been|does not|doesn't|no longer) ?(currently |temporarily )?(not available|"
      r"unavailable|no longer available|removed|deleted|exist)\b"),
     (("sorry",), r"\b(we're|we are) sorry,? (but )?(this|the|that) (page|content|article)\b"),
-    (("log in", "sign in", "login", "signin", "logged in", "signed in"),
-     r"\byou (must|need to|have to) (be )?(log ?in|sign ?in|logged in|signed in)\b"),
+    (("log in", "sign in", "login", "signin", "logged in", "signed in", "eingeloggt", "angemeldet"),
+     r"\byou (must|need to|have to) (be )?(log ?in|sign ?in|logged in|signed in)\b|"
+     r"\byou are (currently )?not (logged|signed) in\b|"
+     r"\bsie sind (aktuell |derzeit |momentan )?nicht (eingeloggt|angemeldet)\b"),
     (("javascript",), r"\bjavascript (is|has been|appears to be|seems to be) (disabled|turned off|not enabled)\b|"
                       r"\b(enable|turn on|activate) javascript\b"),
     (("cookies",), r"\b(enable|allow|turn on) cookies\b.{0,40}\b(browser|continue|site)\b"),
@@ -231,6 +278,11 @@ def classify_line(line: str, ctx: _Context | None = None, *, in_run_of_short: bo
             return "link_list"
     if in_run_of_short and _headline_like(s) and len(words) <= 14:
         return "link_list"
+    alone = _LINK_LABEL_ALONE.match(s) if len(words) <= 5 else None
+    if alone and _LINK_LABELS.match(alone.group("label")):
+        return "link_list"
+    if alone and _BOX_LABELS.match(alone.group("label")):
+        return "promo"
 
     # notices, then promos (a log-in wall is both; it is a notice)
     if len(words) <= NOTICE_MAX_WORDS and _matches(_NOTICE, s):
