@@ -127,7 +127,8 @@ def gold_items(row: dict) -> tuple[list[dict], list[dict]]:
 
 def unspun_items(doc) -> tuple[list[dict], list[dict]]:
     """unspun's predictions: "direct" = the quotes extract_quotes reports whose content has double quote marks (a
-    mixed quote counts once, as its clause and the quote spans it holds); "all" = those plus stance attributions ("opposes the deal"), which PolNeAR also annotates."""
+    mixed quote counts once, as its clause and the quote spans it holds); "all" = those plus stance attributions
+    ("opposes the deal"), which PolNeAR also annotates."""
     from unspun.quotes import extract_records
 
     text = doc.text
@@ -174,7 +175,8 @@ def parse_cached(nlp, texts: list[str], cache: str) -> list:
 
     from spacy.tokens import DocBin
 
-    key = hashlib.sha1(("\x00".join(texts) + nlp.meta.get("name", "") + nlp.meta.get("version", "")).encode()).hexdigest()[:16]
+    stamp = "\x00".join(texts) + nlp.meta.get("name", "") + nlp.meta.get("version", "")
+    key = hashlib.sha1(stamp.encode()).hexdigest()[:16]
     path = Path(cache) / f"polnear-{key}.spacy" if cache else None
     if path is not None and path.exists():
         return list(DocBin().from_disk(path).get_docs(nlp.vocab)), True
@@ -240,7 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(out, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
-    hdr = f"{'system/setting':<16} {'gold':>5} {'pred':>5} {'exact F1':>8} {'ovl P':>6} {'ovl R':>6} {'ovl F1':>6} {'spk acc':>7}"
+    hdr = (f"{'system/setting':<16} {'gold':>5} {'pred':>5} {'exact F1':>8} {'ovl P':>6} {'ovl R':>6} {'ovl F1':>6} "
+           f"{'spk acc':>7}")
     print(f"PolNeAR {args.split}: {len(rows)} annotations of {len(texts)} articles; "
           f"parse {t_parse:.1f}s{' (DocBin cache)' if cached else ''}, "
           f"extract {t_extract:.2f}s")

@@ -16,7 +16,8 @@ SEEDS = Path(__file__).resolve().parents[1] / "examples" / "seeds"
 def _article(path: Path, date: str | None = None) -> Article:
     raw = path.read_text(encoding="utf-8").strip()
     title, _, body = raw.partition("\n")
-    return Article(id=path.stem, title=title.strip(), text=body.strip(), source=str(path), outlet=path.stem[:3], date=date)
+    return Article(id=path.stem, title=title.strip(), text=body.strip(), source=str(path), outlet=path.stem[:3],
+                   date=date)
 
 
 @pytest.fixture(scope="module")
@@ -241,7 +242,8 @@ def test_unquoted_lead_in_belongs_to_the_attribution():
     art, doc = _art(text)
     clause = [r for r in extract_records(doc) if r.kind == "mixed"]
     assert clause and doc.text[clause[0].content[0][0]:].startswith("In Miami")
-    assert [q.text for q in extract_quotes(art, doc) if q.kind == "direct"] == ["a bully, as a person who despises people"]
+    direct = [q.text for q in extract_quotes(art, doc) if q.kind == "direct"]
+    assert direct == ["a bully, as a person who despises people"]
 
 
 def test_pronouns_agree_in_gender_with_their_antecedent():
@@ -300,7 +302,8 @@ def test_cueless_next_paragraph_continues_the_quote():
 
 def test_short_tail_after_the_cue_stays_with_its_quote():
     # a one-word sentence in quote marks would pass for a scare quote or a title; after '"A," X wrote.' it is B
-    text = "Not everyone agrees. \"This plan is sophomoric,\" Alicia Powe wrote on her blog. \"Blacklisted?\"\n\nMore later."
+    text = ("Not everyone agrees. \"This plan is sophomoric,\" Alicia Powe wrote on her blog. \"Blacklisted?\"\n\n"
+            "More later.")
     art, doc = _art(text)
     direct = [q for q in extract_quotes(art, doc) if q.kind == "direct"]
     assert len(direct) == 1 and direct[0].text.endswith("Blacklisted?")
@@ -385,8 +388,9 @@ def test_speaker_is_the_subject_nearest_the_cue_and_no_date():
 
 
 def test_short_colon_paragraph_introduces_the_next_quote():
-    text = ("The senator took the stage late.\n\nSenator Ted Cruz continued:\n\n“You look at the questions. Are you a comic "
-            "book villain? Can you do math?”\n\n17-year-old Jared Potts echoed:\n\n“He speaks his mind, and I think "
+    text = ("The senator took the stage late.\n\nSenator Ted Cruz continued:\n\n“You look at the questions. "
+            "Are you a comic book villain? Can you do math?”\n\n17-year-old Jared Potts echoed:\n\n"
+            "“He speaks his mind, and I think "
             "that might be what the country needs.”")
     art, doc = _art(text)
     got = {q.text[:12]: (q.speaker, q.cue) for q in extract_quotes(art, doc) if q.kind == "direct"}
@@ -409,7 +413,8 @@ def test_fragments_in_one_clause_make_one_clause_record():
     art, doc = _art(text)
     clauses = [r for r in extract_records(doc) if r.kind == "mixed"]
     assert [doc.text[s:e] for s, e in clauses[0].content] == ['the mayor a "liar" who was not "honorable."']
-    assert [q.text for q in extract_quotes(art, doc) if q.kind == "direct"] == ["liar honorable."]  # one quote, two parts
+    # one quote, two parts
+    assert [q.text for q in extract_quotes(art, doc) if q.kind == "direct"] == ["liar honorable."]
 
 
 def test_attribution_tags_after_the_quote():
@@ -440,7 +445,8 @@ def test_colon_intros_name_the_speaker():
     art, doc = _art("Michael P. McDonald:\u00a0“At long last the contests have finally started.”")
     assert [q.speaker for q in extract_quotes(art, doc) if q.kind == "direct"] == ["Michael P. McDonald"]
     art, doc = _art('"We will fight," the group said.\n\nShe went on: "It is like a house that is leaking."')
-    rec = [r for r in extract_records(doc) if r.kind == "direct" and "leaking" in doc.text[r.content[0][0]:r.content[-1][1]]]
+    rec = [r for r in extract_records(doc)
+           if r.kind == "direct" and "leaking" in doc.text[r.content[0][0]:r.content[-1][1]]]
     assert rec and rec[0].mention_text == "She"
 
 
@@ -450,20 +456,115 @@ def test_subjectless_cue_takes_the_subject_of_the_verb_above():
 
 
 def test_second_that_clause_is_part_of_what_was_said():
-    art, doc = _art('His sisters said that their father "could be unyielding," and that Freddy had struggled with his role.')
+    art, doc = _art('His sisters said that their father "could be unyielding," and that Freddy had struggled with his '
+                    'role.')
     mixed = [r for r in extract_records(doc) if r.kind == "mixed"]
-    assert mixed and doc.text[mixed[0].content[0][0]:mixed[0].content[-1][1]].endswith("Freddy had struggled with his role")
+    assert mixed
+    assert doc.text[mixed[0].content[0][0]:mixed[0].content[-1][1]].endswith("Freddy had struggled with his role")
 
 
 def test_subject_before_a_colon_beats_the_noun_next_to_it():
-    text = 'Senator Mitch McConnell had a blunt message for Donald Trump:\n\n"It is time to quit attacking various people."'
+    text = ('Senator Mitch McConnell had a blunt message for Donald Trump:\n\n'
+            '"It is time to quit attacking various people."')
     art, doc = _art(text)
     assert [q.speaker for q in extract_quotes(art, doc) if q.kind == "direct"] == ["Mitch McConnell"]
 
 
 def test_adding_introduces_an_attribution_of_its_own():
-    text = ('"I think John Kasich would be the best nominee, but he does not have a chance," Graham said on MSNBC, adding, '
-            '"John Kasich is a good man."')
+    text = ('"I think John Kasich would be the best nominee, but he does not have a chance," Graham said on MSNBC, '
+            'adding, "John Kasich is a good man."')
     art, doc = _art(text)
     direct = [(q.text[:6], q.cue, q.speaker) for q in extract_quotes(art, doc) if q.kind == "direct"]
     assert direct == [("I thin", "said", "Graham"), ("John K", "adding", "Graham")]
+
+
+def _direct_speakers(text: str) -> list[tuple[str, str | None]]:
+    art, doc = _art(text)
+    return [(q.text[:12], q.speaker) for q in extract_quotes(art, doc) if q.kind == "direct"]
+
+
+def _contents_of(text: str, kind: str) -> list[str]:
+    doc = get_nlp()(text)
+    return [" | ".join(doc.text[s:e] for s, e in r.content) for r in extract_records(doc) if r.kind == kind]
+
+
+def test_single_line_break_separates_paragraphs():
+    # sites that put one newline between paragraphs: the next paragraph's "Rubio said" is not the quote's tag
+    text = ('Bush spoke first.\n"There should be exceptions for rape, incest and the life of the mother," Bush said. '
+            '"That makes me the right nominee."\nRubio said he does support an exception if the life of the mother is '
+            'in danger.')
+    assert _direct_speakers(text) == [("There should", "Bush")]  # one quote: "A," Bush said. "B."
+
+
+def test_speaker_of_a_participle_in_a_subordinate_clause():
+    text = ('The first incident came during a speech in New York, when Sanders protesters interrupted her speech, '
+            'shouting “she wins, we lose!”')
+    assert _direct_speakers(text) == [("she wins, we", "Sanders protesters")]
+
+
+def test_phrasal_reply_verb_is_the_cue():
+    text = ('When Trump suggested that Cuba would sue the U.S. for reneging on the deal, Rubio fired back forcefully: '
+            '“If they sue us in a court in Miami, they’re going to lose.”')
+    art, doc = _art(text)
+    quotes = [(q.kind, q.text[:10], q.speaker) for q in extract_quotes(art, doc)]
+    assert quotes == [("indirect", "Cuba would", "Trump"), ("direct", "If they su", "Rubio")]
+
+
+def test_speech_verb_above_the_quotes_own_verb_is_its_cue():
+    text = ('McConnell says that the American people are seeking a leader to counter terrorist threats, but instead '
+            'Obama is giving them “lectures, distractions, and attempts to undermine their rights.”')
+    assert _direct_speakers(text) == [("lectures, di", "McConnell")]
+
+
+def test_passive_subject_speaks_through_its_infinitive():
+    text = ('The debate was so subdued that Mr. Trump was prompted to say, '
+            '“So far, I cannot believe how civil it’s been.”')
+    assert _direct_speakers(text) == [("So far, I ca", "Trump")]
+
+
+def test_subject_comes_from_the_cues_own_paragraph():
+    text = ('2:40 p.m.\n\nDonald Trump’s campaign manager says he is “gratified” by the prosecutor’s decision '
+            'to drop it.')
+    art, doc = _art(text)
+    assert {q.speaker_mention for q in extract_quotes(art, doc)} == {"Donald Trump’s campaign manager"}
+
+
+def test_quote_introduced_by_a_colon_is_not_merged_into_the_previous_one():
+    text = ('Aides say the former Florida governor plans to "actively support" Cruz. From Bush\'s Facebook post: '
+            '"For the sake of our party and country, we must move to overcome the divisiveness."')
+    direct = [r for r in extract_records(get_nlp()(text)) if r.kind == "direct"]
+    assert [len(r.content) for r in direct] == [1, 1]
+
+
+def test_relayed_quote_is_attributed_to_the_account_in_the_benchmark_clause_only():
+    text = ('The party is split.\n\n“Delegates are and should be able to vote the way they see fit,” Walker said, '
+            'according to an Associated Press account.\n\nOthers disagreed.')
+    art, doc = _art(text)
+    clause = [r for r in extract_records(doc) if r.extra.get("clause")]
+    assert [(doc.text[s:e][-11:], r.mention_text) for r in clause for s, e in r.content] == [
+        ("Walker said", "an Associated Press account")]
+    assert _direct_speakers(text) == [("Delegates ar", "Walker")]  # the quote itself stays Walker's
+
+
+def test_conjoined_and_contrasted_reports_stand_apart():
+    assert _contents_of('Rajoy said Monday that he will "try to form a stable government" and insisted that his party '
+                     'was "still the No. 1 force in Spain."', "mixed") == [
+        'that he will "try to form a stable government"', 'that his party was "still the No. 1 force in Spain."']
+    assert _contents_of('In Mason City, several Clinton supporters said the former president had made a good case for '
+                     'his wife, while other voters said they had not heard anything new.', "indirect") == [
+        "the former president had made a good case for his wife", "they had not heard anything new"]
+
+
+def test_parenthetical_cue_after_a_fronted_adverbial():
+    text = ('He would decide on regional real estate holdings. Many days, former employees said, she would stay at the '
+            'office past midnight, polishing the wording in news releases.')
+    assert _contents_of(text, "indirect") == [
+        "Many days | she would stay at the office past midnight, polishing the wording in news releases"]
+
+
+def test_tag_whose_subject_governs_the_cue_verb():
+    text = ('Trump did support the idea, and NBC News has proof:\n\n“Should there be a database system that tracks the '
+            'Muslims here?” a reporter can be heard asking Trump after an event in Iowa.')
+    art, doc = _art(text)
+    assert [(q.cue, q.speaker_mention) for q in extract_quotes(art, doc) if q.kind == "direct"] == [
+        ("asking", "a reporter")]
