@@ -39,9 +39,12 @@ def test_explain_shows_kept_and_dropped_blocks(seeds_dir):
 
 def test_stdin_jsonl_with_group_by(tmp_path):
     rows = [
-        {"id": "a1", "title": "Dam opens", "text": "The new dam on the river opened on Monday, officials said.", "g": "x"},
-        {"id": "a2", "title": "River dam", "text": "Officials opened the river dam on Monday after ten years.", "g": "x"},
-        {"id": "b1", "title": "Chess final", "text": "The chess final ended in a draw after six hours of play.", "g": "y"},
+        {"id": "a1", "title": "Dam opens", "g": "x",
+         "text": "The new dam on the river opened on Monday, officials said."},
+        {"id": "a2", "title": "River dam", "g": "x",
+         "text": "Officials opened the river dam on Monday after ten years."},
+        {"id": "b1", "title": "Chess final", "g": "y",
+         "text": "The chess final ended in a draw after six hours of play."},
     ]
     data = "".join(json.dumps(r) + "\n" for r in rows)
     proc = _run(["run", "-", "--out", str(tmp_path / "o"), "--group-by", "g", "--format", "json", "-q"], input=data)
@@ -52,11 +55,30 @@ def test_stdin_jsonl_with_group_by(tmp_path):
 
 
 def test_summary_length_flags(tmp_path, seeds_dir):
-    proc = _run(["run", str(seeds_dir), "--out", str(tmp_path / "o"), "--summary-sentences", "2", "--format", "json", "-q"])
+    proc = _run(["run", str(seeds_dir), "--out", str(tmp_path / "o"), "--summary-sentences", "2", "--format", "json",
+                 "-q"])
     assert proc.returncode == 0, proc.stderr
     (story,) = json.loads((tmp_path / "o" / "stories.json").read_text(encoding="utf-8"))["stories"]
     assert 1 <= len(story["summary"]) <= 2
-    proc = _run(["run", str(seeds_dir), "--out", str(tmp_path / "w"), "--summary-words", "40", "--format", "json", "-q"])
+    proc = _run(["run", str(seeds_dir), "--out", str(tmp_path / "w"), "--summary-words", "40", "--format", "json",
+                 "-q"])
     (story,) = json.loads((tmp_path / "w" / "stories.json").read_text(encoding="utf-8"))["stories"]
     assert sum(len(s["text"].split()) for s in story["summary"]) <= 40
     assert _run(["run", str(seeds_dir), "--summary-words", "0"]).returncode == 2
+
+
+def test_usage_errors_name_the_command_and_the_choices(tmp_path):
+    proc = _run(["run", str(tmp_path), "--out", str(tmp_path / "o"), "--format", "pdf"])
+    assert proc.returncode == 2
+    assert "usage: unspun run " in proc.stderr  # the usage of the command used, not the top-level one
+    assert "unspun run: error: unknown format(s): pdf (choose from json, md, html)" in proc.stderr
+    proc = _run(["stories", "--db", str(tmp_path / "none.duckdb")])
+    assert proc.returncode == 2 and "unspun stories: error: no store at" in proc.stderr
+
+
+def test_show_unknown_story_says_how_to_list_them(tmp_path, seeds_dir):
+    db = tmp_path / "o" / "unspun.duckdb"
+    assert _run(["run", str(seeds_dir), "--out", str(tmp_path / "o"), "--format", "json", "-q"]).returncode == 0
+    proc = _run(["show", "nosuch", "--db", str(db)])
+    assert proc.returncode == 1
+    assert f"no story nosuch in {db}" in proc.stderr and "unspun stories --db" in proc.stderr

@@ -400,3 +400,39 @@ def test_serve_refuses_public_interfaces(result):
     for host in ("0.0.0.0", "192.168.1.10", "example.com", "::"):
         with pytest.raises(ValueError):
             make_server(result, host=host, port=0)
+
+
+def test_input_file_names_are_not_listed_as_outlets():
+    # records of one JSONL file with no outlet or URL: the story header must not present "feed.jsonl:1",
+    # "feed.jsonl:2" as two outlets; the sources list still names each record so a reader can find it
+    arts = [{"id": f"r{i}", "title": f"Title {i}", "text": "Body.", "source": f"/data/feed.jsonl:{i}", "outlet": None,
+             "url": None, "date": None} for i in (1, 2)]
+    arts.append({"id": "r3", "title": "Title 3", "text": "Body.", "source": "/data/feed.jsonl:3", "outlet": None,
+                 "url": "https://www.example.org/news/1", "date": None})
+    spin = {"single_source": [{"text": "Only the first record says this.", "article_id": "r1", "outlet": None}]}
+    result = {"articles": arts, "stories": [{"id": "s1", "headline": "H", "article_ids": ["r1", "r2"], "outlets": [],
+                                             "spin": spin},
+                                            {"id": "s2", "headline": "G", "article_ids": ["r3"], "outlets": []}]}
+    md = render_markdown(result)
+    assert "**H** — 2 articles · unknown outlets · date unknown" in md
+    assert "**G** — 1 article · example.org · date unknown" in md
+    assert "1. feed.jsonl:1 — *Title 1*" in md
+    # with outlets unknown, spin compared articles, not outlets
+    assert "Reported in one article only:" in md and "one outlet only" not in md
+    assert "Reported in one article only" in render_html(result)
+    assert "Reported by one outlet only:" in render_markdown(sample_result())  # outlets known
+
+
+def test_near_identical_articles_are_shown(result):
+    # two outlets running the same wire copy: the reader must see that [1] and [2] are one text, not two sources
+    res = copy.deepcopy(result)
+    story = next(st for st in res["stories"] if len(st["article_ids"]) == 2)
+    first, second = story["article_ids"]
+    story["duplicates"] = [{"article_id": second, "duplicate_of": first, "jaccard": 0.9606}]
+    md = render_markdown(res)
+    assert "Near-identical articles:" in md
+    assert re.search(r"^- \[1\] \S+ and \[2\] \S+: 96% of their five-word sequences in common$", md, re.M)
+    page = render_html(res)
+    assert "Near-identical articles" in page and "96% of their five-word sequences in common" in page
+    # no pair, no heading
+    assert "Near-identical" not in render_markdown(result) and "Near-identical" not in render_html(result)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from unspun.model import Article
+from unspun.model import Article, Event
 from unspun.nlp import get_nlp, parse_articles
 from unspun.timeline import extract_events, resolve_expression, story_timeline
 
@@ -97,3 +97,115 @@ def test_odd_input():
     for text in ["", "   ", "on on on", "2019-13-45 happened", "in 99999999999 years"]:
         art = Article(id="x", title="", text=text, source="t", date="not a date")
         assert isinstance(extract_events(art, nlp(text)), list)
+
+
+@pytest.mark.parametrize("expr", [
+    "three days later",  # counted from a narrated moment, not from the publish date
+    "Two years later",
+    "two days earlier",
+    "a few years ago",  # vague: no date can honestly be given
+    "several days ago",
+])
+def test_offsets_without_publish_anchor_are_not_events(expr):
+    assert resolve_expression(expr, BASE) == (None, None, None, "")
+
+
+def test_forward_offsets_in_past_narration_are_not_events():
+    # "she left the hospital within two weeks": the two weeks run from the surgery, not from the publish date
+    assert resolve_expression("within two weeks", BASE, tense="past") == (None, None, None, "")
+    assert resolve_expression("the next 25 days", BASE, tense="past") == (None, None, None, "")
+    assert resolve_expression("within two weeks", BASE)[1:3] == ("range", "2019-05-28")
+    # looking back from the publish date stays resolvable in any tense
+    assert resolve_expression("three years ago", BASE, tense="past")[0] == "2016"
+
+
+def test_tense_decides_forward_offsets_in_articles():
+    text = ("Carter was released from the hospital within two weeks. "
+            "Iran said it would enrich uranium if the deal is not reworked within 60 days.")
+    art = Article(id="t", title="", text=text, source="t", date="2019-05-14")
+    events = extract_events(art, parse_articles([art])["t"])
+    assert [(e.expression, e.end) for e in events] == [("within 60 days", "2019-07-13")]
+
+
+@pytest.mark.parametrize("expr,date,end", [
+    ("August to December 2014", "2014-08-01", "2014-12-31"),
+    ("Jan. 1 to Aug. 31, 2016", "2016-01-01", "2016-08-31"),
+    ("August 1\u2013November 13, 2014", "2014-08-01", "2014-11-13"),
+])
+def test_absolute_spans_resolve_without_publish_date(expr, date, end):
+    assert resolve_expression(expr, None) == (date, "range", end, f"{expr} -> {date}..{end}")
+
+
+def test_the_past_year_is_the_twelve_months_to_publish_date():
+    assert resolve_expression("the past year", BASE)[:3] == ("2018-05-14", "range", "2019-05-14")
+    assert resolve_expression("last year", BASE)[:2] == ("2018", "year")
+
+
+def test_absolute_dates_do_not_claim_the_publish_date():
+    assert resolve_expression("In July 2012", BASE)[3] == "In July 2012 -> 2012-07"
+    assert resolve_expression("March 3, 2017", BASE)[3] == "March 3, 2017 -> 2017-03-03"
+    assert resolve_expression("May 14", BASE)[3] == "May 14 relative to 2019-05-14 -> 2019-05-14"
+
+
+def test_possessive_date_keeps_its_own_preposition():
+    text = "The ship involved in Tuesday's accident was en route to the Netherlands."
+    art = Article(id="p", title="", text=text, source="t", date="2017-12-27")
+    events = extract_events(art, parse_articles([art])["p"])
+    assert events and not events[0].expression.lower().startswith("in ")
+    assert events[0].date == "2017-12-26"
+
+
+def test_story_timeline_merges_restyled_copies():
+    # the same wire sentence with curly vs straight apostrophes and an em dash vs a hyphen is one event
+    texts = ["She didn\u2019t have to pay until November 2018 \u2014 only $28,156 was due.",
+             "She didn't have to pay until November 2018 - only $28,156 was due."]
+    events = [Event(text=t, expression="until November 2018", date="2018-11", granularity="month",
+                    resolution="until November 2018 -> 2018-11", article_id=i) for i, t in zip("ab", texts)]
+    tl = story_timeline(events, [Article(id=i, title="", text="", source="t") for i in "ab"])
+    assert len(tl) == 1 and tl[0].article_ids == ["a", "b"]
+
+
+@pytest.mark.parametrize("expr,base,tense,date", [
+    ("on Feb. 9", dt.date(2020, 1, 20), None, "2020-02-09"),  # "the Oscars on Feb. 9": three weeks ahead, not 2019
+    ("until 30 April", dt.date(2020, 4, 10), None, "2020-04-30"),
+    ("on December 27", dt.date(2012, 4, 17), None, "2011-12-27"),  # nearer last December than next
+    ("in March", dt.date(2017, 12, 25), None, "2018-03"),  # "a trial set to begin in March"
+    ("In May", dt.date(2018, 1, 7), "past", "2017-05"),  # "In May, six people were arrested"
+    ("In May", dt.date(2018, 1, 7), "future", "2018-05"),
+    ("on Friday", dt.date(2019, 5, 14), "future", "2019-05-17"),  # "will meet on Friday"
+    ("on Friday", dt.date(2019, 5, 14), None, "2019-05-10"),  # news reports the past by default
+])
+def test_year_and_week_follow_the_clause_tense(expr, base, tense, date):
+    assert resolve_expression(expr, base, tense=tense)[0] == date
+
+
+def test_tense_read_from_the_parse():
+    text = ("Two defendants opted for a trial, which is set to begin in March. "
+            "In May, six people in Seattle were placed under arrest. "
+            "Several of the contenders for best picture at the Oscars on Feb. 9 were not nominated for best cast.")
+    art = Article(id="s", title="", text=text, source="t", date="2017-12-25")
+    got = {e.expression: e.date for e in extract_events(art, parse_articles([art])["s"])}
+    assert got["in March"] == "2018-03" and got["In May"] == "2017-05" and got["on Feb. 9"] == "2018-02-09"
+
+
+def test_today_as_nowadays_is_not_an_event():
+    text = ("Today, the inner harbor is a trendy downtown area with upscale restaurants. "
+            "Amazon informed Newsweek today that it is investigating the matter.")
+    art = Article(id="n", title="", text=text, source="t", date="2016-11-04")
+    events = extract_events(art, parse_articles([art])["n"])
+    assert [(e.text.split()[0], e.date) for e in events] == [("Amazon", "2016-11-04")]
+
+
+def test_infinitive_takes_the_tense_of_its_clause():
+    text = "The trial was expected to begin in March."
+    art = Article(id="i", title="", text=text, source="t", date="2017-12-25")
+    (event,) = extract_events(art, parse_articles([art])["i"])
+    assert event.date == "2017-03"  # narrated as past: last March, not the coming one
+
+
+def test_embedded_tweet_timestamps_are_not_events():
+    text = ("Spectacular \u2014 Ed Howlett (@eddiehow124) December 27, 2017 I saw it when driving home. "
+            "The meteor was seen on December 26 across New England.")
+    art = Article(id="w", title="", text=text, source="t", date="2017-12-28")
+    events = extract_events(art, parse_articles([art])["w"])
+    assert [e.date for e in events] == ["2017-12-26"]

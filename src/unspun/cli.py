@@ -149,6 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="run a benchmark from bench/ (summarize, cluster, extract, quotes)")
     p.add_argument("task", choices=["summarize", "cluster", "extract", "quotes"])
     p.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the benchmark")
+    for command_parser in sub.choices.values():  # errors in a command show that command's usage, not the top one
+        command_parser.set_defaults(command_parser=command_parser)
     return parser
 
 
@@ -196,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return _dispatch(parser, args)
+        return _dispatch(getattr(args, "command_parser", parser), args)
     except KeyboardInterrupt:
         print("unspun: interrupted (stored batches are kept; rerun to resume)", file=sys.stderr)
         return 130
@@ -217,7 +219,7 @@ def _dispatch(parser: argparse.ArgumentParser, args) -> int:
         formats = [f.strip() for f in args.format.split(",") if f.strip()]
         unknown = set(formats) - {"json", "md", "html"}
         if unknown:
-            parser.error(f"unknown format(s): {', '.join(sorted(unknown))}")
+            parser.error(f"unknown format(s): {', '.join(sorted(unknown))} (choose from json, md, html)")
         # what `run` and `spark` share: inputs, outputs, options, problem reporting
         common = dict(formats=formats, db=args.db, options=_options(args), on_problem=_problem_printer(args.quiet))
     if args.command == "run":
@@ -268,7 +270,8 @@ def _dispatch(parser: argparse.ArgumentParser, args) -> int:
         with Store(args.db) as store:
             story = store.story(args.story_id)
         if story is None:
-            print(f"unspun: no story {args.story_id}", file=sys.stderr)
+            print(f"unspun: no story {args.story_id} in {args.db} (`unspun stories --db {args.db}` lists them)",
+                  file=sys.stderr)
             return EXIT_FATAL
         if args.format == "json":
             print(json.dumps(story, ensure_ascii=False, indent=2))

@@ -168,8 +168,10 @@ def analyze(articles: list[Article], sent_lists: list[list[str]]) -> tuple[list[
                 "original_share": round(1 - (reused + shared) / total, 4),
                 "reused_share": round(reused / total, 4),
                 "shared_share": round(shared / total, 4),
-                "reused_from": [{"article_id": k, "words": v} for k, v in sorted(reused_from.items())],
-                "copied_by": sorted(copied_by),
+                # earliest first, as article_ids everywhere else (ids sort in no meaningful order)
+                "reused_from": [{"article_id": x.id, "words": reused_from[x.id]}
+                                for x in articles if x.id in reused_from],
+                "copied_by": [x.id for x in articles if x.id in copied_by],
             }
         )
     return passages, copy_map

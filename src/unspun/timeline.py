@@ -3,16 +3,24 @@
 Candidate expressions are spaCy DATE/TIME entities (plus the preposition in front: "within 60 days", "in 2020").
 Resolution = a small rule layer for the relative forms news uses, at the right granularity, and dateparser for
 absolute dates ("May 14", "14 May 2019"):
-- last/previous/past | this | next + year/month/week           -> year / month / week (ISO week as YYYY-Www)
+- last/previous/past | this | next + year/month/week           -> year / month / week (ISO week as YYYY-Www);
+                                                                   "the past year" -> range (a year up to publish)
 - today / yesterday / tomorrow; (last|next|on) <weekday>       -> day (a bare weekday is the latest one on or
-                                                                   before the publish date: news reports the past)
-- (last|next|in|since) <month name>                            -> month; a bare month is in the publish year
-                                                                   unless that is after the publish month ->
-                                                                   previous year; "last June" is strictly before
+                                                                   before the publish date: news reports the past;
+                                                                   the coming one in a "will" clause)
+- (last|next|in|since) <month name>, <month> <day>             -> month / day; without a year, the tense of the
+                                                                   clause picks it: past -> on or before the publish
+                                                                   date, "will" -> on or after, else the nearest;
+                                                                   "last June" is strictly before
 - within / in / after N days|weeks|months|years                 -> range (publish date .. +N) or day/month
 - N days|weeks|months|years ago                                -> day / month / year
 - a four-digit year ("in 2020", "2050")                         -> year (needs no publish date)
-Durations with no anchor ("two-year", "almost a year") are not events and are skipped.
+- absolute spans ("August to December 2014", "Jan. 1 to Aug. 31, 2016") -> range
+Not events, skipped: durations with no anchor ("two-year", "almost a year"); offsets from a narrated moment
+("three days later", "two years earlier"); vague counts ("a few years ago": no date can honestly be given); and
+forward offsets ("within two weeks", "the next 25 days") in a sentence narrating the past, where they count from
+the narrated event, not from the publish date; "today" as "nowadays" ("he is alive today"); the timestamps of
+embedded tweets.
 No publish date: relative expressions are kept with date None and resolution "date unknown".
 """
 
@@ -24,9 +32,11 @@ import re
 from typing import TYPE_CHECKING
 
 from .model import Article, Event, normalize_ws
+from .nlp import doc_text
+from .provenance import sentence_key
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
@@ -36,7 +46,7 @@ NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
 NUMBER_WORDS.update({"a": 1, "an": 1, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90,
-                     "hundred": 100, "a few": 3, "several": 3, "couple": 2})
+                     "hundred": 100})  # no "a few", "several": a vague count gives no date
 UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month", "months": "month",
          "year": "year", "years": "year"}
 PAST = {"last", "previous", "past", "preceding", "prior"}
@@ -84,29 +94,50 @@ def _fmt(d: dt.date, gran: str) -> str:
     return d.isoformat()
 
 
-def resolve_expression(expr: str, base: dt.date | None) -> tuple[str | None, str | None, str | None, str]:
+_PREPOSITIONS = ("on", "in", "within", "by", "since", "after", "before", "during", "until", "from", "over", "for", "at")
+
+
+def _nearest_year(mon: int, day: int, base: dt.date, tense: str | None) -> dt.date:
+    """The date with this month and day, in the year that fits the publish date: the latest on or before it when
+    the clause narrates the past, the first on or after it when it looks ahead, else the nearest (news mentions
+    both last month's events and next month's: "the Oscars on Feb. 9" in a January story is three weeks ahead)."""
+    years = (base.year - 1, base.year, base.year + 1)
+    cands = [dt.date(y, mon, min(day, calendar.monthrange(y, mon)[1])) for y in years]
+    if tense == "past":
+        return max(c for c in cands if c <= base)
+    if tense == "future":
+        return min(c for c in cands if c >= base)
+    return min(cands, key=lambda c: (abs((c - base).days), c > base))
+
+
+def resolve_expression(expr: str, base: dt.date | None, *, tense: str | None = None
+                       ) -> tuple[str | None, str | None, str | None, str]:
     """(date, granularity, end, resolution) for one temporal expression; date None when it cannot be resolved.
 
     Returns granularity None and resolution "" for expressions that are not anchored points (durations).
+    `tense` of the clause holding the expression ("past", "future" or None, see `_tense`): it picks the year of a
+    bare month or day, the week of a bare weekday, and in past narration forward offsets are not counted from the
+    publish date.
     """
     e = normalize_ws(expr).lower().strip(" .,;:'\"’“”")
-    e = re.sub(r"^(on|in|at|by|during|since|from|until|till|before|after|around|about|early|late|mid)\s+(?=\S)", lambda m: m.group(0), e)
     words = e.split()
     rel = f" relative to {base.isoformat()}" if base else ""
 
     def unknown(gran: str) -> tuple:
         return None, gran, None, "date unknown"
 
-    def ok(d: dt.date, gran: str, end: dt.date | None = None) -> tuple:
+    def ok(d: dt.date, gran: str, end: dt.date | None = None, *, absolute: bool = False) -> tuple:
         end_s = _fmt(end, gran if gran != "range" else "day") if end else None
         val = _fmt(d, gran if gran != "range" else "day")
         arrow = f"{val}..{end_s}" if end_s else val
-        return val, gran, end_s, f"{expr.strip()}{rel} -> {arrow}"
+        # "relative to <publish date>" only where the publish date was used: "In July 2012" does not depend on it
+        return val, gran, end_s, f"{expr.strip()}{'' if absolute else rel} -> {arrow}"
 
     # strip a leading preposition but remember it
     prep = None
-    if words and words[0] in ("on", "in", "within", "by", "since", "after", "before", "during", "until", "from", "over", "for", "at"):
+    if words and words[0] in _PREPOSITIONS:
         prep, words = words[0], words[1:]
+    definite = bool(words) and words[0] == "the"  # "the past year" is the twelve months up to now, not last year
     if words and words[0] in ("early", "late", "mid", "the", "earlier", "later"):
         if words[0] in ("earlier", "later") and len(words) > 1 and words[1] in ("this", "next", "last"):
             words = words[1:]
@@ -117,7 +148,11 @@ def resolve_expression(expr: str, base: dt.date | None) -> tuple[str | None, str
     # explicit four-digit year only ("2020", "in 2050", "the 2016 election" handled by NER span)
     m = re.fullmatch(r"(?:the\s+)?((?:19|20)\d\d)", e2)
     if m:
-        return ok(dt.date(int(m.group(1)), 1, 1), "year")
+        return ok(dt.date(int(m.group(1)), 1, 1), "year", absolute=True)
+
+    span = _absolute_span(e2)
+    if span:
+        return ok(span[0], "range", span[1], absolute=True)
 
     if e2 in ("today", "tonight", "this morning", "this afternoon", "this evening"):
         return ok(base, "day") if base else unknown("day")
@@ -133,6 +168,12 @@ def resolve_expression(expr: str, base: dt.date | None) -> tuple[str | None, str
             return unknown(m.group(2))
         step = -1 if m.group(1) in PAST else 1 if m.group(1) in FUTURE else 0
         unit = m.group(2)
+        if definite and step:
+            if step > 0 and tense == "past":
+                return None, None, None, ""
+            other = (base + dt.timedelta(weeks=step) if unit == "week"
+                     else _add_months(base, step * (12 if unit == "year" else 1)))
+            return ok(min(base, other), "range", max(base, other))
         if unit == "year":
             return ok(dt.date(base.year + step, 1, 1), "year")
         if unit == "month":
@@ -140,7 +181,8 @@ def resolve_expression(expr: str, base: dt.date | None) -> tuple[str | None, str
         return ok(base + dt.timedelta(weeks=step), "week")
 
     # weekdays: "Tuesday", "last Tuesday", "next Monday", "Monday night"
-    m = re.fullmatch(r"(?:(last|next|this|previous|coming)\s+)?(\w+?)(?:'s)?(?:\s+(morning|afternoon|evening|night))?", e2)
+    m = re.fullmatch(r"(?:(last|next|this|previous|coming)\s+)?(\w+?)(?:'s)?(?:\s+(morning|afternoon|evening|night))?",
+                     e2)
     if m and m.group(2) in WEEKDAYS:
         if not base:
             return unknown("day")
@@ -151,6 +193,8 @@ def resolve_expression(expr: str, base: dt.date | None) -> tuple[str | None, str
         delta = (base.weekday() - wd) % 7
         if m.group(1) in ("last", "previous") and delta == 0:
             delta = 7
+        if not m.group(1) and tense == "future":  # "will meet on Friday": the coming one
+            return ok(base + dt.timedelta(days=(wd - base.weekday()) % 7), "day")
         return ok(base - dt.timedelta(days=delta), "day")
 
     # months: "June", "last June", "next March", "in June 2018", "June 2018"
@@ -158,7 +202,7 @@ def resolve_expression(expr: str, base: dt.date | None) -> tuple[str | None, str
     if m and m.group(2) in MONTHS:
         mon = MONTHS[m.group(2)]
         if m.group(3):
-            return ok(dt.date(int(m.group(3)), mon, 1), "month")
+            return ok(dt.date(int(m.group(3)), mon, 1), "month", absolute=True)
         if not base:
             return unknown("month")
         year = base.year
@@ -166,20 +210,24 @@ def resolve_expression(expr: str, base: dt.date | None) -> tuple[str | None, str
             year = base.year if mon < base.month else base.year - 1
         elif m.group(1) in ("next", "coming"):
             year = base.year if mon > base.month else base.year + 1
-        elif m.group(1) != "this" and mon > base.month + 1:
-            year = base.year - 1  # a bare month later in the year than the story: most likely last year's
+        elif m.group(1) != "this":
+            year = _nearest_year(mon, 1, base.replace(day=1), tense).year
         return ok(dt.date(year, mon, 1), "month")
 
     # within / in / after N units; N units ago
-    m = re.fullmatch(r"(?:the\s+)?(?:(next|past|last|coming)\s+)?(\d+|[a-z]+(?:\s+few)?)\s+(days?|weeks?|months?|years?)(\s+ago|\s+later|\s+from now)?", e2)
+    m = re.fullmatch(r"(?:the\s+)?(?:(next|past|last|coming)\s+)?(\d+|[a-z]+(?:\s+(?:few|couple))?)\s+"
+                     r"(days?|weeks?|months?|years?)(\s+ago|\s+later|\s+earlier|\s+from now)?", e2)
     if m:
         n = _num(m.group(2))
         unit = UNITS[m.group(3)]
-        if n is None:
-            return None, None, None, ""
         ago = (m.group(4) or "").strip()
+        if n is None or ago in ("later", "earlier"):
+            return None, None, None, ""  # vague ("a few years ago") or counted from a narrated moment, not from now
         if not (ago or prep in ("within", "in", "after", "over") or m.group(1)):
             return None, None, None, ""  # a bare duration ("60 days") is not a point in time
+        forward = ago != "ago" and m.group(1) not in ("past", "last")
+        if forward and tense == "past":
+            return None, None, None, ""  # "she left the hospital within two weeks": counted from the story's events
         if not base:
             return unknown("range" if prep in ("within", "over") or m.group(1) else unit)
 
@@ -218,16 +266,89 @@ def resolve_expression(expr: str, base: dt.date | None) -> tuple[str | None, str
         if d is None:
             return (None, "day", None, "date unknown") if not base else (None, None, None, "")
         has_day = bool(re.search(r"\b\d{1,2}(st|nd|rd|th)?\b", re.sub(r"\b(19|20)\d\d\b", "", e2)))
-        return ok(d.date(), "day" if has_day else "month")
+        day = d.date()
+        if not has_year and base:  # dateparser's "prefer past" puts next month's date a year back
+            day = _nearest_year(day.month, day.day, base, tense)
+        return ok(day, "day" if has_day else "month", absolute=has_year)
     return None, None, None, ""
 
 
+_SPAN_SEP = re.compile(r"\s*(?:\bto\b|\bthrough\b|\buntil\b|[-\u2013\u2014])\s*")
+
+
+def _absolute_span(e: str) -> tuple[dt.date, dt.date] | None:
+    """(start, end) of "August to December 2014", "Jan. 1 to Aug. 31, 2016", "August 1-November 13, 2014": two
+    month names and one year (the year written once, on the right, applies to both sides). Month-only sides
+    cover the whole month."""
+    parts = _SPAN_SEP.split(e)
+    year = re.search(r"\b((?:19|20)\d\d)\b", e)
+    if len(parts) != 2 or not year:
+        return None
+    bounds = []
+    for side, p in enumerate(parts):
+        m = re.fullmatch(r"([a-z]+)\.?(?:\s+(\d{1,2})(?:st|nd|rd|th)?)?,?(?:\s+((?:19|20)\d\d))?", p.strip())
+        if not m or m.group(1) not in MONTHS:
+            return None
+        y, mon = int(m.group(3) or year.group(1)), MONTHS[m.group(1)]
+        day = int(m.group(2)) if m.group(2) else (1 if side == 0 else calendar.monthrange(y, mon)[1])
+        try:
+            bounds.append(dt.date(y, mon, day))
+        except ValueError:
+            return None
+    return (bounds[0], bounds[1]) if bounds[0] <= bounds[1] else None
+
+
+_TWEET_SIGNATURE = re.compile(r"\(@\w{1,15}\)\s*$")
+_LEADING_PREPS = ("within", "in", "on", "since", "after", "by", "over", "until", "before")
+
+
 def _expand(ent: "Span") -> "Span":
-    """Include the preposition before a DATE span ("within 60 days", "in 2020", "on Tuesday")."""
+    """Include the preposition before a DATE span ("within 60 days", "in 2020", "on Tuesday"), unless the date is
+    a possessive ("involved in Tuesday's accident": the preposition governs "accident")."""
     doc = ent.doc
-    if ent.start > 0 and doc[ent.start - 1].lower_ in ("within", "in", "on", "since", "after", "by", "over", "until", "before"):
+    possessive = (ent.end < len(doc) and doc[ent.end].tag_ == "POS") or ent[-1].lower_.endswith(("'s", "’s"))
+    if ent.start > 0 and doc[ent.start - 1].lower_ in _LEADING_PREPS and not possessive:
         return doc[ent.start - 1 : ent.end]
     return ent
+
+
+def _clause_verb(ent: "Span") -> "Token | None":
+    """The verb that carries the tense of the clause a date expression belongs to, walking up through non-finite
+    verbs ("is set to begin in March" -> "set"); None when the date hangs on a noun ("the Oscars on Feb. 9")."""
+    tok = ent.root
+    for _ in range(12):  # a parse path to the clause's verb is short; bounded in case of odd parses
+        head = tok.head
+        if head is tok:
+            return None
+        tok = head
+        if tok.pos_ in ("NOUN", "PROPN", "PRON", "NUM") or tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "attr"):
+            return None  # the date belongs to a noun phrase ("several contenders at the Oscars on Feb. 9")
+        if tok.pos_ not in ("VERB", "AUX"):
+            continue
+        finite = ("VBD", "VBZ", "VBP", "MD")  # not "to" ("to begin"): an infinitive takes its tense from above
+        if tok.tag_ in finite or any(c.dep_ in ("aux", "auxpass") and c.tag_ in finite for c in tok.children):
+            return tok
+    return None
+
+
+def _tense(verb: "Token | None") -> str | None:
+    """"past" ("left", "was released"), "future" ("will meet") or None (present, hypothetical, unknown)."""
+    if verb is None:
+        return None
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if any(a.tag_ == "MD" and a.lower_ in ("will", "'ll", "shall", "wo") for a in auxes):
+        return "future"
+    if any(a.tag_ == "MD" for a in auxes):
+        return None  # "would", "could": hypothetical or reported future, no tense to go by
+    if verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes):
+        return "past"
+    return None
+
+
+def _present_state(expr: str, verb: "Token | None") -> bool:
+    """"Dauer is alive today", "the harbour is today a trendy area": "today" as "nowadays" with a present "be"
+    describes a state, not something that happened on the publish date."""
+    return expr.lower() == "today" and verb is not None and verb.lemma_ == "be" and verb.tag_ in ("VBZ", "VBP")
 
 
 def extract_events(article: Article, doc: "Doc") -> list[Event]:
@@ -239,13 +360,17 @@ def extract_events(article: Article, doc: "Doc") -> list[Event]:
         ents = [e for e in doc.ents if e.label_ in ("DATE", "TIME")]
     except Exception:
         return []
+    text = doc_text(doc)
     for ent in ents:
-        if "\n" in ent.text:
-            continue
+        if "\n" in ent.text or _TWEET_SIGNATURE.search(text[max(0, ent.start_char - 60):ent.start_char]):
+            continue  # "— Jane Doe (@jdoe) December 27, 2017": when an embedded tweet was posted, not a story event
         span = _expand(ent)
         expr = normalize_ws(span.text)
         try:
-            date, gran, end, resolution = resolve_expression(expr, base)
+            verb = _clause_verb(ent)
+            if _present_state(expr, verb):
+                continue
+            date, gran, end, resolution = resolve_expression(expr, base, tense=_tense(verb))
         except Exception:  # unexpected forms: keep the expression, say we could not resolve it
             date, gran, end, resolution = None, None, None, "date unknown"
         if gran is None and not resolution:
@@ -271,17 +396,22 @@ def extract_events(article: Article, doc: "Doc") -> list[Event]:
 def story_timeline(events: list[Event], articles: list[Article] | None = None) -> list[Event]:
     """Story timeline: events sorted by date (unknown last), deduplicated across articles.
 
-    Two events are the same when their sentence (case/space-insensitive) and resolved date match; the one from the
-    earliest article (order of `articles`, earliest first) is kept.
+    Two events are the same when their sentence (ignoring case, space and punctuation: outlets restyle quotes and
+    dashes of the same wire copy) and resolved date match; the one from the earliest article (order of `articles`,
+    earliest first) is kept.
     """
     order = {a.id: i for i, a in enumerate(articles or [])}
+
+    def rank(article_id: str) -> tuple:
+        return order.get(article_id, 10**9), article_id
+
     best: dict[tuple, Event] = {}
     carriers: dict[tuple, set[str]] = {}
     for ev in events:
-        key = (normalize_ws(ev.text).lower(), ev.expression.lower(), ev.date)
+        key = (sentence_key(ev.text), ev.expression.lower(), ev.date)
         carriers.setdefault(key, set()).add(ev.article_id)
         cur = best.get(key)
-        if cur is None or (order.get(ev.article_id, 10**9), ev.article_id) < (order.get(cur.article_id, 10**9), cur.article_id):
+        if cur is None or rank(ev.article_id) < rank(cur.article_id):
             best[key] = ev
     for key, ev in best.items():  # every article carrying the event, earliest first
         ev.article_ids = sorted(carriers[key], key=lambda i: (order.get(i, 10**9), i))

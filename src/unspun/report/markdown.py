@@ -84,7 +84,8 @@ def _story(st: dict) -> list[str]:
         out.append("")
 
     if st["entities"]:
-        out += ["### People, organisations, places", "", "| Name | Type | Role | Mentions | Per outlet |", "|---|---|---|---:|---|"]
+        out += ["### People, organisations, places", "",
+                "| Name | Type | Role | Mentions | Per outlet |", "|---|---|---|---:|---|"]
         for e in st["entities"] + st["entities_more"]:
             per = ", ".join(f"{md(o)} {c}" for o, c in e["per_outlet"])
             name = md(e["name"]) + (f" (also: {', '.join(md(a) for a in e['aliases'])})" if e["aliases"] else "")
@@ -96,20 +97,22 @@ def _story(st: dict) -> list[str]:
         if st["headline_cards"]:
             out += ["| Source | Headline | Leads with |", "|---|---|---|"]
             for c in st["headline_cards"]:
-                out.append(f"| [{c['cite']['n']}] {md(c['outlet'])} | {md(c['title']) or '—'} | {md(c['lead']) or '—'} |")
+                out.append(f"| [{c['cite']['n']}] {md(c['outlet'])} | {md(c['title']) or '—'} "
+                           f"| {md(c['lead']) or '—'} |")
             out.append("")
         if st["single_source"]:
-            out += ["Reported by one outlet only:", ""]
+            out += [f"{st['single_source_title']}:", ""]
             for f in st["single_source"]:
                 out.append(f"- {md(f['text'])} {_cites(f['cites'])} — only {md(f['outlet'])}")
             out.append("")
 
-    if st["copymap"] or st["passages"]:
+    if st["copymap"] or st["passages"] or st["duplicates"]:
         out += ["### Copy map", ""]
         if st["copymap"]:
             out += ["| Article | Own | Shared | Reused | Reused from |", "|---|---:|---:|---:|---|"]
             for b in st["copymap"]["bars"]:
-                out.append(f"| {md(b['full'])} | {b['pct_orig']}% | {b['pct_shared']}% | {b['pct_reused']}% | {' '.join(b['sources']) or '—'} |")
+                out.append(f"| {md(b['full'])} | {b['pct_orig']}% | {b['pct_shared']}% | {b['pct_reused']}% "
+                           f"| {' '.join(b['sources']) or '—'} |")
             out.append("")
         if st["passages"]:
             out += ["Shared passages:", ""]
@@ -120,6 +123,12 @@ def _story(st: dict) -> list[str]:
                 else:
                     where = f"in {_cites(p['cites'])} (which came first is unknown)"
                 out += [f"> {md(p['text'])}", ">", f"> — {where}", ""]
+        if st["duplicates"]:
+            out += ["Near-identical articles:", ""]
+            for d in st["duplicates"]:
+                out.append(f"- [{d['a']['n']}] {md(d['a']['outlet'])} and [{d['b']['n']}] {md(d['b']['outlet'])}: "
+                           f"{d['pct']}% of their five-word sequences in common")
+            out.append("")
 
     if st["articles"]:
         out += ["### Sources", ""]
@@ -134,7 +143,8 @@ def _story(st: dict) -> list[str]:
             out.append(line)
             if a["removed"]:
                 reasons = sorted({r["reason"] for r in a["removed"]})
-                out.append(f"   - removed {len(a['removed'])} junk {'block' if len(a['removed']) == 1 else 'blocks'} ({', '.join(md(r) for r in reasons)})")
+                blocks = "block" if len(a["removed"]) == 1 else "blocks"
+                out.append(f"   - removed {len(a['removed'])} junk {blocks} ({', '.join(md(r) for r in reasons)})")
         out.append("")
     return out
 
@@ -153,7 +163,9 @@ def render_markdown(result: dict) -> str:
         out += ["## Stories", ""]
         for i, st in enumerate(v["stories"], 1):
             outlets = ", ".join(md(o) for o in st["outlets"]) or "unknown outlets"
-            out.append(f"{i}. **{md(st['headline'])}** — {st['n_articles']} {'article' if st['n_articles'] == 1 else 'articles'} · {outlets} · {md(st['date_range'])}")
+            articles = "article" if st["n_articles"] == 1 else "articles"
+            out.append(f"{i}. **{md(st['headline'])}** — {st['n_articles']} {articles} · {outlets} · "
+                       f"{md(st['date_range'])}")
         out.append("")
     if v["problems"]:
         out += ["## Input problems", ""]

@@ -101,15 +101,21 @@ def anchor(prefix: str, raw: Any) -> str:
     return f"{prefix}-{slug}-{digest}" if slug else f"{prefix}-{digest}"
 
 
-def outlet_name(article: dict) -> str:
+def known_outlet(article: dict) -> str:
+    """The outlet as the input gave it, or the host of its URL; "" when neither is known."""
     name = s(article.get("outlet"))
     if name:
         return name
     url = safe_url(article.get("url"))
-    if url:
-        host = urlsplit(url).hostname or ""
-        if host:
-            return host[4:] if host.startswith("www.") else host
+    host = (urlsplit(url).hostname or "") if url else ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def outlet_name(article: dict) -> str:
+    """A label for the article's source: its outlet, else the input file it came from."""
+    name = known_outlet(article)
+    if name:
+        return name
     source = s(article.get("source"))
     if source:  # no outlet known: name the input file instead (seeds, bare .txt folders)
         base = re.split(r"[/\\]", source.split("#")[0])[-1]
@@ -506,6 +512,9 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
         cards.setdefault(aid, {"cite": refs.cite(aid), "outlet": s(ld.get("outlet")) or outlet_name(art), "title": s(art.get("title")), "lead": "", "distinctive": []})
         cards[aid]["lead"] = s(ld.get("lead"))
     headline_cards = sorted(cards.values(), key=lambda c: c["cite"]["n"])
+    # spin compares articles when outlets are unknown: then "one outlet only" would claim more than is known
+    outlets_known = all(known_outlet(articles.get(a, {})) for a in article_ids)
+    single_source_title = "Reported by one outlet only" if outlets_known else "Reported in one article only"
     single = []
     for f in (dct(x) for x in lst(spin.get("single_source"))):
         text = s(f.get("text"))
@@ -521,10 +530,18 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
             src = s(p.get("source"))
             passages.append({"text": text, "cites": refs.cites(p.get("article_ids")), "source": refs.cite(src) if src else None, "directed": bool(p.get("directed")) and bool(src)})
     copymap = _copymap(lst(story.get("copy_map")), refs, articles)
+    duplicates = []  # near-identical articles (wire copy run unchanged): a reader should know they are one text
+    for d in (dct(x) for x in lst(story.get("duplicates"))):
+        a, b = s(d.get("a") or d.get("article_id")), s(d.get("b") or d.get("other_id") or d.get("duplicate_of"))
+        if a and b:
+            pair = sorted([refs.cite(a), refs.cite(b)], key=lambda c: c["n"])
+            score = num(d.get("jaccard", d.get("score")))
+            duplicates.append({"a": pair[0], "b": pair[1], "score": score, "pct": round(100 * score)})
+    duplicates.sort(key=lambda d: (d["a"]["n"], d["b"]["n"]))
 
     outlets = [s(o) for o in lst(story.get("outlets")) if s(o)]
-    if not outlets:
-        outlets = sorted({outlet_name(articles[a]) for a in article_ids if a in articles})
+    if not outlets:  # input file names are no outlets: six records of one JSONL file are not six outlets
+        outlets = sorted({known_outlet(articles[a]) for a in article_ids if a in articles} - {""})
     dr = lst(story.get("date_range"))
     headline = s(story.get("headline")) or (arts_vm[0]["title"] if arts_vm else "(untitled story)")
 
@@ -535,7 +552,7 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
         ("timeline", bool(timeline or timeline_undated)),
         ("entities", bool(entities)),
         ("spin", bool(headline_cards or single)),
-        ("copymap", bool(copymap or passages)),
+        ("copymap", bool(copymap or passages or duplicates)),
         ("articles", bool(arts_vm)),
     ):
         if present:
@@ -558,15 +575,12 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
         "entities_more": entities_more,
         "headline_cards": headline_cards,
         "single_source": single,
+        "single_source_title": single_source_title,
         "passages": passages,
         "copymap": copymap,
         "articles": arts_vm,
         "sections": sections,
-        "duplicates": [
-            {"a": refs.cite(d.get("a") or d.get("article_id") or ""), "b": refs.cite(d.get("b") or d.get("other_id") or d.get("duplicate_of") or ""), "score": num(d.get("jaccard", d.get("score")))}
-            for d in (dct(x) for x in lst(story.get("duplicates")))
-            if s(d.get("a") or d.get("article_id")) and s(d.get("b") or d.get("other_id") or d.get("duplicate_of"))
-        ],
+        "duplicates": duplicates,
     }
 
 
