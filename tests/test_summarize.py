@@ -125,6 +125,8 @@ def test_junk_pronoun_and_half_sentences_skipped():
     assert not is_candidate("He said the decision was painful but necessary for everyone in town.")
     assert not is_candidate('"It is a sad day for the town and its people," he said on Monday evening.')
     assert not is_candidate("and the bridge was closed to traffic after the vote on Monday.")
+    assert not is_candidate("Qatar's ruler said Tuesday he has transferred power to the 33-year-old crown...")
+    assert not is_candidate("The council voted on Monday to close the old bridge to all heavy traffic from May…")
     assert is_candidate("The bridge, built in 1931, carries about 12,000 vehicles a day between the two districts.")
 
 
@@ -337,6 +339,11 @@ def test_predict_matches_sklearn():
     ref = GradientBoostingRegressor(n_estimators=80, max_depth=3, learning_rate=0.1, subsample=0.8,
                                     min_samples_leaf=40, random_state=0).fit(X, y)
     assert np.allclose(predict(trees, X), ref.predict(X), atol=1e-3)
+    # a bagged model predicts the mean of its members (seeds 0, 1, 2)
+    bagged = bench.fit_model(X, y, "trees", bag=3)
+    members = [bench.fit_model(X, y, "trees", seed=s) for s in range(3)]
+    assert len(bagged["trees"]) == 3 * len(trees["trees"])
+    assert np.allclose(predict(bagged, X), np.mean([predict(m, X) for m in members], axis=0), atol=1e-3)
     lin = bench.fit_model(X, y, "linear")
     mean, scale = X.mean(axis=0), X.std(axis=0)
     ref_lin = Ridge(alpha=1.0).fit((X - mean) / scale, y)
