@@ -231,3 +231,28 @@ def test_junk_in_other_languages_removed_and_lookalike_prose_kept():
         assert classify_line(line) == reason, line
     for line in OTHER_LANGUAGE_PROSE:
         assert classify_line(line) is None, line
+
+
+OUTLET_FURNITURE = [
+    "Advertisement Continue reading the main story",
+    "Interested in Donald Trump? Add Donald Trump as an interest to stay up to date on the latest Donald Trump news, "
+    "video, and analysis from ABC News. Add Interest",
+    "Breaking News Emails Get breaking news alerts and special reports. The news and stories that matter, delivered "
+    "weekday mornings.",
+    "NPR transcripts are created on a rush deadline by a contractor, and produced using a proprietary process.",
+    "Rating is available when the video has been rented.",
+    "___ Information from: Erie Times-News, http://www.goerie.com",
+    "We'd like to hear from you. Send us a secure tip using the instructions at our tips page.",
+]
+FURNITURE_LOOKALIKES = [
+    "The paper said it would continue reading the main story of the day on air.",
+    "Officials said the film's rating is available on the board's website.",
+    "Breaking news from the capital kept the station on air all night, its director said.",
+]
+
+
+def test_outlet_furniture_removed_and_lookalike_prose_kept():
+    for line in OUTLET_FURNITURE:
+        assert classify_line(line) == "promo", line
+    for line in FURNITURE_LOOKALIKES:
+        assert classify_line(line) is None, line

@@ -127,7 +127,14 @@ _PROMO_RULES = [
     (("full story", "full article", "original story", "original article"),
      r"\bread (the|our) (full|original) (story|article)\b"),
     (("appeared", "published"), r"\bthis (article|story) (was )?(originally|first) (appeared|published)\b"),
-    (("tip",), r"\bhave a (news )?tip\b|\bsend us (a|your) tip\b"),
+    (("tip",), r"\bhave a (news )?tip\b|\bsend us (a|your) (news |secure )?tip\b"),
+    # outlets' own furniture that scrapes carry into the body (NYT, ABC, NBC, NPR, YouTube embeds, AP member tails)
+    (("continue reading the main story",), r"\bcontinue reading the main story\W*$"),
+    (("as an interest", "add interest"), r"\badd [\w .'’-]{1,40} as an interest\b|\badd interest$"),
+    (("breaking news",), r"^breaking news (emails|alerts)\b|\bget breaking news alerts\b"),
+    (("rush deadline",), r"\btranscripts? (is|are) created on a rush deadline\b"),
+    (("rented",), r"\brating is available when the video has been rented\b"),
+    (("information from",), r"^_{2,}\s*information from\s*:"),
 ]
 _PROMO = [(anchors, re.compile(pattern, re.I)) for anchors, pattern in _PROMO_RULES]
 
