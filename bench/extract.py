@@ -391,7 +391,7 @@ def run_throughput(plan: list[tuple[str, int]], jobs: int, warc_dir: str | None 
     import tempfile
 
     out = {"jobs": jobs, "cores": os.cpu_count(), "runs": [],
-           "how": "bench/extract.py throughput: WARC.gz of the AEB pages repeated (first paragraph numbered so every "
+           "how": "bench/extract.py throughput: WARC.gz of the AEB pages repeated (every paragraph numbered so every "
                   "record is a distinct article) -> Pipeline.ingest into a fresh DuckDB store (extract, clean, "
                   "dedup, cluster, store; no story analysis); each run in its own process"}
     with tempfile.TemporaryDirectory() as tmp:
@@ -437,7 +437,8 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", type=int, default=0, help="throughput: worker processes (0 = all cores)")
     ap.add_argument("--warc-dir", default=None, help="throughput: build the WARC.gz files here once and reuse them")
     ap.add_argument("--limit", type=int, default=None, help="first N pages only (quick checks)")
-    ap.add_argument("--systems", default="unspun,unspun+clean,unspun-fast+clean,trafilatura,resiliparse,justext,newspaper4k")
+    ap.add_argument("--systems",
+                    default="unspun,unspun+clean,unspun-fast+clean,trafilatura,resiliparse,justext,newspaper4k")
     ap.add_argument("--no-write", action="store_true", help="do not write bench/results/*.json")
     args = ap.parse_args(argv)
     systems = available(args.systems.split(","))
