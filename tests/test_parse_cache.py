@@ -75,3 +75,22 @@ def test_parses_of_another_parser_or_text_are_not_reused(seeds_dir):
         changed = articles[0]
         changed.hash = "0" * 40  # stored text no longer matches
         assert set(store.parses(articles, nlp.parser_id())) == {a.id for a in articles[1:]}
+
+
+def test_parses_can_be_left_out_of_the_store(tmp_path, seeds_dir):
+    from dataclasses import replace
+
+    from unspun.cli import build_parser
+
+    args = build_parser().parse_args(["run", str(seeds_dir), "--no-keep-parses"])
+    assert args.keep_parses is False
+    results = {}
+    for keep in (True, False):
+        with Store(tmp_path / f"{keep}.duckdb") as store:
+            pipe = Pipeline(store, replace(QUIET, keep_parses=keep))
+            pipe.ingest([str(p) for p in sorted(seeds_dir.iterdir())])
+            pipe.analyze()
+            n_parses = store.con.execute("SELECT count(*) FROM parses").fetchone()[0]
+            assert n_parses == (2 if keep else 0)
+            results[keep] = json.dumps(store.stories(), sort_keys=True)
+    assert results[True] == results[False]

@@ -49,6 +49,7 @@ class Options:
     strict: bool = False  # re-raise stage errors instead of recording them (tests, debugging)
     jobs: int | None = None  # worker processes for extraction and story analysis (None = all cores)
     extractor: str = "accurate"  # HTML extractor: accurate (trafilatura cascade) | fast (resiliparse)
+    keep_parses: bool = True  # store spaCy parses so grown stories re-parse only new articles (~11 KB per article)
 
 
 @dataclass
@@ -168,9 +169,9 @@ def _analyze_job(job: tuple) -> tuple[Story, list[Problem], dict[str, bytes]]:
     """(story id, articles, options, stored parses) -> (story, problems, the parses made now, to store)."""
     sid, articles, options, cached = job
     problems: list[Problem] = []
-    fresh: dict[str, bytes] = {}
+    fresh: dict[str, bytes] | None = {} if options.keep_parses else None  # None: no serialising
     docs = nlp.parse_articles(articles, cached=cached, fresh=fresh)
-    return analyze_story(sid, articles, docs, options=options, problems=problems), problems, fresh
+    return analyze_story(sid, articles, docs, options=options, problems=problems), problems, fresh or {}
 
 
 def finish_article(article: Article) -> Article:
@@ -359,7 +360,8 @@ class Pipeline:
                 jobs_now = []
                 for sid in live[start : start + window]:
                     articles = self.store.articles_by_ids(members[sid])
-                    jobs_now.append((sid, articles, self.options, self.store.parses(articles, parser)))
+                    cached = self.store.parses(articles, parser) if self.options.keep_parses else {}
+                    jobs_now.append((sid, articles, self.options, cached))
                 if map_jobs is not None:
                     results = map_jobs(_analyze_job, jobs_now)
                 else:
@@ -367,7 +369,8 @@ class Pipeline:
                 for (_, articles, _, _), (story, problems, fresh) in zip(jobs_now, results):
                     for p in problems:
                         self._problem(p)
-                    self.store.write_parses(articles, fresh, parser)
+                    if self.options.keep_parses:
+                        self.store.write_parses(articles, fresh, parser)
                     self.store.write_story(story)
                     next(ticks, None)
             for _ in ticks:  # close the bar
