@@ -94,3 +94,14 @@ def test_parses_can_be_left_out_of_the_store(tmp_path, seeds_dir):
             assert n_parses == (2 if keep else 0)
             results[keep] = json.dumps(store.stories(), sort_keys=True)
     assert results[True] == results[False]
+
+
+def test_a_damaged_stored_parse_is_parsed_again(seeds_dir):
+    articles = _seed_articles(seeds_dir)
+    good: dict[str, bytes] = {}
+    docs = nlp.parse_articles(articles, fresh=good)
+    damaged = {a.id: b"\x00not a DocBin" for a in articles[:1]} | {a.id: good[a.id] for a in articles[1:]}
+    fresh: dict[str, bytes] = {}
+    again = nlp.parse_articles(articles, cached=damaged, fresh=fresh)
+    assert set(fresh) == {articles[0].id}  # re-parsed, to be stored again
+    assert [t.dep_ for t in again[articles[0].id]] == [t.dep_ for t in docs[articles[0].id]]

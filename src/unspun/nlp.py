@@ -284,7 +284,13 @@ def parse_articles(articles: list["Article"], batch_size: int = 32, cached: dict
     cached = cached or {}
     english = [a for a in articles if is_english(a.language)]
     other = [a for a in articles if not is_english(a.language)]
-    docs = {a.id: doc_from_bytes(cached[a.id], a.text) for a in english if a.id in cached}
+    docs = {}
+    for a in english:
+        if a.id in cached:
+            try:
+                docs[a.id] = doc_from_bytes(cached[a.id], a.text)
+            except Exception:  # a damaged stored parse (the store is a file on disk) is parsed and stored again
+                pass
     to_parse = [a for a in english if a.id not in docs]
     docs.update(zip((a.id for a in to_parse), parse_texts((a.text for a in to_parse), batch_size=batch_size)))
     if fresh is not None:
@@ -296,7 +302,7 @@ def parse_articles(articles: list["Article"], batch_size: int = 32, cached: dict
 
 
 # Everything the stages read from a parse (spaCy's DocBin drops the rest, e.g. the tok2vec tensor: unused here).
-# A story analysed from these docs is identical to one analysed from fresh parses (tests/test_nlp.py).
+# A story analysed from these docs is identical to one analysed from fresh parses (tests/test_parse_cache.py).
 _DOC_ATTRS = ("ORTH", "NORM", "SPACY", "TAG", "POS", "MORPH", "LEMMA", "HEAD", "DEP", "SENT_START",
               "ENT_IOB", "ENT_TYPE", "ENT_KB_ID", "ENT_ID")
 _PARSE_FORMAT = 1  # bump when the pipeline set-up changes what a parse holds (it invalidates stored parses)
@@ -313,7 +319,7 @@ def parser_id() -> str:
 def doc_to_bytes(doc: "Doc") -> bytes:
     from spacy.tokens import DocBin
 
-    docbin = DocBin(attrs=list(_DOC_ATTRS), store_user_data=False)  # compressed; ~5 KB for a 450-word article
+    docbin = DocBin(attrs=list(_DOC_ATTRS), store_user_data=False)  # compressed; ~11 KB for a Multi-News article
     docbin.add(doc)
     return docbin.to_bytes()
 
