@@ -16,7 +16,8 @@ Each junk block is kept in `article.blocks` with `kept=False` and a reason code:
                empty and is reported, not turned into a story;
 - `template`   lines repeated across many articles of the same outlet (`remove_templates`).
 
-The signals are general shapes and phrasings (no outlet- or article-specific strings), in English and, for the
+The signals are general shapes and phrasings (no article-specific strings; the only outlet-specific ones are the
+furniture lines of large outlets that news scrapes carry, marked as such in `_PROMO_RULES`), in English and, for the
 most common kinds (read-also labels, credits, newsletter and membership pleas, widget labels), in the other
 languages of European news sites. A regex lexicon is used because no packaged library classifies boilerplate inside
 already-extracted plain text.
