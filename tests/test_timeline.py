@@ -209,3 +209,15 @@ def test_embedded_tweet_timestamps_are_not_events():
     art = Article(id="w", title="", text=text, source="t", date="2017-12-28")
     events = extract_events(art, parse_articles([art])["w"])
     assert [e.date for e in events] == ["2017-12-26"]
+
+
+def test_publish_dates_at_the_calendar_edge_give_unknown_not_an_error():
+    import datetime as dt
+
+    from unspun.timeline import resolve_expression
+
+    for base in (dt.date(9999, 12, 31), dt.date(1, 1, 1)):
+        for expr in ("tomorrow", "yesterday", "next year", "last year", "in March", "3 years ago", "within 60 days"):
+            date, _, _, resolution = resolve_expression(expr, base)
+            assert date is None or len(date) >= 4, (base, expr)
+    assert resolve_expression("tomorrow", dt.date(9999, 12, 31))[3] == "date unknown"

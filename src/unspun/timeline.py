@@ -114,6 +114,18 @@ def resolve_expression(expr: str, base: dt.date | None, *, tense: str | None = N
                        ) -> tuple[str | None, str | None, str | None, str]:
     """(date, granularity, end, resolution) for one temporal expression; date None when it cannot be resolved.
 
+    See `_resolve`. A publish date at the edge of the calendar (an input's "9999-12-31") must not cost the story its
+    timeline: arithmetic that leaves the calendar gives "date unknown"."""
+    try:
+        return _resolve(expr, base, tense=tense)
+    except (ValueError, OverflowError):
+        return None, None, None, "date unknown"
+
+
+def _resolve(expr: str, base: dt.date | None, *, tense: str | None = None
+             ) -> tuple[str | None, str | None, str | None, str]:
+    """(date, granularity, end, resolution) for one temporal expression; date None when it cannot be resolved.
+
     Returns granularity None and resolution "" for expressions that are not anchored points (durations).
     `tense` of the clause holding the expression ("past", "future" or None, see `_tense`): it picks the year of a
     bare month or day, the week of a bare weekday, and in past narration forward offsets are not counted from the
