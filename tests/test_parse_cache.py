@@ -1,10 +1,11 @@
-"""Stored parses: a story re-analysed from stored parses is the story analysed from fresh ones, and a growing story
-re-parses only its new articles."""
+"""Stored parses and per-article findings: a story re-analysed from them is the story analysed from scratch, and a
+growing story re-parses and re-reads (quotes, dated events) only its new articles."""
 
 import json
 
-from unspun import nlp
-from unspun.pipeline import Options, Pipeline, analyze_story
+
+from unspun import nlp, pipeline
+from unspun.pipeline import Options, Pipeline, analyze_story, analyzer_id
 from unspun.store import Store
 
 QUIET = Options(progress="quiet", strict=True, jobs=1)
@@ -43,6 +44,14 @@ def test_growing_story_parses_only_new_articles(tmp_path, seeds_dir, monkeypatch
         return real_parse(texts, *args, **kwargs)
 
     monkeypatch.setattr(nlp, "parse_texts", counting_parse)
+    quoted: list[str] = []
+    real_quotes = pipeline.extract_quotes
+
+    def counting_quotes(article, doc):
+        quoted.append(article.id)
+        return real_quotes(article, doc)
+
+    monkeypatch.setattr(pipeline, "extract_quotes", counting_quotes)
     db = tmp_path / "u.duckdb"
     with Store(db) as store:
         pipe = Pipeline(store, QUIET)
@@ -55,8 +64,10 @@ def test_growing_story_parses_only_new_articles(tmp_path, seeds_dir, monkeypatch
         (sid,) = pipe.analyze()
         incremental = store.story(sid)
     assert len(parsed) == 2  # the story was re-analysed with both articles, but only the new one was parsed
+    assert len(quoted) == 2 and quoted[0] != quoted[1]  # ... and only the new one had its quotes extracted
 
     monkeypatch.setattr(nlp, "parse_texts", real_parse)
+    monkeypatch.setattr(pipeline, "extract_quotes", real_quotes)
     with Store(tmp_path / "one-go.duckdb") as store:  # the same input in one run, every article parsed fresh
         pipe = Pipeline(store, QUIET)
         pipe.ingest([str(first), str(second)])
@@ -90,8 +101,8 @@ def test_parses_can_be_left_out_of_the_store(tmp_path, seeds_dir):
             pipe = Pipeline(store, replace(QUIET, keep_parses=keep))
             pipe.ingest([str(p) for p in sorted(seeds_dir.iterdir())])
             pipe.analyze()
-            n_parses = store.con.execute("SELECT count(*) FROM parses").fetchone()[0]
-            assert n_parses == (2 if keep else 0)
+            for table in ("parses", "findings"):
+                assert store.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == (2 if keep else 0)
             results[keep] = json.dumps(store.stories(), sort_keys=True)
     assert results[True] == results[False]
 
@@ -105,3 +116,49 @@ def test_a_damaged_stored_parse_is_parsed_again(seeds_dir):
     again = nlp.parse_articles(articles, cached=damaged, fresh=fresh)
     assert set(fresh) == {articles[0].id}  # re-parsed, to be stored again
     assert [t.dep_ for t in again[articles[0].id]] == [t.dep_ for t in docs[articles[0].id]]
+
+
+def test_story_from_stored_findings_is_identical(seeds_dir, monkeypatch):
+    articles = _seed_articles(seeds_dir)
+    docs = nlp.parse_articles(articles)
+    findings: dict[str, str] = {}
+    story = analyze_story("s", articles, docs, options=QUIET, fresh_findings=findings)
+    assert set(findings) == {a.id for a in articles}
+    assert story.quotes and story.timeline  # a real story, not an empty one compared with itself
+
+    def not_again(*args):
+        raise AssertionError("a stored finding was recomputed")
+
+    monkeypatch.setattr(pipeline, "extract_quotes", not_again)
+    monkeypatch.setattr(pipeline, "extract_events", not_again)
+    again = analyze_story("s", articles, docs, options=QUIET, findings=findings)
+    assert json.dumps(story.to_dict(), sort_keys=True) == json.dumps(again.to_dict(), sort_keys=True)
+
+
+def test_findings_of_other_code_or_a_changed_article_are_not_reused(seeds_dir):
+    articles = _seed_articles(seeds_dir)
+    docs = nlp.parse_articles(articles)
+    findings: dict[str, str] = {}
+    analyze_story("s", articles, docs, options=QUIET, fresh_findings=findings)
+    with Store() as store:
+        store.write_findings(articles, findings, analyzer_id())
+        assert set(store.findings(articles, analyzer_id())) == {a.id for a in articles}
+        assert store.findings(articles, "older-code") == {}
+        articles[0].date = "2019-05-15"  # a new publish date moves its dated events: computed again
+        assert set(store.findings(articles, analyzer_id())) == {a.id for a in articles[1:]}
+
+
+def test_a_failed_stage_stores_no_findings_for_its_article(seeds_dir, monkeypatch):
+    articles = _seed_articles(seeds_dir)
+    docs = nlp.parse_articles(articles)
+
+    def broken(article, doc):
+        raise ValueError("broken")
+
+    monkeypatch.setattr(pipeline, "extract_events", broken)
+    findings: dict[str, str] = {}
+    problems = []
+    story = analyze_story("s", articles, docs, options=Options(progress="quiet"), problems=problems,
+                          fresh_findings=findings)
+    assert story.timeline == [] and [p.reason for p in problems] == ["stage_error"]
+    assert findings == {}  # quotes alone are not a complete finding: the next analysis computes both again

@@ -77,8 +77,8 @@ def _add_analysis(p: argparse.ArgumentParser) -> None:
                    help="HTML extractor: accurate (trafilatura cascade, default) or fast (resiliparse: ~4x faster "
                         "extraction, less precise: AEB F1 0.94 vs 0.98; for large archives)")
     p.add_argument("--no-keep-parses", dest="keep_parses", action="store_false",
-                   help="do not store spaCy parses (~11 KB per article; stored, a story that grows later re-parses "
-                        "only its new articles)")
+                   help="do not store spaCy parses and per-article quotes/dates (~11 KB per article; stored, a "
+                        "story that grows later re-parses and re-reads only its new articles)")
 
 
 def _add_jobs(p: argparse.ArgumentParser) -> None:

@@ -6,6 +6,7 @@ stories) for incremental use; `analyze_story()` is the pure per-story step for c
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -23,7 +24,7 @@ from .dedup import near_duplicates
 from .entities import story_entities
 from .ingest import iter_articles
 from .ingest.html import MIN_BODY_WORDS
-from .model import Article, Problem, Story
+from .model import Article, Event, Problem, Quote, Story
 from .procs import die_with_parent
 from .progress import Progress
 from .provenance import analyze as provenance_analyze
@@ -49,7 +50,8 @@ class Options:
     strict: bool = False  # re-raise stage errors instead of recording them (tests, debugging)
     jobs: int | None = None  # worker processes for extraction and story analysis (None = all cores)
     extractor: str = "accurate"  # HTML extractor: accurate (trafilatura cascade) | fast (resiliparse)
-    keep_parses: bool = True  # store spaCy parses so grown stories re-parse only new articles (~11 KB per article)
+    # store spaCy parses and per-article findings so grown stories re-parse and re-read only their new articles
+    keep_parses: bool = True  # (~11 KB per article)
 
 
 @dataclass
@@ -102,14 +104,38 @@ def analyze_story(
     docs: dict | None = None,
     options: Options | None = None,
     problems: list[Problem] | None = None,
+    findings: dict[str, str] | None = None,
+    fresh_findings: dict[str, str] | None = None,
 ) -> Story:
-    """Everything unspun says about one story. Articles in any order; they are ordered earliest first."""
+    """Everything unspun says about one story. Articles in any order; they are ordered earliest first.
+    `findings`: stored per-article stage results (JSON by article id, from `fresh_findings` of an earlier
+    analysis by the same `analyzer_id()`), reused instead of recomputed; `fresh_findings`, if given, receives the
+    ones computed now."""
     options = options or Options()
     problems = problems if problems is not None else []
     articles = order_articles(articles)
     if docs is None:
         docs = nlp.parse_articles(articles)
     sent_lists = [nlp.sentences(docs[a.id]) for a in articles]
+    known = {aid: json.loads(payload) for aid, payload in (findings or {}).items()}
+    computed: set[str] = set()
+
+    def per_article(kind: str, fn: Callable, make: type) -> list:
+        """One stage's results for every parsed article: stored ones rebuilt, the others computed (and kept)."""
+        out = []
+        for a in articles:
+            doc = docs[a.id]
+            if not nlp.is_parsed(doc):
+                continue
+            found = known.setdefault(a.id, {})
+            if kind in found:
+                out += [make(**d) for d in found[kind]]
+            else:
+                items = fn(a, doc)
+                found[kind] = [x.to_dict() for x in items]  # a copy: later stages may change the objects
+                computed.add(a.id)
+                out += items
+        return out
 
     def stage(name: str, fn: Callable, default):
         try:
@@ -131,13 +157,13 @@ def analyze_story(
     )
     story.quotes = stage(
         "quotes",
-        lambda: merge_quotes(
-            [q for a in articles if nlp.is_parsed(docs[a.id]) for q in extract_quotes(a, docs[a.id])], articles
-        ),
+        lambda: merge_quotes(per_article("quotes", extract_quotes, Quote), articles),
         [],
     )
     story.entities = stage("entities", lambda: story_entities(articles, docs), [])
-    story.timeline = stage("timeline", lambda: _timeline(articles, docs), [])
+    story.timeline = stage(
+        "timeline", lambda: story_timeline(per_article("events", extract_events, Event), articles), []
+    )
     passages, copy_map = stage("provenance", lambda: provenance_analyze(articles, sent_lists), ([], []))
     story.shared_passages, story.copy_map = passages, copy_map
     story.spin = stage("spin", lambda: story_spin(articles, sent_lists, docs), {})
@@ -148,12 +174,29 @@ def analyze_story(
         lambda: [{"article_id": b, "duplicate_of": a, "jaccard": j} for a, b, j in near_duplicates(articles)],
         [],
     )
+    if fresh_findings is not None:  # complete ones only: a stage that failed is retried next time
+        fresh_findings.update(
+            (aid, json.dumps(known[aid], ensure_ascii=False, sort_keys=True))
+            for aid in sorted(computed) if set(known[aid]) == FINDING_KINDS
+        )
     return story
 
 
-def _timeline(articles: list[Article], docs: dict) -> list:
-    events = [e for a in articles if nlp.is_parsed(docs[a.id]) for e in extract_events(a, docs[a.id])]
-    return story_timeline(events, articles)
+FINDING_KINDS = {"quotes", "events"}  # the per-article stage results analyze_story stores
+
+
+@functools.cache
+def analyzer_id() -> str:
+    """Names the code that made stored per-article findings: the parser, the packages the stages read, and a
+    digest of unspun's own source (any change of the code recomputes them rather than risk stale results)."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha1()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    deps = "/".join(f"{name}-{version(name)}" for name in ("dateparser", "gender-guesser"))
+    return f"{nlp.parser_id()}/{deps}/{digest.hexdigest()[:16]}"
 
 
 ANALYSIS_WINDOW = 64  # stories loaded and analysed together
@@ -165,13 +208,17 @@ def _init_worker(parent_pid: int) -> None:
     nlp.get_nlp()
 
 
-def _analyze_job(job: tuple) -> tuple[Story, list[Problem], dict[str, bytes]]:
-    """(story id, articles, options, stored parses) -> (story, problems, the parses made now, to store)."""
-    sid, articles, options, cached = job
+def _analyze_job(job: tuple) -> tuple[Story, list[Problem], dict[str, bytes], dict[str, str]]:
+    """(story id, articles, options, stored parses, stored findings) -> (story, problems, the parses and the
+    per-article findings made now, to store)."""
+    sid, articles, options, cached, findings = job
     problems: list[Problem] = []
     fresh: dict[str, bytes] | None = {} if options.keep_parses else None  # None: no serialising
+    fresh_findings: dict[str, str] | None = {} if options.keep_parses else None
     docs = nlp.parse_articles(articles, cached=cached, fresh=fresh)
-    return analyze_story(sid, articles, docs, options=options, problems=problems), problems, fresh or {}
+    story = analyze_story(sid, articles, docs, options=options, problems=problems, findings=findings,
+                          fresh_findings=fresh_findings)
+    return story, problems, fresh or {}, fresh_findings or {}
 
 
 def finish_article(article: Article) -> Article:
@@ -353,24 +400,26 @@ class Pipeline:
             ctx = multiprocessing.get_context("spawn")  # no fork of the DuckDB connection or model threads
             pool = ProcessPoolExecutor(min(jobs, len(live)), mp_context=ctx, initializer=_init_worker,
                                        initargs=(os.getpid(),))
-        parser = nlp.parser_id()
+        parser, analyzer = nlp.parser_id(), analyzer_id()
         try:
             ticks = iter(self.progress.iter(range(len(live)), "stories", total=len(live), unit="story"))
             for start in range(0, len(live), window):
                 jobs_now = []
                 for sid in live[start : start + window]:
                     articles = self.store.articles_by_ids(members[sid])
-                    cached = self.store.parses(articles, parser) if self.options.keep_parses else {}
-                    jobs_now.append((sid, articles, self.options, cached))
+                    keep = self.options.keep_parses
+                    jobs_now.append((sid, articles, self.options, self.store.parses(articles, parser) if keep else {},
+                                     self.store.findings(articles, analyzer) if keep else {}))
                 if map_jobs is not None:
                     results = map_jobs(_analyze_job, jobs_now)
                 else:
                     results = pool.map(_analyze_job, jobs_now) if pool else map(_analyze_job, jobs_now)
-                for (_, articles, _, _), (story, problems, fresh) in zip(jobs_now, results):
+                for (_, articles, *_), (story, problems, fresh, fresh_findings) in zip(jobs_now, results):
                     for p in problems:
                         self._problem(p)
                     if self.options.keep_parses:
                         self.store.write_parses(articles, fresh, parser)
+                        self.store.write_findings(articles, fresh_findings, analyzer)
                     self.store.write_story(story)
                     next(ticks, None)
             for _ in ticks:  # close the bar

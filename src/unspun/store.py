@@ -9,6 +9,7 @@ dirty and re-analysed; a story's analysis is written in one transaction that als
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -45,6 +46,10 @@ _DDL = [
     # spaCy parses of stored articles (see nlp.parse_articles): a growing story is re-analysed without re-parsing
     """CREATE TABLE IF NOT EXISTS parses (
         article_id VARCHAR PRIMARY KEY, hash VARCHAR, parser VARCHAR, doc BLOB)""",
+    # per-article stage results (quotes, dated events; see pipeline.analyze_story), JSON, keyed by the code that
+    # made them and a digest of the stored article: a growing story recomputes them for its new articles only
+    """CREATE TABLE IF NOT EXISTS findings (
+        article_id VARCHAR PRIMARY KEY, digest VARCHAR, analyzer VARCHAR, payload VARCHAR)""",
 ]
 
 _STORY_PART_TABLES = ("summary_sentences", "quotes", "entities")
@@ -63,6 +68,11 @@ def _article_data(art: Article) -> dict:
     data = {name: getattr(art, name) for name in _ARTICLE_FIELDS}
     data["removed"] = [{"text": b.text, "reason": b.reason} for b in art.blocks if not b.kept]
     return data
+
+
+def _article_digest(art: Article) -> str:
+    """Digest of everything stored about an article: its per-article findings are reused only while it holds."""
+    return hashlib.sha1(_dumps(_article_data(art)).encode("utf-8")).hexdigest()
 
 
 class Store:
@@ -275,6 +285,24 @@ class Store:
         rows = [(a.id, a.hash, parser, docs[a.id]) for a in articles if a.id in docs]
         self._insert("parses", rows, "ON CONFLICT (article_id) DO UPDATE SET hash = excluded.hash, "
                                      "parser = excluded.parser, doc = excluded.doc")
+
+    # --- per-article findings -----------------------------------------------------------------------
+    def findings(self, articles: list[Article], analyzer: str) -> dict[str, str]:
+        """Stored per-article findings of these articles, as they are now, by `analyzer` (see
+        pipeline.analyzer_id): {article_id: JSON}."""
+        digests = {a.id: _article_digest(a) for a in articles}
+        if not digests:
+            return {}
+        rows = self.con.execute(
+            "SELECT article_id, digest, payload FROM findings WHERE analyzer = ? AND article_id IN (SELECT unnest(?))",
+            [analyzer, list(digests)],
+        ).fetchall()
+        return {aid: payload for aid, digest, payload in rows if digests[aid] == digest}
+
+    def write_findings(self, articles: list[Article], payloads: dict[str, str], analyzer: str) -> None:
+        rows = [(a.id, _article_digest(a), analyzer, payloads[a.id]) for a in articles if a.id in payloads]
+        self._insert("findings", rows, "ON CONFLICT (article_id) DO UPDATE SET digest = excluded.digest, "
+                                       "analyzer = excluded.analyzer, payload = excluded.payload")
 
     def drop_story(self, story_id: str) -> None:
         """Remove a story that was merged into another (its id stays resolvable through `merges`)."""
