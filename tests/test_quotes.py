@@ -568,3 +568,72 @@ def test_tag_whose_subject_governs_the_cue_verb():
     art, doc = _art(text)
     assert [(q.cue, q.speaker_mention) for q in extract_quotes(art, doc) if q.kind == "direct"] == [
         ("asking", "a reporter")]
+
+
+def test_signature_on_the_quotes_own_line_names_the_speaker():
+    text = ("Readers told us what they think of the new stadium.\n\n"
+            "“It is a waste of public money that could have gone to our schools.” ― Dana Whitfield\n"
+            "“I have waited my whole life for a team to play in this town.”\xa0— Marco Aguilar, retired teacher.\n"
+            "“Nobody asked the people who live next to it what they wanted.”― Priya N. Raman.\n\n"
+            "The mayor called it “the best deal the city could get” — critics disagree with her.")
+    art, doc = _art(text)
+    got = {q.text: q.speaker for q in extract_quotes(art, doc) if q.kind == "direct"}
+    assert got["It is a waste of public money that could have gone to our schools."] == "Dana Whitfield"
+    assert got["I have waited my whole life for a team to play in this town."] == "Marco Aguilar"
+    assert got["Nobody asked the people who live next to it what they wanted."] == "Priya N. Raman"
+    # a dash after a quote inside an ordinary sentence signs nothing
+    assert "Critics" not in {s for s in got.values() if s} and "critics" not in {s for s in got.values() if s}
+
+
+def test_quotes_split_by_an_attribution_sentence_keep_their_punctuation():
+    text = ("\"We will rebuild the bridge this year,\" Mayor Ana Ruiz said on Monday. "
+            "\"Nobody will be left behind\"\n\n\"All of us will help.\"\n\n"
+            "\"The state will pay its share,\" she added, \"and so will the county.\"")
+    art, doc = _art(text)
+    direct = [q.text for q in extract_quotes(art, doc) if q.kind == "direct"]
+    assert direct == ["We will rebuild the bridge this year. Nobody will be left behind. All of us will help.",
+                      "The state will pay its share and so will the county."]
+
+
+def test_second_person_is_never_a_speaker_unless_named():
+    text = ("You: \"I never said that about the budget, not once in all those years.\"\n\n"
+            "\"The plan will fail badly in the city, and we all know it.\" ― You\n\n"
+            "\"We will never raise taxes on working families,\" you said in March, Senator Lopez.\n\n"
+            "You said that the schools would close before the winter.")
+    art, doc = _art(text)
+    quotes = extract_quotes(art, doc)
+    assert not any(q.speaker and q.speaker.lower() == "you" for q in quotes)
+    assert _find(quotes, "raise taxes").speaker == "Lopez"  # addressed by name in the same clause
+    assert _find(quotes, "I never said").speaker is None
+    assert not any("schools would close" in q.text for q in quotes)  # an unattributed indirect quote is no quote
+
+
+def test_speaker_spellings_that_differ_in_punctuation_are_one_speaker():
+    arts = [Article(id=i, title="", text="", source="test") for i in "abc"]
+    quotes = [Quote(text="The bridge will reopen next spring after repairs.", speaker="Erie Times News",
+                    kind="indirect", article_ids=["a"]),
+              Quote(text="The bridge will reopen next spring after the repairs.", speaker="Erie Times-News",
+                    kind="indirect", article_ids=["b"]),
+              Quote(text="Traffic on the detour has doubled since June.", speaker="Erie Times News", kind="indirect",
+                    article_ids=["c"])]
+    merged = merge_quotes(quotes, arts)
+    assert len(merged) == 2 and {q.speaker for q in merged} == {"Erie Times News"}  # the spelling used most
+    assert merged[0].article_ids == ["a", "b"] and len(merged[0].variants) == 2
+
+
+def test_a_poll_is_the_source_of_the_clause_it_modifies_in_the_benchmark_only():
+    text = ("In a CNN poll released Monday, Clinton leads Trump by eight points among likely voters. "
+            "He was not in the survey and did not vote.")
+    art, doc = _art(text)
+    got = {tuple(doc.text[s:e] for s, e in r.content): r.mention_text for r in extract_records(doc, stances=True)}
+    assert got[("Clinton leads Trump by eight points among likely voters",)] == "a CNN poll"
+    assert not any("did not vote" in " ".join(c) for c in got)  # the phrase is all that clause says
+    assert extract_quotes(art, doc) == []  # a poll's finding is no quote
+
+
+def test_a_quote_in_another_glyph_nests_inside_the_quote():
+    for text in ('"He called it “fake news” again and again," she said.',
+                 '“They called it "fake," and moved on,” she said.'):
+        assert [text[s:e] for s, e, _ in find_quote_spans(text)] == [text[: text.index(" she said")]]
+    text = '"He said “fake news again," she said.'  # the nested quote never closes: the outer one still does
+    assert [text[s:e] for s, e, _ in find_quote_spans(text)] == ['"He said “fake news again,"']

@@ -120,6 +120,8 @@ NOUN_CUES = {
 # opener -> closers. Double quotes close across styles: real text mixes “...", "...” and NYT's ''...''.
 QUOTE_PAIRS = {'"': '"”', "“": '”"“', "„": "“”\"", "«": "»", "»": "«", "‹": "›", "‘": "’", "'": "'", "‚": "‘’",
                "”": '”"'}
+# a quote nested in one of another glyph closes with its own partner only ('"He said “fake news again," she said.')
+_NESTED_CLOSERS = {'"': '"', "“": "”", "„": "“”", "«": "»", "»": "«", "‹": "›", "”": "”"}
 DOUBLE_MARKS = set('"“”„«»‹›')
 SINGLE_MARKS = set("‘’'‚")
 ALL_MARKS = DOUBLE_MARKS | SINGLE_MARKS
@@ -228,6 +230,7 @@ def _scan_paragraph(text: str, start: int, end: int, marks: set[str]) -> tuple[l
     spans: list[tuple[int, int]] = []
     opener: int | None = None
     opener_ch = ""
+    nested: list[str] = []  # quotes in another glyph opened inside the current one ('"He called it “fake” again."')
     for m in _MARK_RE.finditer(text, start, end):
         i = m.start()
         ch = m.group()
@@ -249,8 +252,16 @@ def _scan_paragraph(text: str, start: int, end: int, marks: set[str]) -> tuple[l
                 opener, opener_ch = i, ch
             continue
         och = opener_ch
+        closing = role in ("close", "either", "close_or_apostrophe")
+        if nested and closing and ch in _NESTED_CLOSERS.get(nested[-1], ""):
+            nested.pop()
+            continue
+        if role == "open" and ch != och and ch in DOUBLE_MARKS and och in DOUBLE_MARKS:
+            nested.append(ch)
+            continue
         closers = QUOTE_PAIRS.get(och, "")
-        if ch in closers and role in ("close", "either", "close_or_apostrophe"):
+        nested = []  # the current quote ends or restarts below: what it left open is closed with it
+        if ch in closers and closing:
             spans.append((opener, m.end()))
             opener = None
         elif ch in closers and role == "open" and ch == och and ch != "“":
@@ -336,7 +347,7 @@ def _span_tokens(doc: "Doc", start: int, end: int) -> "Span | None":
 _LEMMA_FIXES = {"hop": ("hope", ("hope", "hoping"))}
 
 
-def _lemma(tok: "Token") -> str:
+def _lemma_of(tok: "Token") -> str:
     """Lower-cased lemma, with the lemmatizer's known misreadings of cue verbs put right."""
     lemma = tok.lemma_.lower()
     fix = _LEMMA_FIXES.get(lemma)
@@ -345,14 +356,48 @@ def _lemma(tok: "Token") -> str:
     return lemma
 
 
-def _is_cue(tok: "Token", strict: bool = False) -> bool:
+def _cue_of(tok: "Token", lemma: str) -> tuple[bool, bool]:
+    """(cue verb, speech verb) for a token with that lemma; phrasal reply verbs only with their particle."""
     if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and tok.dep_ == "ROOT"):
-        return False
-    lemma = _lemma(tok)
+        return False, False
     if lemma in REPLY_PHRASALS:
-        return any(c.dep_ in ("prt", "advmod") and c.lower_ == REPLY_PHRASALS[lemma] and 0 < c.i - tok.i <= 2
-                   for c in tok.children)
-    return lemma in (SPEECH_VERBS if strict else CUE_VERBS)
+        phrasal = any(c.dep_ in ("prt", "advmod") and c.lower_ == REPLY_PHRASALS[lemma] and 0 < c.i - tok.i <= 2
+                      for c in tok.children)
+        return phrasal, phrasal
+    return lemma in CUE_VERBS, lemma in SPEECH_VERBS
+
+
+class _TokenFlags:
+    """Lemma, coarse tag and cue tests of every token of one doc, computed once: attribution asks them thousands of
+    times per article (spaCy builds a new Token object and looks its strings up on every access)."""
+
+    def __init__(self, doc: "Doc"):
+        self.lemma, self.pos, self.cue, self.speech = [], [], [], []
+        for t in doc:
+            lemma = _lemma_of(t)
+            cue, speech = _cue_of(t, lemma)
+            self.lemma.append(lemma)
+            self.pos.append(t.pos_)
+            self.cue.append(cue)
+            self.speech.append(speech)
+
+
+# (doc, its _TokenFlags) while extract_records works on that doc; other docs' tokens are computed as asked
+_CURRENT_FLAGS: tuple = (None, None)
+
+
+def _lemma(tok: "Token") -> str:
+    doc, flags = _CURRENT_FLAGS
+    return flags.lemma[tok.i] if doc is tok.doc else _lemma_of(tok)
+
+
+def _is_cue(tok: "Token", strict: bool = False) -> bool:
+    """A cue verb (speech or cognition), or with `strict` a speech verb only."""
+    doc, flags = _CURRENT_FLAGS
+    if doc is tok.doc:
+        return (flags.speech if strict else flags.cue)[tok.i]
+    cue, speech = _cue_of(tok, _lemma_of(tok))
+    return speech if strict else cue
 
 
 def _subject(verb: "Token") -> "Token | None":
@@ -523,6 +568,12 @@ uncomfortable interested ambivalent adamant quick glad sorry impressed dismissiv
 unsure unclear
 """.split())
 SHARED_SUBJECT_DEPS = ("conj", "xcomp")
+# what "in a ..." names as the source of the clause it modifies ("In a CNN poll, Clinton leads"); adding interviews,
+# statements, reports and other documents left PolNeAR train F1 where it was (precision fell as recall rose)
+SOURCE_POLLS = frozenset({"poll", "survey"})
+_POLL_CLAUSE_DEPS = frozenset({"dobj", "attr", "acomp", "ccomp", "xcomp", "advmod", "prep", "npadvmod", "oprd"})
+# lemmas of the stance cues that are not verbs of saying: raising verbs, passives with a by-phrase, noun cues, "in"
+_STANCE_CUE_LEMMAS = frozenset(RAISING_VERBS | PASSIVE_STANCE_VERBS | set(NOUN_CUES) | {"in"})
 
 # a stance verb's later arguments that PolNeAR's content spans run over (tuned on train)
 _EXT_DEPS = frozenset({"prep", "xcomp", "ccomp", "oprd", "dative", "acomp", "advcl"})
@@ -777,11 +828,7 @@ def _mention_span(tok: "Token") -> tuple[int, int, str, str | None]:
     span = doc[left.i : right.i + 1]
     if len(span) > 12:
         span = doc[tok.i : tok.i + 1]
-    label = None
-    for ent in span.ents:
-        if ent.label_ in SPEAKER_LABELS and ent.root.i == tok.i:
-            label = ent.label_
-    return span.start_char, span.end_char, span.text, label
+    return span.start_char, span.end_char, span.text, None  # tok is outside every entity: no NER label
 
 
 PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female"}
@@ -878,8 +925,10 @@ class _Resolver:
     def _in_quote(self, i: int) -> bool:
         return self.quoted(i)
 
-    def name(self, text: str, label: str | None) -> str:
+    def name(self, text: str, label: str | None) -> str | None:
         name = clean_name(text)
+        if name.lower() in PRONOUNS:
+            return None  # a "You:" label, a "― You" signature or a pronoun the NER took for a name names no one
         if label == "PERSON" or label is None:
             name = strip_titles(name)
         return self.index.canonical(name, label if label in ("PERSON", "GPE") else None)
@@ -889,11 +938,10 @@ class _Resolver:
         if label in SPEAKER_LABELS:
             return self.name(text, label)
         if tok.pos_ == "PRON" or low in PRONOUNS:
-            if low in ("i", "me", "we", "you", "this", "one", "someone") \
-                    or (low == "that" and tok.head.dep_ != "relcl"):
-                if low in ("i", "we"):  # inside a quote "I": the quote's own speaker is unknown here
-                    return None
-                return None
+            if low == "you":
+                return self._addressee(tok)
+            if low in ("i", "me", "we", "this", "one", "someone") or (low == "that" and tok.head.dep_ != "relcl"):
+                return None  # first person (the quote's own speaker, unknown here), demonstratives, indefinites
             if low in ("who", "which", "that"):
                 # relative pronoun subject: "Lavrov, who said ...", "a message that read ..." -> the antecedent
                 if tok.head.dep_ == "relcl" and tok.head.head.i != tok.head.i:
@@ -925,6 +973,17 @@ class _Resolver:
         if desc.lower().startswith(("the ", "a ", "an ")):
             desc = desc.split(" ", 1)[1]
         return desc or None
+
+    def _addressee(self, tok: "Token") -> str | None:
+        """The person a second-person subject is addressed as in its own clause ("Senator Lopez, you said ...",
+        "you, Mr. Smith, told us ..."); None otherwise: "you" never names a speaker by itself."""
+        named = [c for c in tok.children if c.dep_ == "appos"]
+        named += [c for c in tok.head.children if c.dep_ in ("npadvmod", "appos") and c.i != tok.i]
+        for c in named:
+            ent = _ent_of(c) if c.ent_type_ == "PERSON" else None
+            if ent is not None:
+                return self.name(ent.text, "PERSON")
+        return None
 
     def _antecedent(self, tok: "Token", labels: tuple[str, ...], gender: str | None = None) -> str | None:
         """Most recent entity of the wanted type before tok, preferring subjects; looks back 3 sentences.
@@ -1126,10 +1185,15 @@ def _strip_marks(s: str) -> str:
 def _content_text(text: str, spans: list[tuple[int, int]], kind: str) -> str:
     parts = [normalize_ws(text[s:e]) for s, e in spans]
     if kind == "direct":
-        parts = [_strip_marks(p) for p in parts]
-        parts = [p.rstrip(",").rstrip() for p in parts]
-        out = " ".join(p for p in parts if p)
-        return out
+        parts = [_strip_marks(p).rstrip(",").rstrip() for p in parts]
+        for k, p in enumerate(parts[:-1]):
+            # '"A," she said. "B."' and '"A" "B"': A ended where the attribution sentence or the paragraph did, so
+            # it must not run into B ("A B"); '"A," she said, "and B."' stays one sentence
+            gap = text[spans[k][1] : spans[k + 1][0]]
+            if p and p[-1] not in ".!?…" and (not re.search(r"\w", gap) or gap.rstrip()[-1:] in (".", "!", "?", ":")
+                                              or _PARA_RE.search(gap)):
+                parts[k] = p + "."
+        return " ".join(p for p in parts if p)
     out = " ".join(p for p in parts if p)
     out = re.sub(r"^(that|whether|if)\s+", "", out, flags=re.I)
     return out.rstrip(" ,;:")
@@ -1142,9 +1206,20 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True,
     `stances=True` also returns stance attributions with nominal/infinitival content ("opposes the deal",
     "talked about X"): PolNeAR annotates those, but they are not quotes, so `extract_quotes` leaves them out.
     """
-    text = doc_text(doc)
-    if not text.strip() or len(doc) == 0:
+    global _CURRENT_FLAGS
+    if not doc_text(doc).strip() or len(doc) == 0:
         return []
+    flags = _TokenFlags(doc)
+    _CURRENT_FLAGS = (doc, flags)
+    try:
+        return _extract_records(doc, flags, min_words=min_words, indirect=indirect, stances=stances)
+    finally:
+        _CURRENT_FLAGS = (None, None)
+
+
+def _extract_records(doc: "Doc", flags: _TokenFlags, *, min_words: int, indirect: bool,
+                     stances: bool) -> list[QuoteRecord]:
+    text = doc_text(doc)
     try:
         quote_spans = find_quote_spans(text)
     except Exception:  # never let odd text break extraction
@@ -1190,7 +1265,7 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True,
         return (s, e), mtext, resolver.resolve(subj, mtext, label)
 
     # --- direct quotes
-    cue_idx = [t.i for t in doc if _is_cue(t, strict=True)]
+    cue_idx = [i for i, speech in enumerate(flags.speech) if speech]
     for qs, qe, closed in quote_spans:
         span = _span_tokens(doc, qs, qe)
         if span is None or len(span) == 0:
@@ -1254,10 +1329,11 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True,
 
     # --- indirect (and mixed) quotes
     if indirect:
-        for tok in doc:
-            stance_verb = stances and tok.pos_ == "VERB" and _lemma(tok) in STANCE_VERBS
-            if not (_is_cue(tok) or stance_verb):
+        for i, cue in enumerate(flags.cue):
+            stance_verb = stances and flags.pos[i] == "VERB" and flags.lemma[i] in STANCE_VERBS
+            if not (cue or stance_verb):
                 continue
+            tok = doc[i]
             if in_quote(tok.idx):
                 continue
             stance = False
@@ -1364,10 +1440,12 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True,
     # cues ("Sanders's criticism of Clinton", "support for the deal", "a warning that ...").
     if stances:
         taken = {r.extra.get("cue_i") for r in records}
-        for tok in doc:
-            if tok.i in taken or in_quote(tok.idx):
+        for i, lemma in enumerate(flags.lemma):
+            if i in taken or not (lemma in _STANCE_CUE_LEMMAS or flags.pos[i] == "ADJ"):
+                continue  # none of the cues below
+            tok = doc[i]
+            if in_quote(tok.idx):
                 continue
-            lemma = _lemma(tok)
             content, mention_tok = None, None
             if lemma in RAISING_VERBS and tok.pos_ in ("VERB", "AUX") and (lemma != "expect" or tok.tag_ == "VBN"):
                 subj = next((c for c in tok.children
@@ -1383,6 +1461,18 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True,
                 content, mention_tok = _adjective_stance(tok)
             elif tok.tag_ == "VBN" and lemma in PASSIVE_STANCE_VERBS:
                 content, mention_tok = _passive_stance(tok)
+            elif lemma == "in" and tok.dep_ == "prep" and tok.head.pos_ in ("VERB", "AUX") and not _is_cue(tok.head):
+                # "In a CNN poll, Clinton leads by 8 points", "Trump has a decisive lead in the polls": the clause
+                # the phrase modifies is what the poll says
+                poll = next((c for c in tok.children if c.dep_ == "pobj"), None)
+                if poll is None or _lemma(poll) not in SOURCE_POLLS:
+                    continue
+                clause = tok.head
+                if not any(c.dep_ in _POLL_CLAUSE_DEPS and c.i != tok.i for c in clause.children):
+                    continue  # "He was not in the survey": the phrase is all the clause says, no finding
+                content = [(a, b) for a, b in ((clause.left_edge.i, tok.i - 1), (tok.right_edge.i + 1,
+                                                                                clause.right_edge.i)) if a <= b]
+                mention_tok = poll
             elif tok.pos_ == "NOUN" and lemma in NOUN_CUES:
                 arg = None
                 for c in tok.children:
@@ -1410,6 +1500,8 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True,
             for a, b in content:
                 while b > a and (doc[b].is_punct and doc[b].text not in ALL_MARKS or doc[b].is_space):
                     b -= 1
+                while a < b and (doc[a].is_punct and doc[a].text not in ALL_MARKS or doc[a].is_space):
+                    a += 1
                 cs, ce = max(doc[a].idx, cp[0]), min(doc[b].idx + len(doc[b].text), cp[1])
                 if ce > cs:
                     out_spans.append((cs, ce))
@@ -1426,7 +1518,10 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True,
     # "According to X, Y." and parenthetical cues ("Even then, he said, Y"; "Y, the campaign said, Z"): the content
     # is the rest of the clause around the attribution phrase.
     if indirect:
-        for tok in doc:
+        for i, speech in enumerate(flags.speech):
+            if not (speech or flags.lemma[i] in ("accord", "according")):
+                continue  # neither a speech verb nor "according (to)"
+            tok = doc[i]
             if in_quote(tok.idx):
                 continue
             phrase = None
@@ -1591,14 +1686,19 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True,
                 continue
             prev = [r for r in records if r.kind == "direct" and r.speaker is None
                     and paras[pi - 1][0] <= r.content[0][0] < paras[pi - 1][1]]
-            tok = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
-            if not prev or tok is None:
-                continue
-            ms, me, mtext, label = _mention_span(tok.root)
-            spk = resolver.resolve(tok.root, mtext, label)
             for r in prev:
-                r.speaker, r.mention, r.mention_text = spk, (ms, me), mtext
-                r.extra["signature"] = True
+                _sign(r, m, resolver)
+        # '"..." ― Name' / '"..." — Name, title' on the quote's own line (listicles, reader voices): a quote that
+        # opens its paragraph and is followed only by a signed name there is that person's, whatever cue a
+        # neighbouring line lent it
+        for r in records:
+            if r.kind != "direct":
+                continue
+            for s, e in r.content:
+                ps, pe = para_of(s)
+                m = _SIGNATURE_RE.fullmatch(text, e, pe) if not text[ps:s].strip() else None
+                if m is not None and sum(ps <= s2 < pe for s2, _ in r.content) == 1:
+                    _sign(r, m, resolver)
 
     # A cue-less quote after a sentence whose subject is a name ("Clinton touted her credentials. "We need ...",
     # "Jared Potts echoed:\n\n"...") is that subject's; else a quote right after an attribution (same or next
@@ -1759,7 +1859,21 @@ _NOT_LABELS = frozenset("""q a update updated breaking byline note watch video p
 clarification source sources read more alert warning spoiler developing live new editor editors listen transcript
 twitter facebook revealed contributing
 """.split()) | {"the latest", "read more", "editor's note", "editor’s note", "fact check", "bottom line"}
-_SIGNATURE_RE = re.compile(r"\s*[-—–]{1,2}\s*([A-Z][\w.’' -]{1,60}?)\s*\.?\s*")
+# "- Name." / "― Name, title": a dash (or horizontal bar), a capitalised name (with name particles), an optional
+# description after a comma ("-Michelle Marks, Philadelphia.")
+_SIGNATURE_RE = re.compile(
+    r"\s*[-—–―]{1,2}\s*([A-Z][\w.’'-]*(?:[ \xa0]+(?:[A-Z][\w.’'-]*|de|del|la|van|von|der|da|dos|bin|al)){0,5}?)"
+    r"(?:,[^\n\"“”]{1,80}?)?\s*\.?\s*")
+
+
+def _sign(rec: QuoteRecord, m: "re.Match", resolver: "_Resolver") -> None:
+    """Give a quote the speaker its signature line names."""
+    name = m.group(1).rstrip(".")
+    if name.lower() in PRONOUNS:
+        return  # "― You" names no one
+    rec.mention, rec.mention_text = (m.start(1), m.start(1) + len(name)), name
+    rec.speaker = resolver.name(name, "PERSON")
+    rec.extra["signature"] = True
 
 
 def _colon_label(doc: "Doc", text: str, ps: int, pe: int, resolver: "_Resolver"):
@@ -1775,7 +1889,8 @@ def _colon_label(doc: "Doc", text: str, ps: int, pe: int, resolver: "_Resolver")
         return None
     label = text[i:colon].strip()
     words = label.split()
-    if not words or len(words) > 5 or not label[:1].isupper() or label.lower().strip(".") in _NOT_LABELS:
+    if not words or len(words) > 5 or not label[:1].isupper() or label.lower().strip(".") in _NOT_LABELS \
+            or label.lower() in PRONOUNS:
         return None
     span = doc.char_span(i, i + len(label), alignment_mode="contract")
     if span is None or len(span) == 0 or any(t.pos_ in ("VERB", "AUX") and t.tag_ != "VBN" for t in span):
@@ -1833,6 +1948,8 @@ def _plausible_source(mention: str | None, speaker: str | None) -> bool:
     if not mention:
         return speaker is not None
     words = mention.split()
+    if mention.lower() == "you":
+        return speaker is not None  # a sentence-initial "You" is no name: a source only when addressed by name
     if any(w[:1].isupper() for w in words[1:]) \
             or (words[0][:1].isupper() and words[0].lower() not in ("the", "a", "an")):
         return True  # a name is in it ("Lavrov", "the Kremlin", "Iranian officials")
@@ -1902,6 +2019,12 @@ def _same_quote(a: str, b: str) -> bool:
     return fuzz.ratio(na, nb) >= 85 and abs(len(na.split()) - len(nb.split())) <= max(3, len(na.split()) // 4)
 
 
+def _speaker_key(name: str) -> str:
+    """A speaker's identity across spellings: case, dots and apostrophes dropped ("U.S." = "US"), hyphens, dashes
+    and other punctuation read as word breaks ("Times-News" = "Times News")."""
+    return " ".join(re.findall(r"\w+", re.sub(r"[.'’]", "", name.lower())))
+
+
 def merge_quotes(quotes: list[Quote], articles: list[Article]) -> list[Quote]:
     """One entry per (speaker, quote) across the story; ids earliest first; drifted wording in `variants`.
 
@@ -1909,15 +2032,21 @@ def merge_quotes(quotes: list[Quote], articles: list[Article]) -> list[Quote]:
     without speaker merges into a matching attributed one. Output order: by first article, then position.
     """
     order = {a.id: i for i, a in enumerate(articles)}
-    index = NameIndex()
+    # one spelling per speaker key ("Erie Times-News" / "Erie Times News"): the most used, then the one that keeps
+    # more of its punctuation (the careful spelling), then the first in sorted order
+    counts: dict[str, dict[str, int]] = {}
     for q in quotes:
         if q.speaker:
-            index.add(q.speaker, "PERSON")
-    speakers = {}
-    for q in quotes:
-        if q.speaker and q.speaker not in speakers:
-            c = index.canonical(q.speaker, None)
-            speakers[q.speaker] = c
+            by_key = counts.setdefault(_speaker_key(q.speaker), {})
+            by_key[q.speaker] = by_key.get(q.speaker, 0) + 1
+    spelling = {}
+    for by_key in counts.values():
+        best = min(by_key, key=lambda s: (-by_key[s], -sum(not (c.isalnum() or c.isspace()) for c in s), s))
+        spelling.update((s, best) for s in by_key)
+    index = NameIndex()
+    for s in sorted(set(spelling.values())):
+        index.add(s, "PERSON")
+    speakers = {s: index.canonical(best, None) for s, best in spelling.items()}
 
     def first_pos(q: Quote) -> tuple:
         return min((order.get(a, 10**9), a) for a in q.article_ids) if q.article_ids else (10**9, "")
@@ -1930,7 +2059,7 @@ def merge_quotes(quotes: list[Quote], articles: list[Article]) -> list[Quote]:
         for g in groups:
             if g["kind"] != q.kind:
                 continue
-            if spk and g["speaker"] and name_key(spk) != name_key(g["speaker"]):
+            if spk and g["speaker"] and _speaker_key(spk) != _speaker_key(g["speaker"]):
                 continue
             if any(_same_quote(q.text, v) for v in g["texts"]):
                 target = g
