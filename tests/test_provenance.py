@@ -33,3 +33,13 @@ def test_same_day_or_undated_reuse_is_undirected():
         passages, copy_map = analyze(arts, [[WIRE, OWN[0]], [WIRE, OWN[1]]])
         assert [(p.directed, p.source) for p in passages] == [(False, None)]
         assert all(c["reused_share"] == 0 and c["shared_share"] > 0 and not c["copied_by"] for c in copy_map)
+
+
+def test_a_shared_quotation_is_not_copying():
+    quote = "\u201cWe heard a bang and then the whole deck tilted towards the water,\u201d said passenger Ana Ruiz."
+    arts = [_art("a", "2017-12-26"), _art("b", "2017-12-27")]
+    passages, copy_map = analyze(arts, [[quote, OWN[0]], [quote, OWN[1]]])
+    assert passages == [] and copy_map[1]["reused_share"] == 0  # both quote the passenger
+    passages, copy_map = analyze(arts, [[WIRE, quote, OWN[0]], [WIRE, quote, OWN[1]]])
+    assert [p.text for p in passages] == [f"{WIRE} {quote}"]  # copied with the reporting around it, it counts
+    assert copy_map[1]["reused_share"] > 0.5

@@ -436,3 +436,30 @@ def test_near_identical_articles_are_shown(result):
     assert "Near-identical articles" in page and "96% of their five-word sequences in common" in page
     # no pair, no heading
     assert "Near-identical" not in render_markdown(result) and "Near-identical" not in render_html(result)
+
+
+def test_derived_titles_are_marked_not_shown_as_headlines():
+    # records with no title: their "title" is the first line of the text, which a reader must not take for a headline
+    lead = "Flood water reached the second floor of the county hospital on Friday, officials said."
+    arts = [{"id": "d1", "title": lead, "title_derived": True, "text": lead + "\n\nPatients were moved.",
+             "source": "f.jsonl:1", "outlet": "one.example", "url": None, "date": None},
+            {"id": "d2", "title": "Hospital evacuated as river floods", "text": "The river rose.", "source": "f.jsonl:2",
+             "outlet": "two.example", "url": None, "date": None}]
+    spin = {"headlines": [{"article_id": "d2", "outlet": "two.example", "title": "Hospital evacuated as river floods",
+                           "distinctive_words": []}],
+            "leads": [{"article_id": "d1", "outlet": "one.example", "lead": lead, "entities": []},
+                      {"article_id": "d2", "outlet": "two.example", "lead": "The river rose.", "entities": []}]}
+    result = {"articles": arts, "stories": [{"id": "s1", "headline": lead, "article_ids": ["d1", "d2"], "spin": spin}]}
+    md = render_markdown(result)
+    assert "*No article came with a headline: the one above is the first line of an article.*" in md
+    assert f"| [1] one.example | (no headline in the input) | {lead} |" in md
+    assert f"1. one.example — no headline, begins *{lead}*" in md
+    assert "2. two.example — *Hospital evacuated as river floods*" in md
+    page = render_html(result)
+    assert page.count(">no headline</span>") == 2 and "(no headline in the input)" in page
+    assert "[1] one.example: no headline; begins \u201cFlood water" in htmllib.unescape(page)  # citation tooltips
+    result["stories"][0]["headline"] = "Hospital evacuated as river floods"  # a real headline carries no mark
+    assert "No article came with a headline" not in render_markdown(result)
+    arts[1]["title_derived"] = True  # no headline anywhere: the table compares leads only
+    md = render_markdown(result)
+    assert "| Source | Leads with |" in md and "| Headline |" not in md and f"| [1] one.example | {lead} |" in md

@@ -39,7 +39,8 @@ if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         "or set UNSPUN_CHROMIUM",
         allow_module_level=True,
     )
-sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the test extra) to run browser tests")
+sync_api = pytest.importorskip("playwright.sync_api",
+                               reason="pip install playwright (the test extra) to run browser tests")
 
 
 @pytest.fixture(scope="module")
@@ -202,7 +203,8 @@ def test_hostile_article_does_not_execute(desktop, phone):
         body_text = st.inner_text()
         assert "</style><style>body{background:url(//evil.example/x.png)}</style>" in body_text
         assert page.evaluate("getComputedStyle(document.body).backgroundImage") == "none"
-        assert page.locator("a[href^='javascript' i], [onerror], [onload], [onclick], [onmouseover], script, iframe, img").count() == 0
+        hostile = "a[href^='javascript' i], [onerror], [onload], [onclick], [onmouseover], script, iframe, img"
+        assert page.locator(hostile).count() == 0
         w.shot(f"{prefix}-hostile.png")
         w.assert_clean()
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from unspun.model import Article
-from unspun.spin import lead_sentence, single_source_facts, specific_figures, story_spin
+from unspun.spin import Figure, figures, lead_sentence, same_figure, single_source_facts, specific_figures, story_spin
 
 
 def _art(i: str, outlet: str, title: str = "") -> Article:
@@ -41,6 +43,13 @@ def test_lead_falls_back_to_first_sentence():
     assert lead_sentence([]) == ""
 
 
+def test_lead_past_page_furniture():
+    furniture = ["Riverton, OR (97301)", "Today", "Showers early, then cloudy", "High 58F.", "Winds W at 10 to 15 mph.",
+                 "Trending: Five things to do this weekend", "Sign up for our newsletter"]
+    lead = "The city council voted 6-1 on Monday to close the old ferry landing for a year of repairs."
+    assert lead_sentence(furniture + [lead]) == lead
+
+
 def test_story_spin_reports_chosen_lead():
     arts = [_art("a", "one.com"), _art("b", "two.com")]
     sents = [["NEW YORK \u2014", "Two New York City subway work trains collided in a tunnel, injuring one person."],
@@ -50,8 +59,37 @@ def test_story_spin_reports_chosen_lead():
 
 
 def test_specific_figures():
-    assert specific_figures("She owed $284,460.12 by 5:52 p.m. in 2017, 21 days and 3.5 hours later.") == {
-        "284460.12", "5:52"}
+    figs = specific_figures("She owed $284,460.12 by 5:52 p.m. in 2017, 21 days and 3.5 hours later.")
+    assert figs == [Figure(Decimal("284460.12"), Decimal("0.01"), "money"), Figure(Decimal(352), Decimal(1), "time")]
+    assert specific_figures("a $1.5 billion deal") == [Figure(Decimal("1.5E9"), Decimal("1E8"), "money")]
+    assert specific_figures("version 10.5.2 of the 1990s app") == []
+
+
+def test_same_figure_across_formats():
+    def fig(text):
+        (f,) = figures(text)
+        return f
+    assert same_figure(fig("a bill of $1,043.17"), fig("1043.17 dollars"))
+    assert same_figure(fig("$1,043.17"), fig("about $1,043"))  # rounded in the retelling
+    assert same_figure(fig("$2.4 billion"), fig("2,400,000,000 dollars"))
+    assert same_figure(fig("a 12.5% rise"), fig("12.5 percent"))
+    assert not same_figure(fig("$1,043.17"), fig("$1,043 billion"))  # the same digits, another amount
+    assert not same_figure(fig("$1.5 million"), fig("$2 million"))  # too coarse to be the same figure
+    assert not same_figure(fig("$104.50"), fig("104.50%"))
+
+
+def test_same_figure_in_other_words_and_formats_is_not_exclusive():
+    arts = [_art("a", "one.com"), _art("b", "two.com"), _art("c", "three.com")]
+    sents = [["After the error was found the water board said the household really owed $1,043.17 for the quarter.",
+              SUBWAY],
+             ["A spokesman confirmed the family's corrected total: 1043.17 dollars, payable over three months.",
+              "The family first saw a water bill of $1,043 billion on the utility's website, its lawyer said."],
+             ["Hartwell Water put the real figure at about $1,043, a fraction of what its online portal showed.",
+              "The utility's chief executive Dana Whitcombe blamed a software update installed on 14 October."]]
+    texts = [f["text"] for f in single_source_facts(arts, sents)]
+    assert not any("1,043.17" in t or "1043.17" in t or "about $1,043" in t for t in texts)
+    assert sents[1][1] in texts  # "$1,043 billion" is not the corrected "$1,043": that sentence is only here
+    assert sents[2][1] in texts
 
 
 SUBWAY = "Fire officials said the tunnel under the East River was closed to traffic for about five hours."
@@ -75,3 +113,42 @@ def test_outlet_repeating_a_fact_lists_it_once():
              ["Apple removed the headphone jack from the iPhone 7 in a move critics called courageous."]]
     texts = [f["text"] for f in single_source_facts(arts, sents) if f["article_id"] == "a"]
     assert texts.count(repeated) == 1
+
+
+def test_derived_title_is_no_headline():
+    lead = "Flood water reached the second floor of the county hospital on Friday, officials said."
+    arts = [Article(id="a", title=lead, title_derived=True, text="", source="t", outlet="one.com"),
+            Article(id="b", title="River floods county hospital", text="", source="t", outlet="two.com"),
+            Article(id="c", title="Hospital evacuated as river rises", text="", source="t", outlet="three.com")]
+    sents = [[lead, "Patients were moved to a school gym by volunteers and the national guard."],
+             ["The river rose four metres overnight after a week of storms across the valley."],
+             ["Doctors moved forty patients from the county hospital to a school gym on Friday."]]
+    spin = story_spin(arts, sents)
+    assert [h["article_id"] for h in spin["headlines"]] == ["b", "c"]  # the lead is not compared as a headline
+    assert spin["headlines"][0]["distinctive_words"] == ["county", "floods"]  # the lead's "county" does not count
+    assert spin["leads"][0]["lead"] == lead
+
+
+def test_teasers_tweets_credits_and_captions_are_neither_leads_nor_facts():
+    teaser = "Harbour bridge reopens to traffic after six-week repair on its eastern span"  # a headline, no full stop
+    lead = "The harbour bridge reopened on Monday after engineers replaced 40 cables on its eastern span."
+    assert lead_sentence([teaser, lead]) == lead
+    arts = [_art("a", "one.com"), _art("b", "two.com")]
+    junk = ["\u2022 Riverton, Ore., where the old ferry landing was closed for repairs in March",
+            "Back in business pic.twitter.com/x1Y2z3 \u2014 Port of Riverton (@portriverton) May 2, 2022",
+            "(Additional reporting by Lena Ortiz in Salem; Editing by Tom Hale and Ruth Grady)",
+            "Cars cross the harbour bridge in Riverton on Monday, May 2, 2022 after its reopening.",
+            "Riverton Rapids guard Sam Cole (11) drives past Eli Park during the second half on Sunday.",
+            "\u25ba May 3: Could your town's bridge be next to close for repairs?",
+            "Hide Caption 4 of 12 Photos: The harbour bridge reopens Crowds cheer as the first cars cross in Riverton.",
+            "Story highlights Mayor: the bridge is \"safer than ever,\" says cost of the repair was ...",
+            "the bridge is safe and the repair was worth every cent,\" the mayor of Riverton, Jo Banda, said.",
+            "Lena Ortiz in Salem and Tom Hale in Riverton contributed to this report."]
+    fact = "The repair cost the Riverton Port Authority $3.2 million, its finance director Kim Osei said."
+    sents = [[lead] + junk + [fact], ["Ferries ran every twenty minutes across the harbour while the bridge was shut."]]
+    texts = [f["text"] for f in single_source_facts(arts, sents)]
+    assert fact in texts and not set(junk) & set(texts)
+    credited = ["Riverton Rapids guard Sam Cole drives past Eli Park in the second half.",
+                "(Jo Lane/Riverton Herald) RIVERTON \u2014 The bridge reopened after repairs costing $3.2 million."]
+    (fact,) = single_source_facts(arts, [credited, sents[1]])
+    assert fact["text"] == "RIVERTON \u2014 The bridge reopened after repairs costing $3.2 million."

@@ -117,6 +117,11 @@ def test_forward_offsets_in_past_narration_are_not_events():
     assert resolve_expression("within two weeks", BASE)[1:3] == ("range", "2019-05-28")
     # looking back from the publish date stays resolvable in any tense
     assert resolve_expression("three years ago", BASE, tense="past")[0] == "2016"
+    # "fees rose in 2016 from the previous year": counted from the year the text names, not from the publish date
+    assert resolve_expression("the previous year", BASE) == (None, None, None, "")
+    assert resolve_expression("the following week", BASE) == (None, None, None, "")
+    assert resolve_expression("the past year", BASE)[1] == "range"
+    assert resolve_expression("previous year", BASE)[0] == "2018"
 
 
 def test_tense_decides_forward_offsets_in_articles():
@@ -205,7 +210,8 @@ def test_infinitive_takes_the_tense_of_its_clause():
 
 def test_embedded_tweet_timestamps_are_not_events():
     text = ("Spectacular \u2014 Ed Howlett (@eddiehow124) December 27, 2017 I saw it when driving home. "
-            "The meteor was seen on December 26 across New England.")
+            "The meteor was seen on December 26 across New England.\n\n"
+            "First published December 27, 9:14 a.m. ET.\n\nUpdated Dec. 28, 2017 at 7:02 a.m.")
     art = Article(id="w", title="", text=text, source="t", date="2017-12-28")
     events = extract_events(art, parse_articles([art])["w"])
     assert [e.date for e in events] == ["2017-12-26"]
@@ -221,3 +227,42 @@ def test_publish_dates_at_the_calendar_edge_give_unknown_not_an_error():
             date, _, _, resolution = resolve_expression(expr, base)
             assert date is None or len(date) >= 4, (base, expr)
     assert resolve_expression("tomorrow", dt.date(9999, 12, 31))[3] == "date unknown"
+
+
+def test_present_perfect_narrates_the_past_and_since_runs_to_the_publish_date():
+    text = ("A former lifeguard has been charged over the fire at the marina on Oct. 30. "
+            "In all, 212 boats have been damaged at the marina since 2009, the harbour master said. "
+            "The marina was the scene of a smaller fire on Oct. 30, a week before the one in 2009 that was worse.")
+    art = Article(id="p", title="", text=text, source="t", date="2023-10-05")
+    got = {(e.expression, e.text.split()[1]): e for e in extract_events(art, parse_articles([art])["p"])}
+    charged = got[("on Oct. 30", "former")]
+    assert charged.date == "2022-10-30"  # told in the present perfect: last October, not three weeks ahead
+    since = got[("since 2009", "all,")]
+    assert (since.date, since.granularity, since.end) == ("2009", "range", "2023-10-05")  # a count up to now
+    assert resolve_expression("since 2009", dt.date(2023, 10, 5), tense="past")[:2] == ("2009", "year")
+    assert resolve_expression("since 2009", None)[:3] == ("2009", "range", None)  # from 2009 to an unknown date
+    text = ("The country has been on alert since the November harbour bombings. "
+            "It was the worst attack in the region since the bombings in November. "
+            "Hospitals use the plan drawn up after the Nov. 13 bombings that killed 40 people.")
+    art = Article(id="s", title="", text=text, source="t", date="2023-07-15")
+    dates = [e.date for e in extract_events(art, parse_articles([art])["s"])]
+    assert dates == ["2022-11", "2022-11", "2022-11-13"]  # what happened, not a November still to come
+
+
+def test_forward_looking_lines_resolve_to_the_coming_day():
+    text = ("The Ravens beat the Jets 27-10 on Monday night.\n\n"
+            "UP NEXT\n\n"
+            "Ravens: Visit the Bengals on Sunday.\n\n"
+            "Jets: Host the Dolphins on Sunday.\n\n"
+            "NEXT Bills: Visit Miami on Sunday.\n\n"
+            "Coming up: the league reviews the tackle on Thursday.\n\n"
+            "Fans were asked to wear purple to the team's next home game on October 15.\n\n"
+            "Next, coach Ortiz said his players had rested on Thursday.")
+    art = Article(id="f", title="", text=text, source="t", date="2023-10-03")  # a Tuesday
+    events = extract_events(art, parse_articles([art])["f"])
+    got = {e.text.split()[0]: e.date for e in events}
+    assert got["The"] == "2023-10-02"  # "beat ... on Monday": the past
+    assert got["Ravens:"] == got["Jets:"] == got["NEXT"] == "2023-10-08"  # the coming Sunday
+    assert got["Coming"] == "2023-10-05"
+    assert got["Fans"] == "2023-10-15"  # a coming occasion, though the clause narrates the past
+    assert got["Next,"] == "2023-09-28"  # "Next," narrates: not a label

@@ -57,6 +57,42 @@ GPE_ALIASES = {
     "european union": "European Union",
 }
 
+# US states as AP style and postal codes write them after a place name ("Erie, Pa.", "Erie, PA"): the state.
+AP_STATES = {
+    "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California", "Colo.": "Colorado",
+    "Conn.": "Connecticut", "Del.": "Delaware", "Fla.": "Florida", "Ga.": "Georgia", "Ill.": "Illinois",
+    "Ind.": "Indiana", "Kan.": "Kansas", "Ky.": "Kentucky", "La.": "Louisiana", "Md.": "Maryland",
+    "Mass.": "Massachusetts", "Mich.": "Michigan", "Minn.": "Minnesota", "Miss.": "Mississippi", "Mo.": "Missouri",
+    "Mont.": "Montana", "Neb.": "Nebraska", "Nev.": "Nevada", "N.H.": "New Hampshire", "N.J.": "New Jersey",
+    "N.M.": "New Mexico", "N.Y.": "New York", "N.C.": "North Carolina", "N.D.": "North Dakota", "Okla.": "Oklahoma",
+    "Ore.": "Oregon", "Pa.": "Pennsylvania", "R.I.": "Rhode Island", "S.C.": "South Carolina", "S.D.": "South Dakota",
+    "Tenn.": "Tennessee", "Vt.": "Vermont", "Va.": "Virginia", "Wash.": "Washington", "W.Va.": "West Virginia",
+    "Wis.": "Wisconsin", "Wyo.": "Wyoming",
+}
+POSTAL_STATES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California", "CO": "Colorado",
+    "CT": "Connecticut", "DE": "Delaware", "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho",
+    "IL": "Illinois", "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine",
+    "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota", "MS": "Mississippi",
+    "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire", "NJ": "New Jersey",
+    "NM": "New Mexico", "NY": "New York", "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma",
+    "OR": "Oregon", "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
+    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington",
+    "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+}
+# a short capitalised abbreviation ("Pa.", "Penn.", "N.Y."): a place name only when the tables resolve it
+_ABBREVIATION = re.compile(r"[A-Z][a-z]{0,3}\.(?:[A-Z][a-z]?\.)*|(?:[A-Z]\.){2,3}")
+# what follows a dateline's place in caps: "ERIE, Pa. —", "HOUSTON (AP) —", "CARACAS (Reuters) -", "LONDON —"
+_AFTER_DATELINE = re.compile(r"\s*(?:,|\(|[\u2014\u2013-]\s)")
+
+# spans the tagger runs past a name: into a label after a colon ("Andrew Faulk: Back to Gallery")
+_SPAN_RUN_ON = re.compile(r"\s*:.*$")
+# a possessor run into a nationality or faith ("Osei's Ghanaian" supporters); not a firm ("McDonald's Corp")
+_OWNED_GROUP = re.compile(r".+['\u2019]s\s+([A-Z][a-z]+(?:ish|ese|ian|an|i|ic))")
+_OWNER = re.compile(r"^.+['\u2019]s\s+(?=[A-Z])")  # a possessor run into a person's name
+
+NAME_PARTICLES = {"de", "van", "von", "al", "bin", "da", "la", "le", "der", "del", "di"}  # lower case inside names
+
 # One-word ORG/GPE spans that are pieces of a title, not names ("State" in "Secretary of State").
 GENERIC_WORDS = {"state", "department", "ministry", "office", "foreign", "defense", "interior", "treasury", "justice"}
 
@@ -97,6 +133,29 @@ def canonical_gpe(name: str) -> str:
     return GPE_ALIASES.get(name.lower(), name)
 
 
+def place_name(span: "Span", text: str) -> str | None:
+    """What a place-like span names, where the span text alone misleads; None to use the span as it is, "" to drop.
+
+    - a US state abbreviation ("Pa.", "Calif.", or a postal code right after "City, ") is the state; another short
+      abbreviation tagged as a place cannot be resolved and is dropped;
+    - a dateline ("ERIE, Pa. —" opening a paragraph, or after a photo credit's closing bracket) names a place,
+      written in capitals: "ERIE" is Erie, whatever the tagger called it.
+    `text` is the doc's text (`Doc.text` is rebuilt on every access)."""
+    word = span.text.strip()
+    if span.label_ in ("GPE", "LOC", "ORG") and word in AP_STATES:
+        return AP_STATES[word]
+    if span.label_ in ("GPE", "LOC") and word in POSTAL_STATES and text[:span.start_char].endswith(", "):
+        return POSTAL_STATES[word]
+    if span.label_ in ("GPE", "LOC") and _ABBREVIATION.fullmatch(word) and canonical_gpe(clean_name(word)) == \
+            clean_name(word) and word != "D.C.":
+        return ""
+    before = text[:span.start_char].rstrip(" ")
+    if (word.isupper() and len(word) > 2 and (not before or before.endswith(("\n", ")")))
+            and _AFTER_DATELINE.match(text, span.end_char)):
+        return " ".join(w.capitalize() if w.isalpha() else w.title() for w in word.split())
+    return None
+
+
 def is_junk(text: str, label: str) -> bool:
     """Spans spaCy mislabels: no letters, too long, lowercase names, multi-line, headline fragments."""
     if not text or len(text) > 60 or "\n" in text:
@@ -108,8 +167,8 @@ def is_junk(text: str, label: str) -> bool:
         return True
     if label in ("ORG", "GPE") and len(words) == 1 and text.lower() in GENERIC_WORDS:
         return True  # "State" from "Secretary of State"
-    if label == "PERSON" and (len(words) > 5 or any(not w[0].isupper() for w in words if w[0].isalpha()
-                                                     and w.lower() not in ("de", "van", "von", "al", "bin", "da", "la", "le", "der", "del", "di"))):
+    if label == "PERSON" and (len(words) > 5 or any(not w[0].isupper() for w in words
+                                                     if w[0].isalpha() and w.lower() not in NAME_PARTICLES)):
         return True
     return False
 
@@ -151,8 +210,8 @@ class NameIndex:
         longer = []
         for k, (disp, lab) in self.full.items():
             kw = k.split()
-            if len(kw) > len(words) and (kw[-len(words):] == words or (label == "PERSON" and lab == "PERSON"
-                                                                        and kw[: len(words)] == words and len(words) > 1)):
+            head = label == "PERSON" and lab == "PERSON" and kw[: len(words)] == words and len(words) > 1
+            if len(kw) > len(words) and (kw[-len(words):] == words or head):
                 if label is None or lab == label or (label == "PERSON") == (lab == "PERSON"):
                     longer.append(disp)
         longer = sorted(set(longer), key=lambda s: (-len(s), s))
@@ -215,9 +274,10 @@ def _name_spans(doc: "Doc") -> list[tuple["Span", str]]:
 def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: bool = True) -> list[Entity]:
     """Entities of one story: canonical name, type, counts (total, per outlet), role; main actors first.
 
-    Role rule: "main" = named in a headline or lead sentence of some article and mentioned in at least half the
-    articles (or the top score when nothing qualifies); "secondary" = mentioned >= 2 times or in >= 2 articles;
-    else "mentioned". Headline mentions are found by matching canonical names/aliases in the titles.
+    Role rule: "main" = named in a headline or lead sentence of some article, or mentioned at least half as often as
+    the most mentioned name, and mentioned in at least half the articles (or the top score when nothing qualifies);
+    "secondary" = mentioned >= 2 times or in >= 2 articles; else "mentioned". Headline mentions are found by matching
+    canonical names/aliases in the titles that came with the input (not in titles derived from the text).
     """
     raw: list[tuple[str, str, str, bool, bool]] = []  # (article id, text, label, in_lead, headline-like)
     for art in articles:
@@ -233,7 +293,21 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
         doc_text = nlp_doc_text(doc)
         for span, label in _name_spans(doc):
             if label in KEEP_TYPES and "\n" not in span.text:
-                raw.append((art.id, span.text, label, span.start < first_sent_end, _headline_like(doc_text, span)))
+                name = span.text
+                place = place_name(span, doc_text) if label == span.label_ else None
+                if place == "":
+                    continue
+                if place:
+                    name, label = place, "GPE"
+                name = _SPAN_RUN_ON.sub("", name)
+                if "/" in name:  # a photo credit ("Jane Roe/AP") or two datelines in one: no one name
+                    continue
+                owned = _OWNED_GROUP.fullmatch(name)
+                if owned and label in ("NORP", "ORG", "GPE"):  # "Charamut's Jewish" treasurer: the group is "Jewish"
+                    name, label = owned.group(1), "NORP"
+                elif label == "PERSON":  # "Poehler's Maura": the person is Maura
+                    name = _OWNER.sub("", name)
+                raw.append((art.id, name, label, span.start < first_sent_end, _headline_like(doc_text, span)))
 
     def cleaned(text: str, label: str) -> str:
         t = clean_name(text)
@@ -286,7 +360,8 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
         lab = label_of.get(name, label)
         name2 = index.canonical(t, lab) if lab != label else name
         key = (name2, lab)
-        rec = merged.setdefault(key, {"count": 0, "articles": set(), "per_outlet": Counter(), "aliases": set(), "lead": False})
+        rec = merged.setdefault(key, {"count": 0, "articles": set(), "per_outlet": Counter(), "aliases": set(),
+                                      "lead": False})
         rec["count"] += 1
         rec["articles"].add(aid)
         rec["per_outlet"][outlet_of.get(aid, aid)] += 1
@@ -294,14 +369,25 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
             rec["aliases"].add(t)
         rec["lead"] |= lead
 
-    # Merge records with the same name under different labels into the dominant one (keeps one entry per name).
+    # One entry per name: records of one name under different labels, written in other case ("DAVID GREENE",
+    # "David Greene"), spacing or hyphenation ("Erie Times-News", "Erie Times News"), with a middle initial
+    # ("Donald J. Trump") or a group as noun and adjective ("Venezuelans", "Venezuelan") merge into the dominant
+    # one, shown as running text writes it (capitals are a typeface).
+    def same_name(name: str, label: str) -> str:
+        words = re.sub(r"[-\u2010\u2011]", " ", name_key(name)).split()
+        if label == "PERSON" and len(words) > 2:
+            words = [words[0]] + [w for w in words[1:-1] if len(w) > 1] + [words[-1]]
+        if label == "NORP" and len(words) == 1 and len(words[0]) > 4:
+            words = [words[0].removesuffix("s")]
+        return "".join(words)
+
     by_display: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for key in merged:
-        by_display[key[0]].append(key)
-    for name, keys in by_display.items():
+        by_display[same_name(*key)].append(key)
+    for keys in by_display.values():
         if len(keys) > 1:
-            keys.sort(key=lambda k: (-merged[k]["count"], KEEP_TYPES.index(k[1])))
-            main = merged[keys[0]]
+            keys.sort(key=lambda k: (-merged[k]["count"], KEEP_TYPES.index(k[1]), k))
+            main = merged.pop(keys[0])
             for k in keys[1:]:
                 other = merged.pop(k)
                 main["count"] += other["count"]
@@ -309,11 +395,18 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
                 main["per_outlet"].update(other["per_outlet"])
                 main["aliases"] |= other["aliases"]
                 main["lead"] |= other["lead"]
+            cased = [k[0] for k in keys if not k[0].isupper()] or [keys[0][0]]
+            merged[(cased[0], keys[0][1])] = main
+    for (name, label), rec in merged.items():  # a case variant is no alias worth listing; a middle initial is
+        rec["aliases"] |= {k[0] for k in by_display[same_name(name, label)]}
+        rec["aliases"] = {a for a in rec["aliases"] if name_key(a) != name_key(name)}
 
-    # Headline mentions (titles are not in the parsed body)
+    # Headline mentions (titles are not in the parsed body; a title derived from the body's first line is no headline)
     title_hits: dict[tuple[str, str], int] = Counter()
     if titles:
         for art in articles:
+            if art.title_derived:
+                continue
             tl = f" {name_key(art.title or '')} "
             for key, rec in merged.items():
                 forms = {key[0]} | rec["aliases"]
@@ -323,13 +416,16 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
                     title_hits[key] += 1
 
     n_articles = max(1, len(articles))
+    most = max((rec["count"] for rec in merged.values()), default=0)
     scored = []
     for key, rec in merged.items():
         n_art = len(rec["articles"])
         score = rec["count"] + 3 * title_hits.get(key, 0) + (2 if rec["lead"] else 0) + n_art
         if key[1] == "PERSON":
             score += 2  # actors before places at equal prominence
-        prominent = title_hits.get(key, 0) > 0 or (rec["lead"] and rec["count"] >= 3)
+        # named in a headline or lead, or among the most named (stories without headlines have only their leads)
+        prominent = title_hits.get(key, 0) > 0 or (rec["lead"] and rec["count"] >= 3) or \
+            (rec["count"] >= 3 and 2 * rec["count"] >= most)
         if prominent and n_art * 2 >= n_articles and rec["count"] >= 2 and key[1] in ("PERSON", "ORG", "GPE", "NORP"):
             role = "main"
         elif rec["count"] >= 2 or n_art >= 2:

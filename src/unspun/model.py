@@ -76,6 +76,7 @@ class Article(_Serializable):
     extraction: dict = field(default_factory=dict)  # method, confidence, ... for HTML sources
     meta: dict = field(default_factory=dict)  # extra input fields (e.g. a --group-by field)
     hash: str = ""  # content_hash(title, text) of the cleaned article
+    title_derived: bool = False  # the input had no title: `title` is the body's first line (ingest's derive_title)
 
     @property
     def removed(self) -> list[Block]:

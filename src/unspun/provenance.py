@@ -1,6 +1,7 @@
 """Copy map: passages reused across the articles of a story, who carried them first, how much is original.
 
-A passage is a run of sentences that two or more articles carry verbatim or near-verbatim. Direction
+A passage is a run of sentences that two or more articles carry verbatim or near-verbatim; a run that is all direct
+quotation does not count, since outlets quoting one speaker need not copy each other. Direction
 (who copied whom) is only claimed when publish dates separate the carriers; otherwise the reuse is
 reported undirected, because ingest order says nothing about who wrote first.
 """
@@ -15,7 +16,9 @@ from .model import Article, SharedPassage
 
 MIN_TOKENS = 6  # shorter sentences ("he said.", datelines) are shared by chance, not by copying
 NEAR_THRESHOLD = 0.7  # Jaccard over word 3-shingles: a copied sentence with a word or two edited still matches
+QUOTED_MAX = 0.7  # a sentence this much inside quote marks ("...", said X) is the speaker's words, not the writer's
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+_QUOTED = re.compile(r"\"[^\"]+\"|\u201c[^\u201c\u201d]+\u201d?|\u00ab[^\u00ab\u00bb]+\u00bb")
 
 
 def sentence_key(text: str) -> str:
@@ -45,6 +48,12 @@ class _UnionFind:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def quoted_share(text: str) -> float:
+    """Share of the sentence's words that are inside quote marks (an opening mark left open runs to the end)."""
+    words = len(_TOKEN.findall(text))
+    return sum(len(_TOKEN.findall(q)) for q in _QUOTED.findall(text)) / words if words else 0.0
 
 
 def _shingles(key: str) -> set[bytes]:
@@ -113,6 +122,7 @@ def analyze(articles: list[Article], sent_lists: list[list[str]]) -> tuple[list[
 
     passages: list[SharedPassage] = []
     seen_runs: set[tuple[int, ...]] = set()
+    copied: set[int] = set()  # groups in a passage that shows copying
     for gi, g in sorted(enumerate(groups), key=lambda x: min((o.art, o.pos) for o in x[1])):
         if any(gi in run for run in seen_runs):
             continue
@@ -130,6 +140,9 @@ def analyze(articles: list[Article], sent_lists: list[list[str]]) -> tuple[list[
             texts.append(sent_lists[first.art][pos])
             pos += 1
         seen_runs.add(tuple(run))
+        if all(quoted_share(t) >= QUOTED_MAX for t in texts):
+            continue  # outlets quoting the same words of a speaker: no sign that one copied the other
+        copied.update(run)
         source, directed = _direction(articles, arts)
         passages.append(
             SharedPassage(
@@ -149,7 +162,7 @@ def analyze(articles: list[Article], sent_lists: list[list[str]]) -> tuple[list[
         copied_by: set[str] = set()
         for si, w in enumerate(words):
             gi = group_of.get((ai, si))
-            if gi is None:
+            if gi not in copied:
                 continue
             arts = sorted({o.art for o in groups[gi]})
             source, directed = _direction(articles, arts)

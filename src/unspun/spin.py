@@ -6,12 +6,15 @@ byline, and without a headline run into it.
 
 "Only one outlet" is decided by sentence similarity (TF-IDF cosine) against every sentence of the
 other outlets' articles, so a paraphrase of the same fact elsewhere does not count as exclusive; nor does a
-sentence whose precise figures ("$284.46") all appear in another outlet. An outlet repeating a fact lists it once.
+sentence whose precise figures ("$284.46") all appear in another outlet, however written ("284.46 dollars",
+"about $284"; but "$284 billion" is another figure). An outlet repeating a fact lists it once.
 """
 
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
@@ -23,11 +26,22 @@ MAX_SENTENCES_PER_ARTICLE = 80  # bounds the similarity matrix for very long art
 MAX_EXCLUSIVE_PER_OUTLET = 4
 SAME_FACT_SIM = 0.5  # two exclusive sentences of one outlet this close say the same thing: list it once
 LEAD_MIN_WORDS = 8  # shorter first "sentences" are datelines ("ERIE, Pa. —"), kickers and promo lines
-LEAD_SEARCH = 6  # the lead is among the first sentences; past these, fall back to the first
 _LETTERS = re.compile(r"[^\W\d_]")
 # photo captions and bylines come first in many scraped bodies, but no reporter leads with them
-_CAPTION = re.compile(r"^FILE\s*[-\u2013\u2014]|\bfile photo\b|\(AP Photo\b|\bPhoto:|\((?:Photo|Image)\b|\bpictured\b"
-                      r"|\bGetty Images\b|\bImage (?:caption|copyright)\b", re.IGNORECASE)
+_CAPTION = re.compile(r"^FILE\s*[-\u2013\u2014]|\bfile photo\b|\(AP Photo\b|\bPhotos?:|\((?:Photo|Image)\b|\bpictured\b"
+                      r"|\bGetty Images\b|\b(?:Image|Media|Hide) (?:caption|copyright)\b"
+                      # wire captions date the picture in full ("... on Tuesday, July 18, 2017 in San Francisco")
+                      # and number the players ("Houston Texans wide receiver DeAndre Hopkins (10) reaches for ...")
+                      r"|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4}\b"
+                      r"|\b[A-Z][a-z]+ \(\d{1,2}\) (?!(?:is|was|has)\b)[a-z]+s\b", re.IGNORECASE)
+# what no reporter writes as a sentence of the story: a line without a sentence's end (a headline or teaser run into
+# the body) or cut off ("..."), a piece of a sentence split inside a quotation (it starts in lower case), a bulleted
+# related-story link, an embedded tweet, a reporting or contributor credit
+_SENTENCE_END = re.compile(r"(?<!\.\.)(?<!\u2026)[.!?][\"'\u201d\u2019)\]]*$")
+_STARTS_LOWER = re.compile(r"^[^\w]*[a-z]")
+_NOT_STORY = re.compile(r"pic\.twitter\.com/|https?://t\.co/|\(@\w{1,15}\)|^\W*[\u2022\u25b6\u25ba\u25b8\u203a\u00bb]"
+                        r"|^\W*(?:additional )?(?:reporting|writing|editing) by\b"
+                        r"|\bcontributed (?:reporting )?to (?:this|the) (?:report|story)\b", re.IGNORECASE)
 _PHOTO_CREDIT = re.compile(r"^\([^()]{2,60}/[^()]{2,60}\)")  # "(Michael Wyke/Associated Press)" after a caption
 _ENDS_WITH_CREDIT = re.compile(r"\([^()]{2,60}/[^()]{2,60}\)\W*$")  # "... intercepts a pass (Christian Smith/AP)"
 _LEAD_ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP", "LOC")
@@ -35,7 +49,13 @@ _BYLINE = re.compile(r"^\W*(?:By|Source:)\s", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 _FACT_SIGNAL = re.compile(r"\d|[A-Z][a-z]+\s+[A-Z][a-z]+")  # a number or a multi-word proper name
 _NAME_OR_NUMBER = re.compile(r"(?<!^)(?<![.!?]\s)\b(?:[A-Z][\w-]+|\d[\d.,%]*)")
-_FIGURE = re.compile(r"\d+(?:[.,:]\d+)*")
+# an amount as news writes it: "$284.46", "284.46 dollars", "$284bn", "1,500,000", "3.5 per cent", "5:52"
+_FIGURE = re.compile(
+    r"(?P<cur>[$\u20ac\u00a3\u00a5])?\s?(?<![\d.,:])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.:]\d+)?)"
+    r"(?!\d|[.,:]\d)(?:\s(?P<scale>thousand|million|billion|trillion)\b|(?P<abbr>bn|mn|m|k)\b)?"
+    r"(?:\s?(?P<unit>%|percent\b|per cent\b|dollars?\b|euros?\b|pounds?\b))?", re.IGNORECASE)
+_SCALES = {"thousand": 3, "k": 3, "million": 6, "mn": 6, "m": 6, "billion": 9, "bn": 9, "trillion": 12}
+ROUNDED_MAX_ERROR = Decimal("0.01")  # "about $284" is $284.46 rounded; "$2 million" is not "$1.5 million"
 _QUOTE_OPEN = re.compile(r'^\W*["\u201c\u00ab\u2018\']')
 
 
@@ -47,17 +67,62 @@ def _content_words(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text) if w.lower() not in ENGLISH_STOP_WORDS and len(w) > 2}
 
 
-def specific_figures(text: str) -> set[str]:
-    """Figures precise enough to identify a fact ("$284.46", "226 yards", "5:52"): three digits or more, not a
-    year. Small counts and years recur across unrelated facts; "$284.46" in two outlets is the same fact."""
-    figures = {f.replace(",", "") for f in _FIGURE.findall(text)}
-    return {f for f in figures if sum(c.isdigit() for c in f) >= 3 and not re.fullmatch(r"(?:19|20)\d\d", f)}
+class Figure(NamedTuple):
+    value: Decimal  # scale words applied: "$1.2 billion" -> 1200000000; a time of day in minutes
+    step: Decimal  # the precision it is written to: "$1.2 billion" -> 100000000, "$284.46" -> 0.01
+    kind: str  # "money", "percent", "time" or "" (a count or a measure)
+
+
+def _read_figures(text: str) -> list[tuple[str, Figure]]:
+    """(number as written, figure) for every amount in the text."""
+    out = []
+    for m in _FIGURE.finditer(text):
+        num, unit = m.group("num"), (m.group("unit") or "").lower()
+        if ":" in num:
+            hours, minutes = num.split(":")
+            out.append((num, Figure(Decimal(int(hours) * 60 + int(minutes)), Decimal(1), "time")))
+            continue
+        scale = Decimal(10) ** _SCALES.get((m.group("scale") or m.group("abbr") or "").lower(), 0)
+        decimals = len(num.split(".")[1]) if "." in num else 0
+        kind = "money" if m.group("cur") or unit.startswith(("dollar", "euro", "pound")) else \
+            "percent" if unit else ""
+        out.append((num, Figure(Decimal(num.replace(",", "")) * scale, scale * Decimal(10) ** -decimals, kind)))
+    return out
+
+
+def figures(text: str) -> list[Figure]:
+    """Every amount in the text, with its value, precision and kind."""
+    return [fig for _, fig in _read_figures(text)]
+
+
+def specific_figures(text: str) -> list[Figure]:
+    """Figures precise enough to identify a fact ("$284.46", "226 yards", "5:52", "$1.2 billion"): three digits or
+    more, or an amount in millions or more; not a year. Small counts and years recur across unrelated facts."""
+    return [fig for num, fig in _read_figures(text)
+            if (sum(c.isdigit() for c in num) >= 3 or fig.value >= 10 ** 6)
+            and not (re.fullmatch(r"(?:19|20)\d\d", num) and not fig.kind)]
+
+
+def same_figure(a: Figure, b: Figure) -> bool:
+    """The same amount, perhaps written to another precision: "$284.46" = "284.46 dollars" = "about $284"."""
+    if a.kind != b.kind and a.kind and b.kind:
+        return False
+    coarse, fine = (a, b) if a.step >= b.step else (b, a)
+    rounded = (fine.value / coarse.step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * coarse.step
+    return rounded == coarse.value and abs(fine.value - coarse.value) <= ROUNDED_MAX_ERROR * abs(coarse.value)
 
 
 def _is_caption(sents: list[str], i: int) -> bool:
     """Sentence i reads as a photo caption: caption wording, a photo credit at its end or opening the next one."""
     return bool(_CAPTION.search(sents[i]) or _ENDS_WITH_CREDIT.search(sents[i])) \
         or (i + 1 < len(sents) and bool(_PHOTO_CREDIT.match(sents[i + 1])))
+
+
+def _is_story_sentence(sents: list[str], i: int) -> bool:
+    """Sentence i is a sentence of the story itself: it ends like one, and is no caption, tweet or credit line."""
+    text = sents[i].strip()
+    return bool(_SENTENCE_END.search(text)) and not _STARTS_LOWER.match(text) and not _NOT_STORY.search(text) \
+        and not _is_caption(sents, i)
 
 
 def _without_title(sentence: str, title: str | None) -> str:
@@ -68,33 +133,35 @@ def _without_title(sentence: str, title: str | None) -> str:
 
 
 def lead_sentence(sents: list[str], title: str | None = None) -> str:
-    """The sentence the article leads with: the first of its opening sentences that is a real sentence (long enough,
-    not a caption or byline), without a headline run into it; the first sentence when none qualifies."""
-    for i, sent in enumerate(sents[:LEAD_SEARCH]):
+    """The sentence the article leads with: the first that is a real sentence (long enough, ending like a sentence,
+    not a caption, byline or tweet), without a headline run into it; the first sentence when none qualifies. Pages
+    that open with furniture (a weather box, teasers for other stories) have their lead further down."""
+    for i, sent in enumerate(sents):
         text = _PHOTO_CREDIT.sub("", _without_title(sent, title)).lstrip()  # a credit closes the caption before
         words = [w for w in text.split() if _LETTERS.search(w)]
-        if len(words) >= LEAD_MIN_WORDS and not _BYLINE.match(text) and not _is_caption(sents, i):
+        if len(words) >= LEAD_MIN_WORDS and not _BYLINE.match(text) and _is_story_sentence(sents, i):
             return text
     return _without_title(sents[0], title) if sents else ""
 
 
 def _lead_entities(doc, lead: str) -> list[str]:
     """Names in the spaCy sentence that holds the lead."""
-    for n, sent in enumerate(doc.sents):
-        if n >= 2 * LEAD_SEARCH:  # paragraph breaks split spaCy sentences: a few more than LEAD_SEARCH
-            break
+    for sent in doc.sents:
         sent_text = normalize_ws(sent.text)
-        if lead in sent_text or sent_text in lead:
+        if lead in sent_text or (len(sent_text.split()) >= 3 and sent_text in lead):  # a lead spaCy split in two
             return sorted({e.text for e in sent.ents if e.label_ in _LEAD_ENTITY_TYPES and e.text in lead})
     return []
 
 
 def story_spin(articles: list[Article], sent_lists: list[list[str]], docs: dict | None = None) -> dict:
-    """Headlines, leads and single-outlet facts for one story (articles earliest first)."""
-    headline_words = [_content_words(a.title) for a in articles]
+    """Headlines, leads and single-outlet facts for one story (articles earliest first).
+
+    Only real headlines are compared: a title derived from the body's first line is the lead, not a headline."""
+    titled = [a for a in articles if a.title and not a.title_derived]
+    headline_words = [_content_words(a.title) for a in titled]
     headlines = []
-    for i, a in enumerate(articles):
-        others = set().union(*(w for j, w in enumerate(headline_words) if j != i)) if len(articles) > 1 else set()
+    for i, a in enumerate(titled):
+        others = set().union(*(w for j, w in enumerate(headline_words) if j != i)) if len(titled) > 1 else set()
         headlines.append(
             {
                 "article_id": a.id,
@@ -105,7 +172,7 @@ def story_spin(articles: list[Article], sent_lists: list[list[str]], docs: dict 
         )
     leads = []
     for a, sents in zip(articles, sent_lists):
-        lead = lead_sentence(sents, a.title)
+        lead = lead_sentence(sents, None if a.title_derived else a.title)
         doc = (docs or {}).get(a.id)
         ents = _lead_entities(doc, lead) if doc is not None and lead else []
         leads.append({"article_id": a.id, "outlet": a.outlet, "lead": lead, "entities": ents})
@@ -133,20 +200,21 @@ def single_source_facts(articles: list[Article], sent_lists: list[list[str]]) ->
         return []
     sim = (mat @ mat.T).toarray()
     row_outlet = np.array([outlets[r[0]] for r in rows], dtype=object)
-    figures_of: dict[str, set[str]] = {}
+    figures_of: dict[str, set[Figure]] = {}
     for ai, _si, sent in rows:
-        figures_of.setdefault(outlets[ai], set()).update(specific_figures(sent))
+        figures_of.setdefault(outlets[ai], set()).update(figures(sent))
     candidates: list[tuple[float, int]] = []
     for idx, (ai, si, sent) in enumerate(rows):
         # facts, not quotes (single-outlet quotes are listed from the merged quotes) and not fragments
         if len(sent.split()) < 8 or not _FACT_SIGNAL.search(sent) or _QUOTE_OPEN.match(sent) \
-                or _is_caption(sent_lists[ai], si):
+                or not _is_story_sentence(sent_lists[ai], si):
             continue
         other = row_outlet != outlets[ai]
         if not other.any() or sim[idx, other].max() >= EXCLUSIVE_MAX_SIM:
             continue
-        figures = specific_figures(sent)
-        if figures and figures <= set().union(*(f for o, f in figures_of.items() if o != outlets[ai])):
+        precise = specific_figures(sent)
+        elsewhere = [f for o, figs in figures_of.items() if o != outlets[ai] for f in figs]
+        if precise and all(any(same_figure(f, g) for g in elsewhere) for f in precise):
             continue  # a paraphrase: every precise figure it gives ("$284.46") is in another outlet too
         # salience: how many names and figures the sentence carries, earlier sentences first on ties
         candidates.append((-len(_NAME_OR_NUMBER.findall(sent)) + si * 0.01, idx))
@@ -160,9 +228,9 @@ def single_source_facts(articles: list[Article], sent_lists: list[list[str]]) ->
             continue  # the outlet repeats this fact (a recap paragraph, a repeated caption)
         per_outlet[o] = per_outlet.get(o, 0) + 1
         chosen.append(idx)
-    return [
-        {"text": rows[i][2], "article_id": articles[rows[i][0]].id, "outlet": articles[rows[i][0]].outlet,
-         "position": rows[i][1]}
+    return [  # without a photo credit that opens the sentence ("(Jane Roe/AP) HOUSTON — ...")
+        {"text": _PHOTO_CREDIT.sub("", rows[i][2]).lstrip(), "article_id": articles[rows[i][0]].id,
+         "outlet": articles[rows[i][0]].outlet, "position": rows[i][1]}
         for i in sorted(chosen)
     ]
 

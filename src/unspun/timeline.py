@@ -15,12 +15,19 @@ absolute dates ("May 14", "14 May 2019"):
 - within / in / after N days|weeks|months|years                 -> range (publish date .. +N) or day/month
 - N days|weeks|months|years ago                                -> day / month / year
 - a four-digit year ("in 2020", "2050")                         -> year (needs no publish date)
+- since <point> in a present or present-perfect clause          -> range from it to the publish date (open-ended
+                                                                   without one): "749 children have died since
+                                                                   1998" is a count up to now, not an event of 1998
 - absolute spans ("August to December 2014", "Jan. 1 to Aug. 31, 2016") -> range
 Not events, skipped: durations with no anchor ("two-year", "almost a year"); offsets from a narrated moment
-("three days later", "two years earlier"); vague counts ("a few years ago": no date can honestly be given); and
-forward offsets ("within two weeks", "the next 25 days") in a sentence narrating the past, where they count from
-the narrated event, not from the publish date; "today" as "nowadays" ("he is alive today"); the timestamps of
-embedded tweets.
+("three days later", "two years earlier", "the previous year", "the following week"); vague counts ("a few years
+ago": no date can honestly be given); and forward offsets ("within two weeks", "the next 25 days") in a sentence
+narrating the past, where they count from the narrated event, not from the publish date; "today" as "nowadays"
+("he is alive today"); the timestamps of embedded tweets and the page's own "Published ..."/"Updated ..." lines.
+Tense: the present perfect ("has been arrested") narrates the past like the simple past; an imperative or schedule
+line ("Steelers: Host the Browns on Sunday"), a line under a "next"/"coming up" label and the date of a coming
+occasion ("their next home game on November 19") look ahead like "will"; what a "since" phrase names ("since the
+November attacks") or a past clause tells ("the Nov. 13 attacks that killed 130") lies before the publish date.
 No publish date: relative expressions are kept with date None and resolution "date unknown".
 """
 
@@ -127,13 +134,20 @@ def _resolve(expr: str, base: dt.date | None, *, tense: str | None = None
     """(date, granularity, end, resolution) for one temporal expression; date None when it cannot be resolved.
 
     Returns granularity None and resolution "" for expressions that are not anchored points (durations).
-    `tense` of the clause holding the expression ("past", "future" or None, see `_tense`): it picks the year of a
-    bare month or day, the week of a bare weekday, and in past narration forward offsets are not counted from the
-    publish date.
+    `tense` of the clause holding the expression ("past", "perfect", "future" or None, see `_tense`): it picks the
+    year of a bare month or day, the week of a bare weekday, and in past narration forward offsets are not counted
+    from the publish date; "since" runs up to the publish date in a present or present-perfect clause.
     """
     e = normalize_ws(expr).lower().strip(" .,;:'\"’“”")
     words = e.split()
     rel = f" relative to {base.isoformat()}" if base else ""
+    if words and words[0] == "since" and tense in (None, "perfect"):
+        start, gran, *_ = _resolve(" ".join(words[1:]), base, tense="past")
+        if start and gran in ("year", "month", "week", "day"):
+            if base is None:
+                return start, "range", None, f"{expr.strip()} -> from {start} (up to a publish date that is unknown)"
+            return start, "range", base.isoformat(), f"{expr.strip()}{rel} -> {start}..{base.isoformat()}"
+    tense = "past" if tense == "perfect" else tense  # "has been arrested" happened, like "was arrested"
 
     def unknown(gran: str) -> tuple:
         return None, gran, None, "date unknown"
@@ -175,6 +189,8 @@ def _resolve(expr: str, base: dt.date | None, *, tense: str | None = None
 
     # (last|next|this) year|month|week
     m = re.fullmatch(r"(\w+)\s+(year|month|week)", e2)
+    if m and definite and m.group(1) in ("previous", "preceding", "prior", "following"):
+        return None, None, None, ""  # "up $1.1 million from the previous year": before a year the text names
     if m and (m.group(1) in PAST | FUTURE | THIS):
         if not base:
             return unknown(m.group(2))
@@ -311,6 +327,8 @@ def _absolute_span(e: str) -> tuple[dt.date, dt.date] | None:
 
 
 _TWEET_SIGNATURE = re.compile(r"\(@\w{1,15}\)\s*$")
+# "First published April 25, 8:32 p.m. PT.", "Updated 3:45 PM ET": when the page was written, not a story event
+_PAGE_STAMP = re.compile(r"^\W*(?:(?:first|originally|last) )?(?:published|posted|updated|modified)\b", re.IGNORECASE)
 _LEADING_PREPS = ("within", "in", "on", "since", "after", "by", "over", "until", "before")
 
 
@@ -340,11 +358,37 @@ def _clause_verb(ent: "Span") -> "Token | None":
         finite = ("VBD", "VBZ", "VBP", "MD")  # not "to" ("to begin"): an infinitive takes its tense from above
         if tok.tag_ in finite or any(c.dep_ in ("aux", "auxpass") and c.tag_ in finite for c in tok.children):
             return tok
+        if _bare_command(tok):
+            return tok
     return None
 
 
-def _tense(verb: "Token | None") -> str | None:
-    """"past" ("left", "was released"), "future" ("will meet") or None (present, hypothetical, unknown)."""
+def _bare_command(verb: "Token") -> bool:
+    """A base-form verb heading its line with no subject and no auxiliary: an imperative or a schedule line
+    ("Steelers: Host the Browns on Sunday"; a name before a colon is a label, not a subject), not a complement
+    ("helped them win on Sunday") nor an infinitive."""
+    if verb.tag_ != "VB" or verb.dep_ not in ("ROOT", "acl", "appos"):
+        return False
+    doc = verb.doc
+    for c in verb.children:
+        label = c.i < verb.i and any(t.text == ":" for t in doc[c.i + 1 : verb.i])
+        if c.dep_ in ("aux", "auxpass", "expl") or (c.dep_ in ("nsubj", "nsubjpass") and not label):
+            return False
+    return True
+
+
+# a label that introduces what comes next ("UP NEXT", "Coming up:", "Next game:"): the line under it looks ahead
+# (in capitals, or closed by a colon: "Next, she argued" narrates)
+_AHEAD_LABEL = re.compile(r"^\W*(?:(?:UP NEXT|NEXT UP|NEXT|COMING UP|UPCOMING)\b"
+                          r"|(?i:up next|next up|next(?: \w+)?|coming up|upcoming|looking ahead)\s*:)")
+
+
+def _tense(verb: "Token | None", sentence: str = "") -> str | None:
+    """"past" ("left", "was released"), "perfect" ("has been arrested": the past, told as relevant now), "future"
+    ("will meet", an imperative or schedule line, a line under a "next" label) or None (present, hypothetical,
+    unknown)."""
+    if _AHEAD_LABEL.match(sentence):
+        return "future"
     if verb is None:
         return None
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
@@ -354,7 +398,37 @@ def _tense(verb: "Token | None") -> str | None:
         return None  # "would", "could": hypothetical or reported future, no tense to go by
     if verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes):
         return "past"
+    if any(a.lemma_ == "have" and a.tag_ in ("VBZ", "VBP") for a in auxes) and verb.tag_ == "VBN":
+        return "perfect"
+    if _bare_command(verb):
+        return "future"
     return None
+
+
+def _named_past(ent: "Span") -> bool:
+    """The date qualifies something the text places before the publish date: what a "since" phrase names ("since the
+    November Paris attacks", "the worst attack since the bombings in November") or a noun its own clause tells in the
+    past ("the Nov. 13 attacks that killed 130 people")."""
+    tok, named = ent.root, False  # "since 2009" itself is not this case: the date must qualify a noun first
+    for _ in range(8):  # up the noun phrase to its preposition; short in any parse
+        if tok.head is tok or tok.head.pos_ in ("VERB", "AUX"):
+            return False
+        tok = tok.head
+        if tok.lower_ == "since":
+            return named
+        if tok.pos_ in ("NOUN", "PROPN") and not ent.start <= tok.i < ent.end:
+            named = True
+            if any(c.dep_ in ("relcl", "acl") and c.tag_ == "VBD" for c in tok.children):
+                return True
+    return False
+
+
+def _next_occasion(span: "Span") -> bool:
+    """The date names when a coming occasion is: "the team's next home game on November 19" (whatever the tense
+    of the clause around it)."""
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    return before is not None and before.pos_ in ("NOUN", "PROPN") and any(
+        c.dep_ == "amod" and c.lower_ in ("next", "upcoming", "coming", "forthcoming") for c in before.children)
 
 
 def _present_state(expr: str, verb: "Token | None") -> bool:
@@ -379,15 +453,6 @@ def extract_events(article: Article, doc: "Doc") -> list[Event]:
         span = _expand(ent)
         expr = normalize_ws(span.text)
         try:
-            verb = _clause_verb(ent)
-            if _present_state(expr, verb):
-                continue
-            date, gran, end, resolution = resolve_expression(expr, base, tense=_tense(verb))
-        except Exception:  # unexpected forms: keep the expression, say we could not resolve it
-            date, gran, end, resolution = None, None, None, "date unknown"
-        if gran is None and not resolution:
-            continue  # durations and vague times ("almost a year", "for decades")
-        try:
             sent_text = normalize_ws(ent.sent.text)
         except Exception:
             sent_text = expr
@@ -396,6 +461,18 @@ def extract_events(article: Article, doc: "Doc") -> list[Event]:
             if expr.split()[-1] in piece:
                 sent_text = normalize_ws(piece)
                 break
+        if _PAGE_STAMP.match(sent_text):
+            continue
+        try:
+            verb = _clause_verb(ent)
+            if _present_state(expr, verb):
+                continue
+            tense = "future" if _next_occasion(span) else "past" if _named_past(ent) else _tense(verb, sent_text)
+            date, gran, end, resolution = resolve_expression(expr, base, tense=tense)
+        except Exception:  # unexpected forms: keep the expression, say we could not resolve it
+            date, gran, end, resolution = None, None, None, "date unknown"
+        if gran is None and not resolution:
+            continue  # durations and vague times ("almost a year", "for decades")
         key = (sent_text, expr)
         if key in seen:
             continue

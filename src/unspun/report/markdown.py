@@ -33,119 +33,127 @@ def _cites(cites: list[dict]) -> str:
     return "".join(f"[{c['n']}]" for c in cites)
 
 
+def _block(heading: str, lines: list[str]) -> list[str]:
+    """A heading (or a label line) with its lines and a blank line after them; nothing at all when there are none."""
+    return [heading, "", *lines, ""] if lines else []
+
+
+def _separated(groups: list[list[str]]) -> list[str]:
+    """Groups of lines with a blank line between groups."""
+    return [ln for k, g in enumerate(groups) for ln in ([""] if k else []) + g]
+
+
+def _summary_line(i: int, x: dict) -> str:
+    line = f"{i}. {md(x['text'])} {_cites(x['cites'])}"
+    if x["support"]:
+        line += f" (supported by {_cites(x['support'])})"
+    if x["single_source"]:
+        line += " *(single source)*"
+    if not x["cites"] and not x["support"]:
+        line += " *(uncited)*"
+    return line.rstrip()
+
+
+def _speaker_lines(sp: dict) -> list[str]:
+    out = []
+    for q in sp["quotes"]:
+        text = f"“{md(q['text'])}”" if q["kind"] == "direct" else f"*{md(q['text'])}*"
+        meta = [q["kind"]]
+        if q["cue"]:
+            meta.append(md(q["cue"]))
+        if q["show_mention"]:
+            meta.append(f"written as “{md(q['mention'])}”")
+        if q["variants"]:
+            meta.append("wording differs between outlets")
+        out.append(f"- {text} {_cites(q['cites'])} — {', '.join(meta)}")
+        out += [f"  - other wording: “{md(var['text'])}” {_cites(var['cites'])}".rstrip() for var in q["variants"]]
+    return out
+
+
+def _event_line(e: dict) -> str:
+    when = md(e["date"] + (f" – {e['end']}" if e["end"] else "")) if e["date"] else "date unknown"
+    how = []
+    if e["expression"]:
+        how.append(f"“{md(e['expression'])}”")
+    if e["resolution"]:
+        how.append(md(e["resolution"]))
+    how_s = f" ({' — '.join(how)})" if how else ""
+    return f"- **{when}**{how_s}: {md(e['text'])} {_cites(e['cites'])}".rstrip()
+
+
+def _entity_row(e: dict) -> str:
+    per = ", ".join(f"{md(o)} {c}" for o, c in e["per_outlet"])
+    name = md(e["name"]) + (f" (also: {', '.join(md(a) for a in e['aliases'])})" if e["aliases"] else "")
+    return f"| {name} | {md(e['type'])} | {md(e['role'])} | {e['count']} | {per} |"
+
+
+def _passage_lines(p: dict) -> list[str]:
+    if p["directed"] and p["source"]:
+        others = [c for c in p["cites"] if c["id"] != p["source"]["id"]]
+        where = f"first in [{p['source']['n']}], also in {_cites(others)}"
+    else:
+        where = f"in {_cites(p['cites'])} (which came first is unknown)"
+    return [f"> {md(p['text'])}", ">", f"> — {where}"]
+
+
+def _source_lines(a: dict) -> list[str]:
+    title = f"no headline, begins *{md(a['title'])}*" if a["title_derived"] else f"*{md(a['title'])}*"
+    line = f"{a['n']}. {md(a['outlet'])} — {title} ({md(a['date'])})"
+    if a["author"]:
+        line += f", {md(a['author'])}"
+    if a["url"]:
+        line += f" {md_url(a['url'])}"
+    elif a["source"]:
+        line += f" (input: {md(a['source'])})"
+    if not a["removed"]:
+        return [line]
+    reasons = sorted({r["reason"] for r in a["removed"]})
+    blocks = "block" if len(a["removed"]) == 1 else "blocks"
+    return [line, f"   - removed {len(a['removed'])} junk {blocks} ({', '.join(md(r) for r in reasons)})"]
+
+
 def _story(st: dict) -> list[str]:
     out = [f"## {md(st['headline'])}", ""]
     outlets = ", ".join(md(o) for o in st["outlets"]) or "unknown outlets"
     n = st["n_articles"]
     out += [f"*{n} {'article' if n == 1 else 'articles'} · {outlets} · {md(st['date_range'])}*", ""]
+    if st["headline_derived"]:
+        out += ["*No article came with a headline: the one above is the first line of an article.*", ""]
 
-    if st["summary"]:
-        out += ["### Summary", ""]
-        for i, x in enumerate(st["summary"], 1):
-            line = f"{i}. {md(x['text'])} {_cites(x['cites'])}"
-            if x["support"]:
-                line += f" (supported by {_cites(x['support'])})"
-            if x["single_source"]:
-                line += " *(single source)*"
-            if not x["cites"] and not x["support"]:
-                line += " *(uncited)*"
-            out.append(line.rstrip())
-        out.append("")
-
-    if st["speakers"]:
-        out += ["### Who said what", ""]
-        for sp in st["speakers"]:
-            out += [f"**{md(sp['name'])}**", ""]
-            for q in sp["quotes"]:
-                text = f"“{md(q['text'])}”" if q["kind"] == "direct" else f"*{md(q['text'])}*"
-                meta = [q["kind"]]
-                if q["cue"]:
-                    meta.append(md(q["cue"]))
-                if q["show_mention"]:
-                    meta.append(f"written as “{md(q['mention'])}”")
-                if q["variants"]:
-                    meta.append("wording differs between outlets")
-                out.append(f"- {text} {_cites(q['cites'])} — {', '.join(meta)}")
-                for var in q["variants"]:
-                    out.append(f"  - other wording: “{md(var['text'])}” {_cites(var['cites'])}".rstrip())
-            out.append("")
-
-    if st["timeline"] or st["timeline_undated"]:
-        out += ["### Timeline", ""]
-        for e in st["timeline"] + st["timeline_undated"]:
-            when = md(e["date"] + (f" – {e['end']}" if e["end"] else "")) if e["date"] else "date unknown"
-            how = []
-            if e["expression"]:
-                how.append(f"“{md(e['expression'])}”")
-            if e["resolution"]:
-                how.append(md(e["resolution"]))
-            how_s = f" ({' — '.join(how)})" if how else ""
-            out.append(f"- **{when}**{how_s}: {md(e['text'])} {_cites(e['cites'])}".rstrip())
-        out.append("")
-
+    out += _block("### Summary", [_summary_line(i, x) for i, x in enumerate(st["summary"], 1)])
+    out += _block("### Who said what",
+                  _separated([[f"**{md(sp['name'])}**", "", *_speaker_lines(sp)] for sp in st["speakers"]]))
+    out += _block("### Timeline", [_event_line(e) for e in st["timeline"] + st["timeline_undated"]])
     if st["entities"]:
-        out += ["### People, organisations, places", "",
-                "| Name | Type | Role | Mentions | Per outlet |", "|---|---|---|---:|---|"]
-        for e in st["entities"] + st["entities_more"]:
-            per = ", ".join(f"{md(o)} {c}" for o, c in e["per_outlet"])
-            name = md(e["name"]) + (f" (also: {', '.join(md(a) for a in e['aliases'])})" if e["aliases"] else "")
-            out.append(f"| {name} | {md(e['type'])} | {md(e['role'])} | {e['count']} | {per} |")
-        out.append("")
+        out += _block("### People, organisations, places",
+                      ["| Name | Type | Role | Mentions | Per outlet |", "|---|---|---|---:|---|",
+                       *(_entity_row(e) for e in st["entities"] + st["entities_more"])])
 
     if st["headline_cards"] or st["single_source"]:
         out += ["### Headlines and angles", ""]
-        if st["headline_cards"]:
+        if st["any_headline"]:
             out += ["| Source | Headline | Leads with |", "|---|---|---|"]
-            for c in st["headline_cards"]:
-                out.append(f"| [{c['cite']['n']}] {md(c['outlet'])} | {md(c['title']) or '—'} "
-                           f"| {md(c['lead']) or '—'} |")
-            out.append("")
-        if st["single_source"]:
-            out += [f"{st['single_source_title']}:", ""]
-            for f in st["single_source"]:
-                out.append(f"- {md(f['text'])} {_cites(f['cites'])} — only {md(f['outlet'])}")
-            out.append("")
+            out += [f"| [{c['cite']['n']}] {md(c['outlet'])} | {md(c['title']) or '(no headline in the input)'} "
+                    f"| {md(c['lead']) or '—'} |" for c in st["headline_cards"]] + [""]
+        elif st["headline_cards"]:  # no article came with a headline: what each leads with is what differs
+            out += ["| Source | Leads with |", "|---|---|"]
+            out += [f"| [{c['cite']['n']}] {md(c['outlet'])} | {md(c['lead']) or '—'} |"
+                    for c in st["headline_cards"]] + [""]
+        out += _block(f"{st['single_source_title']}:",
+                      [f"- {md(f['text'])} {_cites(f['cites'])} — only {md(f['outlet'])}" for f in st["single_source"]])
 
     if st["copymap"] or st["passages"] or st["duplicates"]:
         out += ["### Copy map", ""]
         if st["copymap"]:
             out += ["| Article | Own | Shared | Reused | Reused from |", "|---|---:|---:|---:|---|"]
-            for b in st["copymap"]["bars"]:
-                out.append(f"| {md(b['full'])} | {b['pct_orig']}% | {b['pct_shared']}% | {b['pct_reused']}% "
-                           f"| {' '.join(b['sources']) or '—'} |")
-            out.append("")
-        if st["passages"]:
-            out += ["Shared passages:", ""]
-            for p in st["passages"]:
-                if p["directed"] and p["source"]:
-                    others = [c for c in p["cites"] if c["id"] != p["source"]["id"]]
-                    where = f"first in [{p['source']['n']}], also in {_cites(others)}"
-                else:
-                    where = f"in {_cites(p['cites'])} (which came first is unknown)"
-                out += [f"> {md(p['text'])}", ">", f"> — {where}", ""]
-        if st["duplicates"]:
-            out += ["Near-identical articles:", ""]
-            for d in st["duplicates"]:
-                out.append(f"- [{d['a']['n']}] {md(d['a']['outlet'])} and [{d['b']['n']}] {md(d['b']['outlet'])}: "
-                           f"{d['pct']}% of their five-word sequences in common")
-            out.append("")
+            out += [f"| {md(b['full'])} | {b['pct_orig']}% | {b['pct_shared']}% | {b['pct_reused']}% "
+                    f"| {' '.join(b['sources']) or '—'} |" for b in st["copymap"]["bars"]] + [""]
+        out += _block("Shared passages:", _separated([_passage_lines(p) for p in st["passages"]]))
+        out += _block("Near-identical articles:",
+                      [f"- [{d['a']['n']}] {md(d['a']['outlet'])} and [{d['b']['n']}] {md(d['b']['outlet'])}: "
+                       f"{d['pct']}% of their five-word sequences in common" for d in st["duplicates"]])
 
-    if st["articles"]:
-        out += ["### Sources", ""]
-        for a in st["articles"]:
-            line = f"{a['n']}. {md(a['outlet'])} — *{md(a['title'])}* ({md(a['date'])})"
-            if a["author"]:
-                line += f", {md(a['author'])}"
-            if a["url"]:
-                line += f" {md_url(a['url'])}"
-            elif a["source"]:
-                line += f" (input: {md(a['source'])})"
-            out.append(line)
-            if a["removed"]:
-                reasons = sorted({r["reason"] for r in a["removed"]})
-                blocks = "block" if len(a["removed"]) == 1 else "blocks"
-                out.append(f"   - removed {len(a['removed'])} junk {blocks} ({', '.join(md(r) for r in reasons)})")
-        out.append("")
+    out += _block("### Sources", [ln for a in st["articles"] for ln in _source_lines(a)])
     return out
 
 
@@ -159,19 +167,15 @@ def render_markdown(result: dict) -> str:
     if v["counts"]:
         out += ["", " · ".join(f"{md(k.replace('_', ' '))}: {md(val)}" for k, val in v["counts"])]
     out.append("")
-    if v["stories"]:
-        out += ["## Stories", ""]
-        for i, st in enumerate(v["stories"], 1):
-            outlets = ", ".join(md(o) for o in st["outlets"]) or "unknown outlets"
-            articles = "article" if st["n_articles"] == 1 else "articles"
-            out.append(f"{i}. **{md(st['headline'])}** — {st['n_articles']} {articles} · {outlets} · "
-                       f"{md(st['date_range'])}")
-        out.append("")
-    if v["problems"]:
-        out += ["## Input problems", ""]
-        for p in v["problems"]:
-            out.append(f"- {md(p['source'])}: {md(p['reason'])}" + (f" — {md(p['detail'])}" if p["detail"] else ""))
-        out.append("")
+    index = []
+    for i, st in enumerate(v["stories"], 1):
+        outlets = ", ".join(md(o) for o in st["outlets"]) or "unknown outlets"
+        articles = "article" if st["n_articles"] == 1 else "articles"
+        index.append(f"{i}. **{md(st['headline'])}** — {st['n_articles']} {articles} · {outlets} · "
+                     f"{md(st['date_range'])}")
+    out += _block("## Stories", index)
+    out += _block("## Input problems", [f"- {md(p['source'])}: {md(p['reason'])}"
+                                         + (f" — {md(p['detail'])}" if p["detail"] else "") for p in v["problems"]])
     for st in v["stories"]:
         out += ["---", ""] + _story(st)
     return "\n".join(out).rstrip("\n") + "\n"

@@ -90,7 +90,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._get(True)
 
     def _refuse(self) -> None:
-        self._send(HTTPStatus.METHOD_NOT_ALLOWED, b"read-only\n", "text/plain; charset=utf-8", extra={"Allow": "GET, HEAD"})
+        self._send(
+            HTTPStatus.METHOD_NOT_ALLOWED, b"read-only\n", "text/plain; charset=utf-8", extra={"Allow": "GET, HEAD"}
+        )
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse  # noqa: N815
 
@@ -106,7 +108,10 @@ def make_server(result_or_db: Any, host: str = "127.0.0.1", port: int = 8000) ->
     docs = {
         "/": (render_html(result).encode("utf-8"), "text/html; charset=utf-8"),
         "/stories.md": (render_markdown(result).encode("utf-8"), "text/markdown; charset=utf-8"),
-        "/stories.json": (json.dumps(result, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8"), "application/json"),
+        "/stories.json": (
+            json.dumps(result, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8"),
+            "application/json",
+        ),
     }
     docs["/index.html"] = docs["/report.html"] = docs["/"]
     handler = type("Handler", (_Handler,), {"docs": docs})
@@ -119,7 +124,9 @@ def make_server(result_or_db: Any, host: str = "127.0.0.1", port: int = 8000) ->
     server.daemon_threads = True
     real_port = server.server_address[1]
     names = {"127.0.0.1", "localhost", "[::1]", host.lower()}
-    handler.allowed_hosts = frozenset({f"{n}:{real_port}" for n in names} | ({n for n in names} if real_port == 80 else set()))
+    handler.allowed_hosts = frozenset(
+        {f"{n}:{real_port}" for n in names} | ({n for n in names} if real_port == 80 else set())
+    )
     return server
 
 

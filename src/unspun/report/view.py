@@ -230,10 +230,11 @@ class _Refs:
         info = self._cache.get(aid)
         if info is None:
             art = self.articles.get(aid, {})
+            title = s(art.get("title")) if art else ""
             info = (
                 "#" + self.article_anchor(aid),
                 outlet_name(art) if art else "unknown article",
-                s(art.get("title")) if art else "",
+                f"no headline; begins \u201c{title}\u201d" if title and art.get("title_derived") else title,
                 date_text(art.get("date")) if art else "",
             )
             self._cache[aid] = info
@@ -287,11 +288,15 @@ def _article_paragraphs(art: dict) -> tuple[list[dict], list[dict], bool]:
             if not text:
                 continue
             kept = bool(b.get("kept", True))
-            paras.append({"text": text, "removed": not kept, "reason": "" if kept else (s(b.get("reason")) or "removed")})
+            paras.append(
+                {"text": text, "removed": not kept, "reason": "" if kept else (s(b.get("reason")) or "removed")}
+            )
         removed = [p for p in paras if p["removed"]]
         return paras, [{"text": p["text"], "reason": p["reason"]} for p in removed], bool(removed)
     text = art.get("text")
-    paras = [{"text": s(p), "removed": False, "reason": ""} for p in _PARA_SPLIT.split(text if isinstance(text, str) else "")]
+    paras = [
+        {"text": s(p), "removed": False, "reason": ""} for p in _PARA_SPLIT.split(text if isinstance(text, str) else "")
+    ]
     paras = [p for p in paras if p["text"]]
     return paras, removed_list, False
 
@@ -383,7 +388,13 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
         k = 0
         for p in paras:
             if p["removed"]:
-                para_vm.append({"removed": True, "reason": p["reason"], "segments": [{"text": p["text"], "mark": None, "approx": False}]})
+                para_vm.append(
+                    {
+                        "removed": True,
+                        "reason": p["reason"],
+                        "segments": [{"text": p["text"], "mark": None, "approx": False}],
+                    }
+                )
             else:
                 para_vm.append({"removed": False, "reason": "", "segments": _segments(p["text"], spans.get(k, []))})
                 k += 1
@@ -397,6 +408,7 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
                 "id": aid,
                 "anchor": refs.article_anchor(aid),
                 "title": s(art.get("title")) or "(untitled)",
+                "title_derived": bool(art.get("title_derived")),
                 "outlet": outlet_name(art),
                 "date": date_text(art.get("date")) or "date unknown",
                 "date_source": s(art.get("date_source")),
@@ -415,9 +427,21 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
         if aid not in known_ids:
             arts_vm.append(
                 {
-                    "n": refs.num[aid], "id": aid, "anchor": refs.article_anchor(aid), "title": "(article not in this run's output)",
-                    "outlet": "unknown outlet", "date": "date unknown", "date_source": "", "author": "", "url": None,
-                    "raw_url": "", "source": "", "paras": [], "removed": [], "removed_inline": False,
+                    "n": refs.num[aid],
+                    "id": aid,
+                    "anchor": refs.article_anchor(aid),
+                    "title": "(article not in this run's output)",
+                    "title_derived": False,
+                    "outlet": "unknown outlet",
+                    "date": "date unknown",
+                    "date_source": "",
+                    "author": "",
+                    "url": None,
+                    "raw_url": "",
+                    "source": "",
+                    "paras": [],
+                    "removed": [],
+                    "removed_inline": False,
                 }
             )
     arts_vm.sort(key=lambda a: a["n"])
@@ -441,14 +465,17 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
                 "cue": s(q.get("cue")),
                 "mention": s(q.get("speaker_mention")),
                 # "written as 'he'" is worth showing; "written as 'Pompeo'" for Mike Pompeo is not
-                "show_mention": bool(words(s(q.get("speaker_mention")))) and not set(words(s(q.get("speaker_mention")))) <= set(words(speaker)),
+                "show_mention": bool(words(s(q.get("speaker_mention"))))
+                and not set(words(s(q.get("speaker_mention")))) <= set(words(speaker)),
                 "cites": refs.cites(q.get("article_ids")),
                 "variants": variants,
             }
         )
     speakers = [
         {"name": name, "anchor": anchor(sa + "-who", name), "quotes": qs}
-        for name, qs in sorted(by_speaker.items(), key=lambda kv: (kv[0] == "Unattributed", -len(kv[1]), kv[0].lower(), kv[0]))
+        for name, qs in sorted(
+            by_speaker.items(), key=lambda kv: (kv[0] == "Unattributed", -len(kv[1]), kv[0].lower(), kv[0])
+        )
     ]
 
     # --- timeline: dated first (chronological), then unknown dates, stable within ties
@@ -463,9 +490,12 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
                 "end": date_text(e.get("end")),
                 "granularity": s(e.get("granularity")),
                 "expression": s(e.get("expression")),
-                "resolution": s(e.get("resolution")).replace("->", "\u2192") or ("" if e.get("date") else "date unknown"),
+                "resolution": s(e.get("resolution")).replace("->", "\u2192")
+                or ("" if e.get("date") else "date unknown"),
                 "text": text,
-                "cites": refs.cites(lst(e.get("article_ids")) or ([e.get("article_id")] if s(e.get("article_id")) else [])),
+                "cites": refs.cites(
+                    lst(e.get("article_ids")) or ([e.get("article_id")] if s(e.get("article_id")) else [])
+                ),
             }
         )
     timeline = [t for _, t in sorted(enumerate(timeline), key=lambda it: (it[1]["date"] == "", it[1]["date"], it[0]))]
@@ -487,7 +517,10 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
                 "role": s(e.get("role")) or "mentioned",
                 "count": int(num(e.get("count"))),
                 "aliases": [s(a) for a in lst(e.get("aliases")) if s(a) and s(a) != name],
-                "per_outlet": [(_outlet_key(k, refs, articles), int(num(v))) for k, v in sorted(per_outlet.items(), key=lambda kv: (-num(kv[1]), str(kv[0])))],
+                "per_outlet": [
+                    (_outlet_key(k, refs, articles), int(num(v)))
+                    for k, v in sorted(per_outlet.items(), key=lambda kv: (-num(kv[1]), str(kv[0])))
+                ],
                 "cites": refs.cites(e.get("article_ids")),
             }
         )
@@ -503,13 +536,33 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
     for h in (dct(x) for x in lst(spin.get("headlines"))):
         aid = s(h.get("article_id"))
         art = articles.get(aid, {})
-        cards.setdefault(aid, {"cite": refs.cite(aid), "outlet": s(h.get("outlet")) or outlet_name(art), "title": "", "lead": "", "distinctive": []})
-        cards[aid]["title"] = s(h.get("title"))
+        cards.setdefault(
+            aid,
+            {
+                "cite": refs.cite(aid),
+                "outlet": s(h.get("outlet")) or outlet_name(art),
+                "title": "",
+                "lead": "",
+                "distinctive": [],
+            },
+        )
+        cards[aid]["title"] = "" if art.get("title_derived") else s(h.get("title"))
         cards[aid]["distinctive"] = [s(w) for w in lst(h.get("distinctive_words")) if s(w)]
     for ld in (dct(x) for x in lst(spin.get("leads"))):
         aid = s(ld.get("article_id"))
         art = articles.get(aid, {})
-        cards.setdefault(aid, {"cite": refs.cite(aid), "outlet": s(ld.get("outlet")) or outlet_name(art), "title": s(art.get("title")), "lead": "", "distinctive": []})
+        # a title derived from the body's first line is the lead again, not a headline: the card says it has none
+        title = "" if art.get("title_derived") else s(art.get("title"))
+        cards.setdefault(
+            aid,
+            {
+                "cite": refs.cite(aid),
+                "outlet": s(ld.get("outlet")) or outlet_name(art),
+                "title": title,
+                "lead": "",
+                "distinctive": [],
+            },
+        )
         cards[aid]["lead"] = s(ld.get("lead"))
     headline_cards = sorted(cards.values(), key=lambda c: c["cite"]["n"])
     # spin compares articles when outlets are unknown: then "one outlet only" would claim more than is known
@@ -520,7 +573,13 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
         text = s(f.get("text"))
         if text:
             aid = s(f.get("article_id"))
-            single.append({"text": text, "outlet": s(f.get("outlet")) or outlet_name(articles.get(aid, {})), "cites": refs.cites([aid]) if aid else []})
+            single.append(
+                {
+                    "text": text,
+                    "outlet": s(f.get("outlet")) or outlet_name(articles.get(aid, {})),
+                    "cites": refs.cites([aid]) if aid else [],
+                }
+            )
 
     # --- copy map + shared passages
     passages = []
@@ -528,7 +587,14 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
         text = s(p.get("text"))
         if text:
             src = s(p.get("source"))
-            passages.append({"text": text, "cites": refs.cites(p.get("article_ids")), "source": refs.cite(src) if src else None, "directed": bool(p.get("directed")) and bool(src)})
+            passages.append(
+                {
+                    "text": text,
+                    "cites": refs.cites(p.get("article_ids")),
+                    "source": refs.cite(src) if src else None,
+                    "directed": bool(p.get("directed")) and bool(src),
+                }
+            )
     copymap = _copymap(lst(story.get("copy_map")), refs, articles)
     duplicates = []  # near-identical articles (wire copy run unchanged): a reader should know they are one text
     for d in (dct(x) for x in lst(story.get("duplicates"))):
@@ -544,6 +610,9 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
         outlets = sorted({known_outlet(articles[a]) for a in article_ids if a in articles} - {""})
     dr = lst(story.get("date_range"))
     headline = s(story.get("headline")) or (arts_vm[0]["title"] if arts_vm else "(untitled story)")
+    # the story headline is an article's first line when no article with that title came with one
+    titles = [(a["title"], a["title_derived"]) for a in arts_vm]
+    headline_derived = (headline, True) in titles and (headline, False) not in titles
 
     sections = []
     for key, present in (
@@ -562,6 +631,7 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
         "id": sid,
         "anchor": sa,
         "headline": headline,
+        "headline_derived": headline_derived,
         "outlets": outlets,
         "date_range": date_range_text(dr),
         "sort_date": max([date_text(d) for d in dr if s(d)] or [""]),
@@ -574,6 +644,7 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
         "entities": entities,
         "entities_more": entities_more,
         "headline_cards": headline_cards,
+        "any_headline": any(c["title"] for c in headline_cards),  # with none, the cards compare leads only
         "single_source": single,
         "single_source_title": single_source_title,
         "passages": passages,
@@ -600,7 +671,11 @@ def _copymap(rows: list, refs: _Refs, articles: dict[str, dict]) -> dict | None:
         if not aid:
             continue
         cite = refs.cite(aid)
-        orig, reused, shared = share(r.get("original_share")), share(r.get("reused_share")), share(r.get("shared_share"))
+        orig, reused, shared = (
+            share(r.get("original_share")),
+            share(r.get("reused_share")),
+            share(r.get("shared_share")),
+        )
         if "shared_share" not in r:
             shared = max(0.0, 1.0 - orig - reused)
         total = orig + reused + shared
@@ -611,7 +686,17 @@ def _copymap(rows: list, refs: _Refs, articles: dict[str, dict]) -> dict | None:
             sid = s(dct(src).get("article_id")) if isinstance(src, dict) else s(src)
             if sid:
                 sources.append(sid)
-        entries.append({"id": aid, "cite": cite, "outlet": s(r.get("outlet")) or outlet_name(articles.get(aid, {})), "orig": orig, "reused": reused, "shared": shared, "sources": sources})
+        entries.append(
+            {
+                "id": aid,
+                "cite": cite,
+                "outlet": s(r.get("outlet")) or outlet_name(articles.get(aid, {})),
+                "orig": orig,
+                "reused": reused,
+                "shared": shared,
+                "sources": sources,
+            }
+        )
     if not entries:
         return None
     entries.sort(key=lambda e: e["cite"]["n"])
@@ -631,9 +716,15 @@ def _copymap(rows: list, refs: _Refs, articles: dict[str, dict]) -> dict | None:
             x += w
         bars.append(
             {
-                "y": y, "mid": y + 11, "label": truncate(f"[{e['cite']['n']}] {e['outlet']}", 26), "full": f"[{e['cite']['n']}] {e['outlet']}",
+                "y": y,
+                "mid": y + 11,
+                "label": truncate(f"[{e['cite']['n']}] {e['outlet']}", 26),
+                "full": f"[{e['cite']['n']}] {e['outlet']}",
                 "href": "#" + refs.article_anchor(e["id"]),
-                "segs": segs, "pct_orig": round(e["orig"] * 100), "pct_reused": round(e["reused"] * 100), "pct_shared": round(e["shared"] * 100),
+                "segs": segs,
+                "pct_orig": round(e["orig"] * 100),
+                "pct_reused": round(e["reused"] * 100),
+                "pct_shared": round(e["shared"] * 100),
                 "sources": [f"[{refs.num[x]}]" for x in e["sources"] if x in refs.num],
             }
         )
@@ -644,7 +735,16 @@ def _copymap(rows: list, refs: _Refs, articles: dict[str, dict]) -> dict | None:
             y1, y2 = top + j * row_h + 11, y + 11
             depth = min(gutter - 8, 12 + 10 * abs(i - j))
             arcs.append({"d": f"M {gutter} {y1} C {gutter - depth} {y1}, {gutter - depth} {y2}, {gutter - 2} {y2}"})
-    return {"width": width, "height": height, "bars": bars, "arcs": arcs, "bar_x": bar_x, "bar_w": bar_w, "label_x": label_x, "legend_y": height - 12}
+    return {
+        "width": width,
+        "height": height,
+        "bars": bars,
+        "arcs": arcs,
+        "bar_x": bar_x,
+        "bar_w": bar_w,
+        "label_x": label_x,
+        "legend_y": height - 12,
+    }
 
 
 def build_view(result: Any) -> dict:
@@ -658,7 +758,15 @@ def build_view(result: Any) -> dict:
     taken: set[str] = set()
     stories = [_build_story(dct(st), articles, i, taken) for i, st in enumerate(lst(result.get("stories")))]
     # index order: size, then recency (latest date first, undated last), then headline and id
-    stories.sort(key=lambda st: (-st["n_articles"], st["sort_date"] == "", _neg(st["sort_date"]), st["headline"].lower(), st["id"]))
+    stories.sort(
+        key=lambda st: (
+            -st["n_articles"],
+            st["sort_date"] == "",
+            _neg(st["sort_date"]),
+            st["headline"].lower(),
+            st["id"],
+        )
+    )
     run = dct(result.get("run"))
     counts = [(s(k), s(v)) for k, v in run.items() if isinstance(v, (int, float, str)) and not isinstance(v, bool)]
     problems = [
