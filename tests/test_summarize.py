@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -212,6 +213,31 @@ def test_boilerplate_and_datelines():
     summary = summarize(arts, max_words=100)
     assert [s.text for s in summary] == [text.split("— ", 1)[1]]
     assert summary[0].citations == ["d1"]
+    # datelines naming a state or country, and wire credits after a slashed dateline
+    lines = ("AMATRICE, Italy (AP) — ", "FAIRHOPE, Ala. — ", "SEOUL, South Korea — ", "PRETORIA/KHARTOUM (Reuters) - ")
+    for line in lines:
+        arts[0] = replace(arts[0], text=line + text.split("— ", 1)[1])
+        assert [s.text for s in summarize(arts, max_words=100)] == [text.split("— ", 1)[1]], line
+
+
+def test_outlet_report_lead_is_dropped_and_citations_stay_exact():
+    """'The Erie Times-News reports that a man ...' prints as 'A man ...'; it cites the article whose text holds the
+    rest verbatim, and the citation support measure still finds it there. A person's or the police's report keeps
+    its source."""
+    rest = "a 34-year-old man was rescued from the frozen lake on Sunday after his boat capsized near the harbor."
+    shown = rest[0].upper() + rest[1:]
+    arts = [
+        Article(id="e1", title="", source="m", outlet="goerie.example",
+                text=f"The Erie Times-News reports that {rest}\n\nFirefighters used a hovercraft to reach the man."),
+        Article(id="e2", title="", source="m", outlet="wire.example",
+                text=f"CNN reported Tuesday that {rest}\n\nHe was taken to a hospital in stable condition."),
+    ]
+    summary = summarize(arts, max_words=40)
+    assert summary[0].text == shown
+    assert summary[0].citations == ["e1", "e2"]
+    assert citation_support(summary, arts) == 1.0
+    police = "Police reported that the driver of the truck had been drinking before the crash on the highway."
+    assert [s.text for s in summarize([replace(arts[0], text=police)], max_words=40)] == [police]
 
 
 def test_deterministic():
@@ -380,16 +406,31 @@ def _anti_agreement_model():
             "intercept": 0.0}
 
 
-def test_sentence_outlets_share_verbatim_opens_the_summary():
+def test_sentence_outlets_share_verbatim_is_always_picked():
     arts = cluster()
     anti = _anti_agreement_model()
     for model in (True, False, anti):
         for n in (40, 120, 250):
             summary = summarize(arts, max_words=n, model=model)
+            # picked first whatever the scorer says; SHARED opens the earliest article, so it also opens by position
             assert summary[0].text == normalize_ws(SHARED), (model, n)
     # Without the guard the anti-agreement scorer drops the three-outlet sentence altogether.
     off = Params(agreed_lead=False, hand_first=False)
     assert normalize_ws(SHARED) not in [s.text for s in summarize(arts, max_words=40, params=off, model=anti)]
+
+
+def test_shared_quotation_is_picked_but_placed_by_position():
+    """A statement every outlet quotes word for word is picked, but placed where the articles have it (late),
+    not as the summary's opening: a shared quotation reads badly as a lead."""
+    quote = '"We will rebuild the bridge faster than anyone expects," Mayor Linda Okafor said in a written statement.'
+    arts = [replace(a, text=normalize_ws(a.text).replace(normalize_ws(SHARED), "") + "\n\n" + quote)
+            for a in cluster()[:3]]
+    assert all(normalize_ws(SHARED) not in normalize_ws(a.text) for a in arts)
+    for model in (True, False, _anti_agreement_model()):
+        summary = summarize(arts, max_words=250, model=model)
+        texts = [s.text for s in summary]
+        assert quote in texts and texts[0] != quote, model
+        assert summary[texts.index(quote)].citations == ["a1", "a2", "a3"]
 
 
 def test_hand_set_score_makes_the_first_pick_under_a_learned_scorer():
@@ -402,12 +443,12 @@ def test_hand_set_score_makes_the_first_pick_under_a_learned_scorer():
     assert [s.text for s in learned_only] != [s.text for s in hand_top]
 
 
-def test_seeds_summary_opens_with_the_sentence_both_outlets_carry(seeds_dir):
+def test_seeds_summary_carries_the_sentence_both_outlets_share(seeds_dir):
     from unspun.pipeline import Options, run
 
     res = run([str(seeds_dir)], None, db=":memory:", options=Options(progress="quiet"))
     texts = {a["id"]: normalize_ws(a["text"]) for a in res.result["articles"]}
     (story,) = [s for s in res.result["stories"] if len(s["article_ids"]) == 2]
-    opener = story["summary"][0]
-    assert sorted(opener["citations"]) == sorted(story["article_ids"])
-    assert all(normalize_ws(opener["text"]) in texts[i] for i in story["article_ids"])
+    shared = [s for s in story["summary"] if sorted(s["citations"]) == sorted(story["article_ids"])]
+    assert shared
+    assert all(normalize_ws(shared[0]["text"]) in texts[i] for i in story["article_ids"])
