@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from unspun.model import normalize_ws
+from unspun.model import Article, normalize_ws
 from unspun.pipeline import EXIT_OK, EXIT_PARTIAL, Options, run
 from unspun.schema import validate
 
@@ -209,3 +209,16 @@ def test_the_same_article_twice_in_one_run_is_a_duplicate(tmp_path, seeds_copy):
     assert res.stats.already_stored == 0 and res.stats.duplicates == 1
     (dup,) = res.result["duplicates"]
     assert dup["source"].endswith("zz-copy.txt") and dup["duplicate_of"] in res.result["stories"][0]["article_ids"]
+
+
+def test_story_headline_prefers_a_real_title_to_a_first_line():
+    from unspun.pipeline import choose_headline
+
+    def art(i, title, derived):
+        return Article(id=i, title=title, text="x", source=i, title_derived=derived)
+
+    real = art("b", "Storm closes schools across the county", False)
+    first_lines = [art("a", "Storm closes schools across the county today, officials said", True),
+                   art("c", "Schools across the county close as storm hits", True)]
+    assert choose_headline(first_lines + [real]) == real.title
+    assert choose_headline(first_lines) in {a.title for a in first_lines}  # none real: a first line still serves
