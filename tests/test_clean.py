@@ -226,6 +226,17 @@ OTHER_LANGUAGE_PROSE = [
 ]
 
 
+def test_a_teaser_kept_in_place_of_the_story_leaves_no_article():
+    # a news scrape (dailyprogress.com) whose text was the site's promo box instead of the story
+    teaser = ("Celebrating 125 years of Progress! Look back at the history of Charlottesville each day in 2017. "
+              "Click to read today's story.")
+    a = clean_article(Article(id="p", title="NYC subway work trains collide", text=teaser, source="p"))
+    assert a.text == "" and [b.reason for b in a.removed] == ["promo"]
+    assert classify_line("Readers who click to read a story stay longer, the study found, and that matters "
+                         "to publishers whose advertising is sold by the hour rather than by the page view, "
+                         "according to the authors of the report, who surveyed forty newsrooms.") is None
+
+
 def test_junk_in_other_languages_removed_and_lookalike_prose_kept():
     for line, reason in OTHER_LANGUAGE_JUNK:
         assert classify_line(line) == reason, line

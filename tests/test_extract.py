@@ -149,14 +149,53 @@ def test_precision_answer_much_shorter_than_default_falls_back(monkeypatch):
         return Doc("\n".join(f"Sentence number {i} of the {mode} answer." for i in range(lengths[mode])))
 
     monkeypatch.setattr(ux, "_trafilatura", fake)
-    body, method = ux._body("<html></html>", None)
+    html = "<html></html>"
+    body, method = ux._body(html, ux._traf_tree(html), None)
     assert method == "trafilatura"  # long enough: precision mode kept
     lengths.update(favor_precision=3, default=40)
-    body, method = ux._body("<html></html>", None)
+    body, method = ux._body(html, ux._traf_tree(html), None)
     assert method == "trafilatura_default" and "default answer" in body
     lengths.update(favor_precision=16, default=20)  # short, but not much shorter than the default's
-    body, method = ux._body("<html></html>", None)
+    body, method = ux._body(html, ux._traf_tree(html), None)
     assert method == "trafilatura"
+
+
+def test_trafilatura_compares_with_readability_only_for_a_short_answer(monkeypatch):
+    import unspun.extract as ux
+
+    class Doc:
+        def __init__(self, text):
+            self.text = text
+
+    calls, sentences = [], {True: 60, False: 60}  # answer length by fast=...
+
+    def fake(html, url, **kw):
+        calls.append(kw)
+        return Doc("\n".join(f"Sentence number {i} of the answer." for i in range(sentences[kw.get("fast", False)])))
+
+    monkeypatch.setattr(ux, "_trafilatura", fake)
+    html = "<html></html>"
+    ux._body(html, ux._traf_tree(html), None)
+    assert calls == [{"favor_precision": True, "fast": True}]  # long enough: no second run
+    calls.clear()
+    sentences[True] = 5
+    body, method = ux._body(html, ux._traf_tree(html), None)
+    assert calls[1] == {"favor_precision": True} and method == "trafilatura" and body.count("Sentence") == 60
+
+
+def test_htmldate_asked_only_when_its_vote_could_change_the_day(monkeypatch):
+    import htmldate
+
+    asked = []
+    real = htmldate.find_date
+    monkeypatch.setattr(htmldate, "find_date", lambda *a, **kw: asked.append(1) or real(*a, **kw))
+    head = jsonld(**{"@type": "NewsArticle", "headline": "x", "datePublished": "2021-03-10T08:00:00"})
+    head += "<meta property='article:published_time' content='2021-03-10T08:00:00'>"
+    byline = "<p class='byline'>Published 10 March 2021</p>"
+    ex = extract_html(page(head=head, extra_body=byline), url="https://valleytimes.example/news/bridge-delay")
+    assert ex.date == "2021-03-10" and not asked  # JSON-LD, meta and the printed date agree: no search
+    ex = extract_html(page(), url="https://valleytimes.example/2021/03/10/bridge-delay")
+    assert ex.date == "2021-03-10" and asked  # the URL alone: htmldate is asked
 
 
 def test_date_candidates_record_marked_publication_dates():
@@ -369,6 +408,19 @@ def test_printed_lead_left_out_by_trafilatura_is_put_back_once():
     assert extract_html(html).text.split("\n\n") == [LEAD] + PARAS
     assert extract_html(lead_page("body")).text.split("\n\n") == [LEAD] + PARAS  # already there: not repeated
     assert extract_html(lead_page("footer")).text.split("\n\n") == PARAS  # site furniture is no lead
+
+
+def test_printed_headline_preferred_to_a_reworded_seo_title():
+    head = "<meta property='og:title' content='Dead Skin Cells Might Actually Be A Good Thing'>"
+    printed = "Wait, are dead skin cells actually a good thing?"
+    ex = extract_html(page(head=head, title=printed).replace(f"<title>{printed} | Valley Times",
+                                                              "<title>Dead Skin Cells Might Actually Be A Good Thing"))
+    assert ex.title == printed
+    # a site banner in the <h1> shares no words with the title; a kicker added to it is not the headline
+    for h1 in ("Valley Times: news from the valley", "Local News | Dead Skin Cells Might Actually Be A Good Thing"):
+        html = page(head=head, title="Dead Skin Cells Might Actually Be A Good Thing").replace(
+            "<h1>Dead Skin Cells Might Actually Be A Good Thing</h1>", f"<h1>{h1}</h1>")
+        assert extract_html(html).title == "Dead Skin Cells Might Actually Be A Good Thing", h1
 
 
 def test_printed_headline_keeps_its_dash():

@@ -168,6 +168,59 @@ def test_warc_and_truncated_warc_gz(tmp_path):
     assert len(probs) == 1 and probs[0].reason == "truncated"
 
 
+def _rich_warc(path: Path) -> None:
+    """Records of every kind the WARC reader treats differently: warcinfo, request, metadata, a 404, a gzip-encoded
+    payload (read by warcio), a page without Content-Type, XHTML, an image."""
+    write_warc(path, [("https://citypress.example/a", page("First"))])
+    with open(path, "ab") as fh:
+        w = WARCWriter(fh, gzip=True)
+        w.write_record(w.create_warcinfo_record("crawl.warc.gz", {"software": "test"}))
+
+        def response(url, body, headers, status="200 OK"):
+            http = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
+            w.write_record(w.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http))
+
+        response("https://citypress.example/b", page("Second").encode(), [("Content-Type", "text/html")])
+        w.write_record(w.create_warc_record("https://citypress.example/b", "request",
+                                            payload=io.BytesIO(b"GET /b HTTP/1.1\r\nHost: citypress.example\r\n\r\n")))
+        response("https://citypress.example/c", page("Missing").encode(), [("Content-Type", "text/html")],
+                 status="404 Not Found")
+        response("https://citypress.example/d", page("Untyped").encode(), [])
+        w.write_record(w.create_warc_record("https://citypress.example/d", "metadata",
+                                            payload=io.BytesIO(b"outlinks: none\r\n")))
+        response("https://citypress.example/e", page("XHTML").encode(), [("Content-Type", "application/xhtml+xml")])
+        response("https://citypress.example/f", gzip.compress(page("Zipped").encode()),
+                 [("Content-Type", "text/html"), ("Content-Encoding", "gzip")])
+        response("https://citypress.example/g", page("Last").encode(), [("Content-Type", "text/html")])
+
+
+def test_fastwarc_reads_every_archive_as_warcio(tmp_path, monkeypatch):
+    """gzipped WARCs go through FastWARC; whole, cut anywhere or with a corrupt byte, they give the same items
+    and problems as warcio alone."""
+    from unspun.ingest import warc
+
+    p = tmp_path / "rich.warc.gz"
+    _rich_warc(p)
+    data = p.read_bytes()
+
+    def read(buf, fast):
+        if not fast:
+            monkeypatch.setattr(warc, "_fastwarc_can_read", lambda stream: False)
+        items = [vars(x) for x in warc.read_warc(io.BytesIO(buf), "s", defer=True)]  # HtmlTasks and Problems
+        monkeypatch.undo()
+        return items
+
+    assert warc._fastwarc_can_read(io.BytesIO(data))
+    whole = read(data, True)
+    assert [x["url"][-1] for x in whole] == ["a", "b", "d", "e", "f", "g"]
+    assert whole == read(data, False)
+    for cut in range(0, len(data), 37):
+        assert read(data[:cut], True) == read(data[:cut], False), cut
+    for at in range(0, len(data), 101):
+        broken = data[:at] + bytes([data[at] ^ 0x55]) + data[at + 1:]
+        assert read(broken, True) == read(broken, False), at
+
+
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>City Press</title><link>https://www.citypress.example/</link>
 <item><title>Council approves budget</title><link>https://www.citypress.example/news/budget</link>
@@ -182,7 +235,8 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <id>urn:valley</id><updated>2021-03-06T00:00:00Z</updated>
 <entry><title>Bridge closed for repairs</title><link href="https://news.valley.example/bridge"/><id>urn:1</id>
 <published>2021-03-06T08:00:00Z</published><updated>2021-03-06T09:00:00Z</updated>
-<content type="html">&lt;p&gt;The old bridge closed on Saturday.&lt;/p&gt;&lt;p&gt;Repairs take a month.&lt;/p&gt;</content>
+<content type="html">&lt;p&gt;The old bridge closed on Saturday.&lt;/p&gt;&lt;p&gt;Repairs take a month.&lt;/p&gt;\
+</content>
 </entry></feed>"""
 
 
@@ -378,3 +432,41 @@ def test_parallel_extraction_keeps_order_and_reads_ahead_a_bounded_batch(monkeyp
     # batch=4 items per worker in flight: the reader does not run ahead of the workers
     assert first.id == "a0" and len(pulled) <= 2 * 4
     assert [a.id for a in [first, *out]] == [f"a{i}" for i in range(60)]
+
+
+def test_a_title_taken_from_the_first_line_is_marked_derived(tmp_path):
+    body = "Floodwater closed the old bridge on Tuesday.\n\nTraffic moved to the ring road for the week."
+    (tmp_path / "a.jsonl").write_text(
+        '{"id": "titled", "title": "Bridge closed", "text": "%s"}\n{"id": "untitled", "text": "%s"}\n'
+        % (body.replace("\n", "\\n"), body.replace("\n", "\\n")), encoding="utf-8")
+    feed = ("<rss version='2.0'><channel><title>F</title><item><link>https://e.example/1</link>"
+            f"<description>{body}</description></item></channel></rss>")
+    (tmp_path / "b.rss").write_text(feed, encoding="utf-8")
+    arts = {a.id: a for a in iter_articles([str(tmp_path)]) if isinstance(a, Article)}
+    assert arts["titled"].title == "Bridge closed" and not arts["titled"].title_derived
+    assert arts["untitled"].title == "Floodwater closed the old bridge on Tuesday." and arts["untitled"].title_derived
+    (item,) = [a for a in arts.values() if a.source.startswith(str(tmp_path / "b.rss"))]
+    assert item.title_derived and item.title.startswith("Floodwater")
+
+
+def test_utf16_html_with_a_byte_order_mark_is_read(tmp_path):
+    page = ("<html><head><title>Flood closes bridge in Köln</title></head><body><article>"
+            + "".join(f"<p>The Rhine flood closed the old bridge in Köln on Tuesday, officials said, and traffic "
+                      f"moved to the ring road for the week ({i}).</p>" for i in range(6))
+            + "</article></body></html>")
+    (tmp_path / "page.html").write_bytes(page.encode("utf-16"))
+    (art,) = list(iter_articles([str(tmp_path / "page.html")]))
+    assert isinstance(art, Article), art
+    assert art.title == "Flood closes bridge in Köln" and "Köln on Tuesday" in art.text
+
+
+def test_a_folder_holding_its_own_unspun_output_does_not_read_it(tmp_path):
+    from unspun.pipeline import Options, run
+
+    (tmp_path / "a.txt").write_text("Bridge closed\n\nFloodwater closed the old bridge on Tuesday.", encoding="utf-8")
+    quiet = Options(progress="quiet", jobs=1)
+    run([str(tmp_path)], tmp_path / "out", options=quiet)
+    assert (tmp_path / "out" / "report.html").exists()
+    (tmp_path / "out" / "notes.txt").write_text("Notes\n\nA file of the user's own is still read.", encoding="utf-8")
+    items = list(iter_articles([str(tmp_path)]))
+    assert sorted(a.title for a in items) == ["Bridge closed", "Notes"]  # not the store, report or stories files

@@ -45,7 +45,12 @@ def test_incremental_ingest_keeps_story_ids(tmp_path, seeds_dir, football_text):
         assert store.story(story1["id"])["headline"]
 
 
-def test_interrupted_run_resumes_to_the_same_result(tmp_path, seeds_dir, football_text, monkeypatch):
+@pytest.mark.parametrize("state_every,killed_at", [(16, 4), (2, 5), (1, 3)])
+def test_interrupted_run_resumes_to_the_same_result(tmp_path, seeds_dir, football_text, monkeypatch, state_every,
+                                                   killed_at):
+    """Killed between two saves of the clusterer state (saved with the first batch, then every `state_every`), the
+    rerun clusters the articles stored since the last save again: same stories, same saved state."""
+    monkeypatch.setattr("unspun.pipeline.STATE_EVERY_BATCHES", state_every)
     src = tmp_path / "in"
     src.mkdir()
     for f in seeds_dir.iterdir():
@@ -59,7 +64,7 @@ def test_interrupted_run_resumes_to_the_same_result(tmp_path, seeds_dir, footbal
 
     def dying_write(self, *args, **kwargs):
         calls["n"] += 1
-        if calls["n"] == 4:  # killed while writing the 4th batch (batch_size=1)
+        if calls["n"] == killed_at:  # killed while writing this batch (batch_size=1)
             raise KeyboardInterrupt("simulated kill")
         return real_write(self, *args, **kwargs)
 
@@ -67,11 +72,20 @@ def test_interrupted_run_resumes_to_the_same_result(tmp_path, seeds_dir, footbal
     with pytest.raises(KeyboardInterrupt):
         run([str(src)], tmp_path / "resumed", options=QUIET)
     monkeypatch.setattr(Store, "write_batch", real_write)
+    kept = killed_at - 1
     with Store(tmp_path / "resumed" / "unspun.duckdb") as store:
-        assert store.article_count() == 3  # the batches before the kill are kept
+        assert store.article_count() == kept  # the batches before the kill are kept
+        # saved with the first batch and then every `state_every`: the later ones wait for the rerun
+        assert len(store.articles_after_checkpoint()) == (kept - 1) % state_every
     resumed = run([str(src)], tmp_path / "resumed", options=QUIET)
-    assert resumed.stats.already_stored == 3 and resumed.stats.added == 3
+    assert resumed.stats.already_stored == kept and resumed.stats.added == 6 - kept
     assert json.dumps(resumed.result, sort_keys=True) == json.dumps(clean, sort_keys=True)
+    states = []
+    for name in ("clean", "resumed"):
+        with Store(tmp_path / name / "unspun.duckdb") as store:
+            assert not store.articles_after_checkpoint()
+            states.append(store.get_meta("cluster_state"))
+    assert states[0] == states[1]
 
 
 def test_cli_stories_show_and_report(tmp_path, seeds_dir):

@@ -85,7 +85,10 @@ _PROMO_RULES = [
     (("like us on", "follow us on"), r"\b(like|follow) us on (facebook|twitter|instagram|linkedin|youtube|tiktok)"),
     (("share", " | "),
      r"^share (this|on|via)\b|^(share|tweet|email|print|comments?)( \| (share|tweet|email|print|comments?))+$"),
-    (("click here",), r"\bclick here\b"),
+    # the call to action of a teaser or promo box, opening its sentence ("... in 2017. Click to read today's
+    # story."): an extractor can keep the box in place of the story
+    (("click here", "click to"),
+     r"\bclick here\b|(^|[.!?:(]\s*)click to (read|see|view|watch|listen|learn|find out|continue|subscribe)\b"),
     (("cookie",), r"\b(this|our) (site|website) uses cookies\b|\bcookie (policy|settings|preferences)\b|"
                   r"\baccept (all )?cookies\b|\bwe use cookies\b"),
     (("all rights reserved", "©", "(c)", "copyright"), r"\ball rights reserved\b|^(©|\(c\)|copyright\b)"),

@@ -65,8 +65,14 @@ def sniff(data: bytes) -> str:
     return "text"
 
 
+OUTPUT_MARK = "unspun.duckdb"  # a folder holding a store is an output folder: its reports are skipped as input
+OUTPUT_FILES = {"stories.json", "stories.md", "report.html"}
+
+
 def expand_inputs(inputs: Iterable[str]) -> Iterator[str | Problem]:
-    """Inputs -> file paths (and "-"), folders recursively and globs expanded, each in sorted order."""
+    """Inputs -> file paths (and "-"), folders recursively and globs expanded, each in sorted order. In a folder,
+    what `unspun run` wrote there (next to its unspun.duckdb store) is not read: a rerun over a folder that holds
+    its own output must not ingest its report."""
     for inp in inputs:
         if inp == "-":
             yield "-"
@@ -74,6 +80,8 @@ def expand_inputs(inputs: Iterable[str]) -> Iterator[str | Problem]:
             found = []
             for root, dirs, files in os.walk(inp):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                if OUTPUT_MARK in files:  # an output folder of `unspun run` inside the input: not news
+                    files = [f for f in files if f not in OUTPUT_FILES and not f.startswith(OUTPUT_MARK)]
                 found += [os.path.join(root, f) for f in files if not f.startswith(".")]
             if not found:
                 yield problem(inp, "empty", "folder holds no files")

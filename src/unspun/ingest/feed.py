@@ -9,7 +9,7 @@ import feedparser
 
 from ..extract import fragment_to_text
 from ..model import Article, Problem
-from .common import derive_title, make_article, outlet_from_url, problem
+from .common import make_article, outlet_from_url, problem
 
 
 def _entry_date(entry) -> str | None:
@@ -56,14 +56,14 @@ def read_feed(data: bytes, source: str) -> Iterator[Article | Problem]:
             continue
         url = entry.get("link")
         date = _entry_date(entry)
-        links = sorted({l.get("href") for l in entry.get("links", []) if l.get("href")})
+        links = sorted({link.get("href") for link in entry.get("links", []) if link.get("href")})
         meta = {"feed_title": feed_title, "links": links}
         if entry.get("id"):
             meta["guid"] = entry["id"]
         if entry.get("tags"):
             meta["tags"] = [t.get("term") for t in entry["tags"] if t.get("term")]
         yield make_article(
-            title=entry.get("title") or derive_title(text), text=text, source=loc, url=url,
+            title=entry.get("title"), text=text, source=loc, url=url,
             outlet=outlet_from_url(url) or outlet_from_url(feed_link) or feed_title,
             author=entry.get("author"), date=date, date_source="feed" if date else None,
             date_confidence=0.9 if date else 0.0, language=(parsed.get("feed") or {}).get("language"), meta=meta,

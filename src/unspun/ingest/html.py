@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..extract import Extracted, extract_html
 from ..model import Article, Problem
-from .common import derive_title, make_article, outlet_from_url, problem, unusable
+from .common import make_article, outlet_from_url, problem, unusable
 
 
 MIN_BODY_WORDS = 5  # fewer words extracted from a page: no article (the shortest news briefs are ~20 words)
@@ -36,7 +36,7 @@ def article_from_extracted(ex: Extracted, source: str, *, url: str | None = None
     if date:
         date_fields = {"date": date, "date_source": "input", "date_confidence": 1.0}
     return make_article(
-        title=title or ex.title or derive_title(ex.text),
+        title=title or ex.title,
         text=ex.text,
         source=source,
         article_id=article_id,

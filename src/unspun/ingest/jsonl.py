@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from ..extract import normalize_date
 from ..model import Article, Problem
-from .common import decode_input, derive_title, make_article, outlet_from_url, problem
+from .common import decode_input, make_article, outlet_from_url, problem
 from .html import HtmlTask, run_html_task
 
 TEXT_KEYS = ("text", "body", "content", "maintext", "articleBody", "article")
@@ -53,7 +53,7 @@ def record_to_article(rec, source: str, *, defer: bool = False) -> Article | Pro
     common = dict(article_id=str(rid) if rid not in (None, "") else None, meta=meta)
     if text is not None and text.strip():
         art = make_article(
-            title=title or derive_title(text), text=text, source=source, url=url,
+            title=title, text=text, source=source, url=url,
             outlet=str(outlet) if outlet else outlet_from_url(url), author=str(author) if author else None,
             date=date, date_source="input" if date else None, date_confidence=1.0 if date else 0.0, **common)
         language = _first(rec, "language", "lang")

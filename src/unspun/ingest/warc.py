@@ -1,9 +1,15 @@
-"""WARC reader (warcio): HTML response records become articles; a broken archive yields a Problem and the
-records read before the break still come out."""
+"""WARC reader: HTML response records become articles; a broken archive yields a Problem and the records read
+before the break still come out.
+
+gzipped WARC files are read with FastWARC (C++/Rust, ~2x faster than warcio on news pages) while every record is
+one it reads exactly as warcio would; at anything else (a truncated or corrupt record, an encoded payload, an odd
+header, FastWARC missing) the archive is read on with warcio from that record, so the output and the problems
+reported are warcio's. ARC and uncompressed archives are read with warcio."""
 
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -23,6 +29,10 @@ class _Truncated(Exception):
     pass
 
 
+class _NotSure(Exception):
+    """A record FastWARC may read differently from warcio: warcio reads the archive on from it."""
+
+
 def _drain(record) -> None:
     """Read the rest of the record block; warcio stops silently at a truncated record, so compare with the
     declared Content-Length."""
@@ -31,6 +41,16 @@ def _drain(record) -> None:
         remaining -= len(record.raw_stream.read())
     if remaining > 0:
         raise _Truncated(f"record block is {remaining} bytes short")
+
+
+def _wanted(status: str, ctype: str) -> bool:
+    """A 2xx HTML response (a missing status or type does not count against it)."""
+    return not ((status and not status.startswith("2")) or (ctype and not ctype.lower().startswith(HTML_TYPES)))
+
+
+def _charset(ctype: str) -> str | None:
+    m = _CHARSET.search(ctype)
+    return m.group(1).lower() if m else None
 
 
 def _html_record(record) -> tuple[bytes, str | None] | None:
@@ -42,7 +62,7 @@ def _html_record(record) -> tuple[bytes, str | None] | None:
     if record.http_headers is not None:
         status = record.http_headers.get_statuscode() or ""
         ctype = record.http_headers.get_header("Content-Type") or ""
-        if (status and not status.startswith("2")) or (ctype and not ctype.lower().startswith(HTML_TYPES)):
+        if not _wanted(status, ctype):
             _drain(record)
             return None
     try:
@@ -50,11 +70,27 @@ def _html_record(record) -> tuple[bytes, str | None] | None:
     except Exception as e:  # broken chunked / content-encoding payloads
         raise _Truncated(f"unreadable payload: {type(e).__name__}: {e}") from e
     _drain(record)
-    m = _CHARSET.search(ctype)
-    return payload, (m.group(1).lower() if m else None)
+    return payload, _charset(ctype)
+
+
+def _html_item(payload: bytes, charset: str | None, url: str | None, warc_date: str | None, loc: str,
+               defer: bool) -> Iterator:
+    yield from read_html(payload, loc, url=url, encoding=charset, fallback_date=normalize_date(warc_date),
+                         meta={"warc_date": warc_date}, defer=defer)
 
 
 def read_warc(stream: BinaryIO, source: str, *, defer: bool = False) -> Iterator[Article | Problem | HtmlTask]:
+    done = 0  # records FastWARC has read
+    if _fastwarc_can_read(stream):
+        done = yield from _read_fastwarc(stream, source, defer)
+        if done is None:
+            return
+        stream.seek(0)
+    yield from _read_warcio(stream, source, defer, skip=done)
+
+
+def _read_warcio(stream: BinaryIO, source: str, defer: bool, skip: int = 0) -> Iterator:
+    """The archive with warcio; the first `skip` records were read already (by FastWARC) and only counted."""
     n = 0
     end_of_last = 0
     try:
@@ -62,21 +98,19 @@ def read_warc(stream: BinaryIO, source: str, *, defer: bool = False) -> Iterator
         for record in records:
             n += 1
             loc = f"{source}#{n}"
-            if record.rec_type not in WARC_TYPES:
-                yield problem(loc, "truncated" if n > 1 else "warc",
-                              f"not a valid WARC record (type {record.rec_type!r}); stopped")
-                return
-            try:
-                found = _html_record(record)
-            except _Truncated as e:
-                yield problem(loc, "truncated", f"archive ends inside record {n}: {e}")
-                return
-            if found is not None:
-                payload, charset = found
-                url = record.rec_headers.get_header("WARC-Target-URI")
-                warc_date = record.rec_headers.get_header("WARC-Date")
-                yield from read_html(payload, loc, url=url, encoding=charset, fallback_date=normalize_date(warc_date),
-                                     meta={"warc_date": warc_date}, defer=defer)
+            if n > skip:
+                if record.rec_type not in WARC_TYPES:
+                    yield problem(loc, "truncated" if n > 1 else "warc",
+                                  f"not a valid WARC record (type {record.rec_type!r}); stopped")
+                    return
+                try:
+                    found = _html_record(record)
+                except _Truncated as e:
+                    yield problem(loc, "truncated", f"archive ends inside record {n}: {e}")
+                    return
+                if found is not None:
+                    url = record.rec_headers.get_header("WARC-Target-URI")
+                    yield from _html_item(*found, url, record.rec_headers.get_header("WARC-Date"), loc, defer)
             end_of_last = records.get_record_offset() + records.get_record_length()
     except Exception as e:  # warcio: ArchiveLoadFailed, zlib/EOF errors on broken gzip members
         reason = "truncated" if n else "warc"
@@ -95,3 +129,91 @@ def read_warc(stream: BinaryIO, source: str, *, defer: bool = False) -> Iterator
     if end_of_last and size > end_of_last and trailing:
         yield problem(f"{source}#{n + 1}", "truncated",
                       f"archive ends inside a record: {size - end_of_last} bytes after record {n} unreadable")
+
+
+# ---------------------------------------------------------------- FastWARC
+
+def _fastwarc_can_read(stream: BinaryIO) -> bool:
+    """A seekable gzipped WARC (not ARC) from its start, and FastWARC installed."""
+    try:
+        import fastwarc.warc  # noqa: F401  (resiliparse's sibling; warcio reads everything without it)
+
+        if stream.tell() != 0:
+            return False
+        head = stream.read(512)
+        stream.seek(0)
+        return head[:2] == b"\x1f\x8b" and zlib.decompressobj(wbits=31).decompress(head, 5) == b"WARC/"
+    except Exception:  # no FastWARC, an unseekable stream, a broken gzip header: warcio decides
+        return False
+
+
+def _read_fastwarc(stream: BinaryIO, source: str, defer: bool) -> Iterator:
+    """Read the archive with FastWARC, returning None when it read all of it, else the number of records it read
+    (warcio reads on from there and reports whatever is wrong)."""
+    from fastwarc.warc import ArchiveIterator as FastIterator
+
+    n, last_start = 0, None
+    try:
+        for record in FastIterator(stream, parse_http=True, auto_decode="none"):
+            found = _fast_html_record(record)
+            url, warc_date = record.headers.get("WARC-Target-URI"), record.headers.get("WARC-Date")
+            n += 1
+            last_start = record.stream_pos
+            if found is not None:
+                yield from _html_item(*found, url, warc_date, f"{source}#{n}", defer)
+    except Exception:  # _NotSure, or FastWARC stopped at a broken gzip member or record
+        return n
+    # FastWARC ends quietly at a record cut inside its gzip member: the last member must end the file
+    if last_start is None or _gzip_member_end(stream, last_start) != stream.seek(0, 2):
+        return n
+    return None
+
+
+_FAST_TYPES = {"warcinfo", "response", "resource", "request", "metadata", "revisit", "conversion", "continuation"}
+
+
+def _fast_html_record(record) -> tuple[bytes, str | None] | None:
+    """`_html_record` for a FastWARC record; raises _NotSure where warcio might read it differently."""
+    kind = str(record.record_type)
+    if kind not in _FAST_TYPES:
+        raise _NotSure(kind)
+    if kind != "response":
+        _fast_read(record)
+        return None
+    url = record.headers.get("WARC-Target-URI") or ""
+    headers = record.http_headers
+    # warcio parses HTTP headers only for http(s) targets, and rewrites <...> and spaces in them
+    if not (url.startswith(("http://", "https://")) and url.isascii() and " " not in url and record.is_http
+            and headers is not None and 100 <= headers.status_code <= 599):
+        raise _NotSure("target or HTTP headers")
+    if headers.get("Content-Encoding") is not None or headers.get("Transfer-Encoding") is not None:
+        raise _NotSure("encoded payload")  # decoded by warcio's own readers
+    ctype = headers.get("Content-Type") or ""
+    payload = _fast_read(record)
+    if not _wanted(str(headers.status_code), ctype):
+        return None
+    return payload, _charset(ctype)
+
+
+def _fast_read(record) -> bytes:
+    data = record.reader.read()
+    if len(data) != record.content_length:  # cut short: warcio reports it
+        raise _NotSure("short record")
+    return data
+
+
+def _gzip_member_end(stream: BinaryIO, start: int) -> int | None:
+    """Offset just after the gzip member starting at `start`, None if it is cut or broken."""
+    stream.seek(start)
+    member = zlib.decompressobj(wbits=31)
+    read = 0
+    try:
+        while not member.eof:
+            chunk = stream.read(1 << 16)
+            if not chunk:
+                return None
+            member.decompress(chunk)
+            read += len(chunk)
+    except zlib.error:
+        return None
+    return start + read - len(member.unused_data)
