@@ -61,7 +61,7 @@ def _problem_counts(problems: list[Problem]) -> str:
     for p in problems:
         counts[p.reason] = counts.get(p.reason, 0) + 1
     parts = ", ".join(f"{r} {n}" for r, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    return f"{len(problems)} problem{'s' if len(problems) != 1 else ''} ({parts})"
+    return f"{_count(len(problems), 'problem')} ({parts})"
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
@@ -312,6 +312,10 @@ def _dispatch(parser: argparse.ArgumentParser, args) -> int:
     return EXIT_USAGE
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def _finish_run(res, jsonl: bool) -> int:
     """Stories on stdout as JSON lines if asked, the one-line summary on stderr; the exit code."""
     if jsonl:
@@ -320,8 +324,9 @@ def _finish_run(res, jsonl: bool) -> int:
     s = res.stats
     print(
         f"unspun: {s.read} read, {s.added} new, {s.already_stored} already stored, {s.duplicates} duplicates, "
-        f"{_problem_counts(res.problems)} -> {res.result['run']['articles']} articles in "
-        f"{res.result['run']['stories']} stories; wrote {', '.join(res.outputs.values()) or 'nothing'}",
+        f"{_problem_counts(res.problems)} -> {_count(res.result['run']['articles'], 'article')} in "
+        f"{_count(res.result['run']['stories'], 'story', 'stories')}; "
+        f"wrote {', '.join(res.outputs.values()) or 'nothing'}",
         file=sys.stderr,
     )
     return res.exit_code
