@@ -418,6 +418,7 @@ def run_throughput(plan: list[tuple[str, int]], jobs: int, warc_dir: str | None 
         for extractor, n in plan:
             path = Path(warc_dir or tmp) / f"bench-{n}.warc.gz"
             if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
                 build_warc(path, n)
             proc = subprocess.run([sys.executable, __file__, "_throughput_once", str(path), str(jobs), extractor],
                                   capture_output=True, text=True, check=True)
