@@ -129,6 +129,12 @@ def name_key(name: str) -> str:
     return _WS.sub(" ", re.sub(r"[^\w\s]", "", name.lower())).strip()
 
 
+def spelling_key(name: str) -> str:
+    """One key for the spellings of a name: case, punctuation and spacing ignored ("Erie Times-News" = "Erie Times
+    News" = "ERIE TIMES NEWS", "U.S." = "US")."""
+    return "".join(name_key(name).split())
+
+
 def canonical_gpe(name: str) -> str:
     return GPE_ALIASES.get(name.lower(), name)
 
@@ -374,7 +380,7 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
     # ("Donald J. Trump") or a group as noun and adjective ("Venezuelans", "Venezuelan") merge into the dominant
     # one, shown as running text writes it (capitals are a typeface).
     def same_name(name: str, label: str) -> str:
-        words = re.sub(r"[-\u2010\u2011]", " ", name_key(name)).split()
+        words = name_key(name).split()
         if label == "PERSON" and len(words) > 2:
             words = [words[0]] + [w for w in words[1:-1] if len(w) > 1] + [words[-1]]
         if label == "NORP" and len(words) == 1 and len(words[0]) > 4:

@@ -42,7 +42,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .entities import TITLE_WORDS, NameIndex, clean_name, name_key, strip_titles
+from .entities import TITLE_WORDS, NameIndex, clean_name, name_key, spelling_key, strip_titles
 from .model import Article, Quote, normalize_ws
 from .nlp import doc_text
 
@@ -2019,12 +2019,6 @@ def _same_quote(a: str, b: str) -> bool:
     return fuzz.ratio(na, nb) >= 85 and abs(len(na.split()) - len(nb.split())) <= max(3, len(na.split()) // 4)
 
 
-def _speaker_key(name: str) -> str:
-    """A speaker's identity across spellings: case, dots and apostrophes dropped ("U.S." = "US"), hyphens, dashes
-    and other punctuation read as word breaks ("Times-News" = "Times News")."""
-    return " ".join(re.findall(r"\w+", re.sub(r"[.'’]", "", name.lower())))
-
-
 def merge_quotes(quotes: list[Quote], articles: list[Article]) -> list[Quote]:
     """One entry per (speaker, quote) across the story; ids earliest first; drifted wording in `variants`.
 
@@ -2037,7 +2031,7 @@ def merge_quotes(quotes: list[Quote], articles: list[Article]) -> list[Quote]:
     counts: dict[str, dict[str, int]] = {}
     for q in quotes:
         if q.speaker:
-            by_key = counts.setdefault(_speaker_key(q.speaker), {})
+            by_key = counts.setdefault(spelling_key(q.speaker), {})
             by_key[q.speaker] = by_key.get(q.speaker, 0) + 1
     spelling = {}
     for by_key in counts.values():
@@ -2059,7 +2053,7 @@ def merge_quotes(quotes: list[Quote], articles: list[Article]) -> list[Quote]:
         for g in groups:
             if g["kind"] != q.kind:
                 continue
-            if spk and g["speaker"] and _speaker_key(spk) != _speaker_key(g["speaker"]):
+            if spk and g["speaker"] and spelling_key(spk) != spelling_key(g["speaker"]):
                 continue
             if any(_same_quote(q.text, v) for v in g["texts"]):
                 target = g
