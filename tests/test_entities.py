@@ -23,6 +23,11 @@ def seeds():
     return arts, parse_articles(arts)
 
 
+
+def _by_name(article: Article) -> dict:
+    """The entities of a one-article story, by name."""
+    return {e.name: e for e in story_entities([article], parse_articles([article]))}
+
 def test_seed_entities(seeds):
     arts, docs = seeds
     ents = story_entities(arts, docs)
@@ -75,7 +80,7 @@ def test_split_first_name_joins_the_surname_but_nationality_does_not():
     text = ("Russian presidential aide Yury Ushakov said the deal was on track. "
             "Russian Putin-watchers disagreed, and Ushakov did not reply.")
     art = Article(id="a", title="Deal on track", text=text, source="a.txt")
-    ents = {e.name: e for e in story_entities([art], parse_articles([art]))}
+    ents = _by_name(art)
     assert ents["Yury Ushakov"].type == "PERSON" and ents["Yury Ushakov"].count == 2  # "Ushakov" folds in
     assert "Yury" not in ents
     assert "Russian" in ents and ents["Russian"].type == "NORP"
@@ -87,7 +92,7 @@ def test_datelines_case_variants_and_state_abbreviations_are_the_place():
             "Its billing centre in Fresno, Calif., handled the refund, a spokeswoman said from Akron, Ohio.\n\n"
             "CARACAS (Reuters) - A Venezuelan customer saw the same error. Other Venezuelans were billed twice.")
     art = Article(id="a", title="Utility blames software for billion-dollar bill", text=text, source="a.txt")
-    ents = {e.name: e for e in story_entities([art], parse_articles([art]))}
+    ents = _by_name(art)
     assert ents["Erie"].type == "GPE" and ents["Erie"].count == 3 and ents["Erie"].aliases == []  # "ERIE" folds in
     assert ents["Pennsylvania"].count == 2  # "Pa." is the state
     assert "California" in ents and ents["Caracas"].type == "GPE"
@@ -116,7 +121,7 @@ def test_span_run_ons_are_cut_to_the_name():
             "Officials said Osei\u2019s Ghanaian supporters gathered outside the court.\n\n"
             "Fey plays Kate and Poehler\u2019s Maura is the responsible sister.")
     art = Article(id="r", title="Court hearing", text=text, source="r.txt")
-    ents = {e.name: e for e in story_entities([art], parse_articles([art]))}
+    ents = _by_name(art)
     assert ents["Nadia Brook"].count == 2 and ents["Ghanaian"].type == "NORP" and ents["Maura"].type == "PERSON"
     assert not any(":" in n or "\u2019s" in n for n in ents), list(ents)
     credit = Article(id="c", title="Court hearing", source="c.txt",
@@ -129,7 +134,7 @@ def test_middle_initial_is_the_same_person():
     text = ("Senator Maria T. Lopez said the bill would pass, the Riverton Times-Herald reported. Critics of Maria "
             "Lopez disagreed.\n\nMaria Lopez later told the Riverton Times Herald she had the votes.")
     art = Article(id="m", title="Bill set to pass", text=text, source="m.txt")
-    ents = {e.name: e for e in story_entities([art], parse_articles([art]))}
+    ents = _by_name(art)
     lopez = ents["Maria Lopez"]
     assert lopez.count == 3 and lopez.aliases == ["Maria T. Lopez"] and "Maria T. Lopez" not in ents
     assert len([n for n in ents if n.startswith("Riverton")]) == 1  # one paper, hyphenated or not

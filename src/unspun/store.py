@@ -290,40 +290,42 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
 
-    # --- parses ----------------------------------------------------------------------------------
+    # --- per-article caches: parses and findings ---------------------------------------------------
+    _CACHE_COLUMNS = {"parses": ("hash", "parser", "doc"), "findings": ("digest", "analyzer", "payload")}
+
+    def _cached(self, table: str, made_by: str, stamps: dict[str, str]) -> dict:
+        """{article_id: value} of the rows of a per-article cache table made by `made_by` whose stamp (content hash,
+        digest) is still the article's."""
+        if not stamps:
+            return {}
+        stamp, maker, value = self._CACHE_COLUMNS[table]
+        rows = self.con.execute(
+            f"SELECT article_id, {stamp}, {value} FROM {table} WHERE {maker} = ? AND article_id IN (SELECT unnest(?))",
+            [made_by, list(stamps)],
+        ).fetchall()
+        return {aid: val for aid, st, val in rows if stamps[aid] == st}
+
+    def _cache(self, table: str, rows: list[tuple]) -> None:
+        """Insert or replace per-article cache rows (article_id, stamp, made_by, value)."""
+        updates = ", ".join(f"{c} = excluded.{c}" for c in self._CACHE_COLUMNS[table])
+        self._insert(table, rows, f"ON CONFLICT (article_id) DO UPDATE SET {updates}")
+
     def parses(self, articles: list[Article], parser: str) -> dict[str, bytes]:
         """Stored parses of these articles' current text by `parser` (see nlp.parser_id): {article_id: bytes}."""
-        hashes = {a.id: a.hash for a in articles}
-        if not hashes:
-            return {}
-        rows = self.con.execute(
-            "SELECT article_id, hash, doc FROM parses WHERE parser = ? AND article_id IN (SELECT unnest(?))",
-            [parser, list(hashes)],
-        ).fetchall()
-        return {aid: bytes(doc) for aid, h, doc in rows if hashes[aid] == h}
+        found = self._cached("parses", parser, {a.id: a.hash for a in articles})
+        return {aid: bytes(doc) for aid, doc in found.items()}
 
     def write_parses(self, articles: list[Article], docs: dict[str, bytes], parser: str) -> None:
-        rows = [(a.id, a.hash, parser, docs[a.id]) for a in articles if a.id in docs]
-        self._insert("parses", rows, "ON CONFLICT (article_id) DO UPDATE SET hash = excluded.hash, "
-                                     "parser = excluded.parser, doc = excluded.doc")
+        self._cache("parses", [(a.id, a.hash, parser, docs[a.id]) for a in articles if a.id in docs])
 
-    # --- per-article findings -----------------------------------------------------------------------
     def findings(self, articles: list[Article], analyzer: str) -> dict[str, str]:
-        """Stored per-article findings of these articles, as they are now, by `analyzer` (see
+        """Stored per-article findings (JSON) of these articles, as they are now, by `analyzer` (see
         pipeline.analyzer_id): {article_id: JSON}."""
-        digests = {a.id: _article_digest(a) for a in articles}
-        if not digests:
-            return {}
-        rows = self.con.execute(
-            "SELECT article_id, digest, payload FROM findings WHERE analyzer = ? AND article_id IN (SELECT unnest(?))",
-            [analyzer, list(digests)],
-        ).fetchall()
-        return {aid: payload for aid, digest, payload in rows if digests[aid] == digest}
+        return self._cached("findings", analyzer, {a.id: _article_digest(a) for a in articles})
 
     def write_findings(self, articles: list[Article], payloads: dict[str, str], analyzer: str) -> None:
-        rows = [(a.id, _article_digest(a), analyzer, payloads[a.id]) for a in articles if a.id in payloads]
-        self._insert("findings", rows, "ON CONFLICT (article_id) DO UPDATE SET digest = excluded.digest, "
-                                       "analyzer = excluded.analyzer, payload = excluded.payload")
+        self._cache("findings", [(a.id, _article_digest(a), analyzer, payloads[a.id]) for a in articles
+                                 if a.id in payloads])
 
     def drop_story(self, story_id: str) -> None:
         """Remove a story that was merged into another (its id stays resolvable through `merges`)."""
