@@ -254,11 +254,19 @@ OUTLET_FURNITURE = [
     "Rating is available when the video has been rented.",
     "___ Information from: Erie Times-News, http://www.goerie.com",
     "We'd like to hear from you. Send us a secure tip using the instructions at our tips page.",
+    "Media playback is unsupported on your device Media caption The mayor speaks to reporters",
+    "JUST WATCHED Flood waters rise in the valley Replay More Videos ... MUST WATCH Flood waters rise 01:20",
+    "Photos: The flood Photos: The flood A family waits on a roof in the valley. Hide Caption 5 of 12",
+    "Story highlights",
+    "CLOSE",
+    "High 58F. Winds ENE at 10 to 15 mph.",
 ]
 FURNITURE_LOOKALIKES = [
     "The paper said it would continue reading the main story of the day on air.",
     "Officials said the film's rating is available on the board's website.",
     "Breaking news from the capital kept the station on air all night, its director said.",
+    "Winds reached 80 mph, and the high tide closed the bridge, officials said.",
+    "Close to 300 people watched the vote from the gallery.",
 ]
 
 

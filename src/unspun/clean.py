@@ -139,6 +139,13 @@ _PROMO_RULES = [
     (("rush deadline",), r"\btranscripts? (is|are) created on a rush deadline\b"),
     (("rented",), r"\brating is available when the video has been rented\b"),
     (("information from",), r"^_{2,}\s*information from\s*:"),
+    # video and gallery furniture (BBC, CNN, USA Today players), weather boxes of local papers
+    (("media playback",), r"^media playback is (unsupported|not supported) on your device"),
+    (("just watched", "must watch"), r"^(just watched|must watch)\b"),
+    (("hide caption",), r"\bhide caption\b"),
+    (("story highlights",), r"^story highlights\W*$"),
+    (("close",), r"^close$"),
+    (("winds",), r"^(high|low) -?\d+\s?[fc]\. winds\b"),
 ]
 _PROMO = [(anchors, re.compile(pattern, re.I)) for anchors, pattern in _PROMO_RULES]
 
