@@ -452,3 +452,16 @@ def test_seeds_summary_carries_the_sentence_both_outlets_share(seeds_dir):
     shared = [s for s in story["summary"] if sorted(s["citations"]) == sorted(story["article_ids"])]
     assert shared
     assert all(normalize_ws(shared[0]["text"]) in texts[i] for i in story["article_ids"])
+
+
+def test_an_outlet_reporting_the_same_figure_in_other_words_supports_the_sentence():
+    from unspun.summarize import _Claim, _content_stems
+
+    claim = _Claim("The electricity provider later said the actual amount owed was $284.46.")
+    other = "Penelec said the correct bill amount for the customer was $284.46, not billions."
+    stems = set(x for x in _content_stems(other) if x)
+    assert claim.supported_by(stems, other)
+    wrong = "Penelec said the correct bill amount for the customer was $284 billion."
+    assert not claim.supported_by(set(x for x in _content_stems(wrong) if x), wrong)  # another figure
+    unrelated = "Snow fell to a record 34 inches in the city, costing $284.46 per household in plowing."
+    assert not claim.supported_by(set(x for x in _content_stems(unrelated) if x), unrelated)  # too little else shared

@@ -40,7 +40,8 @@ Selection (hand-set features; one small learned scorer on top, see 3b/3c):
    cosine penalty against what is already selected, until the word / sentence budget is used.
 5. Citations: every article whose (whitespace-normalised) text contains the sentence verbatim, earliest first;
    `support`: further articles holding a sentence with high word overlap (near-identical or paraphrase-level
-   restatement). `single_source` when all of them come from one outlet.
+   restatement), or with every precise figure of it and some overlap (the same fact in other words).
+   `single_source` when all of them come from one outlet.
 6. Order: by relative position (sentence index / article length) in the earliest citing article, ties by date, so
    the leads of all outlets come first and details later (as the Multi-News references read; it beat date-then-
    position by ~1 plain ROUGE-L point on dev92); a dependent sentence directly follows its predecessor. Absolute
@@ -59,6 +60,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Sequence
 
 from .model import Article, SummarySentence, normalize_ws
+from .spin import same_figure, specific_figures
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -464,6 +466,26 @@ def _overlap(a: set, b: set) -> float:
 
 
 SUPPORT_OVERLAP = 0.6  # share of a summary sentence's content words a supporting sentence must contain
+# A sentence that carries every precise figure of the summary sentence ("$284.46", "1,043 billion") restates the
+# same fact in other words with less overlap; small counts and years don't qualify (see spin.specific_figures).
+FIGURE_SUPPORT_OVERLAP = 0.3
+
+
+class _Claim:
+    """A summary sentence as support is checked against it: content stems and precise figures."""
+
+    def __init__(self, text: str) -> None:
+        self.stems = set(x for x in _content_stems(text) if x)
+        self.figures = specific_figures(text)
+
+    def supported_by(self, stems: set, text: str) -> bool:
+        share = _overlap(self.stems, stems)
+        if share >= SUPPORT_OVERLAP:
+            return True
+        if not self.figures or share < FIGURE_SUPPORT_OVERLAP:
+            return False
+        theirs = specific_figures(text)
+        return all(any(same_figure(f, g) for g in theirs) for f in self.figures)
 
 
 def summarize(
@@ -851,11 +873,12 @@ def _cite_and_order(prep: _Prep, chosen: list[int], params: Params) -> list[Summ
         c = cands[i]
         needle = normalize_ws(c.text)
         cited = [ai for ai, t in enumerate(norm_texts) if needle in t]
-        mine = set(x for x in _content_stems(c.text) if x)
+        claim = _Claim(c.text)
         support = [
             ai
             for ai in range(len(articles))
-            if ai not in cited and any(_overlap(mine, o) >= SUPPORT_OVERLAP for o in content_sets[ai])
+            if ai not in cited
+            and any(claim.supported_by(o, t) for o, t in zip(content_sets[ai], per_article[ai]))
         ]
         owners = {outlets[ai] for ai in cited + support}
         first = min(cited)
@@ -979,18 +1002,17 @@ def citation_support(
     summary: Sequence[SummarySentence],
     articles: Sequence[Article],
     docs: dict[str, "Doc"] | None = None,
-    *,
-    threshold: float = SUPPORT_OVERLAP,
 ) -> float:
-    """Share of (summary sentence, cited-or-supporting article) pairs where that article holds a sentence
-    containing >= `threshold` of the summary sentence's content words (1.0 when there is nothing to check)."""
+    """Share of (summary sentence, cited-or-supporting article) pairs where that article carries the sentence or
+    holds one containing >= SUPPORT_OVERLAP of its content words, or every precise figure of it with >=
+    FIGURE_SUPPORT_OVERLAP of its words (1.0 when there is nothing to check)."""
     docs = docs or {}
     by_id = {a.id: a for a in articles}
     cache: dict[str, list[set]] = {}
     texts: dict[str, str] = {}
     total = ok = 0
     for s in summary:
-        mine = set(x for x in _content_stems(s.text) if x)
+        claim = _Claim(s.text)
         for aid in list(s.citations) + list(s.support):
             total += 1
             a = by_id.get(aid)
@@ -998,9 +1020,9 @@ def citation_support(
                 continue
             if aid not in cache:
                 sents = _merge_quotes(article_sentences(a, docs.get(aid)))
-                cache[aid] = [set(x for x in _content_stems(t) if x) for t in sents]
+                cache[aid] = [(set(x for x in _content_stems(t) if x), t) for t in sents]
                 texts[aid] = normalize_ws(a.text or "")
-            if normalize_ws(s.text) in texts[aid] or any(_overlap(mine, o) >= threshold for o in cache[aid]):
+            if normalize_ws(s.text) in texts[aid] or any(claim.supported_by(o, t) for o, t in cache[aid]):
                 ok += 1
     return ok / total if total else 1.0
 
