@@ -162,3 +162,33 @@ def test_a_failed_stage_stores_no_findings_for_its_article(seeds_dir, monkeypatc
                           fresh_findings=findings)
     assert story.timeline == [] and [p.reason for p in problems] == ["stage_error"]
     assert findings == {}  # quotes alone are not a complete finding: the next analysis computes both again
+
+
+
+def test_caches_are_pruned_to_what_can_be_reused(tmp_path, seeds_dir):
+    """Parses and findings of stories that left the clusterer's window, or made by other code, are deleted; those
+    of active stories stay."""
+    unrelated = tmp_path / "volcano.txt"
+    unrelated.write_text(
+        "Volcano lava reaches coastal village\n\nLava from the volcano reached the coastal village of Punta Arenas "
+        "on Thursday, officials said, forcing 400 residents to leave their homes. The eruption began two weeks ago "
+        "and has destroyed 30 houses so far.\n\nGeologists said the flow was slowing but could not say when it "
+        "would stop.\n", encoding="utf-8")
+    with Store() as store:
+        pipe = Pipeline(store, QUIET)
+        pipe.ingest([str(p) for p in sorted(seeds_dir.iterdir())])
+        pipe.analyze()
+        (seed_story,) = store.stories()
+        seed_ids = {a.id for a in store.articles()}
+        assert store.con.execute("SELECT count(*) FROM parses").fetchone()[0] == len(seed_ids) == 2
+        pipe.clusterer.max_active = 0  # the next article retires every active story before it is placed
+        pipe.ingest([str(unrelated)])
+        pipe.analyze()
+        assert seed_story["id"] not in pipe.clusterer.stories and len(pipe.clusterer.stories) == 1
+        kept = {t: {r[0] for r in store.con.execute(f"SELECT article_id FROM {t}").fetchall()}
+                for t in ("parses", "findings")}
+        (new_id,) = {a.id for a in store.articles()} - seed_ids
+        assert kept == {"parses": {new_id}, "findings": {new_id}}
+        store.con.execute("UPDATE parses SET parser = 'old-spacy'")  # as if spaCy was upgraded since
+        assert store.prune_caches({"parses": nlp.parser_id(), "findings": analyzer_id()}) == {
+            "parses": 1, "findings": 0}

@@ -449,6 +449,12 @@ class Pipeline:
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
+        # Only stories still in the clusterer's window can grow, so only their members' parses and findings can be
+        # reused (given groups, whose store has no clusterer stories, can always grow: all kept); rows of older code
+        # are never reusable.
+        active = None if self.options.group_by or not self.clusterer.stories else {
+            aid for sid in self.clusterer.stories for aid in members.get(sid, ())}
+        self.store.prune_caches({"parses": parser, "findings": analyzer}, active)
         return targets
 
     # --- output -----------------------------------------------------------------------------------

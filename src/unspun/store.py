@@ -327,6 +327,22 @@ class Store:
         self._cache("findings", [(a.id, _article_digest(a), analyzer, payloads[a.id]) for a in articles
                                  if a.id in payloads])
 
+    def prune_caches(self, makers: dict[str, str], keep_ids: Iterable[str] | None = None) -> dict[str, int]:
+        """Delete per-article cache rows no later run can use: rows made by other code than `makers`
+        ({table: current parser / analyzer id}), and, when `keep_ids` is given, rows of every other article (those
+        of stories that can no longer grow). Returns the rows deleted per table. DuckDB reuses the freed blocks, so
+        the file stops growing with the archive instead of keeping ~11 KB per article forever."""
+        deleted = {}
+        keep = None if keep_ids is None else sorted(set(keep_ids))
+        for table, made_by in makers.items():
+            maker = self._CACHE_COLUMNS[table][1]
+            where, params = f"{maker} <> ?", [made_by]
+            if keep is not None:
+                where += " OR article_id NOT IN (SELECT unnest(?))"
+                params.append(keep)
+            deleted[table] = self.con.execute(f"DELETE FROM {table} WHERE {where}", params).fetchone()[0]
+        return deleted
+
     def drop_story(self, story_id: str) -> None:
         """Remove a story that was merged into another (its id stays resolvable through `merges`)."""
         for table in _STORY_PART_TABLES:
