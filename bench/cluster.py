@@ -5,6 +5,8 @@ Streams
                   date, gold `event_id`, streamed in date order (undated ones keep their file position).
   * multinews   - ../shared/data/summarize/*.jsonl: every Multi-News cluster is one story; articles have no
                   title or date; all articles of a file are shuffled with a fixed seed and streamed.
+  Records are read into articles by ``make_article``, as ingest reads them: an untitled article gets its first
+  line as a derived title (``title_derived``), and bodies are normalised.
 
 Calibration split (the shipped ``unspun.cluster.MODEL`` comes from ``--calibrate``):
   fitted on  multinews_dev92 + giveme5w1h events with an even event_id ("giveme-even");
@@ -64,7 +66,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from unspun.cluster import (_ECACHE, _WCACHE, FEATURES, MIN_COS, MODEL, WINDOW_DAYS, StoryClusterer,  # noqa: E402
-                            _order, _prior_counts, cluster_articles, featurize)
+                            _order, _prior_counts, cluster_articles, featurize_article)
+from unspun.ingest.common import make_article  # noqa: E402
 from unspun.model import Article  # noqa: E402
 from unspun.pipeline import Options, prepare_articles  # noqa: E402
 
@@ -82,9 +85,9 @@ def load_giveme(data: Path) -> list[tuple[Article, str]]:
         for line in f:
             r = json.loads(line)
             date = r.get("date_publish")
-            a = Article(id=r["id"], title=r.get("title") or "", text=r.get("text") or "", source="giveme5w1h",
-                        outlet=r.get("source_domain"), url=r.get("url"), date=(str(date) if date else None),
-                        language="en")
+            a = make_article(article_id=r["id"], title=r.get("title") or "", text=r.get("text") or "",
+                             source="giveme5w1h", outlet=r.get("source_domain"), url=r.get("url"),
+                             date=(str(date) if date else None), language="en")
             out.append((a, f"g{r['event_id']}"))
     return out
 
@@ -98,7 +101,8 @@ def load_multinews(data: Path, name: str) -> list[tuple[Article, str]]:
                 text = art.get("text") or ""
                 if not text.strip():
                     continue
-                a = Article(id=f"{r['id']}#{j}", title="", text=text, source=name, language="en")
+                # as ingest reads an untitled record: the body's first line becomes a derived title
+                a = make_article(article_id=f"{r['id']}#{j}", title="", text=text, source=name, language="en")
                 out.append((a, f"m{r['id']}"))
     random.Random(SEED).shuffle(out)
     return out
@@ -192,7 +196,7 @@ def run_unspun(items, **kw):
 def tfidf_matrix(items):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    texts = [(a.title + "\n" + a.text) for a, _ in items]
+    texts = [(("" if a.title_derived else a.title) + "\n" + a.text) for a, _ in items]  # as unspun reads them
     v = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=1, max_features=200_000)
     return v.fit_transform(texts)
 
@@ -325,7 +329,7 @@ def candidate_search(items, subset: set[str] | None = None, model=None) -> dict:
         want = story_of_gold.get(g)
         scored = subset is None or a.id in subset
         if scored and want is not None and want in c.stories:
-            s, v = c.stories[want], featurize(a.title, a.text)
+            s, v = c.stories[want], featurize_article(a)
             terms = v["body"].keys() | v["title"].keys() | v["ent"].keys()
             top = c._prepare(v, terms, None).top  # the article's look-up terms (IDF before its own df update)
             shared = sum(1 for b in terms if any(b in s.vecs[ns] for ns in s.vecs))

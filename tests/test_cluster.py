@@ -6,7 +6,7 @@ import json
 import random
 from pathlib import Path
 
-from unspun.cluster import StoryClusterer, _order, cluster_articles, featurize
+from unspun.cluster import StoryClusterer, _order, cluster_articles, featurize, featurize_article
 from unspun.model import Article
 
 SEEDS = Path(__file__).resolve().parents[1] / "examples" / "seeds"
@@ -170,6 +170,19 @@ def test_window_retires_old_stories_but_ids_stay_resolvable():
     assert all(c.resolve(s) == s for s in ids.values())
 
 
+def test_max_active_retires_the_least_recently_updated_stories_also_after_a_restore():
+    arts = _corpus()  # q1 f1 q2 m1 f2 m2: quake, Fed and Mars stories
+    c = StoryClusterer(max_active=2)
+    ids = _stream(c, arts[:4])  # three stories now; the cap acts when the next article comes
+    restored = StoryClusterer.from_state(json.loads(json.dumps(c.to_state())))
+    for clusterer in (c, restored):
+        f2 = clusterer.add(arts[4])  # the Fed story (last updated by f1, before q2 and m1) retires first
+        assert f2 != ids["f1"] and set(clusterer.stories) == {ids["q1"], ids["m1"], f2} and clusterer.retired == 1
+        assert clusterer.add(arts[5]) == ids["m1"]  # then the quake story; m2 still joins Mars
+        assert set(clusterer.stories) == {ids["m1"], f2} and clusterer.retired == 2
+    assert json.dumps(c.to_state(), sort_keys=True) == json.dumps(restored.to_state(), sort_keys=True)
+
+
 def test_default_window_keeps_a_story_through_a_long_quiet_spell():
     # issue 8 round 4: a follow-up eight months later still joins its story by default (the model's
     # log_days weighs the gap); the old 90-day window had retired the story and split it
@@ -317,3 +330,17 @@ def test_min_cos_persists_and_older_snapshots_get_the_default():
     c2 = StoryClusterer.from_state(state)
     assert c2.min_cos == MIN_COS
     assert _stream(c2, _corpus()[3:])["f2"] == c.story_of("f1")
+
+
+def test_a_derived_title_is_not_read_as_a_headline():
+    # untitled inputs get their first line as a stand-in title at ingest (title_derived); a shared boilerplate first
+    # line must not join unrelated articles, as it would if read as a headline
+    banner = "Looking for news you can trust?"
+    quake, mars = _corpus()[0], _corpus()[3]
+    arts = [Article(id=a.id, title=banner, text=banner + "\n\n" + a.text, source="test", title_derived=True)
+            for a in (quake, mars)]
+    assert featurize_article(arts[0]) == featurize("", arts[0].text)
+    got = cluster_articles(arts)
+    assert got["q1"] != got["m1"]
+    as_titles = cluster_articles([Article(id=a.id, title=a.title, text=a.text, source="test") for a in arts])
+    assert as_titles["q1"] == as_titles["m1"]  # the failure this guards against
