@@ -13,7 +13,9 @@ Two settings: "direct" = gold attributions with quote marks (PolNeAR's has_quote
 in the content: the flag misses NYT's '' quotes) vs predictions whose content has double quote marks -- the same
 test on both sides: PolNeAR's flag means double marks only (on train it is never set for content quoted only in
 single marks, 111 such attributions, e.g. headline 'Honesty Is In Question.'), so single-quoted predictions belong
-to "all" only; "all" = every gold attribution vs every prediction.
+to "all" only; "all" = every gold attribution vs every prediction. For scale, "annotator/all" scores one
+annotator's attributions (source = speaker) against another's on the articles annotated twice (17 on train, 2 on
+dev): the agreement between people on the same task.
 
 PolNeAR conventions the predictions follow (checked on train): content spans include the quote marks and the
 comma/full stop inside them (word-token comparison makes both irrelevant); '"A," he said. "B."' and a quote
@@ -232,6 +234,13 @@ def main(argv: list[str] | None = None) -> int:
             tx = tx_cache[r["text"]]
             parts["textacy/direct"].append(score(g_direct, tx))
             parts["textacy/all"].append(score(g_all, tx))
+    # human agreement for scale: on articles annotated twice, the first annotation scored against the second
+    by_text: dict[str, list[dict]] = {}
+    for r in rows:
+        by_text.setdefault(r["text"], []).append(r)
+    twice = [rs for rs in by_text.values() if len(rs) >= 2]
+    parts["annotator/all"] = [score(gold_items(rs[1])[0], [dict(g, spk=g["src"][0] if g["src"] else None)
+                                                           for g in gold_items(rs[0])[0]]) for rs in twice]
     results = {k: summarise(v) for k, v in parts.items() if v}
     meta = {"split": args.split, "annotations": len(rows), "articles": len(texts),
             "parse_seconds": round(t_parse, 1), "parse_cached": cached, "extract_seconds": round(t_extract, 2),

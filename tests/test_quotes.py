@@ -637,3 +637,59 @@ def test_a_quote_in_another_glyph_nests_inside_the_quote():
         assert [text[s:e] for s, e, _ in find_quote_spans(text)] == [text[: text.index(" she said")]]
     text = '"He said “fake news again," she said.'  # the nested quote never closes: the outer one still does
     assert [text[s:e] for s, e, _ in find_quote_spans(text)] == ['"He said “fake news again,"']
+
+
+def test_a_schedule_line_is_no_quote():
+    art, doc = _art("Texans: Visit Indianapolis on Sunday\n\nColts: Host Houston at 1 p.m. Sunday\n\n"
+                    "Watson: The offense is finally healthy again.\n\nThe team has lost three games in a row.")
+    quotes = extract_quotes(art, doc)
+    assert not any(q.speaker in ("Texans", "Colts") for q in quotes)
+    assert _find(quotes, "offense is finally healthy").speaker == "Watson"  # a statement under a name still is
+
+
+def test_column_names_phrases_and_name_lists_before_a_colon_are_no_speakers():
+    art, doc = _art("Technically Incorrect: Bringing you a fresh and irreverent take on tech.\n\n"
+                    "Another problem for Sanders: Older voters in the state tend to favor Clinton.\n\n"
+                    "Nevada: Adam Khan, Andres Ramirez, Barbara Buckley, Bob Cavazos.\n\n"
+                    "Secretary of State John Kerry: We will not give up on the talks in Geneva.")
+    quotes = extract_quotes(art, doc)
+    assert not any(q.speaker and ("Incorrect" in q.speaker or q.speaker in ("Sanders", "Nevada")) for q in quotes)
+    assert _find(quotes, "not give up on the talks").speaker == "John Kerry"  # a titled name is still a label
+
+
+def test_an_indefinite_description_names_no_earlier_person():
+    # "Meet K-5" is read as a PERSON; "a drunk man" inside its appositive's clause is no title of it, and "another
+    # man" introduces someone new whatever came before
+    art, doc = _art("Meet K-5 ---the droid taken down by an alleged drunk man last week.\n\n"
+                    "Another man said he would have arrested the guy or given him a ticket.")
+    q = _find(extract_quotes(art, doc), "would have arrested the guy")
+    assert q.speaker == "Another man"
+    art, doc = _art("Mayor Ana Lopez spoke at noon. The mayor said the budget would be balanced next year. "
+                    "A mayor said the park had closed.")
+    quotes = extract_quotes(art, doc)
+    assert _find(quotes, "budget would be balanced").speaker == "Ana Lopez"  # a definite description still resolves
+    assert _find(quotes, "park had closed").speaker != "Ana Lopez"
+
+
+def test_a_closing_aside_is_the_writers_not_the_sources():
+    art, doc = _art("Clinton has said she is willing to be interviewed by the FBI, which is conducting its own probe "
+                    "into the server.")
+    assert [q.text for q in extract_quotes(art, doc)] == ["she is willing to be interviewed by the FBI"]
+
+
+def test_the_speaker_is_never_the_content_of_its_own_quote():
+    text = ('"What is shaping up is a battle for the ages," said David Brock, a Clinton confidant who heads the '
+            'pro-Clinton super PAC Correct the Record.')
+    art, doc = _art(text)
+    assert [(q.kind, q.speaker) for q in extract_quotes(art, doc)] == [("direct", "David Brock")]
+    assert not any(doc.text[r.content[0][0]:].startswith("David Brock") for r in extract_records(doc, stances=True))
+
+
+def test_a_condition_on_the_cue_belongs_to_the_reported_clause():
+    art, doc = _art("Trump vowed to impose a punishing tariff on imports of Fords unless the company cancels its "
+                    "new plant.")
+    assert _find(extract_quotes(art, doc), "punishing tariff").text.endswith("unless the company cancels its new plant")
+    art, doc = _art('Most voters said that Clinton is in "good enough overall health to serve as president," while '
+                    '73 percent said the same of Trump.')
+    # a contrast with another attribution is no condition
+    assert not any("73 percent" in doc.text[r.content[0][0] : r.content[-1][1]] for r in extract_records(doc))
