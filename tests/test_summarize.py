@@ -315,8 +315,31 @@ def test_benchmark_smoke_on_five_clusters(tmp_path):
     assert res["unspun_articles_per_s"] > 0
     table = bench.format_table(res)
     assert "lexrank" in table and "oracle" in table
-    assert bench.main(["--data", str(data), "--limit", "2", "--out", str(tmp_path), "--systems", "unspun,lead"]) == 0
+    assert bench.main(["--data", str(data), "--limit", "2", "--out", str(tmp_path), "--systems", "unspun,lead",
+                       "--parse-cache", str(tmp_path / "parses.duckdb")]) == 0
     assert (tmp_path / "summarize-multinews_dev92-limit2.json").exists()
+
+
+def test_benchmark_parse_cache_changes_nothing_but_the_parsing(tmp_path):
+    """The bench's parse cache is the store's: a rerun reads every parse back and gives the same summaries."""
+    from unspun.nlp import parser_id
+    from unspun.store import Store
+
+    bench = _bench_module()
+    data = bench.DATA_DIR / "multinews_dev92.jsonl"
+    if not data.exists():
+        pytest.skip(f"benchmark data not found at {data}")
+    rows = bench.load_clusters(data, limit=2)
+    cache = tmp_path / "parses.duckdb"
+    fresh, _, parses = bench.pipeline_summaries(rows, 100, jobs=1)
+    first, _, _ = bench.pipeline_summaries(rows, 100, jobs=1, parse_cache=cache)
+    with Store(cache) as store:
+        kept = [a for _, arts in first.values() for a in arts]
+        assert set(store.parses(kept, parser_id())) == set(parses) == {a.id for a in kept}
+    again, _, _ = bench.pipeline_summaries(rows, 100, jobs=1, parse_cache=cache)
+    for out in (first, again):
+        assert {k: [s.to_dict() for s in v[0]] for k, v in out.items()} == \
+            {k: [s.to_dict() for s in v[0]] for k, v in fresh.items()}
 
 
 # ------------------------------------------------------------------------------------------------ learned scorer
@@ -348,6 +371,26 @@ def test_learned_scorer_keeps_the_contract():
     model = default_model()
     if model is not None:  # shipped: JSON only, over the features the summarizer computes
         assert set(model["features"]) <= set(FEATURES)
+
+
+def test_learned_score_leans_toward_longer_sentences():
+    """Equal predicted precision: the longer sentence scores higher (learned_length_exp > 0), none at exp 0."""
+    from unspun.summarize import DEFAULT_PARAMS, FEATURES, _learned_scores, _prepare, article_sentences
+
+    arts = cluster()
+    prep = _prepare(arts, [article_sentences(a) for a in arts], DEFAULT_PARAMS)
+    const = {"kind": "linear", "features": list(FEATURES), "mean": [0.0] * len(FEATURES),
+             "scale": [1.0] * len(FEATURES), "coef": [0.0] * len(FEATURES), "intercept": 1.0}
+    scores = _learned_scores(prep, const, DEFAULT_PARAMS)
+    words = [c.n_words for c in prep.cands]
+    assert DEFAULT_PARAMS.learned_length_exp > 0 and max(scores) == pytest.approx(1.0)
+    assert len(set(words)) > 1
+    for i in range(len(words)):
+        for j in range(len(words)):
+            if words[i] > words[j]:
+                assert scores[i] > scores[j]
+    flat = _learned_scores(prep, const, replace(DEFAULT_PARAMS, learned_length_exp=0.0))
+    assert flat == pytest.approx([1.0] * len(words))
 
 
 def test_predict_matches_sklearn():
