@@ -82,3 +82,19 @@ def test_show_unknown_story_says_how_to_list_them(tmp_path, seeds_dir):
     proc = _run(["show", "nosuch", "--db", str(db)])
     assert proc.returncode == 1
     assert f"no story nosuch in {db}" in proc.stderr and "unspun stories --db" in proc.stderr
+
+
+def test_same_input_same_bytes_across_processes(tmp_path, seeds_dir):
+    """Two runs in fresh interpreters with different string-hash seeds (set and dict order, float sums over sets)
+    write byte-identical outputs."""
+    import os
+
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"run{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        proc = _run(["run", str(seeds_dir), "--out", str(out), "--jobs", "1", "--format", "json,md,html"], env=env)
+        assert proc.returncode == 0, proc.stderr
+        outputs.append({name: (out / name).read_bytes() for name in ("stories.json", "stories.md", "report.html")})
+    assert outputs[0] == outputs[1]
+    assert b'"summary"' in outputs[0]["stories.json"]
