@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from unspun.entities import NameIndex, clean_name, story_entities
+from unspun.entities import NameIndex, _corrected_label, clean_name, is_junk, story_entities, strip_titles
 from unspun.model import Article
 from unspun.nlp import get_nlp, parse_articles
 
@@ -138,3 +138,67 @@ def test_middle_initial_is_the_same_person():
     lopez = ents["Maria Lopez"]
     assert lopez.count == 3 and lopez.aliases == ["Maria T. Lopez"] and "Maria T. Lopez" not in ents
     assert len([n for n in ents if n.startswith("Riverton")]) == 1  # one paper, hyphenated or not
+
+
+def test_first_names_legal_forms_and_names_tagged_org_are_one_entity():
+    # the small model tags "Honey" and "Eamonn Callon" ORG here; "Kellogg Co" and "Kellogg" are one firm
+    text = ("Toronto police said Honey Sherman and her husband were found dead in their home on Friday. Relatives "
+            "said Honey had planned a trip. Friends described Honey as generous. \"It was pathetic,\" Mountain View "
+            "resident Eamonn Callon said. Callon said he saw it happen. Kellogg Co said it would close the plant. "
+            "Kellogg confirmed the closure on Tuesday. Kellogg said workers would be paid.")
+    by_name = _by_name(Article(id="n", title="", text=text, source="t"))
+    assert by_name["Honey Sherman"].type == "PERSON" and by_name["Honey Sherman"].count == 3
+    assert by_name["Honey Sherman"].aliases == ["Honey"] and "Honey" not in by_name
+    assert by_name["Eamonn Callon"].type == "PERSON" and by_name["Eamonn Callon"].count == 2
+    assert by_name["Kellogg"].type == "ORG" and by_name["Kellogg"].count == 3 and "Kellogg Co" not in by_name
+    # the first name alone is the full name as written, whatever other spellings it has ("Kim Ho")
+    text = ("The letter is signed by Kim Sung Ho, a party secretary. In the letter, Kim thanks the general for his "
+            "help. Kim Ho also asked for more technicians.")
+    assert _by_name(Article(id="k", title="", text=text, source="t"))["Kim Sung Ho"].aliases == ["Kim"]
+
+
+def test_amounts_codes_and_handles_are_not_names():
+    text = ("CNN averaged 3.2 million viewers, Fox News followed with 2.1 million and MSNBC trailed with 850k. "
+            "Follow the reporter at @JaneRoeNews for updates, and use #FloodWatch.")
+    names = set(_by_name(Article(id="x", title="", text=text, source="t")))
+    assert names == {"CNN", "Fox News", "MSNBC"}
+    assert is_junk("A1", "PERSON") and is_junk("850k", "ORG") and not is_junk("NewsChannel 5", "ORG")
+    assert clean_name("Donald Trump‘s") == "Donald Trump"
+    assert is_junk("Det", "PERSON") and not is_junk("King", "PERSON")  # a title cut off its name; a surname
+    assert is_junk("Group of", "ORG") and not is_junk("Bank of America", "ORG")  # a span cut short
+
+
+def test_labels_corrected_by_the_name_itself():
+    assert _corrected_label("Salesforce Tower", "PERSON") == "FAC"  # a building, whatever the tagger says
+    assert _corrected_label("Valley Community Bank", "PERSON") == "ORG"
+    assert _corrected_label("Tiffany Wilson", "ORG") == "PERSON"  # a sure given name and no organisation word
+    assert _corrected_label("Morgan Stanley", "ORG") == "ORG"  # a unisex first name proves nothing
+    assert _corrected_label("Terra Bella Avenue", "ORG") == "ORG"
+    assert _corrected_label("Lisa Park", "PERSON") == "PERSON"  # surnames that are also place words stay people
+    assert _corrected_label("Twitter", "PERSON") == "ORG"
+    assert _corrected_label("Gunilla von Post", "ORG") == "PERSON"  # a particle inside the name
+    assert strip_titles("Screenwriter Paula Pell") == "Paula Pell" and strip_titles("Musician Nelly") == "Nelly"
+
+
+def test_a_group_is_not_folded_into_a_longer_group():
+    text = "North Korean officials denied it. Korean and Japanese diplomats met on Friday."
+    by_name = _by_name(Article(id="g", title="", text=text, source="t"))
+    assert by_name["Korean"].count == 1 and by_name["North Korean"].aliases == []
+    idx = NameIndex([("North Korean", "NORP")])
+    assert idx.canonical("Korean", "NORP") == "Korean"
+
+
+def test_accents_do_not_split_a_name():
+    assert NameIndex([("Juan Guaido", "PERSON")]).canonical("Guaidó", "PERSON") == "Juan Guaido"
+    text = "Nicolás Maduro spoke on Monday. Nicolas Maduro later left for Caracas with his aides."
+    by_name = _by_name(Article(id="m", title="", text=text, source="t"))
+    assert [n for n in by_name if "Maduro" in n] and sum("Maduro" in n for n in by_name) == 1
+
+
+def test_a_storm_and_its_bare_name_are_one_event():
+    text = ("Hurricane Sandy hit New Jersey on Monday. Sandy flooded the subway tunnels and cut power to millions. "
+            "Superstorm Sandy was the largest Atlantic storm on record. Officials said Sandy killed 40 people.")
+    by_name = _by_name(Article(id="s", title="", text=text, source="t"))
+    storm = by_name["Hurricane Sandy"]
+    assert storm.type == "EVENT" and storm.count == 3 and storm.aliases == ["Sandy", "Superstorm Sandy"]
+    assert "Sandy" not in by_name and "Superstorm Sandy" not in by_name

@@ -43,3 +43,11 @@ def test_a_shared_quotation_is_not_copying():
     passages, copy_map = analyze(arts, [[WIRE, quote, OWN[0]], [WIRE, quote, OWN[1]]])
     assert [p.text for p in passages] == [f"{WIRE} {quote}"]  # copied with the reporting around it, it counts
     assert copy_map[1]["reused_share"] > 0.5
+
+
+def test_a_shared_embedded_post_is_not_copying():
+    post = (".@rhinepolice says the bridge is closed to traffic until further notice pic.twitter.com/Ab12Cd34 "
+            "\u2014 Jane Roe (@janeroe) December 26, 2017")
+    arts = [_art("a", "2017-12-26"), _art("b", "2017-12-27")]
+    passages, copy_map = analyze(arts, [[post, OWN[0]], [post, OWN[1]]])
+    assert passages == [] and copy_map[1]["reused_share"] == 0  # both show the same tweet

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from unspun.report import CSP, render_html, render_markdown, write_html
-from unspun.report.view import anchor, safe_url
+from unspun.report.view import anchor, build_view, safe_url
 
 TASS = "a1"
 NPR = "b2"
@@ -463,3 +463,41 @@ def test_derived_titles_are_marked_not_shown_as_headlines():
     arts[1]["title_derived"] = True  # no headline anywhere: the table compares leads only
     md = render_markdown(result)
     assert "| Source | Leads with |" in md and "| Headline |" not in md and f"| [1] one.example | {lead} |" in md
+
+
+def test_cited_sentence_found_despite_case_and_typography():
+    """A summary sentence printed without its "X reports that" lead (first letter re-capitalised), or cited to an
+    outlet that prints straight quotes and hyphens where the summary has curly ones and dashes, is located word for
+    word in the article, not shown as the closest approximate sentence."""
+    text = ("The Valley Courier reports that the ferry’s captain was arrested on Friday. He was released on bail.\n\n"
+            "The mayor said the town's \"worst night\" - a storm - was over.")
+    result = {"articles": [{"id": "a1", "title": "Ferry captain held", "text": text, "outlet": "courier.example"}],
+              "stories": [{"id": "s1", "article_ids": ["a1"], "summary": [
+                  {"text": "The ferry’s captain was arrested on Friday.", "citations": ["a1"]},
+                  {"text": "The mayor said the town’s “worst night” — a storm — was over.",
+                   "citations": ["a1"]}]}]}
+    first, second = (x["cites"][0] for x in build_view(result)["stories"][0]["summary"])
+    assert (first["before"], first["match"], first["approx"]) == (
+        "The Valley Courier reports that ", "the ferry’s captain was arrested on Friday.", False)
+    assert second["match"] == "The mayor said the town's \"worst night\" - a storm - was over." and not second["approx"]
+
+
+def test_timeline_weeks_are_shown_in_time_order():
+    events = [{"text": f"Event {d}.", "date": d, "article_id": "a1"} for d in ("2019-06", "2019-W19", "2019-05-14")]
+    result = {"articles": [{"id": "a1", "title": "T", "text": "Body."}],
+              "stories": [{"id": "s1", "article_ids": ["a1"], "timeline": events}]}
+    assert [e["date"] for e in build_view(result)["stories"][0]["timeline"]] == ["2019-W19", "2019-05-14", "2019-06"]
+    # an undated event says "date unknown" once, not again as its resolution
+    events.append({"text": "Talks resumed.", "expression": "on Monday", "date": None, "resolution": "date unknown",
+                   "article_id": "a1"})
+    assert "- **date unknown** (“on Monday”): Talks resumed. [1]" in render_markdown(result)
+
+
+def test_markdown_folds_the_long_tail_of_entities_into_one_line():
+    ents = [{"name": f"Person {chr(65 + i)}", "type": "PERSON", "count": 20 - i, "article_ids": ["a1"],
+             "role": "secondary" if i < 12 else "mentioned"} for i in range(15)]
+    result = {"articles": [{"id": "a1", "title": "T", "text": "Body."}],
+              "stories": [{"id": "s1", "article_ids": ["a1"], "entities": ents}]}
+    md = render_markdown(result)
+    assert "| Person L | PERSON | secondary | 9 |" in md and "| Person M |" not in md
+    assert "3 more mentioned: Person M [1], Person N [1], Person O [1]" in md

@@ -152,3 +152,26 @@ def test_teasers_tweets_credits_and_captions_are_neither_leads_nor_facts():
                 "(Jo Lane/Riverton Herald) RIVERTON \u2014 The bridge reopened after repairs costing $3.2 million."]
     (fact,) = single_source_facts(arts, [credited, sents[1]])
     assert fact["text"] == "RIVERTON \u2014 The bridge reopened after repairs costing $3.2 million."
+
+
+def test_a_lead_retelling_what_the_others_report_in_several_sentences_is_not_exclusive():
+    # no sentence of two.com is close to one.com's lead, but together they carry nearly all of its words
+    arts = [_art("a", "one.com"), _art("b", "two.com")]
+    lead = "Citing unsafe conditions, the Valley Council cancelled the river festival on Saturday, its chair said."
+    sents = [[lead, "Treasurer Ilse Moravec said the cancellation would cost the town about $40,000 in fees."],
+             ["Organisers of the river festival had sold tickets for months before the rain came.",
+              "The Valley Council chair spoke to reporters outside the flooded town hall on Friday evening.",
+              "Engineers inspected the banks and found conditions unsafe for crowds near the water.",
+              "Citing the forecast, the mayor called off the parade that had been planned for Saturday."]]
+    texts = [f["text"] for f in single_source_facts(arts, sents)]
+    assert lead not in texts
+    assert sents[0][1] in texts  # the treasurer and the cost are only in one.com
+
+
+def test_contributor_lines_and_captions_without_a_comma_are_no_facts():
+    arts = [_art("a", "one.com"), _art("b", "two.com")]
+    sents = [["Jo Roe, Al Poe and Kim Lee contributed.",
+              "Flood water covers North Beach Avenue in Port Hale, N.J., Monday Oct. 29, 2012.",
+              "Treasurer Ilse Moravec said the repairs would cost the town about $40,000 in fees."],
+             ["The river rose four metres overnight after a week of storms across the valley."]]
+    assert [f["text"] for f in single_source_facts(arts, sents)] == [sents[0][2]]

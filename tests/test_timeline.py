@@ -9,7 +9,7 @@ import pytest
 
 from unspun.model import Article, Event
 from unspun.nlp import get_nlp, parse_articles
-from unspun.timeline import extract_events, resolve_expression, story_timeline
+from unspun.timeline import chronological_key, extract_events, resolve_expression, story_timeline
 
 SEEDS = Path(__file__).resolve().parents[1] / "examples" / "seeds"
 BASE = dt.date(2019, 5, 14)  # a Tuesday
@@ -85,7 +85,7 @@ def test_story_timeline_sorted_deduped(dated):
     arts, events = dated
     tl = story_timeline([e for a in arts for e in events[a.id]], arts)
     dates = [e.date for e in tl if e.date]
-    assert dates == sorted(dates)
+    assert dates == sorted(dates, key=chronological_key)  # "2019-W19" (last week) before "2019-06"
     # the paragraph both seeds carry appears once, from the earliest article
     shared = [e for e in tl if e.expression == "previous year" and "nuclear deal" in e.text]
     assert len(shared) == 1 and shared[0].article_id == arts[0].id
@@ -266,3 +266,51 @@ def test_forward_looking_lines_resolve_to_the_coming_day():
     assert got["Coming"] == "2023-10-05"
     assert got["Fans"] == "2023-10-15"  # a coming occasion, though the clause narrates the past
     assert got["Next,"] == "2023-09-28"  # "Next," narrates: not a label
+
+
+def test_chronology_lines_are_past_events_with_their_whole_line():
+    # a dated list: its present is the historical present of headlines ("1999: Smith wins"), so a day without a year
+    # is the latest one before the publish date, and the event is the line, not the label that spaCy cuts off
+    text = ("Key dates in the coach's career:\n\n"
+            "2003: Smith retires after a knee injury.\n\n"
+            "Aug. 1: Smith wins the cup with the under-21 team\n\n"
+            "► July 31: Parents of the striker arraigned on fraud charges\n\n"
+            "June 9: Smith to coach the national team at the World Cup.\n\n"
+            "Smith said he would visit the club in July.")
+    art = Article(id="c", title="", text=text, source="t", date="2018-05-25")
+    got = {e.expression: e for e in extract_events(art, parse_articles([art])["c"])}
+    assert got["2003"].text == "2003: Smith retires after a knee injury."
+    assert got["Aug. 1"].date == "2017-08-01" and got["Aug. 1"].text.startswith("Aug. 1: Smith wins")
+    assert got["July 31"].date == "2017-07-31"
+    assert got["June 9"].date == "2018-06-09"  # "Smith to coach": an entry that looks ahead
+    assert got["in July"].date == "2018-07"  # running text keeps its own tense rules
+
+
+def test_weeks_sort_among_days_and_months_in_time_order():
+    def ev(date: str, granularity: str) -> Event:
+        return Event(text=f"Event of {date}.", expression="x", date=date, granularity=granularity, resolution="",
+                     article_id="a")
+
+    events = [ev("2019-06", "month"), ev("2019-W19", "week"), ev("2019-05-14", "day"), ev("2019-05", "month")]
+    assert [e.date for e in story_timeline(events)] == ["2019-05", "2019-W19", "2019-05-14", "2019-06"]
+
+
+def test_photo_captions_are_not_events():
+    text = ("Police arrested 12 protesters in the square on Sunday, officials said.\n\n"
+            "Protesters march past the town hall in Valley City, Sunday, Aug. 17, 2014.\n\n"
+            "A man is rescued from the river in Valley City, Saturday, Aug. 16, 2014.\n\n"
+            "FILE - In this Oct. 20, 2007 file photo, the mayor speaks to reporters.\n\n"
+            "Picture taken May 2, 2012.\n\n"
+            "The city said Monday, Aug. 18, 2014, that the curfew would end.")  # prose dates in full too
+    art = Article(id="p", title="", text=text, source="t", date="2014-08-18")
+    events = extract_events(art, parse_articles([art])["p"])
+    prose = [e for e in events if e.text.startswith("The city")]
+    assert [(e.expression, e.date) for e in events if e not in prose] == [("on Sunday", "2014-08-17")]
+    assert prose and {e.date for e in prose} == {"2014-08-18"}
+
+
+def test_embedded_instagram_post_timestamps_are_not_events():
+    text = ("The couple announced the birth on Friday. A post shared by Jane Roe (@jane.roe) on Jun 27, 2017 at "
+            "6:20am PDT")
+    art = Article(id="i", title="", text=text, source="t", date="2017-09-02")
+    assert [e.date for e in extract_events(art, parse_articles([art])["i"])] == ["2017-09-01"]

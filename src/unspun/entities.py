@@ -9,6 +9,7 @@ The name helpers (`clean_name`, `name_key`, `NameIndex`) are shared with `quotes
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Iterable
 
@@ -33,6 +34,10 @@ TITLE_WORDS = {
     "us", "u.s.", "russian", "german", "french", "british", "american", "chinese", "iranian", "israeli",
     "presidential", "candidate", "nominee", "speaker", "majority", "minority", "house", "senate", "democratic",
     "republican", "gop", "representative", "envoy", "officer", "professor", "coach", "manager",
+    # occupations written before a name like a title ("Screenwriter Paula Pell", "Musician Nelly")
+    "actor", "actress", "author", "writer", "screenwriter", "novelist", "poet", "comedian", "singer", "rapper",
+    "musician", "artist", "producer", "filmmaker", "photographer", "journalist", "reporter", "columnist", "economist",
+    "analyst", "lawyer", "detective", "det", "sheriff", "trooper", "sergeant",
 }
 
 # Titles that mark the rest as a person's name even when one word is left ("President Trump").
@@ -43,7 +48,8 @@ ROLE_TITLES = {
     "justice", "ambassador", "general", "colonel", "chairman", "chairwoman", "ceo", "director", "spokesman",
     "spokeswoman", "spokesperson", "aide", "leader", "premier", "sheikh", "ayatollah", "envoy", "professor",
     "coach", "candidate", "nominee", "speaker", "commissioner", "deputy", "chief", "counsel", "attorney",
-    "minister", "officer", "manager",
+    "minister", "officer", "manager", "actor", "actress", "singer", "rapper", "musician", "comedian", "det",
+    "detective", "sheriff", "sergeant",
 }
 
 # Country-name variants news uses interchangeably (hand-written: NER gives no canonical form for GPEs).
@@ -56,6 +62,10 @@ GPE_ALIASES = {
     "people's republic of china": "China", "uae": "United Arab Emirates", "eu": "European Union",
     "european union": "European Union",
 }
+
+# platforms the small model tags PERSON ("on Twitter"); written as news names them
+PLATFORMS = {"twitter", "facebook", "instagram", "youtube", "tiktok", "snapchat", "reddit", "myspace", "whatsapp",
+             "linkedin", "tumblr", "pinterest", "telegram"}
 
 # US states as AP style and postal codes write them after a place name ("Erie, Pa.", "Erie, PA"): the state.
 AP_STATES = {
@@ -96,8 +106,26 @@ NAME_PARTICLES = {"de", "van", "von", "al", "bin", "da", "la", "le", "der", "del
 # One-word ORG/GPE spans that are pieces of a title, not names ("State" in "Secretary of State").
 GENERIC_WORDS = {"state", "department", "ministry", "office", "foreign", "defense", "interior", "treasury", "justice"}
 
+LEGAL_FORMS = {"inc", "co", "corp", "ltd", "llc", "plc", "ag", "gmbh", "sa", "nv"}  # "Apotex Inc" is Apotex
+# the last word that makes a name an organisation's or a building's or street's, even after a given name ("Ben Taub
+# Hospital", "Terra Bella Avenue", "Salesforce Tower"): the small model tags some of them PERSON. Not words that are
+# also common surnames ("Hall", "Park", "Church", "Lane", "Post", "Press").
+ORG_WORDS = LEGAL_FORMS | {
+    "company", "group", "holdings", "partners", "bank", "fund", "foundation", "institute", "university", "college",
+    "school", "party", "police", "department", "council", "committee", "association", "club", "news", "times", "media",
+    "network", "records", "studios",
+}
+FAC_WORDS = {"avenue", "street", "road", "boulevard", "square", "bridge", "tower", "building", "hospital", "center",
+             "centre", "airport", "station", "stadium"}
+
+# an amount with its unit letter ("850k", "3.2m", "12bn"): the tagger takes some for names
+_AMOUNT = re.compile(r"\d[\d.,]*\s?(?:k|m|bn|b|mn|million|billion)", re.I)
+DIGITLESS_TYPES = ("PERSON", "NORP", "GPE", "LOC")  # names of people and places carry no digits; firms may ("3M")
+_TITLE_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "det", "sgt", "lt", "gen", "col", "capt", "gov", "sen", "rep", "rev",
+                        "prof", "adm", "pres"}
+_CUT_AFTER = {"of", "the", "and", "for", "in", "on", "at", "to", "a"}  # no name ends in these
 _EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
-_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_POSSESSIVE = re.compile(r"(?:'s|’s|‘s|'|’)$")  # "Trump‘s": some outlets print the opening quote
 _WS = re.compile(r"\s+")
 
 
@@ -126,7 +154,9 @@ def strip_titles(name: str) -> str:
 
 
 def name_key(name: str) -> str:
-    return _WS.sub(" ", re.sub(r"[^\w\s]", "", name.lower())).strip()
+    """Lower case, no punctuation, no accents: outlets differ in all three ("Guaidó", "Juan Guaido")."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if not unicodedata.combining(c))
+    return _WS.sub(" ", re.sub(r"[^\w\s]", "", plain)).strip()
 
 
 def spelling_key(name: str) -> str:
@@ -168,6 +198,8 @@ def is_junk(text: str, label: str) -> bool:
         return True
     if not re.search(r"[A-Za-z]", text):
         return True
+    if _AMOUNT.fullmatch(text) or (label in DIGITLESS_TYPES and re.search(r"\d", text)):
+        return True  # "850k" viewers tagged ORG, "A1" (a front page) tagged PERSON
     words = text.split()
     if label in ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP") and not text[0].isupper() and not text[0].isdigit():
         return True
@@ -176,6 +208,10 @@ def is_junk(text: str, label: str) -> bool:
     if label == "PERSON" and (len(words) > 5 or any(not w[0].isupper() for w in words
                                                      if w[0].isalpha() and w.lower() not in NAME_PARTICLES)):
         return True
+    if label == "PERSON" and len(words) == 1 and text.lower().strip(".") in _TITLE_ABBREVIATIONS:
+        return True  # a title cut off its name ("Det." before "Joe Harris")
+    if len(words) > 1 and words[-1] in _CUT_AFTER:
+        return True  # a span cut short ("Group of" before "20")
     return False
 
 
@@ -212,6 +248,8 @@ class NameIndex:
         key = name_key(name)
         if not key:
             return name
+        if label == "NORP":  # a group is no short form of a longer one: "Korean" is not "North Korean"
+            return self.full[key][0] if key in self.full else name
         words = key.split()
         longer = []
         for k, (disp, lab) in self.full.items():
@@ -253,6 +291,37 @@ def _fit_known(text: str, label: str, known: set[str]) -> str | None:
             if name_key(part) in known:
                 return part
     return None
+
+
+_STORM = re.compile(r"(?:hurricane|superstorm|typhoon|cyclone|tropical (?:storm|depression)) \w+")
+
+
+def _storm_name(name: str) -> bool:
+    """"Hurricane Sandy", "Tropical Storm Bill": a named storm."""
+    return bool(_STORM.fullmatch(name_key(name)))
+
+
+def _corrected_label(name: str, label: str) -> str:
+    """The label of a name the small model gets wrong in a general way: a platform is a firm ("Twitter"), a named
+    storm an event ("Hurricane Sandy" tagged ORG or PERSON); a PERSON
+    ending in an organisation's or building's word is that ("Salesforce Tower"); an ORG of two or three capitalised
+    words whose first is a given name gender-guesser is sure of (a unisex "Morgan Stanley" is not) is a person
+    ("Eamonn Callon")."""
+    words = name.split()
+    last = words[-1].lower().strip(".") if words else ""
+    if len(words) == 1 and last in PLATFORMS:
+        return "ORG"
+    if _storm_name(name):
+        return "EVENT"
+    if label == "PERSON" and len(words) > 1 and (last in ORG_WORDS or last in FAC_WORDS):
+        return "ORG" if last in ORG_WORDS else "FAC"
+    if label != "ORG" or last in ORG_WORDS or last in FAC_WORDS or not 2 <= len(words) <= 3 \
+            or not all(re.fullmatch(r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?\.?", w) or (0 < i < len(words) - 1 and w in
+                       NAME_PARTICLES) for i, w in enumerate(words)):
+        return label
+    from .quotes import _first_name_gender  # lazy: quotes imports this module
+
+    return "PERSON" if _first_name_gender(words[0]) else label
 
 
 def _name_spans(doc: "Doc") -> list[tuple["Span", str]]:
@@ -308,6 +377,12 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
                 name = _SPAN_RUN_ON.sub("", name)
                 if "/" in name:  # a photo credit ("Jane Roe/AP") or two datelines in one: no one name
                     continue
+                if name[:1] in "@#" or doc_text[span.start_char - 1 : span.start_char] in ("@", "#"):
+                    continue  # a social-media handle or hashtag ("@TWilsonTV", "#DonaldDuck"), not a name as written
+                first, _, rest = name.partition(" ")
+                if label == "PERSON" and rest and first in AP_STATES:
+                    name = rest  # a dateline's state run into a name ("Ocean City, Md. Sandy hit ...")
+                label = _corrected_label(name, label)
                 owned = _OWNED_GROUP.fullmatch(name)
                 if owned and label in ("NORP", "ORG", "GPE"):  # "Charamut's Jewish" treasurer: the group is "Jewish"
                     name, label = owned.group(1), "NORP"
@@ -343,16 +418,38 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
         mentions.append((aid, t, label, lead))
         index.add(t, label)
 
-    # A one-word ORG/GPE/NORP mention equal to a known person's surname is that person ("Lavrov" tagged ORG).
-    surnames = {k.split()[-1] for k, (_, lab) in index.full.items() if lab == "PERSON" and len(k.split()) > 1}
-    surnames |= {k for k, (_, lab) in index.full.items() if lab == "PERSON" and len(k.split()) == 1}
-    mentions = [(aid, t, "PERSON" if label in ("ORG", "GPE", "NORP") and name_key(t) in surnames
-                 and canonical_gpe(t) == t else label, lead) for aid, t, label, lead in mentions]
+    # A one-word mention equal to a known person's surname ("Lavrov" tagged ORG), or to the first name of exactly one
+    # known person ("Honey" tagged ORG beside "Honey Sherman": news calls children and victims by first name), is that
+    # person. A lone word tagged PERSON is no such evidence (the tagger calls firms persons: "Kellogg" beside "Kellogg
+    # Co"): the label vote below decides those.
+    full_names = {k: disp for k, (disp, lab) in index.full.items() if lab == "PERSON" and len(k.split()) > 1}
+    surnames = {k.split()[-1] for k in full_names}
+    names_of_first: dict[str, set[str]] = defaultdict(set)
+    for k in full_names:
+        names_of_first[k.split()[0]].add(k)
+    person_of_first = {  # one person ("Jon Byong Ho", "Jon Ho" are one): the longest spelling, canonical
+        first: index.canonical(max((full_names[k] for k in keys), key=lambda d: (len(d), d)), "PERSON")
+        for first, keys in names_of_first.items()
+        if len({k.split()[-1] for k in keys}) == 1 and first not in surnames}
+
+    def is_person(t: str, label: str) -> bool:
+        key = name_key(t)
+        return (label in ("ORG", "GPE", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART") and key in surnames
+                and canonical_gpe(t) == t) or (label in ("ORG", "PRODUCT", "WORK_OF_ART") and key in person_of_first)
+
+    def canonical(t: str, label: str | None) -> str:
+        return (label == "PERSON" and person_of_first.get(name_key(t))) or index.canonical(t, label)
+
+    mentions = [(aid, t, "PERSON" if is_person(t, label) else label, lead) for aid, t, label, lead in mentions]
+    # a storm's bare name is the storm, not a person ("Sandy" beside "Hurricane Sandy"), unless a person bears it
+    storms = {name_key(t).split()[-1] for _, t, label, _ in mentions if label == "EVENT" and _storm_name(t)}
+    mentions = [(aid, t, "EVENT" if name_key(t) in storms - surnames - set(person_of_first) else label, lead)
+                for aid, t, label, lead in mentions]
 
     # Fix labels by majority vote per canonical name (spaCy tags "Pompeo" as ORG now and then).
     by_name: dict[str, Counter] = defaultdict(Counter)
     for aid, t, label, lead in mentions:
-        by_name[index.canonical(t, None if label == "ORG" else label)][label] += 1
+        by_name[canonical(t, None if label == "ORG" else label)][label] += 1
     label_of: dict[str, str] = {}
     for name, c in by_name.items():
         label_of[name] = sorted(c.items(), key=lambda kv: (-kv[1], KEEP_TYPES.index(kv[0])))[0][0]
@@ -362,9 +459,9 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
     outlet_of = {a.id: (a.outlet or a.id) for a in articles}
     order = {a.id: i for i, a in enumerate(articles)}
     for aid, t, label, lead in mentions:
-        name = index.canonical(t, None if label == "ORG" else label)
+        name = canonical(t, None if label == "ORG" else label)
         lab = label_of.get(name, label)
-        name2 = index.canonical(t, lab) if lab != label else name
+        name2 = canonical(t, lab) if lab != label else name
         key = (name2, lab)
         rec = merged.setdefault(key, {"count": 0, "articles": set(), "per_outlet": Counter(), "aliases": set(),
                                       "lead": False})
@@ -377,14 +474,19 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
 
     # One entry per name: records of one name under different labels, written in other case ("DAVID GREENE",
     # "David Greene"), spacing or hyphenation ("Erie Times-News", "Erie Times News"), with a middle initial
-    # ("Donald J. Trump") or a group as noun and adjective ("Venezuelans", "Venezuelan") merge into the dominant
-    # one, shown as running text writes it (capitals are a typeface).
+    # ("Donald J. Trump"), a firm with and without its legal form ("Kellogg Co", "Kellogg") or a group as noun and
+    # adjective ("Venezuelans", "Venezuelan") merge into the dominant one, shown as running text writes it (capitals
+    # are a typeface).
     def same_name(name: str, label: str) -> str:
         words = name_key(name).split()
+        if label == "ORG" and len(words) > 1 and words[-1] in LEGAL_FORMS:
+            words = words[:-1]
         if label == "PERSON" and len(words) > 2:
             words = [words[0]] + [w for w in words[1:-1] if len(w) > 1] + [words[-1]]
         if label == "NORP" and len(words) == 1 and len(words[0]) > 4:
             words = [words[0].removesuffix("s")]
+        if label == "EVENT" and _storm_name(name):  # "Hurricane Sandy", "Superstorm Sandy", "Sandy": one storm
+            words = words[-1:]
         return "".join(words)
 
     by_display: dict[str, list[tuple[str, str]]] = defaultdict(list)

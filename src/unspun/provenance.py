@@ -1,9 +1,9 @@
 """Copy map: passages reused across the articles of a story, who carried them first, how much is original.
 
 A passage is a run of sentences that two or more articles carry verbatim or near-verbatim; a run that is all direct
-quotation does not count, since outlets quoting one speaker need not copy each other. Direction
-(who copied whom) is only claimed when publish dates separate the carriers; otherwise the reuse is
-reported undirected, because ingest order says nothing about who wrote first.
+quotation or embedded posts (a tweet shown in both) does not count, since outlets quoting one speaker need not copy
+each other. Direction (who copied whom) is only claimed when publish dates separate the carriers; otherwise the reuse
+is reported undirected, because ingest order says nothing about who wrote first.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ MIN_TOKENS = 6  # shorter sentences ("he said.", datelines) are shared by chance
 NEAR_THRESHOLD = 0.7  # Jaccard over word 3-shingles: a copied sentence with a word or two edited still matches
 QUOTED_MAX = 0.7  # a sentence this much inside quote marks ("...", said X) is the speaker's words, not the writer's
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+# an embedded social-media post as scrapes flatten it: "... pic.twitter.com/x — Jane Roe (@jroe) April 25, 2017"
+EMBEDDED_POST = re.compile(r"pic\.twitter\.com/|https?://t\.co/|\(@\w{1,15}\)")
 _QUOTED = re.compile(r"\"[^\"]+\"|\u201c[^\u201c\u201d]+\u201d?|\u00ab[^\u00ab\u00bb]+\u00bb")
 
 
@@ -140,8 +142,8 @@ def analyze(articles: list[Article], sent_lists: list[list[str]]) -> tuple[list[
             texts.append(sent_lists[first.art][pos])
             pos += 1
         seen_runs.add(tuple(run))
-        if all(quoted_share(t) >= QUOTED_MAX for t in texts):
-            continue  # outlets quoting the same words of a speaker: no sign that one copied the other
+        if all(quoted_share(t) >= QUOTED_MAX or EMBEDDED_POST.search(t) for t in texts):
+            continue  # outlets quoting the same words of a speaker or showing one post: no sign of copying
         copied.update(run)
         source, directed = _direction(articles, arts)
         passages.append(

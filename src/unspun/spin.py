@@ -7,12 +7,14 @@ byline, and without a headline run into it.
 "Only one outlet" is decided by sentence similarity (TF-IDF cosine) against every sentence of the
 other outlets' articles, so a paraphrase of the same fact elsewhere does not count as exclusive; nor does a
 sentence whose precise figures ("$284.46") all appear in another outlet, however written ("284.46 dollars",
-"about $284"; but "$284 billion" is another figure). An outlet repeating a fact lists it once.
+"about $284"; but "$284 billion" is another figure), nor one whose words the other outlets nearly all use, if spread
+over several sentences (a lead retelling the story's main event). An outlet repeating a fact lists it once.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
@@ -20,28 +22,35 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from .model import Article, normalize_ws
+from .provenance import EMBEDDED_POST
 
 EXCLUSIVE_MAX_SIM = 0.3  # below this cosine to every other outlet's sentence, a sentence is "only here"
 MAX_SENTENCES_PER_ARTICLE = 80  # bounds the similarity matrix for very long articles
 MAX_EXCLUSIVE_PER_OUTLET = 4
 SAME_FACT_SIM = 0.5  # two exclusive sentences of one outlet this close say the same thing: list it once
+# below this share of content words no other outlet uses, a sentence retells what the others report (chosen by reading
+# the single-outlet lists of 20 Multi-News dev stories: the dropped ones restate each story's main event)
+EXCLUSIVE_MIN_NEW_WORDS = 0.25
 LEAD_MIN_WORDS = 8  # shorter first "sentences" are datelines ("ERIE, Pa. —"), kickers and promo lines
 _LETTERS = re.compile(r"[^\W\d_]")
 # photo captions and bylines come first in many scraped bodies, but no reporter leads with them
-_CAPTION = re.compile(r"^FILE\s*[-\u2013\u2014]|\bfile photo\b|\(AP Photo\b|\bPhotos?:|\((?:Photo|Image)\b|\bpictured\b"
-                      r"|\bGetty Images\b|\b(?:Image|Media|Hide) (?:caption|copyright)\b"
-                      # wire captions date the picture in full ("... on Tuesday, July 18, 2017 in San Francisco")
+_CAPTION_WORDS = re.compile(r"^FILE\s*[-\u2013\u2014]|\bfile photo\b|\(AP Photo\b|\bPhotos?:|\((?:Photo|Image)\b"
+                            r"|\bpicture taken\b|\bGetty Images\b|\b(?:Image|Media|Hide) (?:caption|copyright)\b",
+                            re.IGNORECASE)
+# wire captions date the picture in full ("... on Tuesday, July 18, 2017 in San Francisco"); prose now and then too
+CAPTION_DATE = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4}\b")
+_CAPTION = re.compile(_CAPTION_WORDS.pattern + "|" + CAPTION_DATE.pattern + r"|\bpictured\b"
                       # and number the players ("Houston Texans wide receiver DeAndre Hopkins (10) reaches for ...")
-                      r"|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4}\b"
                       r"|\b[A-Z][a-z]+ \(\d{1,2}\) (?!(?:is|was|has)\b)[a-z]+s\b", re.IGNORECASE)
 # what no reporter writes as a sentence of the story: a line without a sentence's end (a headline or teaser run into
 # the body) or cut off ("..."), a piece of a sentence split inside a quotation (it starts in lower case), a bulleted
 # related-story link, an embedded tweet, a reporting or contributor credit
 _SENTENCE_END = re.compile(r"(?<!\.\.)(?<!\u2026)[.!?][\"'\u201d\u2019)\]]*$")
 _STARTS_LOWER = re.compile(r"^[^\w]*[a-z]")
-_NOT_STORY = re.compile(r"pic\.twitter\.com/|https?://t\.co/|\(@\w{1,15}\)|^\W*[\u2022\u25b6\u25ba\u25b8\u203a\u00bb]"
+_NOT_STORY = re.compile(EMBEDDED_POST.pattern + r"|^\W*[\u2022\u25b6\u25ba\u25b8\u203a\u00bb]"
                         r"|^\W*(?:additional )?(?:reporting|writing|editing) by\b"
-                        r"|\bcontributed (?:reporting )?to (?:this|the) (?:report|story)\b", re.IGNORECASE)
+                        r"|\bcontributed (?:reporting )?to (?:this|the) (?:report|story)\b"
+                        r"|\bcontributed(?: reporting)?\W*$", re.IGNORECASE)  # "Jo Roe and Al Poe contributed."
 _PHOTO_CREDIT = re.compile(r"^\([^()]{2,60}/[^()]{2,60}\)")  # "(Michael Wyke/Associated Press)" after a caption
 _ENDS_WITH_CREDIT = re.compile(r"\([^()]{2,60}/[^()]{2,60}\)\W*$")  # "... intercepts a pass (Christian Smith/AP)"
 _LEAD_ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP", "LOC")
@@ -112,8 +121,14 @@ def same_figure(a: Figure, b: Figure) -> bool:
     return rounded == coarse.value and abs(fine.value - coarse.value) <= ROUNDED_MAX_ERROR * abs(coarse.value)
 
 
+def has_caption_wording(text: str) -> bool:
+    """The sentence says it is a photo caption ("FILE -", "(AP Photo/...)", "Picture taken ...") or ends in a photo
+    credit; the looser signs `_is_caption` also takes (a date in full, "pictured") occur in prose too."""
+    return bool(_CAPTION_WORDS.search(text) or _ENDS_WITH_CREDIT.search(text))
+
+
 def _is_caption(sents: list[str], i: int) -> bool:
-    """Sentence i reads as a photo caption: caption wording, a photo credit at its end or opening the next one."""
+    """Sentence i reads as a photo caption, or the next one opens with a photo credit."""
     return bool(_CAPTION.search(sents[i]) or _ENDS_WITH_CREDIT.search(sents[i])) \
         or (i + 1 < len(sents) and bool(_PHOTO_CREDIT.match(sents[i + 1])))
 
@@ -201,8 +216,11 @@ def single_source_facts(articles: list[Article], sent_lists: list[list[str]]) ->
     sim = (mat @ mat.T).toarray()
     row_outlet = np.array([outlets[r[0]] for r in rows], dtype=object)
     figures_of: dict[str, set[Figure]] = {}
+    words_of: dict[str, set[str]] = {}
     for ai, _si, sent in rows:
         figures_of.setdefault(outlets[ai], set()).update(figures(sent))
+        words_of.setdefault(outlets[ai], set()).update(_content_words(sent))
+    n_users = Counter(w for words in words_of.values() for w in words)  # how many outlets use each word
     candidates: list[tuple[float, int]] = []
     for idx, (ai, si, sent) in enumerate(rows):
         # facts, not quotes (single-outlet quotes are listed from the merged quotes) and not fragments
@@ -212,6 +230,9 @@ def single_source_facts(articles: list[Article], sent_lists: list[list[str]]) ->
         other = row_outlet != outlets[ai]
         if not other.any() or sim[idx, other].max() >= EXCLUSIVE_MAX_SIM:
             continue
+        own = _content_words(sent)
+        if sum(n_users[w] == 1 for w in own) < EXCLUSIVE_MIN_NEW_WORDS * len(own):
+            continue  # its words are the other outlets' words: the same story retold
         precise = specific_figures(sent)
         elsewhere = [f for o, figs in figures_of.items() if o != outlets[ai] for f in figs]
         if precise and all(any(same_figure(f, g) for g in elsewhere) for f in precise):

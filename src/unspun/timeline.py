@@ -23,7 +23,11 @@ Not events, skipped: durations with no anchor ("two-year", "almost a year"); off
 ("three days later", "two years earlier", "the previous year", "the following week"); vague counts ("a few years
 ago": no date can honestly be given); and forward offsets ("within two weeks", "the next 25 days") in a sentence
 narrating the past, where they count from the narrated event, not from the publish date; "today" as "nowadays"
-("he is alive today"); the timestamps of embedded tweets and the page's own "Published ..."/"Updated ..." lines.
+("he is alive today"); the timestamps of embedded tweets, the page's own "Published ..."/"Updated ..." lines and
+photo captions (when a picture was taken): caption wording ("FILE -", "(AP Photo/...)") or the present tense with a
+date in full ("Police march Sunday, Aug. 17, 2014.", where prose narrates: "The city said Monday, Aug. 18, 2014, ...").
+A line a date labels ("1999: Smith wins the title") is a chronology entry: the whole line is the event, and its
+present tense is the historical present of headlines (the past) unless it looks ahead ("Smith to coach the team").
 Tense: the present perfect ("has been arrested") narrates the past like the simple past; an imperative or schedule
 line ("Steelers: Host the Browns on Sunday"), a line under a "next"/"coming up" label and the date of a coming
 occasion ("their next home game on November 19") look ahead like "will"; what a "since" phrase names ("since the
@@ -41,6 +45,7 @@ from typing import TYPE_CHECKING
 from .model import Article, Event, normalize_ws
 from .nlp import doc_text
 from .provenance import sentence_key
+from .spin import CAPTION_DATE, has_caption_wording
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
@@ -326,7 +331,9 @@ def _absolute_span(e: str) -> tuple[dt.date, dt.date] | None:
     return (bounds[0], bounds[1]) if bounds[0] <= bounds[1] else None
 
 
-_TWEET_SIGNATURE = re.compile(r"\(@\w{1,15}\)\s*$")
+# the signature an embedded post ends with ("— Jane Doe (@jdoe) December 27, 2017", "A post shared by Jane Doe
+# (@jane.doe) on Jun 27, 2017"): its date is when it was posted
+_TWEET_SIGNATURE = re.compile(r"\(@[\w.]{1,30}\)\s*(?:on\s+)?$")
 # "First published April 25, 8:32 p.m. PT.", "Updated 3:45 PM ET": when the page was written, not a story event
 _PAGE_STAMP = re.compile(r"^\W*(?:(?:first|originally|last) )?(?:published|posted|updated|modified)\b", re.IGNORECASE)
 _LEADING_PREPS = ("within", "in", "on", "since", "after", "by", "over", "until", "before")
@@ -431,10 +438,50 @@ def _next_occasion(span: "Span") -> bool:
         c.dep_ == "amod" and c.lower_ in ("next", "upcoming", "coming", "forthcoming") for c in before.children)
 
 
+def _present_tense(verb: "Token | None") -> bool:
+    """The clause is in the simple present ("Police march", "A man is rescued"), as photo captions are."""
+    if verb is None:
+        return False
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if auxes:
+        return all(a.tag_ in ("VBZ", "VBP") and a.lemma_ == "be" for a in auxes) and verb.tag_ == "VBN"
+    return verb.tag_ in ("VBZ", "VBP")
+
+
 def _present_state(expr: str, verb: "Token | None") -> bool:
     """"Dauer is alive today", "the harbour is today a trendy area": "today" as "nowadays" with a present "be"
     describes a state, not something that happened on the publish date."""
     return expr.lower() == "today" and verb is not None and verb.lemma_ == "be" and verb.tag_ in ("VBZ", "VBP")
+
+
+# what follows the date that labels a line of a chronology or a dated link list ("1999: Smith wins", "May 4 - ...")
+_AFTER_LABEL = re.compile(r"\s*(?::|\s[-\u2013\u2014])\s*\S")
+
+
+def _labelled_line(ent: "Span", text: str) -> str | None:
+    """The whole line when the date labels it ("1999: Smith wins the title", "► Aug. 1: Parents arraigned"), else
+    None. `text` is the doc's text."""
+    start = text.rfind("\n", 0, ent.start_char) + 1
+    end = text.find("\n", ent.end_char)
+    end = len(text) if end < 0 else end
+    if re.search(r"\w", text[start:ent.start_char]) or not _AFTER_LABEL.match(text, ent.end_char, end):
+        return None
+    return normalize_ws(text[start:end])
+
+
+def _entry_tense(ent: "Span") -> str:
+    """Tense of a chronology entry: the present of "1999: Smith wins the title" is the historical present of
+    headlines and chronologies (past), unless the entry looks ahead ("will", "Smith to coach the team")."""
+    doc = ent.doc
+    for tok in doc[ent.end :]:
+        if "\n" in tok.text:  # the line ended
+            break
+        if tok.pos_ in ("VERB", "AUX"):
+            ahead = _tense(tok) == "future" or (tok.i > 0 and doc[tok.i - 1].tag_ == "TO")
+            return "future" if ahead else "past"
+        if "\n" in tok.whitespace_:
+            break
+    return "past"
 
 
 def extract_events(article: Article, doc: "Doc") -> list[Event]:
@@ -461,13 +508,19 @@ def extract_events(article: Article, doc: "Doc") -> list[Event]:
             if expr.split()[-1] in piece:
                 sent_text = normalize_ws(piece)
                 break
-        if _PAGE_STAMP.match(sent_text):
-            continue
+        if _PAGE_STAMP.match(sent_text) or has_caption_wording(sent_text):
+            continue  # when the page was written or a picture taken ("FILE - In this Oct. 20, 2007 file photo")
+        entry = _labelled_line(ent, text)
+        if entry:
+            sent_text = entry  # the sentence may be the label alone ("2003:")
         try:
             verb = _clause_verb(ent)
-            if _present_state(expr, verb):
-                continue
-            tense = "future" if _next_occasion(span) else "past" if _named_past(ent) else _tense(verb, sent_text)
+            if _present_state(expr, verb) or (CAPTION_DATE.search(sent_text) and _present_tense(ent.sent.root)):
+                continue  # a caption: the present with a date in full ("Police march Sunday, Aug. 17, 2014.")
+            if entry:
+                tense = _entry_tense(ent)
+            else:
+                tense = "future" if _next_occasion(span) else "past" if _named_past(ent) else _tense(verb, sent_text)
             date, gran, end, resolution = resolve_expression(expr, base, tense=tense)
         except Exception:  # unexpected forms: keep the expression, say we could not resolve it
             date, gran, end, resolution = None, None, None, "date unknown"
@@ -504,8 +557,20 @@ def story_timeline(events: list[Event], articles: list[Article] | None = None) -
             best[key] = ev
     for key, ev in best.items():  # every article carrying the event, earliest first
         ev.article_ids = sorted(carriers[key], key=lambda i: (order.get(i, 10**9), i))
-    return sorted(best.values(), key=lambda e: (e.date is None, e.date or "", e.end or "",
+    return sorted(best.values(), key=lambda e: (e.date is None, chronological_key(e.date), e.end or "",
                                                 order.get(e.article_id, 10**9), e.article_id, e.text, e.expression))
+
+
+def chronological_key(date: str | None) -> str:
+    """A resolved date as a key that sorts in time order: an ISO week ("2019-W19", which sorts after every month of
+    its year as text) as its Monday; years, months and days sort as written."""
+    m = re.fullmatch(r"(\d{4})-W(\d\d)", date or "")
+    if m:
+        try:
+            return dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1).isoformat()
+        except ValueError:
+            return date or ""
+    return date or ""
 
 
 build_timeline = story_timeline

@@ -127,7 +127,10 @@ def _story(st: dict) -> list[str]:
     if st["entities"]:
         out += _block("### People, organisations, places",
                       ["| Name | Type | Role | Mentions | Per outlet |", "|---|---|---|---:|---|",
-                       *(_entity_row(e) for e in st["entities"] + st["entities_more"])])
+                       *(_entity_row(e) for e in st["entities"])])
+    if st["entities_more"]:  # the long tail in one line, as the HTML folds it away (a table of hundreds is unread)
+        out += [f"{len(st['entities_more'])} more mentioned: "
+                + ", ".join(f"{md(e['name'])} {_cites(e['cites'])}".rstrip() for e in st["entities_more"]), ""]
 
     if st["headline_cards"] or st["single_source"]:
         out += ["### Headlines and angles", ""]

@@ -14,6 +14,8 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..timeline import chronological_key
+
 _WS = re.compile(r"\s+")
 _PARA_SPLIT = re.compile(r"\n\s*\n")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,48}$")
@@ -155,17 +157,27 @@ def truncate(text: str, limit: int) -> str:
 # locating a cited sentence inside an article's paragraphs
 
 
+# typographic variants outlets restyle the same copy with (curly/straight quotes, dash kinds): one form each
+_TYPOGRAPHY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'", "`": "'", "\u201c": '"',
+                             "\u201d": '"', "\u201e": '"', "\u2033": '"', "\u2010": "-", "\u2011": "-",
+                             "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"})
+
+
+def _fold(text: str) -> str:
+    """Case and typography folded, one character for one (offsets into the fold are offsets into the text): a
+    summary sentence whose "X reports that" lead was dropped and first letter re-capitalised, or an outlet that
+    prints straight quotes where the cited copy has curly ones, still carries the sentence word for word."""
+    return "".join(low if len(low := c.lower()) == 1 else c for c in text).translate(_TYPOGRAPHY)
+
+
 def _find_span(para: str, sentence: str) -> tuple[int, int, bool] | None:
     """(start, end, approx) of `sentence` in `para` (both whitespace-normalised), or None."""
     if not sentence or not para:
         return None
     i = para.find(sentence)
-    if i >= 0:
-        return i, i + len(sentence), False
-    i = para.lower().find(sentence.lower())
-    if i >= 0:
-        return i, i + len(sentence), False
-    return None
+    if i < 0:
+        i = _fold(para).find(_fold(sentence))
+    return (i, i + len(sentence), False) if i >= 0 else None
 
 
 def _best_sentence(paras: list[str], sentence: str) -> tuple[int, int, int, float] | None:
@@ -484,21 +496,23 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
         text = s(e.get("text"))
         if not text:
             continue
+        resolution = s(e.get("resolution")).replace("->", "\u2192")
         timeline.append(
             {
                 "date": date_text(e.get("date")),
                 "end": date_text(e.get("end")),
                 "granularity": s(e.get("granularity")),
                 "expression": s(e.get("expression")),
-                "resolution": s(e.get("resolution")).replace("->", "\u2192")
-                or ("" if e.get("date") else "date unknown"),
+                # an event without a date is shown under "date unknown" already: not said twice
+                "resolution": "" if not e.get("date") and resolution.lower() == "date unknown" else resolution,
                 "text": text,
                 "cites": refs.cites(
                     lst(e.get("article_ids")) or ([e.get("article_id")] if s(e.get("article_id")) else [])
                 ),
             }
         )
-    timeline = [t for _, t in sorted(enumerate(timeline), key=lambda it: (it[1]["date"] == "", it[1]["date"], it[0]))]
+    timeline = [t for _, t in sorted(enumerate(timeline),
+                                     key=lambda it: (it[1]["date"] == "", chronological_key(it[1]["date"]), it[0]))]
     timeline_undated = [t for t in timeline if not t["date"]]
     timeline = [t for t in timeline if t["date"]]
 
