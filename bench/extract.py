@@ -194,7 +194,7 @@ def run_aeb(systems, limit=None) -> dict:
     rows = [json.loads(line) for line in (root / "aeb.jsonl").open(encoding="utf-8")]
     rows = sorted(rows, key=lambda r: r["id"])[:limit]
     keys = [r["id"] for r in rows]
-    out = {"pages": len(rows), "systems": {}, "reference_outputs": {}}
+    out = {"pages": len(rows), "systems": {}, "reference_outputs": {}, "split": SPLIT_NOTE}
     # scorer check: the upstream reference outputs, scored on the same pages
     for ref in sorted((root / "reference_outputs").glob("*.json")):
         pred = json.loads(ref.read_text(encoding="utf-8"))
@@ -218,6 +218,8 @@ def run_aeb(systems, limit=None) -> dict:
             cpu_secs += time.process_time() - c0
             scores.append(shingle_tp_fp_fn(truth[r["id"]].get("articleBody", ""), text))
         m = aeb_metrics(scores)
+        for part in ("tune", "held"):
+            m[part] = aeb_metrics([s for s, r in zip(scores, rows) if split_of(r["html_file"]) == part])
         # CPU time as well as wall time: on a shared machine the wall clock also counts the other processes
         m["ms_per_page"] = 1000 * secs / len(rows)
         m["cpu_ms_per_page"] = 1000 * cpu_secs / len(rows)

@@ -275,3 +275,61 @@ def test_outlet_furniture_removed_and_lookalike_prose_kept():
         assert classify_line(line) == "promo", line
     for line in FURNITURE_LOOKALIKES:
         assert classify_line(line) is None, line
+
+
+# author boxes, sign-up form leftovers and error pages that scrapes keep in the body (written for the test)
+BIOS_AND_FORMS = [
+    ("Jane Roe is a national political reporter for The Valley Times, covering Congress. Follow her on Twitter at "
+     "@janeroe", "promo"),
+    ("— Sam Poe is the paper's science writer and columnist. Reach him at 555-0100 or sam@valley.example.", "promo"),
+    ("Read more from Jane Roe’s archive, follow her on Twitter or subscribe to her updates on Facebook.", "promo"),
+    ("Get daily updates directly to your inbox + Subscribe Thank you for subscribing! Could not subscribe, try "
+     "again later Invalid Email", "promo"),
+    ("Morning Briefing Sign Up Verify you are not a robot by clicking the box below. That address looks wrong, enter "
+     "it again. You must select a newsletter before you sign up. Sign Up You will get the briefing and occasional "
+     "offers from The Valley Times; unsubscribe at any time. Thank you for subscribing. Something went wrong, try "
+     "once more. See every Valley Times newsletter.", "notice"),
+    ("CLOSE Flood waters rose past the second floor of the county hospital on Friday. Valley Times", "promo"),
+    ("This site can’t be reached", "notice"),
+    ("valley.example refused to connect.", "notice"),
+    ("ERR_NAME_NOT_RESOLVED", "notice"),
+    ("Not Found", "notice"),
+    ("The requested URL /news/2017/flood.html was not found on this server.", "notice"),
+    ("Apache/2.4.18 (Ubuntu) Server at valley.example Port 80", "notice"),
+    ("Your browser could not open valley.example because its address may have moved. Check your DNS settings and "
+     "make sure the name points to the right server before you try again. New records can take up to a day to "
+     "spread to every resolver on the network. Access may come back sooner after clearing your DNS cache with the "
+     "steps below.", "notice"),
+]
+BIO_AND_ERROR_LOOKALIKES = [
+    "Jane Roe, a columnist for the Valley Times, said readers should follow him on the issue.",
+    "The senator is a former reporter who told supporters to follow her on Twitter for updates.",
+    "Rescuers said the village could not be reached by road until Tuesday.",
+    "The ship's log, which investigators said was not found on the vessel, is still missing.",
+    "Investigators said the requested documents were not found in the archive.",
+    "Subscribers said the server at the bank's data center refused to connect for hours on Monday.",
+    "Close to the river, the county hospital moved its patients to the second floor on Friday.",
+]
+
+
+def test_author_boxes_forms_and_error_pages_removed_and_lookalike_prose_kept():
+    for line, reason in BIOS_AND_FORMS:
+        assert classify_line(line) == reason, line
+    for line in BIO_AND_ERROR_LOOKALIKES:
+        assert classify_line(line) is None, line
+
+
+def test_a_browser_error_page_leaves_no_article():
+    page = "The IP address has changed.\n\n" + BIOS_AND_FORMS[-1][0]
+    a = clean_article(Article(id="e", title="", text=page, source="e"))
+    assert a.text == "" and {b.reason for b in a.removed} == {"notice"}
+
+
+def test_lines_of_a_paragraph_are_judged_as_classify_line_judges_them():
+    # a junk line inside a paragraph is split out with the reason classify_line gives it, whatever its spacing
+    lines = ["The council   voted on Tuesday.", "  Advertisement ", "The vote was\tclose."]
+    art = clean_article(Article(id="a", title="Vote", text="\n".join(lines), source="t"))
+    assert [(b.text, b.reason) for b in art.blocks] == [
+        ("The council   voted on Tuesday.", None), ("Advertisement", "promo"), ("The vote was\tclose.", None)]
+    assert [classify_line(ln) for ln in lines] == [None, "promo", None]
+    assert art.text == "The council   voted on Tuesday.\n\nThe vote was\tclose."

@@ -430,3 +430,44 @@ def test_printed_headline_keeps_its_dash():
     # without a printed <h1>, the <title>'s site part is still cut
     html = page(title="Bridge opening delayed to spring").replace("<h1>Bridge opening delayed to spring</h1>", "")
     assert extract_html(html).title == "Bridge opening delayed to spring"
+
+
+def test_short_precision_answer_kept_when_resiliparse_agrees(monkeypatch):
+    import unspun.extract as ux
+
+    class Doc:
+        def __init__(self, text):
+            self.text = text
+
+    calls = []
+
+    def fake(html, url, **kw):
+        calls.append(kw)
+        return Doc("\n".join(f"Sentence number {i} of the answer." for i in range(10 if kw.get("fast") else 80)))
+
+    monkeypatch.setattr(ux, "_trafilatura", fake)
+    answer = "\n\n".join(f"Sentence number {i} of the answer." for i in range(10))
+    for second_opinion, runs in ((answer, 1), (answer * 3, 2), ("", 2)):  # agrees; finds far more; finds nothing
+        monkeypatch.setattr(ux, "_fast_body", lambda html: (second_opinion, "resiliparse"))
+        calls.clear()
+        body, method = ux._body("<html></html>", ux._traf_tree("<html></html>"), None)
+        assert len(calls) == runs and body.count("Sentence") == (10 if runs == 1 else 80)
+
+
+def test_byline_author_is_trafilaturas():
+    from trafilatura.metadata import extract_author
+
+    from unspun.extract import _byline_author, _traf_tree
+
+    bylines = [
+        "<div class='byline'>By Lena Vogt and Tom Berg</div>",
+        "<span itemprop='author'>Maria Rossi</span><p class='author-name'>Jan Kowalski</p>",
+        "<div class='comments'><span class='author'>Angry Reader</span></div><p id='post-author'>Ana Ruiz</p>",
+        "<figure><figcaption class='byline'>Photo: Ed Hall</figcaption></figure><h4 class='writer'>Kim Lee</h4>",
+        "<div class='sidebar'><a rel='author'>Side Bar</a></div>",
+        "<p>No byline at all.</p>",
+    ]
+    for byline in bylines:
+        tree = _traf_tree(page(extra_body=byline))
+        assert _byline_author(tree) == extract_author(tree)
+    assert _byline_author(_traf_tree(page(extra_body=bylines[2]))) == "Ana Ruiz"

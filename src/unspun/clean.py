@@ -144,8 +144,19 @@ _PROMO_RULES = [
     (("just watched", "must watch"), r"^(just watched|must watch)\b"),
     (("hide caption",), r"\bhide caption\b"),
     (("story highlights",), r"^story highlights\W*$"),
-    (("close",), r"^close$"),
+    (("close",), r"^close$|^(?-i:CLOSE) "),  # a video player's close button run into its blurb ("CLOSE Police ...")
     (("winds",), r"^(high|low) -?\d+\s?[fc]\. winds\b"),
+    # the author box closing an article: "<Name> is a/the/<outlet>'s ... reporter ... Follow him on Twitter" (the
+    # bio shape and the contact call together: either alone also occurs in reporting)
+    (("follow", "reach", "email", "e-mail", "contact"),
+     r"^\W*(?:(?-i:[A-Z])[\w.'’-]*\s+){1,4}(?:is|was)\s+[^.!?]{0,120}?\b(?:reporter|writer|editor|columnist|correspondent|"
+     r"contributor|journalist|critic|producer|blogger|specialist)s?\b.{0,200}?\b(?:follow(?:ing)?|reach|e-?mail|"
+     r"contact)\s+(?:him|her|them|@\w+)\b"),
+    (("archive",), r"\bread more from [\w .'’-]{1,40}['’]s? archive\b"),
+    # what a newsletter sign-up box leaves behind when its form is stripped
+    (("subscribing", "could not subscribe", "invalid email", "to your inbox"),
+     r"\bthank you for subscribing\b|\bcould not subscribe\b|^invalid email( address)?\b|"
+     r"\b(updates|news) (delivered )?(directly|straight) to your inbox\b"),
 ]
 _PROMO = [(anchors, re.compile(pattern, re.I)) for anchors, pattern in _PROMO_RULES]
 
@@ -193,6 +204,13 @@ _NOTICE_RULES = [
     (("access", "blocked", "unusual traffic", "robot", "human"),
      r"\baccess (to this (page|site|resource) )?(has been |is )?denied\b|\byou (have been|are|were) blocked\b|"
      r"\bunusual traffic\b|\bnot a robot\b|\bverify (that )?you are (a )?human\b"),
+    # browser and web-server error pages ("This site can't be reached", "The requested URL ... was not found on this
+    # server", "ERR_NAME_NOT_RESOLVED")
+    (("be reached", "refused to connect", "took too long to respond", "err_", "requested url", "not found",
+      "server at"),
+     r"\bthis (site|page) can(['’]t|not) be reached\b|\b(refused to connect|took too long to respond)\W*$|"
+     r"\berr_[a-z_]{4,}\b|\bthe requested url\b.{0,120}\bwas not found\b|^not found\W*$|"
+     r"^apache(/\S+)?( \(\w+\))? server at \S+ port \d+\W*$"),
     (("ip address", "dns", "domain"),
      r"\bthe ip address (for this domain )?(has|may have) changed\b|\bcheck your dns settings\b|"
      r"\bthis domain (name )?(is|may be) (for sale|parked)\b"),
@@ -200,8 +218,13 @@ _NOTICE_RULES = [
 ]
 _NOTICE = [(anchors, re.compile(pattern, re.I)) for anchors, pattern in _NOTICE_RULES]
 NOTICE_MAX_WORDS = PROMO_MAX_WORDS  # a long paragraph with such words is more likely reporting about it
-# Web-archive crawl descriptions run to a paragraph; their phrasings are specific enough for a longer limit.
-_CRAWL_NOTE = [(("crawl", "wayback", "archive-it", "internet archive", "warc"), re.compile(
+# Web-archive crawl descriptions, a browser's DNS-error help and a sign-up form kept in place of text ("Please
+# verify you're not a robot by clicking the box ...") run to a paragraph; their phrasings are specific enough for a
+# longer limit.
+_CRAWL_NOTE = [(("dns", "not a robot", "select a newsletter"), re.compile(
+    r"\bcheck your dns settings\b|\bclearing your dns cache\b|\bverify you(['’]re| are) not a robot by clicking\b|"
+    r"\byou must select a newsletter\b", re.I)),
+               (("crawl", "wayback", "archive-it", "internet archive", "warc"), re.compile(
     r"\b(these crawls are part of|crawl data to the internet archive|added to the wayback machine|the seed for "
     r"this crawl|this crawl was run|warc files associated with this crawl|using the archive-it service|web "
     r"captures? (of|from)\b.{0,80}\barchive)", re.I))]
@@ -272,7 +295,11 @@ def classify_line(line: str, ctx: _Context | None = None, *, in_run_of_short: bo
     s = normalize_ws(line)
     if not s:
         return None
-    ctx = ctx or _Context([s])
+    return _classify(s, ctx or _Context([s]), in_run_of_short)
+
+
+def _classify(s: str, ctx: _Context, in_run_of_short: bool) -> str | None:
+    """`classify_line` of a non-empty, whitespace-normalised line."""
     words = s.split()
 
     # transcript framing
@@ -315,14 +342,15 @@ def classify_line(line: str, ctx: _Context | None = None, *, in_run_of_short: bo
 def _segment(text: str) -> list[tuple[str, str | None]]:
     """Body -> [(block text, reason or None)]. Paragraphs stay whole unless some of their lines are junk."""
     paragraphs = _split_paragraphs(text)
-    all_lines = [normalize_ws(ln) for p in paragraphs for ln in p.split("\n") if ln.strip()]
-    ctx = _Context(all_lines)
+    # every paragraph's lines, stripped, with their normalised text: computed once for the context and each test
+    para_lines = [[(ln, normalize_ws(ln)) for ln in map(str.strip, p.split("\n")) if ln] for p in paragraphs]
+    ctx = _Context([norm for lines in para_lines for _, norm in lines])
     out: list[tuple[str, str | None]] = []
-    for para in paragraphs:
-        lines = [ln.strip() for ln in para.split("\n") if ln.strip()]
+    for para, pairs in zip(paragraphs, para_lines):
+        lines = [ln for ln, _ in pairs]
         # a paragraph that is a list of >= 3 bare headlines (the test skipped for shorter ones: most are one line)
-        run = len(lines) >= 3 and all(_headline_like(normalize_ws(ln)) and len(ln.split()) <= 14 for ln in lines)
-        reasons = [classify_line(ln, ctx, in_run_of_short=run) for ln in lines]
+        run = len(lines) >= 3 and all(_headline_like(norm) and len(ln.split()) <= 14 for ln, norm in pairs)
+        reasons = [_classify(norm, ctx, run) for _, norm in pairs]
         if len(lines) == 1 or not any(reasons):
             whole = classify_line(para, ctx) if len(lines) > 1 else reasons[0]
             out.append((para, whole))
@@ -359,7 +387,8 @@ def clean_article(article: Article) -> Article:
         previously_removed = {}
     blocks = []
     for text, reason in _segment(source_text):
-        reason = reason or previously_removed.get(normalize_ws(text))
+        if reason is None and previously_removed:
+            reason = previously_removed.get(normalize_ws(text))
         blocks.append(Block(text=text, kept=reason is None, reason=reason))
     article.blocks = blocks
     return _rebuild(article)

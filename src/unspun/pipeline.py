@@ -241,7 +241,7 @@ def finish_article(article: Article) -> Article:
 def _left_empty(article: Article) -> bool:
     """No article left: an empty body, or a stub of a few words left once junk was removed (the "Notice" heading
     of a log-in wall, the "Yes" button under a JavaScript notice). A short text nobody cleaned stays an article."""
-    words = len(article.text.split())
+    words = len(article.text.split(maxsplit=MIN_BODY_WORDS))  # exact below the minimum, all that is needed
     if words == 0:
         return True
     return words < MIN_BODY_WORDS and any(not b.kept for b in article.blocks)

@@ -53,7 +53,7 @@ def article_from_extracted(ex: Extracted, source: str, *, url: str | None = None
 
 def run_html_task(task: HtmlTask, extractor: str = "accurate") -> Article | Problem:
     ex = extract_html(task.data, url=task.url, encoding=task.encoding, extractor=extractor)
-    words = len(ex.text.split())
+    words = len(ex.text.split(maxsplit=MIN_BODY_WORDS))  # exact below the minimum, all that is needed
     if words < MIN_BODY_WORDS:  # a menu item or a caption is not an article
         found = f"only {words} word{'s' if words != 1 else ''} of text" if words else "no article body"
         return problem(task.source, "no_text", f"{found} found in HTML (method={ex.method})")
