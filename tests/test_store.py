@@ -45,11 +45,14 @@ def test_incremental_ingest_keeps_story_ids(tmp_path, seeds_dir, football_text):
         assert store.story(story1["id"])["headline"]
 
 
-@pytest.mark.parametrize("state_every,killed_at", [(16, 4), (2, 5), (1, 3)])
-def test_interrupted_run_resumes_to_the_same_result(tmp_path, seeds_dir, football_text, monkeypatch, state_every,
-                                                   killed_at):
-    """Killed between two saves of the clusterer state (saved with the first batch, then every `state_every`), the
-    rerun clusters the articles stored since the last save again: same stories, same saved state."""
+@pytest.mark.parametrize("killed_in,state_every,killed_at",
+                         [("write_batch", 16, 4), ("write_batch", 1, 6), ("assign_stories", 1, 3),
+                          ("assign_stories", 2, 2)])
+def test_interrupted_run_resumes_to_the_same_result(tmp_path, seeds_dir, football_text, monkeypatch, killed_in,
+                                                   state_every, killed_at):
+    """Killed while storing a batch (`write_batch`) or while saving where the clusterer placed some articles
+    (`assign_stories`, every `state_every` batches), the rerun stores what is missing and places the articles still
+    without a story, in the same order from the same saved state: same stories, same state as a clean run."""
     monkeypatch.setattr("unspun.pipeline.STATE_EVERY_BATCHES", state_every)
     src = tmp_path / "in"
     src.mkdir()
@@ -59,7 +62,7 @@ def test_interrupted_run_resumes_to_the_same_result(tmp_path, seeds_dir, footbal
     _write_more(src, 3)
     clean = run([str(src)], tmp_path / "clean", options=QUIET).result
 
-    real_write = Store.write_batch
+    real_write = getattr(Store, killed_in)
     calls = {"n": 0}
 
     def dying_write(self, *args, **kwargs):
@@ -68,24 +71,53 @@ def test_interrupted_run_resumes_to_the_same_result(tmp_path, seeds_dir, footbal
             raise KeyboardInterrupt("simulated kill")
         return real_write(self, *args, **kwargs)
 
-    monkeypatch.setattr(Store, "write_batch", dying_write)
+    monkeypatch.setattr(Store, killed_in, dying_write)
     with pytest.raises(KeyboardInterrupt):
         run([str(src)], tmp_path / "resumed", options=QUIET)
-    monkeypatch.setattr(Store, "write_batch", real_write)
-    kept = killed_at - 1
+    monkeypatch.setattr(Store, killed_in, real_write)
+    stored = killed_at - 1 if killed_in == "write_batch" else 6
+    placed = 0 if killed_in == "write_batch" else (killed_at - 1) * state_every
     with Store(tmp_path / "resumed" / "unspun.duckdb") as store:
-        assert store.article_count() == kept  # the batches before the kill are kept
-        # saved with the first batch and then every `state_every`: the later ones wait for the rerun
-        assert len(store.articles_after_checkpoint()) == (kept - 1) % state_every
+        assert store.article_count() == stored  # the batches before the kill are kept
+        assert store.unclustered_count() == stored - placed  # ... and placed only with a saved state
+        assert not store.articles_after_checkpoint()
     resumed = run([str(src)], tmp_path / "resumed", options=QUIET)
-    assert resumed.stats.already_stored == kept and resumed.stats.added == 6 - kept
+    assert resumed.stats.already_stored == stored and resumed.stats.added == 6 - stored
     assert json.dumps(resumed.result, sort_keys=True) == json.dumps(clean, sort_keys=True)
     states = []
     for name in ("clean", "resumed"):
         with Store(tmp_path / name / "unspun.duckdb") as store:
-            assert not store.articles_after_checkpoint()
+            assert store.unclustered_count() == 0
             states.append(store.get_meta("cluster_state"))
     assert states[0] == states[1]
+
+
+def test_articles_are_placed_in_publish_date_order(tmp_path):
+    """Input in any order is clustered in publish-date order (undated last): the story is founded by its earliest
+    report, and its id is the one a date-ordered stream gives."""
+    from unspun.cluster import StoryClusterer
+
+    days = ["2021-03-04", "2021-03-02", None, "2021-03-03"]
+    lines = []
+    for i, day in enumerate(days):
+        rec = {"id": f"a{i}", "title": f"Dam on the Tisza river breaks after storm, report {i}",
+               "text": f"The dam on the Tisza river near Szeged broke on Tuesday after a storm, flooding {100 + i} "
+                       f"homes, officials said. Rescue teams evacuated residents of three villages. Report {i}."}
+        if day:
+            rec["date"] = day
+        lines.append(json.dumps(rec))
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with Store() as store:
+        Pipeline(store, QUIET).ingest([str(path)])
+        articles = store.articles()  # ingest order
+        stored_story = dict(store.article_story_ids())
+        assert [a.date for a in articles] == [d for d in days]
+        expected = StoryClusterer()
+        by_date = sorted(articles, key=lambda a: (a.date is None, a.date or ""))
+        assert [a.date for a in by_date] == ["2021-03-02", "2021-03-03", "2021-03-04", None]
+        assert {a.id: expected.add(a) for a in by_date} == stored_story
+        assert len(set(stored_story.values())) == 1
 
 
 def test_cli_stories_show_and_report(tmp_path, seeds_dir):

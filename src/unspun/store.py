@@ -180,15 +180,67 @@ class Store:
             self._insert("duplicates", sorted(dups.values()), "ON CONFLICT DO NOTHING")
             probs = {(p.source, p.reason): (p.source, p.reason, p.detail) for p in reversed(problems)}
             self._insert("problems", sorted(probs.values()), "ON CONFLICT DO NOTHING")
-            last_merge = {m["old_id"]: (m["old_id"], m["new_id"]) for m in merges}
-            self._insert("merges", sorted(last_merge.values()),
-                         "ON CONFLICT (old_id) DO UPDATE SET new_id = excluded.new_id")
-            self._insert("stories", [(sid, True, None, 0, None) for sid in sorted(set(dirty_story_ids))],
-                         "ON CONFLICT (id) DO UPDATE SET dirty = TRUE")
+            self._write_story_changes(merges, dirty_story_ids)
             if checkpoint:
                 if cluster_state is not None:
                     self._set_meta("cluster_state", _dumps(cluster_state))
                 self._set_meta("cluster_state_seq", str(seq))
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def _write_story_changes(self, merges: Iterable[dict], dirty_story_ids: Iterable[str]) -> None:
+        last_merge = {m["old_id"]: (m["old_id"], m["new_id"]) for m in merges}
+        self._insert("merges", sorted(last_merge.values()),
+                     "ON CONFLICT (old_id) DO UPDATE SET new_id = excluded.new_id")
+        self._insert("stories", [(sid, True, None, 0, None) for sid in sorted(set(dirty_story_ids))],
+                     "ON CONFLICT (id) DO UPDATE SET dirty = TRUE")
+
+    # Articles wait with no story id until the clusterer places them, in publish-date order (undated ones after the
+    # dated, each in ingest order): see Pipeline.cluster_stored.
+    _CLUSTER_KEY = "coalesce(date, '~'), seq"  # '~' sorts after any ISO date
+    _CLUSTER_PAGE = 50_000  # ids per ordered lookup: memory stays bounded however many articles wait
+
+    def unclustered_count(self) -> int:
+        return self.con.execute("SELECT count(*) FROM articles WHERE story_id IS NULL").fetchone()[0]
+
+    def unclustered(self, batch: int = 256) -> Iterator[Article]:
+        """Stored articles not placed in a story yet, in the order the clusterer reads them (publish date, then
+        ingest order; undated last), loaded `batch` at a time."""
+        after: tuple[str, int] = ("", -1)
+        while True:
+            page = self.con.execute(
+                f"SELECT id, coalesce(date, '~'), seq FROM articles WHERE story_id IS NULL "
+                f"AND (coalesce(date, '~'), seq) > (?, ?) ORDER BY {self._CLUSTER_KEY} LIMIT ?",
+                [after[0], after[1], self._CLUSTER_PAGE],
+            ).fetchall()
+            if not page:
+                return
+            after = page[-1][1:]
+            ids = [r[0] for r in page]
+            for start in range(0, len(ids), batch):
+                chunk = ids[start : start + batch]
+                by_id = {a.id: a for a in self.articles_by_ids(chunk)}
+                yield from (by_id[i] for i in chunk)
+
+    def assign_stories(self, placed: list[tuple[str, str]], merges: Iterable[dict], dirty_story_ids: Iterable[str],
+                       cluster_state: dict) -> None:
+        """Store the stories the clusterer placed these articles in together with its state after them, atomically:
+        a stopped run leaves the later articles without a story, and the next run places them in the same order
+        from the same state."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            if placed:
+                ids, story_ids = zip(*placed)
+                self.con.execute(
+                    "UPDATE articles SET story_id = placed.story_id FROM "
+                    "(SELECT unnest(?) AS id, unnest(?) AS story_id) AS placed WHERE articles.id = placed.id",
+                    [list(ids), list(story_ids)])
+            self._write_story_changes(merges, dirty_story_ids)
+            self._set_meta("cluster_state", _dumps(cluster_state))
+            seq = self.con.execute("SELECT coalesce(max(seq), -1) FROM articles").fetchone()[0]
+            self._set_meta("cluster_state_seq", str(seq))
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
@@ -223,12 +275,14 @@ class Store:
         return self._rows_to_articles(rows)
 
     def articles_after_checkpoint(self) -> list[Article]:
-        """Stored articles the saved clusterer state has not seen (a run stopped between two checkpoints of
-        `write_batch`), in ingest order. Stores written before checkpoints saved the state with every batch."""
+        """Stored articles with a story that the saved clusterer state has not seen, in ingest order: left by a run
+        of an earlier version (which clustered while it stored) stopped between two saves of the state. Current runs
+        save story ids only with the state (`assign_stories`), so they leave none."""
         seq = self.get_meta("cluster_state_seq")
         if seq is None:
             return []
-        rows = self.con.execute("SELECT id, data FROM articles WHERE seq > ? ORDER BY seq", [int(seq)]).fetchall()
+        rows = self.con.execute("SELECT id, data FROM articles WHERE seq > ? AND story_id IS NOT NULL ORDER BY seq",
+                                [int(seq)]).fetchall()
         return self._rows_to_articles(rows)
 
     def articles_by_ids(self, ids: list[str]) -> list[Article]:
