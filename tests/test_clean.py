@@ -280,8 +280,9 @@ def test_outlet_furniture_removed_and_lookalike_prose_kept():
 # author boxes, sign-up form leftovers and error pages that scrapes keep in the body (written for the test)
 BIOS_AND_FORMS = [
     ("Jane Roe is a national political reporter for The Valley Times, covering Congress. Follow her on Twitter at "
-     "@janeroe", "promo"),
-    ("— Sam Poe is the paper's science writer and columnist. Reach him at 555-0100 or sam@valley.example.", "promo"),
+     "@janeroe", "author_box"),
+    ("— Sam Poe is the paper's science writer and columnist. Reach him at 555-0100 or sam@valley.example.",
+     "author_box"),
     ("Read more from Jane Roe’s archive, follow her on Twitter or subscribe to her updates on Facebook.", "promo"),
     ("Get daily updates directly to your inbox + Subscribe Thank you for subscribing! Could not subscribe, try "
      "again later Invalid Email", "promo"),
@@ -333,3 +334,64 @@ def test_lines_of_a_paragraph_are_judged_as_classify_line_judges_them():
         ("The council   voted on Tuesday.", None), ("Advertisement", "promo"), ("The vote was\tclose.", None)]
     assert [classify_line(ln) for ln in lines] == [None, "promo", None]
     assert art.text == "The council   voted on Tuesday.\n\nThe vote was\tclose."
+
+
+# furniture past the promo limit: a columnist's tagline and a network's bio box (written for the test, ~60 words)
+LONG_AUTHOR_BOXES = [
+    "Valley Times columnists Jane Roe and Sam Poe appear Sundays, Mondays and Wednesdays. Roe can be seen on the "
+    "KVAL morning and evening news. She can also be heard on KVAL radio Monday through Friday at 7:50 a.m. and 5:50 "
+    "p.m. Got a tip? Call (555) 010-0100, or email roeandpoe@valley.example. Twitter: @roeandpoe",
+    "Jane Roe is a senior investigative correspondent for Valley News, based in the capital, where she covers courts, "
+    "policing and the state legislature for the network's evening programs and its website. She previously worked "
+    "as a producer and reporter for the Valley Times and for public radio stations in three states, and she has won "
+    "two regional awards for her reporting on the state's prisons.",
+]
+AUTHOR_BOX_LOOKALIKES = [
+    "Jane Roe is a correspondent for Valley News. She said on Tuesday that the network had pulled her report.",
+    "The column, which appears on the opinion page, drew hundreds of letters, the editor said.",
+    "Sam Poe, whose column appears weekly in 40 papers, said the cuts were the deepest he had seen.",
+    "Sam Poe, a columnist for the Valley Times, said his column appears less often since the paper cut its pages, "
+    "and that readers had noticed the change in the weeks after the owners announced the plan to the newsroom staff "
+    "at a meeting on Monday.",
+]
+
+
+def test_long_author_boxes_removed_and_lookalike_prose_kept():
+    for line in LONG_AUTHOR_BOXES:
+        assert len(line.split()) > 45 and classify_line(line) == "author_box", line
+    for line in AUTHOR_BOX_LOOKALIKES:
+        assert classify_line(line) is None, line
+
+
+def test_related_links_after_a_bullet_or_arrow_are_link_lists():
+    for line in ["► Aug. 1: Could you accidentally leave your baby in a hot car?",
+                 "▶ July 31: Parents arraigned in the death of their son",
+                 "• Read more: Council approves the new budget"]:
+        assert classify_line(line) == "link_list", line
+    # a bullet before a label that is no link label: a list item of the story
+    assert classify_line("• Budget: The council approved the plan on Tuesday") is None
+
+
+# reporting that shares words with plea and credit rules (the false positives bench/clean_gold.py found in PolNeAR)
+PLEA_AND_CREDIT_LOOKALIKES = [
+    "The campaign's spending was supplemented by contributions from supporters, filings show.",
+    "The minister welcomed the bloc's financial contribution to support refugees in the region.",
+    "She used the app to get voters to sign up for updates from the campaign.",
+    "The law requires those who register as lobbyists to disclose their emails and payments.",
+    "According to a Reuters/Ipsos poll, the two candidates are tied nationally.",
+    "The two candidates are tied nationally, according to a Reuters/Ipsos poll.",
+]
+PLEAS_AND_CREDITS = [
+    "Please consider making a donation to support our journalism.",
+    "Sign up for our newsletter to get the day's news in your inbox.",
+    "Want more? Sign up by entering your email below.",
+    "The mayor speaks at the rally on Tuesday. (REUTERS/Jane Doe)",
+    "The mayor speaks at the rally in New York, December 10, 2014. REUTERS/Jane Doe/File Photo",
+]
+
+
+def test_plea_and_credit_rules_skip_reporting_that_shares_their_words():
+    for line in PLEAS_AND_CREDITS:
+        assert classify_line(line) == "promo", line
+    for line in PLEA_AND_CREDIT_LOOKALIKES:
+        assert classify_line(line) is None, line

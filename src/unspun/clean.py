@@ -8,6 +8,8 @@ Each junk block is kept in `article.blocks` with `kept=False` and a reason code:
 - `promo`      subscription/newsletter/donation pleas, "more people are reading X than ever", follow/share bars,
                cookie notices, photo credits and source lines, copyright lines, "Advertisement", affiliate
                disclosures, headings of contact boxes;
+- `author_box` the author or columnist box closing an article (a bio with a contact call or the writer's career,
+               a column's schedule), allowed a longer paragraph than promos;
 - `transcript` broadcast framing: upper-case speaker tags ("SHAPIRO: ...") used more than once or with a
                broadcast role, stage directions ("(SOUNDBITE OF ...)"), sign-offs ("NPR's X in Y, thanks");
 - `notice`     text that stands where an article should be: error and gone pages ("this page is not available"),
@@ -33,7 +35,10 @@ from .model import Article, Block, content_hash, normalize_ws
 
 # ------------------------------------------------------------------ link lists
 
-_LABEL_LINE = re.compile(r"^(?P<label>[A-Z][\w'’&/-]*(?: [\w'’&/-]+){0,3})\s*[:|»›>]\s+(?P<rest>\S.*)$")
+# a list bullet or arrow may come before the label ("• Read more: ...", "► Aug. 1: ..."); the label may be a date
+_LABEL_LINE = re.compile(r"^(?:[•·▪►▶▸→*–—-]\s*)?(?P<label>[A-Z][\w.'’&/-]*(?: [\w.'’&/-]+){0,3})\s*[:|»›>]\s+"
+                         r"(?P<rest>\S.*)$")
+_ARROW = re.compile(r"^[►▶▸→]")  # an arrow marks a line as a link, whatever its label
 _LINK_LABELS = re.compile(
     r"^(more|read|also read|read more|read also|see also|related|related news|related stories|related articles|"
     r"recommended|more news|more stories|latest|top stories|trending|popular|must read|don't miss|watch|"
@@ -69,7 +74,10 @@ _PROMO_RULES = [
     (("subscri",),
      r"\bsubscri(be|ption|bers?)\b.*\b(today|now|here|only|just|unlimited|access|offer|support|newsletter)"),
     (("sign up", "signing up", "signup", "register"),
-     r"\b(sign(ing)? up|signup|register)\b.*\b(newsletter|updates|alerts|free|inbox|email|deals)|"
+     # the call itself, opening its sentence or addressed to the reader: reporting says who signs up for what ("to
+     # get men to sign up for updates from the campaign", "those who register as lobbyists ... emails")
+     r"(^|[.!?:,(—–-]\s*)(sign(ing)? up|signup|register)\b.{0,60}\b(newsletter|updates|alerts|free|inbox|email|deals)|"
+     r"\b(sign(ing)? up|signup|register)\b.{0,40}\b(our|your)\b.{0,20}\b(newsletter|updates|alerts|inbox|email|deals)|"
      r"\bsign up (here|now|today)\b"),
     (("newsletter",), r"\bnewsletters?\b.*\b(inbox|sign up|subscribe|delivered|daily|weekly)|"
                       r"^([\w'’-]+ ){0,3}newsletter$|"  # a newsletter box's heading ("PC Gamer Newsletter")
@@ -80,7 +88,10 @@ _PROMO_RULES = [
     (("journalism", "reporting", "newsroom"),
      r"\b(support|fund|donate to)\b.{0,40}\b(our|independent|quality) (journalism|reporting|newsroom)"),
     (("donation", "contribution"),
-     r"\b(please )?(consider )?(making a )?(donation|contribution)s?\b.{0,40}\b(journalism|support)"),
+     # the plea's own words ("please", "your", "make a"): reports of donations share the rest ("contributions from
+     # supporters", "a financial contribution to support refugees")
+     r"\b(please (consider )?|consider |make |making |your )(a |an )?([\w-]+ )?(donation|contribution)s?\b.{0,40}"
+     r"\b(journalism|support)"),
     (("follow us", "follow me"), r"\bfollow (us|me)\b.{0,30}\b(on|at)\b"),
     (("like us on", "follow us on"), r"\b(like|follow) us on (facebook|twitter|instagram|linkedin|youtube|tiktok)"),
     (("share", " | "),
@@ -127,7 +138,10 @@ _PROMO_RULES = [
      r"^(quelle|source|fuente|fonte|źródło)s?\s*:\s*(\S+\s+){0,7}\S+$"),
     (("photo", "image"), r"\((ap|afp|reuters|getty|epa|file) ?(photo|images?)\b"),
     (("getty", "shutterstock", "ap photo", "reuters/", "epa-efe"),
-     r"\b(getty images|shutterstock|ap photo|reuters/|afp via getty|epa-efe)\b"),
+     # "Reuters/" only before a name closing the line ("REUTERS/Jane Doe/File Photo)"): "a Reuters/Ipsos poll" is
+     # reporting
+     r"\b(getty images|shutterstock|ap photo|afp via getty|epa-efe)\b|"
+     r"\breuters/\s?(?-i:[A-Z])[\w.'’-]*([ /](?-i:[A-Z])[\w.'’-]*){0,3}\s*[)\]]?\W*$"),
     (("full story", "full article", "original story", "original article"),
      r"\bread (the|our) (full|original) (story|article)\b"),
     (("appeared", "published"), r"\bthis (article|story) (was )?(originally|first) (appeared|published)\b"),
@@ -146,12 +160,6 @@ _PROMO_RULES = [
     (("story highlights",), r"^story highlights\W*$"),
     (("close",), r"^close$|^(?-i:CLOSE) "),  # a video player's close button run into its blurb ("CLOSE Police ...")
     (("winds",), r"^(high|low) -?\d+\s?[fc]\. winds\b"),
-    # the author box closing an article: "<Name> is a/the/<outlet>'s ... reporter ... Follow him on Twitter" (the
-    # bio shape and the contact call together: either alone also occurs in reporting)
-    (("follow", "reach", "email", "e-mail", "contact"),
-     r"^\W*(?:(?-i:[A-Z])[\w.'’-]*\s+){1,4}(?:is|was)\s+[^.!?]{0,120}?\b(?:reporter|writer|editor|columnist|correspondent|"
-     r"contributor|journalist|critic|producer|blogger|specialist)s?\b.{0,200}?\b(?:follow(?:ing)?|reach|e-?mail|"
-     r"contact)\s+(?:him|her|them|@\w+)\b"),
     (("archive",), r"\bread more from [\w .'’-]{1,40}['’]s? archive\b"),
     # what a newsletter sign-up box leaves behind when its form is stripped
     (("subscribing", "could not subscribe", "invalid email", "to your inbox"),
@@ -218,17 +226,49 @@ _NOTICE_RULES = [
 ]
 _NOTICE = [(anchors, re.compile(pattern, re.I)) for anchors, pattern in _NOTICE_RULES]
 NOTICE_MAX_WORDS = PROMO_MAX_WORDS  # a long paragraph with such words is more likely reporting about it
-# Web-archive crawl descriptions, a browser's DNS-error help and a sign-up form kept in place of text ("Please
-# verify you're not a robot by clicking the box ...") run to a paragraph; their phrasings are specific enough for a
-# longer limit.
-_CRAWL_NOTE = [(("dns", "not a robot", "select a newsletter"), re.compile(
-    r"\bcheck your dns settings\b|\bclearing your dns cache\b|\bverify you(['’]re| are) not a robot by clicking\b|"
-    r"\byou must select a newsletter\b", re.I)),
-               (("crawl", "wayback", "archive-it", "internet archive", "warc"), re.compile(
-    r"\b(these crawls are part of|crawl data to the internet archive|added to the wayback machine|the seed for "
-    r"this crawl|this crawl was run|warc files associated with this crawl|using the archive-it service|web "
-    r"captures? (of|from)\b.{0,80}\barchive)", re.I))]
-CRAWL_NOTE_MAX_WORDS = 120
+# Notices that run to a paragraph -- web-archive crawl descriptions, a browser's DNS-error help, a sign-up form kept
+# in place of text ("Please verify you're not a robot by clicking the box ...") -- with phrasings specific enough for
+# a longer limit.
+_LONG_NOTICE_RULES = [
+    (("dns", "not a robot", "select a newsletter"),
+     r"\bcheck your dns settings\b|\bclearing your dns cache\b|\bverify you(['’]re| are) not a robot by clicking\b|"
+     r"\byou must select a newsletter\b"),
+    (("crawl", "wayback", "archive-it", "internet archive", "warc"),
+     r"\b(these crawls are part of|crawl data to the internet archive|added to the wayback machine|the seed for "
+     r"this crawl|this crawl was run|warc files associated with this crawl|using the archive-it service|web "
+     r"captures? (of|from)\b.{0,80}\barchive)"),
+]
+_LONG_NOTICE = [(anchors, re.compile(pattern, re.I)) for anchors, pattern in _LONG_NOTICE_RULES]
+LONG_NOTICE_MAX_WORDS = 120
+
+# ------------------------------------------------------------------ author boxes
+
+# The author or columnist box closing an article (reason `author_box`); it runs past the promo limit (a career in
+# three sentences), so each shape pairs the bio with what only a box says.
+_ROLES = ("reporter", "writer", "editor", "columnist", "correspondent", "contributor", "journalist", "critic",
+          "producer", "blogger", "specialist")
+_ROLE = "(?:" + "|".join(_ROLES) + ")s?"
+_AUTHOR_BOX_RULES = [
+    # "<Name> is a/the/<outlet>'s ... reporter ... Follow him on Twitter": the bio and the contact call together
+    # (either alone also occurs in reporting)
+    (("follow", "reach", "email", "e-mail", "contact"),
+     r"^\W*(?:(?-i:[A-Z])[\w.'’-]*\s+){1,4}(?:is|was)\s+[^.!?]{0,120}?\b" + _ROLE + r"\b.{0,200}?"
+     r"\b(?:follow(?:ing)?|reach|e-?mail|contact)\s+(?:him|her|them|@\w+)\b"),
+    # "<Name> is a senior correspondent for NBC News ... He previously ...": a bio opening the paragraph and going on
+    # with the writer's career, not with the news
+    (_ROLES,
+     r"^(?:(?-i:[A-Z])[\w.'’-]*\s+){1,4}is (?:a|an|the)\s+[^.!?]{0,80}?\b" + _ROLE + r"\s+(?:for|at|with)\b"
+     r"[^!?]{0,200}?[.!?]\s+(?:He|She|They)\s+(?:previously|formerly|has (?:also )?(?:covered|reported|written|worked)|"
+     r"joined|covers|is based|was (?:previously|formerly))\b"),
+    # a columnist's tagline opening the paragraph, its first sentence ending on when the column runs ("Chronicle
+    # columnists Jane Roe and Sam Poe appear Sundays, Mondays and Wednesdays."); reporting goes on after the
+    # schedule ("whose column appears weekly in 40 papers")
+    (("column",),
+     r"^[^.!?]{0,80}\bcolumn(?:ist)?s?\b[^.!?]{0,80}\bappears?\s+(?:on\s+|every\s+)?(?:(?:(?:mon|tues|wednes|thurs|"
+     r"fri|satur|sun)days?|daily|weekly)(?:,\s*|\s+and\s+|\s+or\s+)?)+[.!]"),
+]
+_AUTHOR_BOX = [(anchors, re.compile(pattern, re.I)) for anchors, pattern in _AUTHOR_BOX_RULES]
+AUTHOR_BOX_MAX_WORDS = 120
 
 # ------------------------------------------------------------------ transcripts
 
@@ -319,7 +359,7 @@ def _classify(s: str, ctx: _Context, in_run_of_short: bool) -> str | None:
     m = _LABEL_LINE.match(s)
     if m and not tag:
         label, rest = m.group("label"), m.group("rest")
-        if _headline_like(rest) and (s in ctx.label_run or _LINK_LABELS.match(label)):
+        if _headline_like(rest) and (s in ctx.label_run or _LINK_LABELS.match(label) or _ARROW.match(s)):
             return "link_list"
     if in_run_of_short and _headline_like(s) and len(words) <= 14:
         return "link_list"
@@ -332,8 +372,10 @@ def _classify(s: str, ctx: _Context, in_run_of_short: bool) -> str | None:
     # notices, then promos (a log-in wall is both; it is a notice)
     if len(words) <= NOTICE_MAX_WORDS and _matches(_NOTICE, s):
         return "notice"
-    if len(words) <= CRAWL_NOTE_MAX_WORDS and _matches(_CRAWL_NOTE, s):
+    if len(words) <= LONG_NOTICE_MAX_WORDS and _matches(_LONG_NOTICE, s):
         return "notice"
+    if len(words) <= AUTHOR_BOX_MAX_WORDS and _matches(_AUTHOR_BOX, s):
+        return "author_box"
     if len(words) <= PROMO_MAX_WORDS and _is_promo(s):
         return "promo"
     return None
