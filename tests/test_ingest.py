@@ -449,6 +449,32 @@ def test_a_title_taken_from_the_first_line_is_marked_derived(tmp_path):
     assert item.title_derived and item.title.startswith("Floodwater")
 
 
+def test_a_derived_title_reads_like_a_headline():
+    from unspun.ingest.common import derive_title
+
+    rest = "\n\nThe bridge reopens next week."
+    # datelines and an outlet's tag say where the story was filed, not what happened
+    assert derive_title("NASHVILLE, Tenn. - No charges were filed over the crash." + rest) == \
+        "No charges were filed over the crash."
+    assert derive_title("WASHINGTON (AP) \u2014 The Senate passed the budget on Friday." + rest) == \
+        "The Senate passed the budget on Friday."
+    assert derive_title("TORONTO\u2014Police named the two victims." + rest) == "Police named the two victims."
+    assert derive_title("(CNN) Floodwater closed the old bridge on Tuesday." + rest) == \
+        "Floodwater closed the old bridge on Tuesday."
+    assert derive_title("(Metro Police Department)" + rest) == "(Metro Police Department)"  # a credit line alone
+    # cut after the first sentence; abbreviations do not end it, a too short one reads on
+    assert derive_title("Sen. Ann Lee of Ohio said on Monday she will run again in 2026. Her rival said little.") \
+        == "Sen. Ann Lee of Ohio said on Monday she will run again in 2026."
+    assert derive_title("Surprise! The band released a new album on Friday night. Fans queued for hours.") == \
+        "Surprise! The band released a new album on Friday night."
+    # a first sentence longer than the limit is cut at a word boundary
+    long_line = "The council " + "and the mayor " * 12 + "agreed on a budget."
+    title = derive_title(long_line, limit=60)
+    assert title.endswith("\u2026") and len(title) <= 61 and long_line.startswith(title[:-1])
+    assert not title[:-1].endswith(" ") and long_line[len(title) - 1] == " "
+    assert derive_title("Storm closes schools") == "Storm closes schools"
+
+
 def test_utf16_html_with_a_byte_order_mark_is_read(tmp_path):
     page = ("<html><head><title>Flood closes bridge in Köln</title></head><body><article>"
             + "".join(f"<p>The Rhine flood closed the old bridge in Köln on Tuesday, officials said, and traffic "

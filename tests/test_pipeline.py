@@ -222,3 +222,16 @@ def test_story_headline_prefers_a_real_title_to_a_first_line():
                    art("c", "Schools across the county close as storm hits", True)]
     assert choose_headline(first_lines + [real]) == real.title
     assert choose_headline(first_lines) in {a.title for a in first_lines}  # none real: a first line still serves
+
+
+def test_story_headline_from_first_lines_is_the_one_about_the_story():
+    from unspun.pipeline import choose_headline
+
+    body = "A storm closed every school in the county on Monday. Officials said the schools reopen on Wednesday."
+    tagline = "Off the Record offers a wry take on the week in local politics."  # a column's standing first line
+    arts = [Article(id="a", title=tagline, text=tagline + "\n\n" + body, source="a", title_derived=True),
+            Article(id="b", title="Storm closes every school in the county", text=body, source="b",
+                    title_derived=True),
+            Article(id="c", title="Schools reopen Wednesday after the storm", text=body, source="c",
+                    title_derived=True)]
+    assert choose_headline(arts) == "Storm closes every school in the county"

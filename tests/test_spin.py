@@ -24,7 +24,7 @@ def test_lead_skips_datelines_captions_and_bylines():
     assert lead_sentence(bbc) == bbc[1]
     credited = ["Ben Roethlisberger scrambles away from linebacker Ufomba Kamalu during the first half in Houston.",
                 "(Michael Wyke/Associated Press) HOUSTON \u2014 Roethlisberger told his teammates to stay calm."]
-    assert lead_sentence(credited) == "HOUSTON \u2014 Roethlisberger told his teammates to stay calm."
+    assert lead_sentence(credited) == "Roethlisberger told his teammates to stay calm."
     credit_at_end = ["Cornerback Artie Burns intercepts a pass in the fourth quarter (Christian Smith/AP/PA)",
                      "The Pittsburgh Steelers dominated the Houston Texans with a touchdown in each quarter."]
     assert lead_sentence(credit_at_end) == credit_at_end[1]
@@ -36,6 +36,14 @@ def test_lead_drops_headline_run_into_first_sentence():
     title = "Homeowner Questions Exceedingly High Electric Bill"
     sents = [f"{title} Mary Horomanski of Erie, Pa., received a bill of more than $284 billion."]
     assert lead_sentence(sents, title) == "Mary Horomanski of Erie, Pa., received a bill of more than $284 billion."
+
+
+def test_lead_drops_dateline_and_outlet_tag():
+    wire = ["WASHINGTON (AP) \u2014 The Senate passed a bill on Tuesday to fund the highway program for two years."]
+    assert lead_sentence(wire) == "The Senate passed a bill on Tuesday to fund the highway program for two years."
+    tagged = ["(CNN) A freight train left the tracks near the river on Sunday, closing the line."]
+    assert lead_sentence(tagged) == "A freight train left the tracks near the river on Sunday, closing the line."
+    assert lead_sentence(["(CNN) Too short here."]) == "Too short here."  # the fallback too
 
 
 def test_lead_falls_back_to_first_sentence():

@@ -2,7 +2,7 @@
 facts that only one outlet reports.
 
 The lead is the first real sentence of the body: not a dateline fragment ("ERIE, Pa. —"), photo caption or
-byline, and without a headline run into it.
+byline, and without a headline run into it or a dateline or outlet tag opening it ("WASHINGTON (AP) — ", "(CNN) ").
 
 "Only one outlet" is decided by sentence similarity (TF-IDF cosine) against every sentence of the
 other outlets' articles, so a paraphrase of the same fact elsewhere does not count as exclusive; nor does a
@@ -21,6 +21,7 @@ from typing import NamedTuple
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
+from .ingest.common import strip_dateline
 from .model import Article, normalize_ws
 from .provenance import EMBEDDED_POST
 
@@ -155,8 +156,8 @@ def lead_sentence(sents: list[str], title: str | None = None) -> str:
         text = _PHOTO_CREDIT.sub("", _without_title(sent, title)).lstrip()  # a credit closes the caption before
         words = [w for w in text.split() if _LETTERS.search(w)]
         if len(words) >= LEAD_MIN_WORDS and not _BYLINE.match(text) and _is_story_sentence(sents, i):
-            return text
-    return _without_title(sents[0], title) if sents else ""
+            return strip_dateline(text)  # where it was filed ("WASHINGTON (AP) — ", "(CNN) ") is not what it says
+    return strip_dateline(_without_title(sents[0], title)) if sents else ""
 
 
 def _lead_entities(doc, lead: str) -> list[str]:

@@ -62,6 +62,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Sequence
 
+from .ingest.common import DATELINE as _DATELINE
 from .model import Article, SummarySentence, normalize_ws
 from .spin import same_figure, specific_figures
 
@@ -164,11 +165,6 @@ _END_PUNCT = re.compile(r"[.!?][”\"’')\]]*$")
 # A sentence that trails off in an ellipsis is a cut-off teaser ("... transferred power to the 33-year-old crown..."),
 # not a statement; the issue forbids half sentences even though dev92 ROUGE is ~0.15 a metric higher with them.
 _TRAILING_ELLIPSIS = re.compile(r"(\.\.\.|…)[”\"’')\]]*$")
-# "HONOLULU (AP) — ", "AMATRICE, Italy (AP) — ", "FAIRHOPE, Ala. — ", "PRETORIA/KHARTOUM — ".
-_DATELINE = re.compile(
-    r"^[A-Z][A-Z/ .'-]{2,}(?:,\s+[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*){0,2})?\s*(?:\([A-Za-z0-9 .]+\))?\s*[-–—]+\s*"
-    r"(?=[“\"A-Z0-9])"
-)
 # "The Erie Times-News reports that a man ..." -> "A man ...": the lead only says which outlet reported it, which the
 # citations already say, and it reads badly as a summary opening. The subject must name a news outlet (so
 # "Police reported that ..." keeps its source).

@@ -117,9 +117,39 @@ def normalize_body(text: str) -> str:
     return "\n\n".join(paragraphs)
 
 
+# A dateline opening a story: "HONOLULU (AP) — ", "AMATRICE, Italy (AP) — ", "FAIRHOPE, Ala. — ",
+# "PRETORIA/KHARTOUM — ". It says where the story was filed, not what happened (summaries, leads and derived titles
+# drop it).
+DATELINE = re.compile(
+    r"^[A-Z][A-Z/ .'-]{2,}(?:,\s+[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*){0,2})?\s*(?:\([A-Za-z0-9 .]+\))?\s*[-–—]+\s*"
+    r"(?=[“\"A-Z0-9])"
+)
+# An outlet's tag without a place: "(CNN) Mitt Romney ...", "(Reuters) - ...": up to three words in brackets, then a
+# sentence that starts with a capital (so a bracketed caption or credit line alone is kept).
+_OUTLET_TAG = re.compile(r"^\([A-Z][\w.&'-]*(?: [\w.&'-]+){0,2}\)\s*(?:[-–—]+\s*)?(?=[“\"A-Z0-9])")
+
+
+def strip_dateline(text: str) -> str:
+    """The text without a leading dateline ("WASHINGTON (AP) — ") or outlet tag ("(CNN) ")."""
+    m = DATELINE.match(text) or _OUTLET_TAG.match(text)
+    return text[m.end():] if m else text
+
+
+TITLE_MIN_WORDS = 4  # a shorter first sentence ("Surprise!", "Oh no.") says nothing of the story
+# The end of a first sentence: a full stop after a lower-case word or a figure ("said.", "in 2015."), so the
+# abbreviations that open headlines and datelines ("Sen.", "U.S.", "Tenn.", "Aug. 24", "a.m.") do not end it.
+_TITLE_SENTENCE_END = re.compile(r"(?:\b[a-z][\w'’-]+\.|\d\.|\w[!?])[\"'”’)]*(?=\s+[“\"'‘A-Z0-9])")
+
+
 def derive_title(text: str, limit: int = 120) -> str:
-    """A stand-in title for inputs that carry none: the first line, cut at a word boundary."""
-    first = text.strip().split("\n", 1)[0].strip()
+    """A stand-in title for inputs that carry none, to read like a headline: the first line without its dateline
+    or outlet tag, cut after its first sentence, or at a word boundary when that sentence is longer than `limit`."""
+    first = strip_dateline(text.strip().split("\n", 1)[0].strip())
+    for end in _TITLE_SENTENCE_END.finditer(first):
+        if end.end() > limit:
+            break
+        if len(first[:end.end()].split()) >= TITLE_MIN_WORDS:  # "Surprise! Lady Gaga ..." reads on to the next end
+            return first[:end.end()]
     if len(first) <= limit:
         return first
     cut = first[:limit].rsplit(" ", 1)[0]
