@@ -431,7 +431,7 @@ def test_scare_quote_in_a_stance_clause_is_benchmark_only():
     art, doc = _art('The judge mocked state leaders as "obsessed" with the issue.')
     clauses = [r for r in extract_records(doc) if r.kind == "mixed"]
     assert [doc.text[s:e] for s, e in clauses[0].content] == ['state leaders as "obsessed" with the issue']
-    assert clauses[0].speaker == "judge"
+    assert clauses[0].speaker == "the judge"  # a common noun is shown with its determiner
     assert not [q for q in extract_quotes(art, doc) if q.kind == "direct"]
 
 
@@ -693,3 +693,43 @@ def test_a_condition_on_the_cue_belongs_to_the_reported_clause():
                     '73 percent said the same of Trump.')
     # a contrast with another attribution is no condition
     assert not any("73 percent" in doc.text[r.content[0][0] : r.content[-1][1]] for r in extract_records(doc))
+
+
+def test_time_zone_of_a_time_stamp_is_not_part_of_the_speaker():
+    text = ("Megyn Kelly is an excellent journalist.\n\nUPDATE — 5:48 p.m. ET Donald Trump tweeted his response late "
+            "Tuesday afternoon, calling the statement a “pathetic attempt” to build ratings.")
+    art, doc = _art(text)
+    got = {q.text: q.speaker for q in extract_quotes(art, doc) if q.kind == "direct"}
+    assert got["pathetic attempt"] == "Donald Trump"
+
+
+def test_newsletter_headings_are_not_speakers():
+    text = ("He said things.\n\nFIRST LOOKS – Correct the Record has “ordered thousands of posters and we are "
+            "sending them to reporters across the country.” http://nyti.ms/1PAtUBf\n\n"
+            "THE TRAP: “Republicans point fingers at each other as the primary race heats up in Iowa.”")
+    art, doc = _art(text)
+    speakers = {q.speaker for q in extract_quotes(art, doc)}
+    assert not speakers & {"FIRST", "FIRST LOOKS", "Trap", "THE TRAP"}
+
+
+def test_a_link_closes_a_newsletter_item():
+    # quote, link, next item: the next item's cue-less quote does not inherit the previous speaker
+    text = ("He spoke on Monday.\n\nSNOW FIGHTS -- “For snowed-in drivers, hours of sweat,” by Perry Stein: “The death "
+            "struggle for parking is playing out in different ways all along the East Coast.” http://wapo.st/1nn1Bje"
+            "\n\nTHOUGHT LEADERS – “What Is Our Duty to the People Globalization Leaves Behind?”: “A few days ago, I "
+            "visited the shiny headquarters of a think tank in Washington.”")
+    art, doc = _art(text)
+    got = {q.text[:20]: q.speaker for q in extract_quotes(art, doc) if q.kind == "direct"}
+    assert got["The death struggle f"] == "Perry Stein"
+    assert got["A few days ago, I vi"] is None
+
+
+def test_common_noun_speakers_keep_their_determiner():
+    text = ("The network said it would not change the moderator for the debate. Study finds that coffee is good "
+            "for you. A new study said that tea is better for the heart.")
+    art, doc = _art(text)
+    quotes = merge_quotes(extract_quotes(art, doc), [art])
+    got = {q.text: q.speaker for q in quotes}
+    assert got["it would not change the moderator for the debate"] == "the network"
+    assert got["tea is better for the heart"] == "a new study"
+    assert "coffee is good for you" not in got  # a bare "Study" (a headline's subject) names no source

@@ -143,6 +143,8 @@ _MARK_RE = re.compile("''|[\"“”„«»‹›‘’'‚]")  # '' = a straight
 # paragraphs, headings or list items (sites that use single newlines between paragraphs)
 _PARA_RE = re.compile(r"[ \t\xa0]*\n\s*")
 
+# zone abbreviations after a clock time ("5:48 p.m. ET"); the parser makes them a compound of the name after it
+TIME_ZONES = frozenset("ET EST EDT CT CST CDT MT MST MDT PT PST PDT GMT UTC BST CET CEST".split())
 PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "me"}
 GROUP_PRONOUNS = {"it", "they", "them", "we", "us"}
 PRONOUNS = PERSON_PRONOUNS | GROUP_PRONOUNS | {"you", "this", "that", "who", "which", "one", "someone"}
@@ -846,9 +848,11 @@ def _mention_span(tok: "Token") -> tuple[int, int, str, str | None]:
                     start = t.i + 1
                 elif "\n" in t.text and t.i > tok.i:
                     end = min(end, t.i)
-            # first names the NER split off ("Yury" ORG + "Ushakov" PERSON)
+            # first names the NER split off ("Yury" ORG + "Ushakov" PERSON), but not a time stamp's zone the parser
+            # takes for one ("2:30 p.m. ET Donald Trump said")
             while (start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ == "compound"
-                   and doc[start - 1].head.i in range(start, end) and doc[start - 1].lower_ not in TITLE_WORDS):
+                   and doc[start - 1].head.i in range(start, end) and doc[start - 1].lower_ not in TITLE_WORDS
+                   and doc[start - 1].text not in TIME_ZONES):
                 start -= 1
             span = doc[start:end]
             label = tok.ent_type_ if tok.ent_type_ in SPEAKER_LABELS else None
@@ -919,6 +923,12 @@ def _person_gender(ent: "Span", title_words: set[str]) -> str | None:
     return None
 
 
+def _heading_word(tok: "Token") -> bool:
+    """A function word in capitals ("FIRST", "MORE", "THE", "TOP"): newsletters and live blogs open items with such
+    headings ("FIRST LOOKS –", "THE TRAP:"); a name in capitals ("TAPPER:") is no function word."""
+    return tok.is_upper and len(tok) > 1 and tok.vocab[tok.lower_].is_stop
+
+
 class _Resolver:
     """Rule-based resolution of speaker mentions to names within one article (see module docstring)."""
 
@@ -980,6 +990,8 @@ class _Resolver:
 
     def resolve(self, tok: "Token", text: str, label: str | None) -> str | None:
         low = tok.lower_
+        if _heading_word(tok):
+            return None  # "FIRST LOOKS – ...", "MORE ...": a newsletter heading, whatever the NER says
         if label in SPEAKER_LABELS:
             return self.name(text, label)
         if tok.pos_ == "PRON" or low in PRONOUNS:
@@ -1001,6 +1013,12 @@ class _Resolver:
             canon = self.name(text, "PERSON")
             if name_key(canon) in self.index.full and name_key(canon) != name_key(clean_name(text)):
                 return canon
+        if tok.pos_ not in ("NOUN", "PROPN"):
+            return None  # a quantifier or number the parser made a subject ("Many", "Two") names no source
+        if text.isupper() and (len(text.split()) > 1 or tok.lower_ in SOURCE_NOUNS):
+            # a label in capitals that no entity covers ("FOX NEWS STATEMENT", "THE FACT CHECKER"): a newsletter
+            # heading, not a speaker; a one-word name in capitals ("TAPPER:") stays
+            return None
         # a description: "the minister", "the Kremlin", "Iranian officials" (plurals stay descriptions); an
         # indefinite one ("another man", "a spokesman") introduces someone new, so it names no earlier person
         head = tok.lemma_.lower()
@@ -1018,8 +1036,16 @@ class _Resolver:
         if best is not None:
             return self.name(best, "PERSON")
         desc = normalize_ws(text)
-        if desc.lower().startswith(("the ", "a ", "an ")):
-            desc = desc.split(" ", 1)[1]
+        first, _, rest = desc.partition(" ")
+        if tok.tag_ == "NN" and (tok.is_lower or tok.lower_ in SOURCE_NOUNS) and tok.lower_ not in COLLECTIVE_NOUNS:
+            # a singular common noun is a source only with its determiner or owner ("the network", "one official"),
+            # and reads as one only with it: a bare "Study" (a headline) or "network" names no one (a capitalised
+            # word outside SOURCE_NOUNS is a name the tagger missed: '"...?" Hannity pressed')
+            if not any(c.dep_ in ("det", "poss", "nummod") for c in tok.children) and len(desc.split()) == 1:
+                return None
+            return first.lower() + " " + rest if first.lower() in ("the", "a", "an") else desc
+        if first.lower() in ("the", "a", "an"):
+            desc = rest
         return desc or None
 
     def _addressee(self, tok: "Token") -> str | None:
@@ -1801,7 +1827,10 @@ def _extract_records(doc: "Doc", flags: _TokenFlags, *, min_words: int, indirect
             if prev is None:
                 continue
             gap = text[prev.content[-1][1] : rec.content[0][0]]
-            if len(_PARA_RE.findall(gap)) <= 1 and len(gap.split()) <= 40:
+            # a link between them cites where the first came from and closes that item (newsletters: quote, link,
+            # next item): the next quote is someone else's
+            if len(_PARA_RE.findall(gap)) <= 1 and len(gap.split()) <= 40 and "http" not in gap \
+                    and "www." not in gap:
                 rec.speaker = prev.speaker
                 if not rec.extra.get("prev_subject"):  # keep an introducing pronoun as the mention
                     rec.mention, rec.mention_text = prev.mention, prev.mention_text
@@ -1945,7 +1974,8 @@ def _colon_label(doc: "Doc", text: str, ps: int, pe: int, resolver: "_Resolver")
             or label.lower() in PRONOUNS:
         return None
     span = doc.char_span(i, i + len(label), alignment_mode="contract")
-    if span is None or len(span) == 0 or any(t.pos_ in ("VERB", "AUX") and t.tag_ != "VBN" for t in span):
+    if span is None or len(span) == 0 or any(t.pos_ in ("VERB", "AUX") and t.tag_ != "VBN" or _heading_word(t)
+                                             for t in span):
         return None
     cs = colon + 1
     while cs < pe and text[cs].isspace():
@@ -1993,6 +2023,8 @@ def _title_records(article: Article, doc: "Doc") -> list[tuple["Doc", QuoteRecor
     return [(tdoc, r) for r in recs]
 
 
+# singular in form, plural in sense: a source without a determiner ("Police said")
+COLLECTIVE_NOUNS = frozenset({"police", "staff", "personnel", "military", "management", "media", "press"})
 # Heads of descriptions that can be a source ("the minister said", "a report said"). A subject outside
 # this list with no proper name in it ("The fact that ... indicates") is not an attribution.
 SOURCE_NOUNS = frozenset("""
@@ -2105,7 +2137,13 @@ def merge_quotes(quotes: list[Quote], articles: list[Article]) -> list[Quote]:
     index = NameIndex()
     for s in sorted(set(spelling.values())):
         index.add(s, "PERSON")
-    speakers = {s: index.canonical(best, None) for s, best in spelling.items()}
+    speakers = {}
+    for s, best in spelling.items():
+        canonical = index.canonical(best, None)
+        # a description keeps its determiner ("the network") unless it folds into a fuller name ("the court" ->
+        # "Colorado Supreme Court")
+        described = best.startswith(("the ", "a ", "an "))
+        speakers[s] = best if described and canonical == clean_name(best) else canonical
 
     def first_pos(q: Quote) -> tuple:
         return min((order.get(a, 10**9), a) for a in q.article_ids) if q.article_ids else (10**9, "")
