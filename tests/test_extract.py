@@ -471,3 +471,24 @@ def test_byline_author_is_trafilaturas():
         tree = _traf_tree(page(extra_body=byline))
         assert _byline_author(tree) == extract_author(tree)
     assert _byline_author(_traf_tree(page(extra_body=bylines[2]))) == "Ana Ruiz"
+
+
+def test_byline_text_reads_as_after_trafilatura_deletes_the_discarded_elements():
+    from copy import deepcopy
+
+    import lxml.html
+    from trafilatura.xml import delete_element
+
+    from unspun.extract import _byline_author, _kept_text
+
+    html = ("<html><body><p>Story</p><div class='byline'>By <time>May 1</time>Jane <!-- c -->Doe"
+            "<span class='date'>today</span>, staff <b>writer</b></div></body></html>")
+    tree = lxml.html.fromstring(html)
+    cut = {el: None for el in tree.iter("time", "span")}
+    copied = deepcopy(tree)
+    for el in list(copied.iter("time", "span")):
+        delete_element(el)
+    expected = " ".join(copied.find(".//div").itertext())
+    assert _kept_text(tree.find(".//div"), cut) == expected == "By Jane  Doe, staff  writer"
+    assert _byline_author(tree) == "Jane Doe; Staff Writer"
+    assert tree.find(".//time") is not None  # the page's tree is left whole

@@ -14,7 +14,6 @@ import json
 import re
 import warnings
 from collections import defaultdict
-from copy import deepcopy
 from dataclasses import dataclass, field
 from html.entities import codepoint2name
 
@@ -852,6 +851,7 @@ def _strip_site_suffix(title: str, site: str | None) -> str:
 # trafilatura's extract_author (its AUTHOR_XPATHS tried in order on the page without AUTHOR_DISCARD_XPATHS' elements:
 # comments, sidebars, dates, figures), with the XPaths' tests made in Python in one pass over the tree: each XPath
 # walked the whole tree testing a dozen attributes per element (8.4 -> 3.8 ms a page where it runs, 2 in 5 pages;
+# 3.8 -> ~2.9 ms with no tree copy and one attribute search to pass most elements over;
 # the same author on all 1,901 pages of AEB, trafilatura_eval and the htmldate set). Its byline search is what
 # finds most authors on pages without author metadata (trafilatura_eval tuning half: 0.48 author accuracy, 0.36
 # without it).
@@ -865,6 +865,11 @@ _NOT_AUTHOR_ID = re.compile("^comments|comment-?list|ProductReviews")
 _NOT_AUTHOR_CLASS = re.compile("^[Cc]omments|commentlist|comments-list|sidebar|is-hidden|quote|embedly-instagram|"
                                "article-(?:share|support)|print|category|meta-date|meta-reviewer")
 _AUTHOR_MAX_CHARS = 120
+# every substring that the tests below look for in an attribute (a superset): one search of an element's attribute
+# values passes over the many elements that none of them can pick
+_AUTHOR_HINT = re.compile("uthor|yline|byl|BBL|writer|screenname|username|channel-name|zuozhe|bianji|xiaobian|"
+                          "submitted-by|posted-by|journalist-name|omment|ProductReviews|sidebar|is-hidden|quote|"
+                          "embedly-instagram|article-s|print|category|meta-|title|date|Figure")
 
 
 def _author_levels(el) -> tuple[bool, bool, bool]:
@@ -894,26 +899,44 @@ def _not_author_area(el) -> bool:
             or bool(_NOT_AUTHOR_CLASS.search(cls)) or "Figure" in (el.get("data-component") or ""))
 
 
+def _kept_text(el, cut: dict) -> str:
+    """`" ".join(el.itertext())` as it reads once the `cut` elements are deleted with their tails kept (trafilatura's
+    `delete_element`: a tail joins the text before it), without copying the tree to delete them."""
+    slots = [el.text]
+
+    def walk(parent):
+        for child in parent:
+            if child in cut:
+                if child.tail:
+                    slots[-1] = (slots[-1] or "") + child.tail
+                continue
+            if isinstance(child.tag, str):  # comments and processing instructions give only their tails
+                slots.append(child.text)
+                walk(child)
+            slots.append(child.tail)
+
+    walk(el)
+    return " ".join(s for s in slots if s is not None)
+
+
 def _byline_author(tree) -> str | None:
     from trafilatura.json_metadata import normalize_authors
     from trafilatura.utils import trim
-    from trafilatura.xml import delete_element
 
-    tree = deepcopy(tree)  # the discarded elements are cut out (their tails kept), as trafilatura does
-    levels, discarded = ([], [], []), {}  # a dict: cut in document order
+    levels, discarded = ([], [], []), {}
     for el in tree.iter(etree.Element):
+        if el.tag not in ("author", "time", "figure") and not _AUTHOR_HINT.search(" ".join(el.values())):
+            continue
         if _not_author_area(el):
             discarded[el] = None
         for level, candidate in zip(levels, _author_levels(el)):
             if candidate:
                 level.append(el)
-    for el in discarded:
-        delete_element(el)
     for level in levels:
         for el in level:
             if el in discarded or any(a in discarded for a in el.iterancestors()):
                 continue
-            content = trim(" ".join(el.itertext()))
+            content = trim(_kept_text(el, discarded))
             if content and 2 < len(content) < _AUTHOR_MAX_CHARS:
                 return normalize_authors(None, content)
     return None
