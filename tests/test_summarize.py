@@ -214,7 +214,8 @@ def test_boilerplate_and_datelines():
     assert [s.text for s in summary] == [text.split("— ", 1)[1]]
     assert summary[0].citations == ["d1"]
     # datelines naming a state or country, and wire credits after a slashed dateline
-    lines = ("AMATRICE, Italy (AP) — ", "FAIRHOPE, Ala. — ", "SEOUL, South Korea — ", "PRETORIA/KHARTOUM (Reuters) - ")
+    lines = ("AMATRICE, Italy (AP) — ", "FAIRHOPE, Ala. — ", "SEOUL, South Korea — ", "PRETORIA/KHARTOUM (Reuters) - ",
+             "(CNN) ", "(Reuters) - ")
     for line in lines:
         arts[0] = replace(arts[0], text=line + text.split("— ", 1)[1])
         assert [s.text for s in summarize(arts, max_words=100)] == [text.split("— ", 1)[1]], line

@@ -62,7 +62,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Sequence
 
-from .ingest.common import DATELINE as _DATELINE
+from .ingest.common import match_dateline
 from .model import Article, SummarySentence, normalize_ws
 from .spin import same_figure, specific_figures
 
@@ -571,8 +571,8 @@ def _prepare(articles: list[Article], per_article: list[list[str]], params: Para
     seen: set[str] = set()
     by_pos = {(s.art, s.pos): s for s in all_sents}
     for s in all_sents:
-        m = _DATELINE.match(s.text) if params.strip_dateline and not _JUNK_CS.search(s.text) else None
-        if m:  # "HONOLULU (AP) — Students were ..." -> the sentence proper, still a verbatim span of the article
+        m = match_dateline(s.text) if params.strip_dateline and not _JUNK_CS.search(s.text) else None
+        if m:  # "HONOLULU (AP) — Students ...", "(CNN) Students ..." -> the sentence proper, still verbatim
             s = _Sent(s.text[m.end():], s.art, s.pos, word_count(s.text[m.end():]), s.concepts)
             by_pos[(s.art, s.pos)] = s
         dropped = _drop_report_lead(s.text)

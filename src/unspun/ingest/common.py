@@ -129,9 +129,14 @@ DATELINE = re.compile(
 _OUTLET_TAG = re.compile(r"^\([A-Z][\w.&'-]*(?: [\w.&'-]+){0,2}\)\s*(?:[-–—]+\s*)?(?=[“\"A-Z0-9])")
 
 
+def match_dateline(text: str) -> re.Match | None:
+    """A leading dateline ("WASHINGTON (AP) — ") or outlet tag ("(CNN) ") of the text, if any."""
+    return DATELINE.match(text) or _OUTLET_TAG.match(text)
+
+
 def strip_dateline(text: str) -> str:
-    """The text without a leading dateline ("WASHINGTON (AP) — ") or outlet tag ("(CNN) ")."""
-    m = DATELINE.match(text) or _OUTLET_TAG.match(text)
+    """The text without a leading dateline or outlet tag (`match_dateline`)."""
+    m = match_dateline(text)
     return text[m.end():] if m else text
 
 
