@@ -199,7 +199,7 @@ class Store:
 
     # Articles wait with no story id until the clusterer places them, in publish-date order (undated ones after the
     # dated, each in ingest order): see Pipeline.cluster_stored.
-    _CLUSTER_KEY = "coalesce(date, '~'), seq"  # '~' sorts after any ISO date
+    _CLUSTER_DAY = "coalesce(date, '~')"  # '~' sorts after any ISO date
     _CLUSTER_PAGE = 50_000  # ids per ordered lookup: memory stays bounded however many articles wait
 
     def unclustered_count(self) -> int:
@@ -207,12 +207,13 @@ class Store:
 
     def unclustered(self, batch: int = 256) -> Iterator[Article]:
         """Stored articles not placed in a story yet, in the order the clusterer reads them (publish date, then
-        ingest order; undated last), loaded `batch` at a time."""
+        ingest order; undated last), loaded `batch` at a time, without their removed blocks (the clusterer reads the
+        kept text)."""
         after: tuple[str, int] = ("", -1)
         while True:
             page = self.con.execute(
-                f"SELECT id, coalesce(date, '~'), seq FROM articles WHERE story_id IS NULL "
-                f"AND (coalesce(date, '~'), seq) > (?, ?) ORDER BY {self._CLUSTER_KEY} LIMIT ?",
+                f"SELECT id, {self._CLUSTER_DAY}, seq FROM articles WHERE story_id IS NULL "
+                f"AND ({self._CLUSTER_DAY}, seq) > (?, ?) ORDER BY {self._CLUSTER_DAY}, seq LIMIT ?",
                 [after[0], after[1], self._CLUSTER_PAGE],
             ).fetchall()
             if not page:
@@ -221,7 +222,7 @@ class Store:
             ids = [r[0] for r in page]
             for start in range(0, len(ids), batch):
                 chunk = ids[start : start + batch]
-                by_id = {a.id: a for a in self.articles_by_ids(chunk)}
+                by_id = {a.id: a for a in self.articles_by_ids(chunk, blocks=False)}
                 yield from (by_id[i] for i in chunk)
 
     def assign_stories(self, placed: list[tuple[str, str]], merges: Iterable[dict], dirty_story_ids: Iterable[str],
@@ -246,10 +247,10 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
 
-    def _rows_to_articles(self, rows) -> list[Article]:
+    def _rows_to_articles(self, rows, with_blocks: bool = True) -> list[Article]:
         ids = [r[0] for r in rows]
         blocks: dict[str, list[Block]] = {i: [] for i in ids}
-        if ids:
+        if ids and with_blocks:
             for aid, text, kept, reason in self.con.execute(
                 "SELECT article_id, text, kept, reason FROM blocks WHERE article_id IN (SELECT unnest(?)) "
                 "ORDER BY article_id, idx",
@@ -285,12 +286,12 @@ class Store:
                                 [int(seq)]).fetchall()
         return self._rows_to_articles(rows)
 
-    def articles_by_ids(self, ids: list[str]) -> list[Article]:
-        """Stored articles with these ids, in ingest order."""
+    def articles_by_ids(self, ids: list[str], blocks: bool = True) -> list[Article]:
+        """Stored articles with these ids, in ingest order (`blocks=False`: without their kept/removed blocks)."""
         rows = self.con.execute(
             "SELECT id, data FROM articles WHERE id IN (SELECT unnest(?)) ORDER BY seq", [list(ids)]
         ).fetchall()
-        return self._rows_to_articles(rows)
+        return self._rows_to_articles(rows, with_blocks=blocks)
 
     def iter_articles(self, batch: int = 500) -> Iterator[Article]:
         offset = 0
