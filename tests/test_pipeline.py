@@ -122,6 +122,19 @@ def test_same_input_twice_is_byte_identical(tmp_path, seeds_copy, football_text)
     assert (tmp_path / "a" / "stories.json").read_bytes() == outs[0]
 
 
+def test_an_input_read_differently_by_a_later_version_is_not_stored_twice(tmp_path, seeds_copy, monkeypatch):
+    """Ids come from the input, not the extracted text: a store stays valid when extraction or cleaning changes."""
+    import unspun.ingest.common as common
+
+    first = run([str(seeds_copy)], tmp_path / "out", options=Options(progress="quiet"))
+    ids = sorted(a["id"] for a in first.result["articles"])
+    body = common.normalize_body
+    monkeypatch.setattr(common, "normalize_body", lambda text: body(text) + "\n\nA paragraph a newer version finds.")
+    again = run([str(seeds_copy)], tmp_path / "out", options=Options(progress="quiet"))
+    assert again.stats.already_stored == 2 and again.stats.added == 0
+    assert sorted(a["id"] for a in again.result["articles"]) == ids
+
+
 def test_bad_inputs_are_reported_and_good_articles_survive(tmp_path, seeds_copy):
     (seeds_copy / "empty.txt").write_bytes(b"")
     (seeds_copy / "binary.txt").write_bytes(bytes(range(256)) * 8)

@@ -339,7 +339,7 @@ class Pipeline:
                 self._input_problem(item, batch_problems, stats)
                 continue
             stats.read += 1
-            if item.id in seen_ids:  # the same content (ids are content hashes) or the same input id again
+            if item.id in seen_ids:  # the same input again (ids come from the input: `ingest.common.input_id`)
                 repeats.append((item.id, item.source, item.id))
                 continue
             seen_ids.add(item.id)

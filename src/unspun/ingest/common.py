@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
 from urllib.parse import urlsplit
 
@@ -161,6 +162,19 @@ def derive_title(text: str, limit: int = 120) -> str:
     return cut + "…"
 
 
+def input_id(*parts: bytes | str | None) -> str:
+    """An article id from the identity of its input, not from what extraction makes of it: a file's bytes, a WARC
+    record's URL and payload, a feed item's guid and content, a JSON record. Ingesting the same input again, even
+    with a later unspun whose extraction or cleaning differs, finds it stored instead of storing it a second time
+    (a content-hash id moved with every extraction change). The same text from two inputs is still caught as an
+    exact duplicate by `Article.hash`."""
+    h = hashlib.sha1()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else (part or "").encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()[:16]
+
+
 def make_article(
     *,
     title: str,
@@ -169,7 +183,8 @@ def make_article(
     article_id: str | None = None,
     **fields,
 ) -> Article:
-    """An Article from a reader's fields; with no title, the text's first line serves (`title_derived`)."""
+    """An Article from a reader's fields; with no title, the text's first line serves (`title_derived`). Readers
+    pass `article_id` (the input's own id, else `input_id`); articles built without one get a content hash."""
     if not (title or "").strip():
         title = derive_title(text or "")
         fields["title_derived"] = bool(title)

@@ -9,7 +9,7 @@ import feedparser
 
 from ..extract import fragment_to_text
 from ..model import Article, Problem
-from .common import make_article, outlet_from_url, problem
+from .common import input_id, make_article, outlet_from_url, problem
 
 
 def _entry_date(entry) -> str | None:
@@ -63,7 +63,7 @@ def read_feed(data: bytes, source: str) -> Iterator[Article | Problem]:
         if entry.get("tags"):
             meta["tags"] = [t.get("term") for t in entry["tags"] if t.get("term")]
         yield make_article(
-            title=entry.get("title"), text=text, source=loc, url=url,
+            title=entry.get("title"), text=text, source=loc, url=url, article_id=input_id(entry.get("id") or url, html),
             outlet=outlet_from_url(url) or outlet_from_url(feed_link) or feed_title,
             author=entry.get("author"), date=date, date_source="feed" if date else None,
             date_confidence=0.9 if date else 0.0, language=(parsed.get("feed") or {}).get("language"), meta=meta,

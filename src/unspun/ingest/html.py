@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..extract import Extracted, extract_html
 from ..model import Article, Problem
-from .common import make_article, outlet_from_url, problem, unusable
+from .common import input_id, make_article, outlet_from_url, problem, unusable
 
 
 MIN_BODY_WORDS = 5  # fewer words extracted from a page: no article (the shortest news briefs are ~20 words)
@@ -71,5 +71,6 @@ def read_html(data: bytes | str, source: str, *, url: str | None = None, encodin
     if bad is not None:
         yield bad
         return
-    task = HtmlTask(data, source, url=url, encoding=encoding, fallback_date=fallback_date, meta=meta or {})
+    task = HtmlTask(data, source, url=url, encoding=encoding, fallback_date=fallback_date, meta=meta or {},
+                    fields={"article_id": input_id(url, raw)})
     yield task if defer else run_html_task(task)

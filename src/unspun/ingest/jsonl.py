@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from ..extract import normalize_date
 from ..model import Article, Problem
-from .common import decode_input, make_article, outlet_from_url, problem
+from .common import decode_input, input_id, make_article, outlet_from_url, problem
 from .html import HtmlTask, run_html_task
 
 TEXT_KEYS = ("text", "body", "content", "maintext", "articleBody", "article")
@@ -50,7 +50,9 @@ def record_to_article(rec, source: str, *, defer: bool = False) -> Article | Pro
         return problem(source, "no_text", "record has no text or html field")
     if text is not None and not isinstance(text, str) or html is not None and not isinstance(html, str):
         return problem(source, "json", "text/html field is not a string")
-    common = dict(article_id=str(rid) if rid not in (None, "") else None, meta=meta)
+    # the record's own id, else one from the record as a whole (`input_id`: the same record is the same article)
+    article_id = str(rid) if rid not in (None, "") else input_id(json.dumps(rec, sort_keys=True, ensure_ascii=False))
+    common = dict(article_id=article_id, meta=meta)
     if text is not None and text.strip():
         art = make_article(
             title=title, text=text, source=source, url=url,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Article, Problem
-from .common import decode_input, make_article, problem
+from .common import decode_input, input_id, make_article, problem
 
 
 def read_text(data: bytes, source: str) -> Iterator[Article | Problem]:
@@ -20,4 +20,5 @@ def read_text(data: bytes, source: str) -> Iterator[Article | Problem]:
     if not body.strip():
         yield problem(source, "no_text", "only a title line, no body")
         return
-    yield make_article(title=title, text=body, source=source, meta={"encoding": enc} if problems else {})
+    yield make_article(title=title, text=body, source=source, article_id=input_id(data),
+                       meta={"encoding": enc} if problems else {})
