@@ -52,6 +52,16 @@ def test_stdin_jsonl_with_group_by(tmp_path):
     result = json.loads((tmp_path / "o" / "stories.json").read_text(encoding="utf-8"))
     groups = sorted(sorted(s["article_ids"]) for s in result["stories"])
     assert groups == [["a1", "a2"], ["b1"]]
+    # the store's stories are groups of field g: a run that would cluster into it (or group by another field)
+    # stops with a usage error before storing anything
+    more = json.dumps({"id": "c1", "title": "Dam", "g": "x", "text": "The dam opened on Monday, officials said."})
+    for flags in ([], ["--group-by", "h"]):
+        proc = _run(["run", "-", "--out", str(tmp_path / "o"), *flags, "--format", "json", "-q"], input=more)
+        assert proc.returncode == 2 and "--group-by g" in proc.stderr
+    proc = _run(["run", "-", "--out", str(tmp_path / "o"), "--group-by", "g", "--format", "json", "-q"], input=more)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads((tmp_path / "o" / "stories.json").read_text(encoding="utf-8"))
+    assert sorted(sorted(s["article_ids"]) for s in result["stories"]) == [["a1", "a2", "c1"], ["b1"]]
 
 
 def test_summary_length_flags(tmp_path, seeds_dir):

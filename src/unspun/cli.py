@@ -14,7 +14,7 @@ from pathlib import Path
 from . import __version__
 from .extract import EXTRACTORS
 from .model import Problem
-from .pipeline import DEFAULT_SUMMARY_WORDS, EXIT_FATAL, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Options
+from .pipeline import DEFAULT_SUMMARY_WORDS, EXIT_FATAL, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, GroupingMismatch, Options
 
 EPILOG = """\
 examples:
@@ -208,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # e.g. `unspun stories ... | head`
         return EXIT_OK
+    except GroupingMismatch as e:
+        print(f"unspun: {e}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _dispatch(parser: argparse.ArgumentParser, args) -> int:

@@ -45,6 +45,10 @@ MAX_ARTICLE_CHARS = 1_000_000  # ~150k words; news articles are ~5k characters
 STATE_EVERY_BATCHES = 16
 
 
+class GroupingMismatch(ValueError):
+    """The store's stories were grouped another way than this run asks (clustered vs taken from an input field)."""
+
+
 @dataclass
 class Options:
     summary_words: int | None = DEFAULT_SUMMARY_WORDS
@@ -328,6 +332,7 @@ class Pipeline:
     def ingest_items(self, items: Iterable[Article | Problem]) -> IngestStats:
         """Ingest extracted items (`iter_articles` output, in input order; `finish_article` applied or not) from
         any source, e.g. the Spark job's executors: store them, then place them in stories (`cluster_stored`)."""
+        self._claim_grouping()
         stats = IngestStats()
         pending: list[Article] = []
         batch_problems: list[Problem] = []
@@ -350,6 +355,24 @@ class Pipeline:
         self._flush(pending, batch_problems, stats, seen_hashes, repeats)
         self.cluster_stored()
         return stats
+
+    def _claim_grouping(self) -> None:
+        """A store holds one kind of grouping: stories the clusterer made, or groups taken from one input field.
+        Mixed, articles of one kind could never join the other kind's stories (the clusterer does not know the
+        groups), so a run asking for another kind stops before storing anything (`GroupingMismatch`)."""
+        want = f"field:{self.options.group_by}" if self.options.group_by else "clusters"
+        have = self.store.get_meta("grouping")
+        if have is None and self.store.get_meta("cluster_state"):  # a store from before the grouping was recorded
+            have = "clusters"
+        if have is None or not self.store.article_count():
+            self.store.set_meta("grouping", want)
+            return
+        if have != want:
+            def said(g: str) -> str:
+                return f"`--group-by {g[6:]}`" if g.startswith("field:") else "clustering (no --group-by)"
+            raise GroupingMismatch(
+                f"{self.store.path} holds stories made by {said(have)}; this run asks for {said(want)}. "
+                f"Use another store (--out/--db) or the same grouping.")
 
     def cluster_stored(self) -> int:
         """Place the stored articles that have no story yet, in publish-date order (undated ones after, each in

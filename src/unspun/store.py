@@ -108,7 +108,7 @@ class Store:
         row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return row[0] if row else None
 
-    def _set_meta(self, key: str, value: str) -> None:
+    def set_meta(self, key: str, value: str) -> None:
         self.con.execute(
             "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value]
         )
@@ -183,8 +183,8 @@ class Store:
             self._write_story_changes(merges, dirty_story_ids)
             if checkpoint:
                 if cluster_state is not None:
-                    self._set_meta("cluster_state", _dumps(cluster_state))
-                self._set_meta("cluster_state_seq", str(seq))
+                    self.set_meta("cluster_state", _dumps(cluster_state))
+                self.set_meta("cluster_state_seq", str(seq))
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
@@ -239,9 +239,9 @@ class Store:
                     "(SELECT unnest(?) AS id, unnest(?) AS story_id) AS placed WHERE articles.id = placed.id",
                     [list(ids), list(story_ids)])
             self._write_story_changes(merges, dirty_story_ids)
-            self._set_meta("cluster_state", _dumps(cluster_state))
+            self.set_meta("cluster_state", _dumps(cluster_state))
             seq = self.con.execute("SELECT coalesce(max(seq), -1) FROM articles").fetchone()[0]
-            self._set_meta("cluster_state_seq", str(seq))
+            self.set_meta("cluster_state_seq", str(seq))
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
