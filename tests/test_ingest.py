@@ -1,3 +1,4 @@
+import codecs
 import gzip
 import json
 import io
@@ -499,3 +500,41 @@ def test_a_folder_holding_its_own_unspun_output_does_not_read_it(tmp_path):
     (tmp_path / "out" / "notes.txt").write_text("Notes\n\nA file of the user's own is still read.", encoding="utf-8")
     items = list(iter_articles([str(tmp_path)]))
     assert sorted(a.title for a in items) == ["Bridge closed", "Notes"]  # not the store, report or stories files
+
+
+def _jsonl_lines(n: int = 40) -> list[str]:
+    return [json.dumps({"id": f"r{i}", "title": f"Harbour story {i}", "text": f"The harbour board met for the {i}th "
+                        "time and approved the budget, members said."}) for i in range(n)]
+
+
+def test_jsonl_read_in_blocks_gives_what_reading_it_whole_gives(tmp_path, monkeypatch):
+    """JSON Lines files (plain or gzipped) and stdin are streamed a block of lines at a time; whatever the block
+    size, the same articles and problems come out, with the same line numbers."""
+    import unspun.ingest as ingest
+    from unspun.ingest import jsonl
+
+    rows = _jsonl_lines()
+    rows[7] = '{"id": "bad", "text": '  # malformed in the middle
+    data = codecs.BOM_UTF8 + "\n".join(rows).encode("utf-8") + b'\n{"id": "cut", "text": "The last rec'
+    latin1 = "\n".join(_jsonl_lines()).replace("harbour", "h\u00e4rbour").encode("latin-1")  # not UTF-8
+    for name, content in (("a.jsonl", data), ("latin1.jsonl", latin1)):
+        (tmp_path / name).write_bytes(content)
+        whole = [vars(x) for x in jsonl.read_jsonl(content, str(tmp_path / name))]
+        with monkeypatch.context() as m:
+            m.setattr(jsonl, "BLOCK_BYTES", 300)
+            m.setattr(ingest, "CHUNK_BYTES", 64)
+            assert [vars(x) for x in iter_articles([str(tmp_path / name)])] == whole
+            from_stdin = [vars(x) for x in iter_articles(["-"], stdin=io.BytesIO(content))]
+            assert [x.get("id") or x["reason"] for x in from_stdin] == [x.get("id") or x["reason"] for x in whole]
+    good, probs = split(list(iter_articles([str(tmp_path / "a.jsonl")])))
+    assert len(good) == 39 and [(p.source.rsplit(":", 1)[1], p.reason) for p in probs] == [("8", "json"),
+                                                                                           ("41", "truncated")]
+    arts, probs = split(list(iter_articles([str(tmp_path / "latin1.jsonl")])))
+    assert len(arts) == 40 and "h\u00e4rbour" in arts[-1].text and [p.reason for p in probs] == ["encoding"]
+    # gzipped and cut short: every record before the cut, then the broken stream reported
+    gz = gzip.compress(data)
+    (tmp_path / "b.jsonl.gz").write_bytes(gz[: len(gz) * 2 // 3])
+    items = list(iter_articles([str(tmp_path / "b.jsonl.gz")]))
+    cut, probs = split(items)
+    assert [a.id for a in cut] == [a.id for a in good[: len(cut)]] and len(cut) >= 10
+    assert probs[-1].reason == "truncated" and "gzip" in probs[-1].detail and items[-1] is probs[-1]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import functools
 import glob
-import gzip
 import io
+import itertools
 import os
 import re
 import sys
@@ -97,17 +97,40 @@ def expand_inputs(inputs: Iterable[str]) -> Iterator[str | Problem]:
             yield problem(inp, "missing", "no such file or folder")
 
 
-def _gunzip(data: bytes, source: str) -> tuple[bytes, Problem | None]:
+CHUNK_BYTES = 1 << 20  # bytes read at a time from a streamed input
+
+
+def _chunks(stream: BinaryIO) -> Iterator[bytes]:
+    while chunk := stream.read(CHUNK_BYTES):
+        yield chunk.encode("utf-8") if isinstance(chunk, str) else chunk  # a text-mode stdin
+
+
+def gunzip_chunks(chunks: Iterable[bytes], source: str, problems: list[Problem]) -> Iterator[bytes]:
+    """The decompressed bytes of a gzip stream (every member), piece by piece. A cut or broken stream ends with all
+    that decompressed, and a `truncated` problem is added to `problems`."""
+    d = zlib.decompressobj(wbits=31)
+    member_started = False
     try:
-        return gzip.decompress(data), None
-    except (OSError, EOFError, zlib.error) as e:
-        # truncated gzip: keep what decompresses
-        d = zlib.decompressobj(wbits=31)
-        try:
-            partial = d.decompress(data)
-        except zlib.error:
-            partial = b""
-        return partial, problem(source, "truncated", f"gzip stream broken: {e}")
+        for chunk in chunks:
+            while chunk:
+                member_started = True
+                out = d.decompress(chunk)
+                if out:
+                    yield out
+                if not d.eof:
+                    break
+                chunk, d, member_started = d.unused_data, zlib.decompressobj(wbits=31), False  # the next member
+    except zlib.error as e:
+        problems.append(problem(source, "truncated", f"gzip stream broken: {e}"))
+        return
+    if member_started and not d.eof:
+        problems.append(problem(source, "truncated", "gzip stream broken: it ends inside a compressed member"))
+
+
+def _gunzip(data: bytes, source: str) -> tuple[bytes, Problem | None]:
+    problems: list[Problem] = []
+    data = b"".join(gunzip_chunks([data], source, problems))
+    return data, problems[0] if problems else None
 
 
 def read_bytes(data: bytes, source: str, fmt: str | None = None, *,
@@ -160,12 +183,38 @@ def _read_path(path: str, defer: bool) -> Iterator[Article | Problem]:
             with open(path, "rb") as fh:  # streamed: archives can be large
                 yield from read_warc(fh, path, defer=defer)
             return
+        if fmt == "jsonl":  # streamed too: datasets come as multi-gigabyte JSON Lines
+            with open(path, "rb") as fh:
+                yield from _read_jsonl_stream(_chunks(fh), path, defer)
+            return
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as e:
         yield problem(path, "unreadable", f"{type(e).__name__}: {e.strerror or e}")
         return
     yield from read_bytes(data, path, fmt, defer=defer)
+
+
+def _read_jsonl_stream(chunks: Iterator[bytes], source: str, defer: bool) -> Iterator[Article | Problem]:
+    from .jsonl import read_jsonl_stream
+
+    first = next(chunks, b"")
+    chunks = itertools.chain([first], chunks)
+    problems: list[Problem] = []
+    if first[:2] == b"\x1f\x8b":
+        chunks = gunzip_chunks(chunks, source, problems)
+    yield from read_jsonl_stream(chunks, source, defer=defer)
+    yield from problems
+
+
+def _read_stdin(stream: BinaryIO, defer: bool) -> Iterator[Article | Problem]:
+    """stdin: JSON Lines streamed (`cat big.jsonl | unspun run -`), any other format read whole and sniffed."""
+    chunks = _chunks(stream)
+    head = next(chunks, b"")
+    if head[:2] != b"\x1f\x8b" and sniff(head) == "jsonl":
+        yield from _read_jsonl_stream(itertools.chain([head], chunks), STDIN, defer)
+        return
+    yield from read_bytes(head + b"".join(chunks), STDIN, defer=defer)
 
 
 def _iter_items(inputs: list[str], stdin: BinaryIO | None, defer: bool) -> Iterator:
@@ -176,13 +225,9 @@ def _iter_items(inputs: list[str], stdin: BinaryIO | None, defer: bool) -> Itera
         if item == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
             try:
-                data = stream.read()
+                yield from _read_stdin(stream, defer)
             except Exception as e:  # closed/broken stdin
                 yield problem(STDIN, "unreadable", f"{type(e).__name__}: {e}")
-                continue
-            if isinstance(data, str):
-                data = data.encode("utf-8")
-            yield from read_bytes(data, STDIN, defer=defer)
             continue
         yield from read_path(item, defer)
 
