@@ -382,6 +382,19 @@ def test_page_with_a_few_words_is_no_article(tmp_path):
     assert [(p.reason, "word" in p.detail or "no article" in p.detail) for p in probs] == [("no_text", True)]
 
 
+def test_a_huge_page_is_extracted_from_its_start_and_reported(tmp_path, monkeypatch):
+    from unspun.ingest import html
+
+    monkeypatch.setattr(html, "MAX_HTML_BYTES", 2000)
+    paras = [f"Paragraph {i} of the council's budget report, read out on Monday by the clerk." for i in range(60)]
+    (tmp_path / "huge.html").write_text(page("A long report", paras=paras), encoding="utf-8")
+    arts, probs = split(list(iter_articles([str(tmp_path / "huge.html")])))
+    (a,) = arts
+    assert a.title == "A long report" and a.text.startswith("Paragraph 0 ") and "Paragraph 59 " not in a.text
+    assert [p.reason for p in probs] == ["truncated"] and "2,000" in probs[0].detail
+    assert a.id == input_id(None, (tmp_path / "huge.html").read_bytes())  # the whole input's id
+
+
 _POOL_SCRIPT = """
 import multiprocessing, os, sys, time
 from concurrent.futures import ProcessPoolExecutor
