@@ -35,7 +35,8 @@ The single-pass / agglomerative thresholds are tuned per path on that path's cal
 chosen by 3-fold cross-validation over gold stories (see ``calibrate``).
 
 Metrics: pairwise P/R/F1 over same-story article pairs, BCubed P/R/F1, docs/s of the assignment loop
-(CPU time of one core, includes feature extraction; unspun's word memo tables start empty in every run),
+(CPU time of one core, the best of ``TIMING_RUNS`` runs, includes feature extraction; unspun's word memo tables start
+empty in every run),
 process peak RSS (ru_maxrss) after the system ran.
 Candidate search (``candidate_search``, second table): recall of the index look-up under teacher forcing, why
 the misses were missed, and the F1 of a run with perfect candidate recall (the bound on what search can gain).
@@ -191,6 +192,19 @@ def run_unspun(items, **kw):
     pred = cluster_articles(arts, clusterer=c)
     dt = time.process_time() - t
     return pred, {"docs_per_s": len(arts) / dt, "merges": len(c.merges)}
+
+
+TIMING_RUNS = 3
+
+
+def timed(fn, items):
+    """A system's output on a stream and its speed: the best docs/s (CPU time) of ``TIMING_RUNS`` runs. On a shared
+    machine a run's CPU time also grows with the other jobs' load (cache and core contention: the same code measured
+    700-1,250 docs/s in one run of this script), so the fastest run is the one closest to the code's own cost, as
+    with ``timeit``. Every system here is deterministic, so the runs' outputs are the same."""
+    runs = [fn(items) for _ in range(TIMING_RUNS)]
+    pred, info = runs[0]
+    return pred, dict(info, docs_per_s=max(i["docs_per_s"] for _, i in runs))
 
 
 def tfidf_matrix(items):
@@ -567,7 +581,7 @@ def main(argv=None) -> int:
             for ename, (items, subset, note) in evals.items():
                 key = id(items)
                 if key not in cache:
-                    cache[key] = fn(items)
+                    cache[key] = timed(fn, items)
                 pred, info = cache[key]
                 gold = {a.id: g for a, g in items}
                 s = scores(pred, gold, subset)
