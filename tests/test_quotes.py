@@ -733,3 +733,41 @@ def test_common_noun_speakers_keep_their_determiner():
     assert got["it would not change the moderator for the debate"] == "the network"
     assert got["tea is better for the heart"] == "a new study"
     assert "coffee is good for you" not in got  # a bare "Study" (a headline's subject) names no source
+
+
+def test_judgements_in_the_passive_and_reporting_adverbs_have_no_named_source():
+    text = ("Governor Ruiz is widely seen as the strongest challenger. The bill was considered on Monday. "
+            "The company reportedly spent two million dollars on the ads.")
+    art, doc = _art(text)
+    got = _contents(doc, extract_records(doc, stances=True))
+    assert got[("Governor Ruiz", "as the strongest challenger")].mention is None
+    assert got[("The company", "spent two million dollars on the ads")].mention is None  # without "reportedly"
+    assert not any("The bill" in c for c in got)  # a passive without a judgement states no view
+    assert extract_quotes(art, doc) == []  # nobody to quote
+
+
+def test_what_nouns_and_adjectives_introduce_with_about_or_that():
+    text = ("The debate about immigration dominated the evening. The notion that taxes will fall has spread quickly. "
+            "Many voters are passionate about the candidate.")
+    art, doc = _art(text)
+    got = _contents(doc, extract_records(doc, stances=True))
+    assert ("immigration",) in got and ("that taxes will fall",) in got
+    assert got[("the candidate",)].mention_text == "Many voters"
+    assert extract_quotes(art, doc) == []  # stances are benchmark content, not quotes
+
+
+def test_made_clear_that_clauses_shared_subjects_relative_sources_and_one_word_answers():
+    text = ("The senator made it clear that she would oppose the bill. The court ruled that the fee was illegal. "
+            "Senator Ruiz voted for the bill and believes that it will pass easily. "
+            "It is a group that opposes the new pipeline. "
+            "Asked whether he would run again, Smith said no.")
+    art, doc = _art(text)
+    got = _contents(doc, extract_records(doc, stances=True))
+    assert got[("that she would oppose the bill",)].mention_text == "The senator"
+    assert got[("that the fee was illegal",)].mention_text == "The court"  # any verb with a that-clause
+    assert got[("that it will pass easily",)].speaker == "Ruiz"  # a conjoined cognition verb shares the subject
+    assert got[("the new pipeline",)].speaker == "a group"  # the relative pronoun stands for its noun
+    assert got[("no",)].speaker == "Smith"
+    # the one-word answer is benchmark content only; the conjoined belief is a quote
+    assert sorted((q.text, q.speaker) for q in extract_quotes(art, doc)) == [
+        ("he would run again", "Smith"), ("it will pass easily", "Ruiz")]
