@@ -73,3 +73,39 @@ def test_extractors_never_raise(parts, extractor):
     ex = extract_html("".join(parts).encode("utf-8", "replace"), "https://example.com/2019/05/14/x",
                       extractor=extractor)
     assert isinstance(ex.text, str) and ex.method
+
+
+jsonl_lines = st.one_of(
+    st.fixed_dictionaries({"id": st.text(max_size=5), "text": texts}).map(json.dumps),
+    st.fixed_dictionaries({"text": texts, "title": st.text(max_size=20)}).map(
+        lambda r: json.dumps(r, ensure_ascii=False)),
+    # a broken line, valid UTF-8 without raw control characters: the encoding and whether an input is binary are
+    # judged on its head, which the tiny blocks below would cut short
+    st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=30),
+    st.just(""),
+)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(lines=st.lists(jsonl_lines, max_size=12), cuts=st.lists(st.integers(1, 400), min_size=1, max_size=8),
+       block=st.integers(1, 500))
+def test_jsonl_streamed_in_any_pieces_reads_as_whole(lines, cuts, block):
+    """However a UTF-8 JSON Lines input arrives in pieces and whatever the block size, the records and problems are
+    those of reading it whole."""
+    from unspun.ingest import jsonl
+
+    data = "\n".join(lines).encode("utf-8")
+    pieces, at = [], 0
+    for n in cuts * (len(data) // sum(cuts) + 1):
+        if at >= len(data):
+            break
+        pieces.append(data[at:at + n])
+        at += n
+    whole = [vars(x) for x in jsonl.read_jsonl(data, "f")]
+    original = jsonl.BLOCK_BYTES, jsonl.SNIFF_BYTES
+    jsonl.BLOCK_BYTES = jsonl.SNIFF_BYTES = block  # one test call runs every example: no monkeypatch fixture
+    try:
+        streamed = [vars(x) for x in jsonl.read_jsonl_stream(pieces, "f")]
+    finally:
+        jsonl.BLOCK_BYTES, jsonl.SNIFF_BYTES = original
+    assert streamed == whole

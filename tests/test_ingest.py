@@ -535,6 +535,7 @@ def test_jsonl_read_in_blocks_gives_what_reading_it_whole_gives(tmp_path, monkey
         whole = [vars(x) for x in jsonl.read_jsonl(content, str(tmp_path / name))]
         with monkeypatch.context() as m:
             m.setattr(jsonl, "BLOCK_BYTES", 300)
+            m.setattr(jsonl, "SNIFF_BYTES", 300)
             m.setattr(ingest, "CHUNK_BYTES", 64)
             assert [vars(x) for x in iter_articles([str(tmp_path / name)])] == whole
             from_stdin = [vars(x) for x in iter_articles(["-"], stdin=io.BytesIO(content))]

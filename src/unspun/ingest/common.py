@@ -12,11 +12,12 @@ import charset_normalizer
 from ..model import Article, Problem, content_hash
 
 _CONTROL = bytes(set(range(0, 9)) | {11, 12} | set(range(14, 32)) | {127})
+SNIFF_BYTES = 8192  # the head of an input that `looks_binary` judges
 
 
 def looks_binary(data: bytes) -> bool:
     """NUL bytes or many control characters in the first 8 KB (text formats never have them)."""
-    head = data[:8192]
+    head = data[:SNIFF_BYTES]
     if not head:
         return False
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # two bytes a character: judge the characters

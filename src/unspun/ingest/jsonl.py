@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 
 from ..extract import normalize_date
 from ..model import Article, Problem
-from .common import decode_input, decode_text, input_id, make_article, outlet_from_url, problem
+from .common import SNIFF_BYTES, decode_input, decode_text, input_id, make_article, outlet_from_url, problem
 from .html import HtmlTask, run_html_task
 
 TEXT_KEYS = ("text", "body", "content", "maintext", "articleBody", "article")
@@ -85,8 +85,10 @@ def read_jsonl_stream(chunks: Iterable[bytes], source: str, *,
     """JSON Lines from a stream of byte chunks (a file read piece by piece), parsed a block of whole lines at a time,
     so a file of any size is read in bounded memory (a 300 MB file peaked at ~1.2 GB read whole). A JSON document
     (an array, or one object over several lines) is read whole."""
-    blocks = line_blocks(chunks)
-    first = next(blocks, b"")
+    blocks = line_blocks(chunks, BLOCK_BYTES)
+    first = _next_block(blocks) or b""
+    while len(first) < SNIFF_BYTES and (more := _next_block(blocks)) is not None:  # judged on the head a whole
+        first += more  # input would show
     head = first.lstrip(b"\xef\xbb\xbf \t\r\n")
     # a document, or UTF-16 (its newlines are two bytes, which the line blocks would cut between)
     if head.startswith(b"[") or (head.startswith(b"{") and b"\n{" not in head) or first.startswith(_UTF16_BOMS):
@@ -107,7 +109,7 @@ def read_jsonl_stream(chunks: Iterable[bytes], source: str, *,
             return
     line_no, encoding_reported = 1, bool(problems)
     while text is not None:
-        block = next(blocks, None)
+        block = _next_block(blocks)
         yield from _records(text.lstrip("\ufeff") if line_no == 1 else text, source, line_no, block is None, defer)
         line_no += text.count("\n")
         if block is not None:
@@ -119,11 +121,22 @@ def read_jsonl_stream(chunks: Iterable[bytes], source: str, *,
             text = None
 
 
+def _next_block(blocks: Iterator[bytes]) -> bytes | None:
+    """The next block holding a record line (blocks of blank lines before it joined to it), or None: so the block
+    read before None holds the input's last record line."""
+    blank: list[bytes] = []
+    for block in blocks:
+        if block.strip():
+            return b"".join(blank) + block
+        blank.append(block)
+    return None
+
+
 def _records(text: str, source: str, first_line: int, final: bool, defer: bool) -> Iterator:
-    """The records of a block of lines numbered from `first_line`; in the input's `final` block a last line cut
-    short is `truncated`, not malformed."""
+    """The records of a block of lines numbered from `first_line`; the input's last line, in its `final` block, is
+    `truncated` rather than malformed when it does not end its object."""
     lines = text.split("\n")
-    last = len(lines)
+    last = max((i for i, line in enumerate(lines) if line.strip()), default=-1) if final else -1
     for i, line in enumerate(lines):
         if not line.strip():
             continue
@@ -131,13 +144,13 @@ def _records(text: str, source: str, first_line: int, final: bool, defer: bool) 
         try:
             rec = json.loads(line)
         except ValueError as e:
-            reason = "truncated" if final and i >= last - 2 and not line.rstrip().endswith("}") else "json"
+            reason = "truncated" if i == last and not line.rstrip().endswith("}") else "json"
             yield problem(loc, reason, f"invalid JSON: {e}")
             continue
         yield record_to_article(rec, loc, defer=defer)
 
 
-def line_blocks(chunks: Iterable[bytes], size: int = BLOCK_BYTES) -> Iterator[bytes]:
+def line_blocks(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
     """Blocks of about `size` bytes that end at a line end (the last one may not), from a stream of byte chunks. A
     newline byte is never part of a multi-byte UTF-8 or single-byte code page character, so blocks decode alone."""
     parts: list[bytes] = []
