@@ -395,6 +395,17 @@ def test_a_huge_page_is_extracted_from_its_start_and_reported(tmp_path, monkeypa
     assert a.id == input_id(None, (tmp_path / "huge.html").read_bytes())  # the whole input's id
 
 
+def test_a_huge_text_file_is_read_from_its_start_and_reported(tmp_path, monkeypatch):
+    import unspun.ingest as ingest
+
+    monkeypatch.setattr(ingest, "WHOLE_FILE_MAX_BYTES", 1000)
+    (tmp_path / "huge.txt").write_text("Harbour report\n\n" + "The clerk read the budget out. " * 200, encoding="utf-8")
+    items = list(iter_articles([str(tmp_path / "huge.txt")]))
+    (a,), (p,) = split(items)
+    assert a.title == "Harbour report" and 900 < len(a.text) < 1000
+    assert p.reason == "truncated" and "6,2" in p.detail and "1,000" in p.detail
+
+
 _POOL_SCRIPT = """
 import multiprocessing, os, sys, time
 from concurrent.futures import ProcessPoolExecutor

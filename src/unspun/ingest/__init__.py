@@ -98,6 +98,9 @@ def expand_inputs(inputs: Iterable[str]) -> Iterator[str | Problem]:
 
 
 CHUNK_BYTES = 1 << 20  # bytes read at a time from a streamed input
+# A text, HTML or feed file is one article or a few; a bigger one is not news, and read whole it would sit in memory
+# several times over (bytes, decoded text, parse). Its start is read, and the cut reported.
+WHOLE_FILE_MAX_BYTES = 64 << 20
 
 
 def _chunks(stream: BinaryIO) -> Iterator[bytes]:
@@ -187,11 +190,16 @@ def _read_path(path: str, defer: bool) -> Iterator[Article | Problem]:
             with open(path, "rb") as fh:
                 yield from _read_jsonl_stream(_chunks(fh), path, defer)
             return
+        capped = fmt in ("text", "html", "feed")
         with open(path, "rb") as fh:
-            data = fh.read()
+            data = fh.read(WHOLE_FILE_MAX_BYTES + 1) if capped else fh.read()
     except OSError as e:
         yield problem(path, "unreadable", f"{type(e).__name__}: {e.strerror or e}")
         return
+    if capped and len(data) > WHOLE_FILE_MAX_BYTES:
+        data = data[:WHOLE_FILE_MAX_BYTES]
+        yield problem(path, "truncated", f"file of {os.path.getsize(path):,} bytes is over "
+                                         f"{WHOLE_FILE_MAX_BYTES:,}; read its first {WHOLE_FILE_MAX_BYTES:,}")
     yield from read_bytes(data, path, fmt, defer=defer)
 
 
