@@ -72,7 +72,8 @@ def _add_common(p: argparse.ArgumentParser) -> None:
 def _add_analysis(p: argparse.ArgumentParser) -> None:
     p.add_argument("--summary-words", type=int, default=None, metavar="N", help="summary length in words (default 120)")
     p.add_argument("--summary-sentences", type=int, default=None, metavar="N", help="summary length in sentences")
-    p.add_argument("--group-by", metavar="FIELD", help="take stories from this input field instead of clustering")
+    p.add_argument("--group-by", metavar="FIELD", help="take stories from this input field instead of clustering "
+                   "(a store keeps the grouping it was made with)")
     p.add_argument("--extractor", choices=EXTRACTORS, default="accurate",
                    help="HTML extractor: accurate (trafilatura cascade, default) or fast (resiliparse: ~4x faster "
                         "extraction, less precise: AEB F1 0.94 vs 0.98; for large archives)")
