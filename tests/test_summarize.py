@@ -182,6 +182,10 @@ def test_pronoun_sentence_only_right_after_its_predecessor():
     assert [s.text for s in solo] != [follow]
     assert candidate_status(follow) == "dependent"
     assert candidate_status("He said the decision was painful but necessary for the town.") == "reject"
+    # a connective with a short phrase before the pronoun still leans on the sentence before
+    assert candidate_status("And in fact, that is when the old regime fell to the rebels.") == "dependent"
+    assert candidate_status("But by then, he had already left the country for good.") == "dependent"
+    assert candidate_status("But the board refused to approve the harbour budget on Monday.") == "ok"
     without = [s.text for s in summarize(arts, max_words=400, params=Params(dependents=False))]
     assert follow not in without
 

@@ -120,8 +120,9 @@ MAX_CANDIDATES = 1500  # cap on candidate sentences per story (memory/time bound
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _OPENERS = "“‘\"'(["
 _TRAILING_OPENER = re.compile(r"\s+([“‘\"(\[]+)$")
+# A connective may carry a short phrase before the pronoun ("And in fact, that is when ...", "But by then, he ...").
 _PRONOUN_START = re.compile(
-    r"^(?:(?:and|but|or|so|yet|also|still|then|however|meanwhile),?\s+)?"
+    r"^(?:(?:and|but|or|so|yet|also|still|then|however|meanwhile)(?:,?\s+[\w'’]+){0,3}?,?\s+)?"
     r"(?:he|she|they|it|this|that|these|those|his|her|hers|their|theirs|its|him|them|both|such|"
     r"the two|the former|the latter|the same)\b",
     re.IGNORECASE,
