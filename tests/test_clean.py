@@ -193,6 +193,8 @@ OTHER_LANGUAGE_JUNK = [
     ("Lesen Sie auch: Regierung plant neue Steuer auf Zucker", "link_list"),
     ("VEA TAMBIÉN: El Congreso aprueba la reforma electoral", "link_list"),
     ("Schon gelesen?", "link_list"),
+    ("Den Originalartikel gibt es auf Valley Times Australia.", "promo"),
+    ("Und ihr könnt Valley Times Australia auf Twitter folgen.", "promo"),
     ("[czytaj więcej]", "link_list"),
     ("Beitragsbild: Demonstranten vor dem Rathaus, Archiv.", "promo"),
     ("Crédits photos : Agence Photo", "promo"),
@@ -216,6 +218,8 @@ OTHER_LANGUAGE_JUNK = [
 ]
 OTHER_LANGUAGE_PROSE = [
     "Werbung für Tabak ist in Deutschland seit Jahren weitgehend verboten.",
+    "Die Polizei bat Zeugen, den Hinweisen auf Twitter zu folgen.",
+    "Der Originalartikel des Gesetzes wurde 1990 geändert.",
     "Quelle der Unruhe war ein Streit um die Wasserrechte im Tal.",
     "Source: a senior official who asked not to be named, speaking after the meeting.",
     "No comments from the ministry were available on Tuesday.",
@@ -260,6 +264,17 @@ OUTLET_FURNITURE = [
     "Story highlights",
     "CLOSE",
     "High 58F. Winds ENE at 10 to 15 mph.",
+    "Image copyright Valley Times Image caption Crowds gathered by the river on Friday",
+    "Image caption The mayor at the flooded bridge",
+    "Photo by Jane Roe/Valley Times",
+    "Photo",
+    "Screenshot by Sam Poe/Valley Times",
+    "(credit: Valley Times)",
+    "Play Facebook",
+    "Enlarge icon Pinterest icon Facebook icon Close icon",
+    "Published on Feb 23, 2016",
+    "Enlarge this image toggle caption Jo Lane/AP Jo Lane/AP",
+    "MOST READ IN NEWS 'BRIDGE SHUT' Valley bridge closes for a week FLOOD FEARS River rises again",
 ]
 FURNITURE_LOOKALIKES = [
     "The paper said it would continue reading the main story of the day on air.",
@@ -267,6 +282,12 @@ FURNITURE_LOOKALIKES = [
     "Breaking news from the capital kept the station on air all night, its director said.",
     "Winds reached 80 mph, and the high tide closed the bridge, officials said.",
     "Close to 300 people watched the vote from the gallery.",
+    "Image copyright law was the subject of the hearing, the senator said.",
+    "Photo by photo, the exhibition traces the flood from the first rain to the rebuilt bridge.",
+    "Published on Friday, the report found the bridge had not been inspected since 2009.",
+    "Players on Facebook said the icon of the club had retired.",
+    "Most read in the valley was the story of the bridge, the editor said.",
+    "Enlarge the bridge, the council said, and traffic will follow.",
 ]
 
 
@@ -284,6 +305,7 @@ BIOS_AND_FORMS = [
     ("— Sam Poe is the paper's science writer and columnist. Reach him at 555-0100 or sam@valley.example.",
      "author_box"),
     ("Read more from Jane Roe’s archive, follow her on Twitter or subscribe to her updates on Facebook.", "promo"),
+    ("About The Author Jane Roe is a science writer living in Riverton.", "author_box"),
     ("Get daily updates directly to your inbox + Subscribe Thank you for subscribing! Could not subscribe, try "
      "again later Invalid Email", "promo"),
     ("Morning Briefing Sign Up Verify you are not a robot by clicking the box below. That address looks wrong, enter "
@@ -310,6 +332,7 @@ BIO_AND_ERROR_LOOKALIKES = [
     "Investigators said the requested documents were not found in the archive.",
     "Subscribers said the server at the bank's data center refused to connect for hours on Monday.",
     "Close to the river, the county hospital moved its patients to the second floor on Friday.",
+    "About the author of the letter, the police said little.",
 ]
 
 

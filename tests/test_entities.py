@@ -130,6 +130,26 @@ def test_span_run_ons_are_cut_to_the_name():
     assert names == ["Houston"]  # the photo credit is no name; the dateline after it is the place
 
 
+def test_a_name_first_met_in_capitals_shows_as_running_text_writes_it():
+    text = ("REP. JO BANDA (R-IN): And so let me go back to the risk in 2011, when the bridge was first inspected.\n\n"
+            "JO BANDA: What kind of culture was created in the Transport Department?\n\n"
+            "The question came from Rep. Jo Banda, an Indiana Republican. Banda asked it twice, NATO officials said.")
+    ents = _by_name(Article(id="h", title="Bridge hearing", text=text, source="h.txt"))
+    assert "Jo Banda" in ents and "JO BANDA" not in ents and ents["Jo Banda"].count >= 3
+    assert "NATO" in ents  # an acronym keeps its capitals
+
+
+def test_acronyms_credits_and_legal_forms_do_not_mislead_the_merge():
+    text = ("North Korean leader Kim Jong Un watched the launch, state media said. The U.N. Security Council will meet "
+            "on Friday.\n\nKim Jong Un said the test was a success. The U.N. condemned it, and Kim said nothing more."
+            "\n\nQualcomm said it rejected the offer. Qualcomm Inc shares rose 2 percent, and Qualcomm will meet "
+            "Broadcom.\n\nAFP Angela Merkel speaks in Berlin. Chancellor Angela Merkel said the talks would go on.")
+    ents = _by_name(Article(id="k", title="Launch condemned", text=text, source="k.txt"))
+    assert "U.N." not in ents["Kim Jong Un"].aliases and "U.N." in ents  # initials are nobody's surname
+    assert ents["Qualcomm"].type == "ORG"  # "Qualcomm Inc": a firm, whatever the tagger voted
+    assert "AFP Angela Merkel" not in ents and ents["Angela Merkel"].count == 2  # a photo credit's agency
+
+
 def test_middle_initial_is_the_same_person():
     text = ("Senator Maria T. Lopez said the bill would pass, the Riverton Times-Herald reported. Critics of Maria "
             "Lopez disagreed.\n\nMaria Lopez later told the Riverton Times Herald she had the votes.")

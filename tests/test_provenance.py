@@ -51,3 +51,16 @@ def test_a_shared_embedded_post_is_not_copying():
     arts = [_art("a", "2017-12-26"), _art("b", "2017-12-27")]
     passages, copy_map = analyze(arts, [[post, OWN[0]], [post, OWN[1]]])
     assert passages == [] and copy_map[1]["reused_share"] == 0  # both show the same tweet
+
+
+def test_a_statement_quoted_over_several_sentences_or_in_single_quotes_is_not_copying():
+    arts = [_art("a", "2017-12-26"), _art("b", "2017-12-27")]
+    statement = ['She wrote: "The crew did everything right on the night.',
+                 "The ship had been inspected in March and passed every test.",
+                 'We will cooperate fully with the inquiry into the accident."']
+    single = "'We heard a bang and then the whole deck tilted towards the water,' said passenger Ana Ruiz."
+    passages, copy_map = analyze(arts, [[*statement, single, OWN[0]], [*statement, single, OWN[1]]])
+    assert passages == [] and copy_map[1]["reused_share"] == 0
+    # the sentence after the quotation is the writer's again: copied, it counts
+    passages, _ = analyze(arts, [[*statement, WIRE, OWN[0]], [*statement, WIRE, OWN[1]]])
+    assert [p.text for p in passages] == [" ".join([*statement, WIRE])]

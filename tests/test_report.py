@@ -89,7 +89,7 @@ def sample_result() -> dict:
         "quotes": [
             {"text": "Democracy can not be done by force", "speaker": "Sergei Lavrov", "kind": "direct", "article_ids": [TASS], "cue": "said", "speaker_mention": "Lavrov", "variants": []},
             {"text": "We had a frank discussion about many issues including many places where we disagree", "speaker": "Mike Pompeo", "kind": "direct", "article_ids": [NPR], "cue": "said", "speaker_mention": "Pompeo",
-             "variants": [{"text": "We had a frank discussion about many issues", "article_ids": [TASS]}]},
+             "variants": [{"text": "We had a frank talk about many issues", "article_ids": [TASS]}]},
             {"text": "he urged the Russians to reconsider their support for the Venezuelan dictatorship", "speaker": "Mike Pompeo", "kind": "indirect", "article_ids": [NPR], "cue": "said", "speaker_mention": "Pompeo", "variants": []},
             {"text": "We do not want it to come to a military conflict", "speaker": "Heiko Maas", "kind": "direct", "article_ids": [TASS], "cue": "said", "speaker_mention": "he", "variants": []},
         ],
@@ -452,7 +452,7 @@ def test_derived_titles_are_marked_not_shown_as_headlines():
     result = {"articles": arts, "stories": [{"id": "s1", "headline": lead, "article_ids": ["d1", "d2"], "spin": spin}]}
     md = render_markdown(result)
     assert "*No article came with a headline: the one above is the first line of an article.*" in md
-    assert f"| [1] one.example | (no headline in the input) | {lead} |" in md
+    assert f"| [1] one.example | (no headline in the input) | — | {lead} |" in md
     assert f"1. one.example — no headline, begins *{lead}*" in md
     assert "2. two.example — *Hospital evacuated as river floods*" in md
     page = render_html(result)
@@ -463,6 +463,25 @@ def test_derived_titles_are_marked_not_shown_as_headlines():
     arts[1]["title_derived"] = True  # no headline anywhere: the table compares leads only
     md = render_markdown(result)
     assert "| Source | Leads with |" in md and "| Headline |" not in md and f"| [1] one.example | {lead} |" in md
+
+
+def test_headline_words_only_one_outlet_uses_are_in_the_markdown_too(result):
+    assert re.search(r"^\| \[\d\] [\w.]+ \| [^|]+ \| (?!—)[^|]+ \| [^|]+ \|$", render_markdown(result), re.M)
+
+
+def test_quote_wording_drift_is_only_shown_where_the_words_differ():
+    quote = "We have not developed any suspects, and the investigation continues"
+    variants = [{"text": "have not developed any suspects", "article_ids": ["a2"]},  # a part of it
+                {"text": "We have not developed any suspects, and the investigation continues.", "article_ids": ["a3"]},
+                {"text": "We have not developed any suspects and the inquiry continues", "article_ids": ["a4"]}]
+    arts = [{"id": f"a{i}", "title": "T", "text": "Body.", "outlet": f"o{i}.example"} for i in range(1, 5)]
+    story = {"id": "s1", "article_ids": [a["id"] for a in arts],
+             "quotes": [{"text": variants[0]["text"], "speaker": "Jo Banda", "kind": "direct",
+                         "article_ids": ["a1", "a2", "a3", "a4"], "variants": [{"text": quote, "article_ids": ["a1"]},
+                                                                                *variants]}]}
+    (q,) = build_view({"articles": arts, "stories": [story]})["stories"][0]["speakers"][0]["quotes"]
+    assert q["text"] == quote  # the fullest version of the same words is shown
+    assert [v["text"] for v in q["variants"]] == [variants[2]["text"]]  # "inquiry": the words differ
 
 
 def test_cited_sentence_found_despite_case_and_typography():

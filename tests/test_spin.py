@@ -137,6 +137,14 @@ def test_derived_title_is_no_headline():
     assert spin["leads"][0]["lead"] == lead
 
 
+def test_headline_words_lose_their_quote_marks():
+    arts = [_art("a", "one.com", "Police chief slams NYE 'Safe Zone' for women"),
+            _art("b", "two.com", "Berlin sets up a safety area for women. Investors Don\u2019t Bite")]
+    spin = story_spin(arts, [["The police chief spoke on Friday about the plan."], ["Berlin set up the area."]])
+    assert spin["headlines"][0]["distinctive_words"] == ["chief", "nye", "police", "safe", "slams", "zone"]
+    assert "don't" in spin["headlines"][1]["distinctive_words"]  # one word, not "don" and "t"
+
+
 def test_teasers_tweets_credits_and_captions_are_neither_leads_nor_facts():
     teaser = "Harbour bridge reopens to traffic after six-week repair on its eastern span"  # a headline, no full stop
     lead = "The harbour bridge reopened on Monday after engineers replaced 40 cables on its eastern span."
@@ -158,8 +166,28 @@ def test_teasers_tweets_credits_and_captions_are_neither_leads_nor_facts():
     assert fact in texts and not set(junk) & set(texts)
     credited = ["Riverton Rapids guard Sam Cole drives past Eli Park in the second half.",
                 "(Jo Lane/Riverton Herald) RIVERTON \u2014 The bridge reopened after repairs costing $3.2 million."]
+    assert lead_sentence(["[Photo/Agencies] The bridge reopened on Monday after repairs costing $3.2 million."]) == \
+        "The bridge reopened on Monday after repairs costing $3.2 million."
     (fact,) = single_source_facts(arts, [credited, sents[1]])
-    assert fact["text"] == "RIVERTON \u2014 The bridge reopened after repairs costing $3.2 million."
+    assert fact["text"] == "The bridge reopened after repairs costing $3.2 million."  # nor its dateline
+
+
+def test_opinions_statements_and_questions_are_no_facts():
+    arts = [_art("a", "one.com"), _art("b", "two.com")]
+    fact = "Treasurer Ilse Moravec said the repairs would cost the town about $40,000 in fees."
+    personal = ["The attacks by the Valley Council on Mayor Banda and me are just another attempt to stop the bridge.",
+                "And I bet there are a lot of Riverton Port Authority emails in there from 2011 too.",
+                "As you can clearly see, the Riverton bridge is fitted with 40 new cables.",
+                "Why did the Valley Council wait until 2012 to inspect the Riverton bridge cables?"]
+    quoted = 'Mayor Jo Banda said: "We will reopen the Riverton bridge by May 3."'
+    cut = 'Engineer Kim Osei of Riverton Port explained: "We wanted to know how much load the 40 cables take.'
+    sents = [[fact, *personal, quoted, cut], ["The river rose four metres overnight after a week of storms."]]
+    texts = [f["text"] for f in single_source_facts(arts, sents)]
+    assert {fact, quoted, cut} <= set(texts)  # first person inside a quote (closed or not) is the speaker's, reported
+    named = ["In January, regulators shut down My Big Coin, a scheme that had attracted $6 million from savers.",
+             "The Riverton bridge, built after World War I by the Valley Council, carried 9,000 cars a day."]
+    assert set(named) <= {f["text"] for f in single_source_facts(arts, [named, sents[1]])}  # names, not voices
+    assert not set(personal) & set(texts)
 
 
 def test_a_lead_retelling_what_the_others_report_in_several_sentences_is_not_exclusive():

@@ -170,6 +170,22 @@ def test_story_timeline_merges_restyled_copies():
     assert len(tl) == 1 and tl[0].article_ids == ["a", "b"]
 
 
+def test_one_sentence_one_date_is_one_event():
+    text = "When we go to 2012, the staff fall off your radar in 2012, and the situation gets worse."
+    events = [Event(text=text, expression=x, date="2012", granularity="year", resolution=f"{x} -> 2012",
+                    article_id="a") for x in ("2012", "in 2012")]
+    events += [Event(text=text, expression=x, date=None, granularity="day", resolution="date unknown",
+                     article_id="a") for x in ("today", "last week")]
+    tl = story_timeline(events)
+    assert [(e.date, e.expression) for e in tl] == [("2012", "2012"), (None, "last week"), (None, "today")]
+
+
+def test_a_dated_thing_has_its_date_without_a_publish_date():
+    assert resolve_expression("an April 6, 2012", None)[0] == "2012-04-06"  # "an April 6, 2012, bombing"
+    assert resolve_expression("an Aug. 3, 2015", None)[0] == "2015-08-03"
+    assert resolve_expression("a year ago", BASE)[0] == "2018"  # "a" still counts one
+
+
 @pytest.mark.parametrize("expr,base,tense,date", [
     ("on Feb. 9", dt.date(2020, 1, 20), None, "2020-02-09"),  # "the Oscars on Feb. 9": three weeks ahead, not 2019
     ("until 30 April", dt.date(2020, 4, 10), None, "2020-04-30"),
@@ -211,7 +227,8 @@ def test_infinitive_takes_the_tense_of_its_clause():
 def test_embedded_tweet_timestamps_are_not_events():
     text = ("Spectacular \u2014 Ed Howlett (@eddiehow124) December 27, 2017 I saw it when driving home. "
             "The meteor was seen on December 26 across New England.\n\n"
-            "First published December 27, 9:14 a.m. ET.\n\nUpdated Dec. 28, 2017 at 7:02 a.m.")
+            "First published December 27, 9:14 a.m. ET.\n\nUpdated Dec. 28, 2017 at 7:02 a.m.\n\n"
+            "Copyright 2017 Valley Times. All rights reserved.")
     art = Article(id="w", title="", text=text, source="t", date="2017-12-28")
     events = extract_events(art, parse_articles([art])["w"])
     assert [e.date for e in events] == ["2017-12-26"]

@@ -94,6 +94,10 @@ _PROMO_RULES = [
      r"\b(journalism|support)"),
     (("follow us", "follow me"), r"\bfollow (us|me)\b.{0,30}\b(on|at)\b"),
     (("like us on", "follow us on"), r"\b(like|follow) us on (facebook|twitter|instagram|linkedin|youtube|tiktok)"),
+    # the German syndication tail ("Den Originalartikel gibt es auf Business Insider Australia. Und ihr könnt ...
+    # auf Twitter folgen.")
+    (("folgen", "originalartikel"), r"\bauf (facebook|twitter|instagram|linkedin|youtube|tiktok) folgen\b|"
+                                     r"^(den|zum) originalartikel\b"),
     (("share", " | "),
      r"^share (this|on|via)\b|^(share|tweet|email|print|comments?)( \| (share|tweet|email|print|comments?))+$"),
     # the call to action of a teaser or promo box, opening its sentence ("... in 2017. Click to read today's
@@ -128,7 +132,7 @@ _PROMO_RULES = [
      r"\b(already a subscriber|log ?in to continue|to continue reading|you have reached your|please subscribe)\b|"
      r"\bto (view|read) the (full|whole|rest of the) (story|article)\b"),
     (("photo", "image", "picture", "video", "credit", "foto", "bild", "crédit", "zdjęcie", "immagine"),
-     r"^(photo|image|picture|video|file photo|credit|photograph|foto|fotografía|bild|bildquelle|beitragsbild|"
+     r"^\(?(photo|image|picture|video|file photo|credit|photograph|foto|fotografía|bild|bildquelle|beitragsbild|"
      r"titelbild|aufmacherbild|crédits?( photos?)?|image illustrative|zdjęcie|immagine)s?\s*(credit)?\s*"
      r"[:/]\s*\S"),
     # a caption ending in its credit ("Marco Odermatt, Ski-Star aus der Schweiz. © AFP / MARCO BERTORELLO")
@@ -155,6 +159,17 @@ _PROMO_RULES = [
     (("information from",), r"^_{2,}\s*information from\s*:"),
     # video and gallery furniture (BBC, CNN, USA Today players), weather boxes of local papers
     (("media playback",), r"^media playback is (unsupported|not supported) on your device"),
+    # BBC's image and video captions, credit first ("Image copyright Reuters Image caption Crowds gathered ...")
+    (("image copyright", "image caption", "image source", "media caption"),
+     r"^image copyright\b(.{1,60}\bimage caption\b|(\W*\S+){1,4}$)|^(image|media) caption\b|^image source, "),
+    # a credit line alone ("Photo by Scott Olson/Getty Images", "Screenshot by Amanda Kooser/CNET"), a bare "Photo"
+    # label, a row of share-button labels ("Play Facebook", "Enlarge icon Pinterest icon Facebook icon")
+    (("photo", "screenshot", "image", "illustration"),
+     r"^(photo|screenshot|image|illustration)s?( by [^.!?]{2,80})?$"),
+    (("play facebook", "icon"), r"^play facebook\b|^(\w+ icon ){2,}"),
+    (("enlarge this image",), r"^enlarge this image\b"),  # NPR's caption toggle, with the caption and its credit
+    (("most read in",), r"^(?-i:MOST READ IN|Most Read In) "),  # a box of other stories' headlines
+    (("published on",), r"^published on \w+ \d{1,2}, \d{4}$"),  # a video page's upload date, above its description
     (("just watched", "must watch"), r"^(just watched|must watch)\b"),
     (("hide caption",), r"\bhide caption\b"),
     (("story highlights",), r"^story highlights\W*$"),
@@ -266,6 +281,7 @@ _AUTHOR_BOX_RULES = [
     (("column",),
      r"^[^.!?]{0,80}\bcolumn(?:ist)?s?\b[^.!?]{0,80}\bappears?\s+(?:on\s+|every\s+)?(?:(?:(?:mon|tues|wednes|thurs|"
      r"fri|satur|sun)days?|daily|weekly)(?:,\s*|\s+and\s+|\s+or\s+)?)+[.!]"),
+    (("about the author",), r"^about the author(\W*$|\s+(?-i:[A-Z]))"),  # the box's heading, alone or run into the bio
 ]
 _AUTHOR_BOX = [(anchors, re.compile(pattern, re.I)) for anchors, pattern in _AUTHOR_BOX_RULES]
 AUTHOR_BOX_MAX_WORDS = 120

@@ -37,7 +37,9 @@ TITLE_WORDS = {
     # occupations written before a name like a title ("Screenwriter Paula Pell", "Musician Nelly")
     "actor", "actress", "author", "writer", "screenwriter", "novelist", "poet", "comedian", "singer", "rapper",
     "musician", "artist", "producer", "filmmaker", "photographer", "journalist", "reporter", "columnist", "economist",
-    "analyst", "lawyer", "detective", "det", "sheriff", "trooper", "sergeant",
+    "analyst", "lawyer", "detective", "det", "sheriff", "trooper", "sergeant", "comedienne",
+    # a photo credit's agency run into the name it captions ("AFP Angela Merkel")
+    "afp", "ap", "reuters", "getty", "epa",
 }
 
 # Titles that mark the rest as a person's name even when one word is left ("President Trump").
@@ -48,8 +50,8 @@ ROLE_TITLES = {
     "justice", "ambassador", "general", "colonel", "chairman", "chairwoman", "ceo", "director", "spokesman",
     "spokeswoman", "spokesperson", "aide", "leader", "premier", "sheikh", "ayatollah", "envoy", "professor",
     "coach", "candidate", "nominee", "speaker", "commissioner", "deputy", "chief", "counsel", "attorney",
-    "minister", "officer", "manager", "actor", "actress", "singer", "rapper", "musician", "comedian", "det",
-    "detective", "sheriff", "sergeant",
+    "minister", "officer", "manager", "actor", "actress", "singer", "rapper", "musician", "comedian", "comedienne",
+    "det", "detective", "sheriff", "sergeant",
 }
 
 # Country-name variants news uses interchangeably (hand-written: NER gives no canonical form for GPEs).
@@ -91,6 +93,7 @@ POSTAL_STATES = {
     "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
 }
 # a short capitalised abbreviation ("Pa.", "Penn.", "N.Y."): a place name only when the tables resolve it
+_ACRONYM = re.compile(r"(?:[A-Z]\.?){2,4}")  # "UN", "U.N.", "NATO": initials, no one's name
 _ABBREVIATION = re.compile(r"[A-Z][a-z]{0,3}\.(?:[A-Z][a-z]?\.)*|(?:[A-Z]\.){2,3}")
 # what follows a dateline's place in caps: "ERIE, Pa. —", "HOUSTON (AP) —", "CARACAS (Reuters) -", "LONDON —"
 _AFTER_DATELINE = re.compile(r"\s*(?:,|\(|[\u2014\u2013-]\s)")
@@ -116,7 +119,7 @@ ORG_WORDS = LEGAL_FORMS | {
     "network", "records", "studios",
 }
 FAC_WORDS = {"avenue", "street", "road", "boulevard", "square", "bridge", "tower", "building", "hospital", "center",
-             "centre", "airport", "station", "stadium"}
+             "centre", "airport", "station", "stadium", "gate"}
 
 # an amount with its unit letter ("850k", "3.2m", "12bn"): the tagger takes some for names
 _AMOUNT = re.compile(r"\d[\d.,]*\s?(?:k|m|bn|b|mn|million|billion)", re.I)
@@ -251,8 +254,11 @@ class NameIndex:
         if label == "NORP":  # a group is no short form of a longer one: "Korean" is not "North Korean"
             return self.full[key][0] if key in self.full else name
         words = key.split()
+        acronym = bool(_ACRONYM.fullmatch(name))
         longer = []
         for k, (disp, lab) in self.full.items():
+            if acronym and lab == "PERSON":
+                continue  # "U.N." is not short for Kim Jong Un
             kw = k.split()
             head = label == "PERSON" and lab == "PERSON" and kw[: len(words)] == words and len(words) > 1
             if len(kw) > len(words) and (kw[-len(words):] == words or head):
@@ -434,6 +440,8 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
 
     def is_person(t: str, label: str) -> bool:
         key = name_key(t)
+        if _ACRONYM.fullmatch(t):  # "U.N." is nobody's surname, not even Kim Jong Un's
+            return False
         return (label in ("ORG", "GPE", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART") and key in surnames
                 and canonical_gpe(t) == t) or (label in ("ORG", "PRODUCT", "WORK_OF_ART") and key in person_of_first)
 
@@ -495,6 +503,8 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
     for keys in by_display.values():
         if len(keys) > 1:
             keys.sort(key=lambda k: (-merged[k]["count"], KEEP_TYPES.index(k[1]), k))
+            # a spelling with a legal form ("Qualcomm Inc") settles that the name is a firm's, whatever the votes
+            firm = any(k[1] == "ORG" and name_key(k[0]).split()[-1] in LEGAL_FORMS for k in keys)
             main = merged.pop(keys[0])
             for k in keys[1:]:
                 other = merged.pop(k)
@@ -504,7 +514,13 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
                 main["aliases"] |= other["aliases"]
                 main["lead"] |= other["lead"]
             cased = [k[0] for k in keys if not k[0].isupper()] or [keys[0][0]]
-            merged[(cased[0], keys[0][1])] = main
+            merged[(cased[0], "ORG" if firm else keys[0][1])] = main
+    for name, label in [k for k in merged if k[0].isupper() and " " in k[0]]:
+        # a name first met in capitals (a transcript's "SUSAN BROOKS:") shows as running text writes it elsewhere;
+        # one-word capitals are acronyms ("NATO", "FBI") and stay
+        cased = sorted(a for a in merged[(name, label)]["aliases"] if name_key(a) == name_key(name) and not a.isupper())
+        if cased and (cased[0], label) not in merged:
+            merged[(cased[0], label)] = merged.pop((name, label))
     for (name, label), rec in merged.items():  # a case variant is no alias worth listing; a middle initial is
         rec["aliases"] |= {k[0] for k in by_display[same_name(name, label)]}
         rec["aliases"] = {a for a in rec["aliases"] if name_key(a) != name_key(name)}

@@ -20,7 +20,6 @@ QUOTED_MAX = 0.7  # a sentence this much inside quote marks ("...", said X) is t
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 # an embedded social-media post as scrapes flatten it: "... pic.twitter.com/x — Jane Roe (@jroe) April 25, 2017"
 EMBEDDED_POST = re.compile(r"pic\.twitter\.com/|https?://t\.co/|\(@\w{1,15}\)")
-_QUOTED = re.compile(r"\"[^\"]+\"|\u201c[^\u201c\u201d]+\u201d?|\u00ab[^\u00ab\u00bb]+\u00bb")
 
 
 def sentence_key(text: str) -> str:
@@ -54,8 +53,40 @@ class _UnionFind:
 
 def quoted_share(text: str) -> float:
     """Share of the sentence's words that are inside quote marks (an opening mark left open runs to the end)."""
-    words = len(_TOKEN.findall(text))
-    return sum(len(_TOKEN.findall(q)) for q in _QUOTED.findall(text)) / words if words else 0.0
+    return quoted_shares([text])[0]
+
+
+# a quote mark or a word; a mark that opens stands before a word ("'It was bad,' she said", '"We split'), one that
+# closes after one, so the apostrophes of "boy's" and "'90s" are neither
+_QUOTE_OR_WORD = re.compile(r"(?<![\w.,!?])(?:[\"\u201c\u00ab](?=\w)|[\u2018'](?=[^\W\d_]))"
+                            r"|(?<=[\w.,!?])[\"\u201d\u00bb\u2019'](?!\w)|[\u201c\u201d\u00ab\u00bb]|\w+")
+_OPENS, _CLOSES = "\u201c\u00ab\u2018", "\u201d\u00bb\u2019"
+QUOTE_MAX_SENTENCES = 4  # a quotation left open longer than this is a stray mark, not a statement quoted whole
+
+
+def quoted_shares(sents: list[str]) -> list[float]:
+    """`quoted_share` of each of an article's sentences in order. A quotation runs over sentences until its mark
+    closes (a tweet or statement quoted whole: 'She wrote: "We split. It got hard."'); a mark opening a sentence
+    inside one re-opens it, as a quotation that goes on over paragraphs is printed; one inside a sentence nests."""
+    shares, depth, open_for = [], 0, 0
+    for text in sents:
+        quoted = words = 0
+        for m in _QUOTE_OR_WORD.finditer(text):
+            t = m.group()
+            opens = t in _OPENS or (t in "\"'" and m.end() < len(text) and text[m.end()].isalnum())
+            if opens:
+                if not (depth and quoted == words == 0):  # re-opened at the start of a sentence: still one quotation
+                    depth += 1
+            elif t in _CLOSES or t in "\"'":
+                depth = max(0, depth - 1)
+            else:
+                words += 1
+                quoted += depth > 0
+        shares.append(quoted / words if words else 0.0)
+        open_for = open_for + 1 if depth else 0
+        if open_for >= QUOTE_MAX_SENTENCES:
+            depth, open_for = 0, 0
+    return shares
 
 
 def _shingles(key: str) -> set[bytes]:
@@ -122,6 +153,7 @@ def analyze(articles: list[Article], sent_lists: list[list[str]]) -> tuple[list[
         for o in g:
             group_of[(o.art, o.pos)] = gi
 
+    quoted = [quoted_shares(sents) for sents in sent_lists]
     passages: list[SharedPassage] = []
     seen_runs: set[tuple[int, ...]] = set()
     copied: set[int] = set()  # groups in a passage that shows copying
@@ -142,7 +174,7 @@ def analyze(articles: list[Article], sent_lists: list[list[str]]) -> tuple[list[
             texts.append(sent_lists[first.art][pos])
             pos += 1
         seen_runs.add(tuple(run))
-        if all(quoted_share(t) >= QUOTED_MAX or EMBEDDED_POST.search(t) for t in texts):
+        if all(quoted[first.art][first.pos + k] >= QUOTED_MAX or EMBEDDED_POST.search(t) for k, t in enumerate(texts)):
             continue  # outlets quoting the same words of a speaker or showing one post: no sign of copying
         copied.update(run)
         source, directed = _direction(articles, arts)

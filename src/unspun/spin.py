@@ -52,11 +52,12 @@ _NOT_STORY = re.compile(EMBEDDED_POST.pattern + r"|^\W*[\u2022\u25b6\u25ba\u25b8
                         r"|^\W*(?:additional )?(?:reporting|writing|editing) by\b"
                         r"|\bcontributed (?:reporting )?to (?:this|the) (?:report|story)\b"
                         r"|\bcontributed(?: reporting)?\W*$", re.IGNORECASE)  # "Jo Roe and Al Poe contributed."
-_PHOTO_CREDIT = re.compile(r"^\([^()]{2,60}/[^()]{2,60}\)")  # "(Michael Wyke/Associated Press)" after a caption
+# "(Michael Wyke/Associated Press)" after a caption, "[Photo/Agencies]" before the text
+_PHOTO_CREDIT = re.compile(r"^[(\[][^()\[\]]{2,60}/[^()\[\]]{2,60}[)\]]")
 _ENDS_WITH_CREDIT = re.compile(r"\([^()]{2,60}/[^()]{2,60}\)\W*$")  # "... intercepts a pass (Christian Smith/AP)"
 _LEAD_ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP", "LOC")
 _BYLINE = re.compile(r"^\W*(?:By|Source:)\s", re.IGNORECASE)
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*[A-Za-z]")  # "'Safe Zone'" -> "Zone", "Don’t" stays one word
 _FACT_SIGNAL = re.compile(r"\d|[A-Z][a-z]+\s+[A-Z][a-z]+")  # a number or a multi-word proper name
 _NAME_OR_NUMBER = re.compile(r"(?<!^)(?<![.!?]\s)\b(?:[A-Z][\w-]+|\d[\d.,%]*)")
 # an amount as news writes it: "$284.46", "284.46 dollars", "$284bn", "1,500,000", "3.5 per cent", "5:52"
@@ -67,6 +68,11 @@ _FIGURE = re.compile(
 _SCALES = {"thousand": 3, "k": 3, "million": 6, "mn": 6, "m": 6, "billion": 9, "bn": 9, "trillion": 12}
 ROUNDED_MAX_ERROR = Decimal("0.01")  # "about $284" is $284.46 rounded; "$2 million" is not "$1.5 million"
 _QUOTE_OPEN = re.compile(r'^\W*["\u201c\u00ab\u2018\']')
+_QUOTED = re.compile(r'"[^"]*(?:"|$)|\u201c[^\u201d]*(?:\u201d|$)')  # to its end when the sentence cuts it off
+# the writer or a speaker talking ("The actions against Trey Gowdy and me are ...", "And I bet ...", "As you can see"):
+# an opinion, a statement or a transcript line, not a reported fact
+# (capitalised only where they open the sentence: "My Big Coin" and "World War I" are names)
+_PERSONAL = re.compile(r"\b(?:me|my|we|our|us|you|your)\b|^\W*(?:Me|My|We|Our|Us|You|Your)\b|(?<!War )\bI\b")
 
 
 def outlet_of(a: Article) -> str:
@@ -74,7 +80,8 @@ def outlet_of(a: Article) -> str:
 
 
 def _content_words(text: str) -> set[str]:
-    return {w.lower() for w in _WORD.findall(text) if w.lower() not in ENGLISH_STOP_WORDS and len(w) > 2}
+    words = (w.lower().replace("\u2019", "'") for w in _WORD.findall(text))
+    return {w for w in words if w not in ENGLISH_STOP_WORDS and len(w) > 2}
 
 
 class Figure(NamedTuple):
@@ -226,7 +233,8 @@ def single_source_facts(articles: list[Article], sent_lists: list[list[str]]) ->
     for idx, (ai, si, sent) in enumerate(rows):
         # facts, not quotes (single-outlet quotes are listed from the merged quotes) and not fragments
         if len(sent.split()) < 8 or not _FACT_SIGNAL.search(sent) or _QUOTE_OPEN.match(sent) \
-                or not _is_story_sentence(sent_lists[ai], si):
+                or not _is_story_sentence(sent_lists[ai], si) or sent.rstrip("\"'\u201d\u2019)").endswith("?") \
+                or _PERSONAL.search(_QUOTED.sub("", sent)):
             continue
         other = row_outlet != outlets[ai]
         if not other.any() or sim[idx, other].max() >= EXCLUSIVE_MAX_SIM:
@@ -250,8 +258,8 @@ def single_source_facts(articles: list[Article], sent_lists: list[list[str]]) ->
             continue  # the outlet repeats this fact (a recap paragraph, a repeated caption)
         per_outlet[o] = per_outlet.get(o, 0) + 1
         chosen.append(idx)
-    return [  # without a photo credit that opens the sentence ("(Jane Roe/AP) HOUSTON — ...")
-        {"text": _PHOTO_CREDIT.sub("", rows[i][2]).lstrip(), "article_id": articles[rows[i][0]].id,
+    return [  # without a photo credit or dateline that opens the sentence ("(Jane Roe/AP) HOUSTON — ...")
+        {"text": strip_dateline(_PHOTO_CREDIT.sub("", rows[i][2]).lstrip()), "article_id": articles[rows[i][0]].id,
          "outlet": articles[rows[i][0]].outlet, "position": rows[i][1]}
         for i in sorted(chosen)
     ]

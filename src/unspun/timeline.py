@@ -168,6 +168,9 @@ def _resolve(expr: str, base: dt.date | None, *, tense: str | None = None
     prep = None
     if words and words[0] in _PREPOSITIONS:
         prep, words = words[0], words[1:]
+    if len(words) > 1 and words[0] in ("a", "an") and len(words[1].strip(".,")) >= 3 \
+            and any(m.startswith(words[1].strip(".,")) for m in MONTHS):
+        words = words[1:]  # "an April 6, 2012, bombing", "an Aug. 3 meeting": a dated thing, a date all the same
     definite = bool(words) and words[0] == "the"  # "the past year" is the twelve months up to now, not last year
     if words and words[0] in ("early", "late", "mid", "the", "earlier", "later"):
         if words[0] in ("earlier", "later") and len(words) > 1 and words[1] in ("this", "next", "last"):
@@ -334,8 +337,10 @@ def _absolute_span(e: str) -> tuple[dt.date, dt.date] | None:
 # the signature an embedded post ends with ("— Jane Doe (@jdoe) December 27, 2017", "A post shared by Jane Doe
 # (@jane.doe) on Jun 27, 2017"): its date is when it was posted
 _TWEET_SIGNATURE = re.compile(r"\(@[\w.]{1,30}\)\s*(?:on\s+)?$")
-# "First published April 25, 8:32 p.m. PT.", "Updated 3:45 PM ET": when the page was written, not a story event
-_PAGE_STAMP = re.compile(r"^\W*(?:(?:first|originally|last) )?(?:published|posted|updated|modified)\b", re.IGNORECASE)
+# "First published April 25, 8:32 p.m. PT.", "Updated 3:45 PM ET", "Copyright 2018.": when the page was written,
+# not a story event
+_PAGE_STAMP = re.compile(
+    r"^\W*(?:(?:(?:first|originally|last) )?(?:published|posted|updated|modified)\b|copyright\b|©)", re.IGNORECASE)
 _LEADING_PREPS = ("within", "in", "on", "since", "after", "by", "over", "until", "before")
 
 
@@ -539,8 +544,8 @@ def story_timeline(events: list[Event], articles: list[Article] | None = None) -
     """Story timeline: events sorted by date (unknown last), deduplicated across articles.
 
     Two events are the same when their sentence (ignoring case, space and punctuation: outlets restyle quotes and
-    dashes of the same wire copy) and resolved date match; the one from the earliest article (order of `articles`,
-    earliest first) is kept.
+    dashes of the same wire copy) and resolved date match (unresolved ones: and their expression); the one from the
+    earliest article (order of `articles`, earliest first) is kept.
     """
     order = {a.id: i for i, a in enumerate(articles or [])}
 
@@ -550,7 +555,8 @@ def story_timeline(events: list[Event], articles: list[Article] | None = None) -
     best: dict[tuple, Event] = {}
     carriers: dict[tuple, set[str]] = {}
     for ev in events:
-        key = (sentence_key(ev.text), ev.expression.lower(), ev.date)
+        # one sentence, one date: "when we go to 2012 ... worse in 2012" is one event, "today" and "last week" two
+        key = (sentence_key(ev.text), ev.date, None if ev.date else ev.expression.lower())
         carriers.setdefault(key, set()).add(ev.article_id)
         cur = best.get(key)
         if cur is None or rank(ev.article_id) < rank(cur.article_id):

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import charset_normalizer
 
+from ..clean import classify_line
 from ..model import Article, Problem, content_hash
 
 _CONTROL = bytes(set(range(0, 9)) | {11, 12} | set(range(14, 32)) | {127})
@@ -120,20 +121,32 @@ def normalize_body(text: str) -> str:
 
 
 # A dateline opening a story: "HONOLULU (AP) — ", "AMATRICE, Italy (AP) — ", "FAIRHOPE, Ala. — ",
-# "PRETORIA/KHARTOUM — ". It says where the story was filed, not what happened (summaries, leads and derived titles
-# drop it).
+# "PRETORIA/KHARTOUM — ", "NEW YORK, Jan 5 (Reuters) - ". It says where the story was filed, not what happened
+# (summaries, leads and derived titles drop it).
 DATELINE = re.compile(
-    r"^[A-Z][A-Z/ .'-]{2,}(?:,\s+[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*){0,2})?\s*(?:\([A-Za-z0-9 .]+\))?\s*[-–—]+\s*"
-    r"(?=[“\"A-Z0-9])"
+    r"^[A-Z][A-Z/ .'-]{2,}(?:,\s+[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*){0,2})?(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+    r"\s*(?:\([A-Za-z0-9 .]+\))?\s*[-–—]+\s*(?=[“\"A-Z0-9])"
+)
+# The colon form of South Asian papers and some wires ("LAHORE: ", "NEW DELHI: "): capitals only, so "Note: ..."
+# and "He said: 'yes'" stay, and not an editorial label whose rest is a note or a link ("EDITOR'S NOTE: ",
+# "UPDATE: ", "READ MORE: ").
+_COLON_DATELINE = re.compile(
+    r"^(?!(?:EDITOR|NOTE|CORRECTION|CLARIFICATION|UPDATE|WATCH|READ|RELATED|MORE|SEE|PHOTOS?|VIDEO)\b)"
+    r"[A-Z][A-Z .'-]{2,}(?<=[A-Z]):\s+(?=[“\"A-Z0-9])"
 )
 # An outlet's tag without a place: "(CNN) Mitt Romney ...", "(Reuters) - ...": up to three words in brackets, then a
 # sentence that starts with a capital (so a bracketed caption or credit line alone is kept).
 _OUTLET_TAG = re.compile(r"^\([A-Z][\w.&'-]*(?: [\w.&'-]+){0,2}\)\s*(?:[-–—]+\s*)?(?=[“\"A-Z0-9])")
 
 
+# A column's or section's name in capitals before a bar ("THE FACT CHECKER | Rep. Adam Smith said ..."): a kicker.
+_KICKER = re.compile(r"^[A-Z][A-Z .'’&-]{2,}\s+\|\s+(?=[“\"A-Z0-9])")
+
+
 def match_dateline(text: str) -> re.Match | None:
-    """A leading dateline ("WASHINGTON (AP) — ") or outlet tag ("(CNN) ") of the text, if any."""
-    return DATELINE.match(text) or _OUTLET_TAG.match(text)
+    """A leading dateline ("WASHINGTON (AP) — ", "LAHORE: "), outlet tag ("(CNN) ") or kicker ("THE FACT CHECKER |
+    ") of the text, if any."""
+    return DATELINE.match(text) or _COLON_DATELINE.match(text) or _OUTLET_TAG.match(text) or _KICKER.match(text)
 
 
 def strip_dateline(text: str) -> str:
@@ -143,15 +156,21 @@ def strip_dateline(text: str) -> str:
 
 
 TITLE_MIN_WORDS = 4  # a shorter first sentence ("Surprise!", "Oh no.") says nothing of the story
-# The end of a first sentence: a full stop after a lower-case word or a figure ("said.", "in 2015."), so the
-# abbreviations that open headlines and datelines ("Sen.", "U.S.", "Tenn.", "Aug. 24", "a.m.") do not end it.
-_TITLE_SENTENCE_END = re.compile(r"(?:\b[a-z][\w'’-]+\.|\d\.|\w[!?])[\"'”’)]*(?=\s+[“\"'‘A-Z0-9])")
+_TITLE_LINES = 8  # furniture above the story is a line or a few
+# The end of a first sentence: a full stop after a lower-case word or a figure ("said.", "in 2015."), or before a
+# closing quote mark ("... in 'Killing Machine.'"), so the abbreviations that open headlines and datelines ("Sen.",
+# "U.S.", "Tenn.", "Aug. 24", "a.m.") do not end it.
+_TITLE_SENTENCE_END = re.compile(r"(?:\b[a-z][\w'’-]+\.|\d\.|\w[!?]|\w\.(?=[\"”’]))[\"'”’)]*(?=\s+[“\"'‘A-Z0-9])")
 
 
 def derive_title(text: str, limit: int = 120) -> str:
-    """A stand-in title for inputs that carry none, to read like a headline: the first line without its dateline
-    or outlet tag, cut after its first sentence, or at a word boundary when that sentence is longer than `limit`."""
-    first = strip_dateline(text.strip().split("\n", 1)[0].strip())
+    """A stand-in title for inputs that carry none, to read like a headline: the first line that is not page
+    furniture (cleaning's junk rules: "Image copyright Reuters Image caption ...", "Play Facebook"; cleaning drops
+    it from the body too) without its dateline or outlet tag, cut after its first sentence, or at a word boundary
+    when that sentence is longer than `limit`."""
+    lines = [ln.strip() for ln in text.strip().split("\n", _TITLE_LINES)[:_TITLE_LINES] if ln.strip()]
+    first = next((ln for ln in lines if not classify_line(ln)), lines[0] if lines else "")
+    first = strip_dateline(first.lstrip("—–-•·* "))  # a dash or bullet opening the line ("— Where are the bodies?")
     for end in _TITLE_SENTENCE_END.finditer(first):
         if end.end() > limit:
             break

@@ -135,9 +135,10 @@ def _story(st: dict) -> list[str]:
     if st["headline_cards"] or st["single_source"]:
         out += ["### Headlines and angles", ""]
         if st["any_headline"]:
-            out += ["| Source | Headline | Leads with |", "|---|---|---|"]
+            out += ["| Source | Headline | Only this headline says | Leads with |", "|---|---|---|---|"]
             out += [f"| [{c['cite']['n']}] {md(c['outlet'])} | {md(c['title']) or '(no headline in the input)'} "
-                    f"| {md(c['lead']) or '—'} |" for c in st["headline_cards"]] + [""]
+                    f"| {', '.join(md(w) for w in c['distinctive']) or '—'} | {md(c['lead']) or '—'} |"
+                    for c in st["headline_cards"]] + [""]
         elif st["headline_cards"]:  # no article came with a headline: what each leads with is what differs
             out += ["| Source | Leads with |", "|---|---|"]
             out += [f"| [{c['cite']['n']}] {md(c['outlet'])} | {md(c['lead']) or '—'} |"

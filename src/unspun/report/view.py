@@ -144,6 +144,15 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+def _rewords(quote: list[str], other: list[str]) -> bool:
+    """Does another outlet's version of a quote (both as `words`) change its wording? Not when one quotes a part of
+    the other ("haven't developed any suspects" in "We haven't developed any suspects") or restyles it (case,
+    punctuation, quote marks): a reader is warned of drift only where the words differ."""
+    short, long = sorted((quote, other), key=len)
+    n = len(short)
+    return not any(long[i:i + n] == short for i in range(len(long) - n + 1))
+
+
 def truncate(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
@@ -468,8 +477,12 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
         variants = []
         for v in (dct(x) for x in lst(q.get("variants"))):
             vt = s(v.get("text"))
-            if vt and vt != text:
+            if not vt or vt == text:
+                continue
+            if _rewords(words(text), words(vt)):
                 variants.append({"text": vt, "cites": refs.cites(v.get("article_ids"))})
+            elif len(words(vt)) > len(words(text)):
+                text = vt  # one outlet quotes more of the same words: show the fullest
         by_speaker.setdefault(speaker, []).append(
             {
                 "text": text,

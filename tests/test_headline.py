@@ -1,0 +1,49 @@
+"""Datelines and the stand-in titles of untitled inputs (texts written for the tests)."""
+
+from unspun.ingest.common import derive_title, match_dateline, strip_dateline
+
+
+def test_colon_datelines_are_datelines():
+    for text, rest in (("LAHORE: An enraged mob attacked the kiln on Tuesday.", "An enraged mob attacked"),
+                       ("WASHINGTON: The Senate voted 52-48 on Friday.", "The Senate voted"),
+                       ("NEW DELHI: “We will not wait,” the minister said.", "“We will not wait,”")):
+        assert strip_dateline(text).startswith(rest), text
+
+
+def test_a_dateline_rule_eats_no_sentence():
+    for text in ("Note: this is a developing story.",
+                 "He said: 'yes' and left the room.",
+                 "EDITOR'S NOTE: This story has been updated.",
+                 "UPDATE: Police said the road has reopened.",
+                 "The U.S.: a nation divided over the bridge.",
+                 "Mr. Lee: The plan will not work."):
+        assert match_dateline(text) is None, text
+
+
+def test_wire_datelines_with_a_date():
+    assert strip_dateline("NEW YORK, Jan 5 (Reuters) - Stocks fell on Monday.") == "Stocks fell on Monday."
+    assert strip_dateline("LIMA, Dec. 1 (Reuters) - Peru's congress voted.") == "Peru's congress voted."
+    assert strip_dateline("HONOLULU (AP) — A preschool closed.") == "A preschool closed."
+
+
+def test_a_column_kicker_goes_like_a_dateline():
+    assert strip_dateline("THE FACT CHECKER | Rep. Jo Banda said the bridge was safe.") == \
+        "Rep. Jo Banda said the bridge was safe."
+    assert match_dateline("Rain | Wind | Snow: the week ahead") is None  # not capitals
+
+
+def test_page_furniture_is_no_derived_title():
+    body = ("Image copyright Getty Images Image caption The mayor at the flooded bridge\n\n"
+            "LAHORE: The river rose two metres overnight and closed the old bridge. Crews worked until dawn.")
+    assert derive_title(body) == "The river rose two metres overnight and closed the old bridge."
+    assert derive_title("Play Facebook\n\nPhoto\n\nThe council voted to rebuild the bridge by spring.") == \
+        "The council voted to rebuild the bridge by spring."
+    # a text that is all furniture keeps its first line (cleaning then reports the article)
+    assert derive_title("Advertisement") == "Advertisement"
+
+
+def test_derived_title_ends_at_a_quote_closing_its_sentence_and_loses_an_opening_dash():
+    assert derive_title("Dr. Jo Lane studies the flood in \u2018Valley: The Lost Bridge.\u2019 Lane and her team "
+                        "spent two years on the film, which airs on Sunday night.") == \
+        "Dr. Jo Lane studies the flood in \u2018Valley: The Lost Bridge.\u2019"
+    assert derive_title("\u2014 Where are the bodies?\n\nThe search went on for a week.") == "Where are the bodies?"
