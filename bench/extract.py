@@ -299,6 +299,7 @@ def run_trafeval(systems, limit=None) -> dict:
 def run_dates(systems, limit=None) -> dict:
     from htmldate import find_date
 
+    import unspun.extract as ux
     from unspun.extract import extract_html, extract_metadata
 
     root = DATA / "dates" / "htmldate"
@@ -312,8 +313,18 @@ def run_dates(systems, limit=None) -> dict:
                                                      extensive_search=False),
     }
     out = {"pages": len(rows), "systems": {}, "split": SPLIT_NOTE}
+    # how often unspun asks htmldate: the fast extractor then parses the page a second time, with lxml
+    htmldate_asks = Counter()
+    real_htmldate_vote = ux._htmldate_vote
+
+    def counted_htmldate_vote(*args, **kwargs):
+        htmldate_asks[name] += 1
+        return real_htmldate_vote(*args, **kwargs)
+
+    ux._htmldate_vote = counted_htmldate_vote
     for name in ("unspun", "unspun-fast", "htmldate", "htmldate_fast"):
         _warm_up(runners[name], "dates")
+        htmldate_asks.clear()
         hits = found = 0
         part_hits, part_n = Counter(), Counter()
         secs = cpu_secs = 0.0
@@ -339,9 +350,12 @@ def run_dates(systems, limit=None) -> dict:
                                 "ms_per_page": 1000 * secs / len(rows), "cpu_ms_per_page": 1000 * cpu_secs / len(rows),
                                 "tune": {"accuracy": part_hits["tune"] / max(1, part_n["tune"])},
                                 "held": {"accuracy": part_hits["held"] / max(1, part_n["held"])}}
+        if name.startswith("unspun"):
+            out["systems"][name]["htmldate_asked"] = htmldate_asks[name] / len(rows)
         if name == "unspun":
             out["unspun_misses_tune"] = misses[:50]
             out["unspun_misses_tune_count"] = len(misses)
+    ux._htmldate_vote = real_htmldate_vote
     return out
 
 
@@ -486,7 +500,8 @@ def main(argv=None) -> int:
             res = run_throughput(plan, jobs, args.warc_dir)
         else:
             res = run_dates(systems, args.limit)
-            print_table("htmldate eval, exact day", res, ["accuracy", "found", "ms_per_page", "cpu_ms_per_page"])
+            print_table("htmldate eval, exact day", res, ["accuracy", "found", "htmldate_asked", "ms_per_page",
+                                                          "cpu_ms_per_page"])
         if not args.no_write and (args.limit is None or suite == "throughput"):
             path = RESULTS / f"extract_{suite}.json"
             path.write_text(json.dumps(res, indent=2, sort_keys=True) + "\n", encoding="utf-8")

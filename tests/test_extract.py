@@ -101,9 +101,12 @@ def test_short_page_uses_fallback_and_records_method():
 
 @pytest.mark.parametrize("bad", [b"", "", b"\x00\x01\x02\xff" * 100, "<<<>>>", "<html>" * 5000,
                                  b"<?xml version='1.0' encoding='utf-8'?><html><body>x</body></html>",
-                                 "<html><head><script type='application/ld+json'>{broken</script></head></html>"])
-def test_garbage_never_raises(bad):
-    ex = extract_html(bad, url="not a url")
+                                 "<html><head><script type='application/ld+json'>{broken</script></head></html>",
+                                 "<title>Deep</title>" + "<div>x " * 5000 + "<h1>Deep</h1> 3 May 2021"
+                                 + "</div>" * 5000])
+@pytest.mark.parametrize("extractor", ["accurate", "fast"])
+def test_garbage_never_raises(bad, extractor):
+    ex = extract_html(bad, url="not a url", extractor=extractor)
     assert isinstance(ex, Extracted)
     assert ex.text == "" or isinstance(ex.text, str)
 
@@ -315,6 +318,76 @@ def test_headline_text_walk_matches_the_xpath_axes():
     assert not any("note" in t for t, _ in before)
 
 
+def test_lexbor_headline_walk_reads_the_texts_of_the_lxml_walk():
+    """The fast extractor's walk over resiliparse's DOM meets the same non-blank texts, in the same order, as the
+    lxml walk (its owner of a tail text is the element holding it, not the element before it)."""
+    from unspun.extract import (_AFTER_HEADLINE_TEXTS, _BEFORE_HEADLINE_TEXTS, _following_texts, _LexborElement,
+                                _lexbor_following_texts, _lexbor_preceding_texts, _lexbor_tree, _non_blank,
+                                _parse_tree, _preceding_texts)
+
+    html = ("<html><head><title>T</title><script>var a = 1;</script></head><body>lead<div>intro <b>bold</b> tail"
+            "<!-- note --> after comment<span>&nbsp;</span><div><i class='icon'></i> <span> </span></div>\n"
+            "  <h1>Headline <i>here</i></h1> h1 tail<p>By <a href='#'>Ann</a>, <time datetime='2021-03-09'>9 March"
+            "</time></p>  \n <ul><li>one</li><li>two<!-- c --></li></ul></div>"
+            + "".join(f"<p>para {i}</p>" for i in range(40)) + "</body></html>")
+    h1 = _parse_tree(html).find(".//h1")
+    lexbor_h1 = _LexborElement(_lexbor_tree(html).document.query_selector("h1"))
+    for lxml_walk, lexbor_walk, limit in ((_following_texts, _lexbor_following_texts, _AFTER_HEADLINE_TEXTS),
+                                          (_preceding_texts, _lexbor_preceding_texts, _BEFORE_HEADLINE_TEXTS)):
+        want = [str(t) for t, _ in _non_blank(lxml_walk(h1), limit)]
+        got = list(_non_blank(lexbor_walk(lexbor_h1), limit))
+        assert [t for t, _ in got] == want
+    owners = dict(_non_blank(_lexbor_following_texts(lexbor_h1), _AFTER_HEADLINE_TEXTS))
+    assert owners["9 March"].tag == "time" and owners["9 March"].get("datetime") == "2021-03-09"
+    assert owners[" h1 tail"].tag == "div"
+
+
+FAST_METADATA_PAGES = [  # (page, url): the date fixtures above, read by both extractors
+    (page(head=jsonld(**{"@type": "NewsArticle", "headline": "Bridge opening delayed to spring",
+                         "datePublished": "2021-03-10T08:00:00Z", "author": {"name": "Maria Stein"}})
+          + "<meta property='og:site_name' content='Valley Times'>",
+          extra_body="<p class='byline'>By Maria Stein, <time datetime='2021-03-10T08:00:00Z'>10 March</time></p>"),
+     "https://valleytimes.example/2020/12/01/bridge-delay"),
+    (page(head="<meta property='article:published_time' content='2021-01-01T00:00:00+01:00'>",
+          extra_body="<p class='byline'>Maria Stein</p><p>Veröffentlicht am 9. März 2021</p>"), None),
+    (page(extra_body="<p>Posted on <b>May 3, 2021</b></p>"), "https://valleytimes.example/2021/05/bridge"),
+    (page(), "https://valleytimes.example/2019/05/14/bridge"),
+    (page().replace("lang='en'", "lang='en-GB'").replace("<h1>", "<p>11/08/2023</p><h1>"), None),
+]
+
+
+@pytest.mark.parametrize("html, url", FAST_METADATA_PAGES)
+def test_fast_extractor_reads_the_metadata_of_the_accurate_one_from_its_one_parse(html, url, monkeypatch):
+    import htmldate
+
+    import unspun.extract as ux
+
+    want = extract_html(html, url=url)
+    parses, asked = [], []
+    real_parse, real_find_date = ux._parse_tree, htmldate.find_date
+    monkeypatch.setattr(ux, "_parse_tree", lambda *a: parses.append(1) or real_parse(*a))
+    monkeypatch.setattr(htmldate, "find_date", lambda *a, **kw: asked.append(1) or real_find_date(*a, **kw))
+    got = extract_html(html, url=url, extractor="fast")
+    for field in ("title", "date", "outlet", "language", "updated"):
+        assert getattr(got, field) == getattr(want, field), field
+    assert got.author in (None, want.author)  # it reads JSON-LD and meta authors, not trafilatura's byline search
+    assert dict(got.candidates["date"]).get("headline") == dict(want.candidates["date"]).get("headline")
+    assert len(parses) == len(asked)  # lxml parses the page only for htmldate
+
+
+def test_fast_extractor_parses_once_when_the_cheap_date_sources_agree(monkeypatch):
+    import unspun.extract as ux
+
+    monkeypatch.setattr(ux, "_parse_tree", lambda *a: pytest.fail("parsed with lxml"))
+    head = jsonld(**{"@type": "NewsArticle", "headline": "x", "datePublished": "2021-03-10T08:00:00"})
+    head += "<meta property='article:published_time' content='2021-03-10T08:00:00'>"
+    byline = "<p class='byline'>Published 10 March 2021</p>"
+    ex = extract_html(page(head=head, extra_body=byline), url="https://valleytimes.example/news/bridge-delay",
+                      extractor="fast")
+    assert (ex.date, ex.title, ex.method) == ("2021-03-10", "Bridge opening delayed to spring", "resiliparse")
+    assert ex.text.split("\n\n")[-1] == PARAS[-1]
+
+
 def test_utf8_pages_decode_once_with_the_same_answer():
     from unspun.extract import decode_html
 
@@ -360,6 +433,20 @@ def test_cue_word_after_its_date_and_written_with_an_entity():
     assert _cue_dates("<p>Aktualisiert am 5.5.2021, zuerst am <b>3.5.2021</b> erschienen</p>") == \
         ("2021-05-03", "2021-05-05")
     assert _cue_dates("<p>Aktualisiert am 5.5.2021 erschienen</p>") == (None, "2021-05-05")
+
+
+def test_cue_forms_found_through_a_shared_key_count_their_own_occurrences():
+    """Cue forms are looked for through a key they share ("publi"): a page full of other words with that key
+    ("public", "publisher") still has its first occurrences of each form looked at, up to the cap per form."""
+    from unspun.extract import _CUE_PER_WORD, _cue_dates
+
+    filler = "<p>public publisher publications</p>" * 20
+    assert _cue_dates(f"{filler}<p>Published: 3 May 2021</p><p>Publicado el 4 de mayo de 2021</p>") == \
+        ("2021-05-03", None)
+    # the cap counts a form's own occurrences: an undated one in a tag, then repeats beyond the cap are not read
+    undated = "<a class='published'>x</a>" + "<p>published</p>" * _CUE_PER_WORD
+    assert _cue_dates(f"{undated}<p>Published 3 May 2021</p>") == (None, None)
+    assert _cue_dates(f"{filler}<p>Mis &agrave; jour le 5 mai 2021</p><p>journal</p>") == (None, "2021-05-05")
 
 
 def test_slashed_dates_read_in_the_page_locale():
@@ -430,6 +517,35 @@ def test_printed_headline_keeps_its_dash():
     # without a printed <h1>, the <title>'s site part is still cut
     html = page(title="Bridge opening delayed to spring").replace("<h1>Bridge opening delayed to spring</h1>", "")
     assert extract_html(html).title == "Bridge opening delayed to spring"
+
+
+def test_site_name_and_section_label_do_not_win_the_title_vote():
+    # a logo <h1> and an og:title that name the site (its words are the host's) leave the <title>'s headline
+    url = "https://www.valleytimes.example/2021/03/bridge-opening-delayed-to-spring/"
+    html = page(head="<meta property='og:title' content='Valley Times'>").replace(
+        "<h1>Bridge opening delayed to spring</h1>", "<h1>Valley Times</h1>").replace(" | Valley", " - Valley")
+    assert extract_html(html, url=url).title == "Bridge opening delayed to spring"
+    # a section label printed as <h1> and og:title: the URL spells the headline
+    html = page(head="<meta property='og:title' content='Press releases'>").replace(
+        "<h1>Bridge opening delayed to spring</h1>", "<h1>Press releases</h1>")
+    assert extract_html(html, url=url).title == "Bridge opening delayed to spring"
+    # a label that the URL does not contradict stays (a short headline is a headline)
+    assert extract_html(html, url="https://www.valleytimes.example/news/48213").title == "Press releases"
+
+
+def test_title_keeps_a_dash_or_colon_of_its_own_and_loses_the_site_around_it():
+    from unspun.extract import _strip_site_suffix
+
+    no_h1 = "<h1>Bridge opening delayed to spring</h1>"
+    for title in ("SW082 – 82 reasons to keep listening", "Two years in the valley : one bridge, three delays"):
+        html = page(title=title).replace(no_h1, "").replace(f"{title} | Valley Times", title)
+        assert extract_html(html).title == title
+    # the site's name first, or in the middle with a tagline after it; the name known or spelled by the host
+    for site, host in (("Valley Times", ""), (None, "valleytimes")):
+        for full in ("Valley Times » Blog Archive » Bridge opening delayed to spring",
+                     "Bridge opening delayed to spring : Valley Times | News from the valley since 1901",
+                     "Bridge opening delayed to spring – Valley Times"):
+            assert _strip_site_suffix(full, site, host) == "Bridge opening delayed to spring", (full, site)
 
 
 def test_short_precision_answer_kept_when_resiliparse_agrees(monkeypatch):
