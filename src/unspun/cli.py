@@ -75,7 +75,7 @@ def _add_analysis(p: argparse.ArgumentParser) -> None:
     p.add_argument("--group-by", metavar="FIELD", help="take stories from this input field instead of clustering "
                    "(a store keeps the grouping it was made with)")
     p.add_argument("--extractor", choices=EXTRACTORS, default="accurate",
-                   help="HTML extractor: accurate (trafilatura cascade, default) or fast (resiliparse: ~4x faster "
+                   help="HTML extractor: accurate (trafilatura cascade, default) or fast (resiliparse: ~3.5x faster "
                         "extraction, less precise: AEB F1 0.94 vs 0.98; for large archives)")
     p.add_argument("--no-keep-parses", dest="keep_parses", action="store_false",
                    help="do not store spaCy parses and per-article quotes/dates (~11 KB per article; stored, a "
