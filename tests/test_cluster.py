@@ -248,6 +248,33 @@ def test_idf_prior_weighs_common_words_below_names_from_the_start():
     assert _stream(c2, rest) == _stream(StoryClusterer.from_state(c.to_state()), rest)
 
 
+SPANISH = [  # unrelated briefs that share only the language's function words
+    ("La alcaldía de la ciudad aprobó el presupuesto para el nuevo puerto",
+     "El consejo de la ciudad aprobó el lunes el presupuesto del puerto, que se construirá en los próximos años "
+     "con fondos de la provincia y del Estado, según dijo la alcaldesa a los periodistas."),
+    ("Las lluvias cortan la carretera de la costa durante el fin de semana",
+     "Las lluvias de los últimos días han cortado la carretera de la costa, y los vecinos de los pueblos de la "
+     "zona no pueden llegar al hospital, que está a más de una hora por el camino del monte."),
+    ("El equipo de baloncesto gana la final de la copa en el último segundo",
+     "El equipo de la ciudad ganó la final de la copa con una canasta en el último segundo, y miles de "
+     "aficionados salieron a la calle para celebrar el primer título de la historia del club."),
+]
+
+
+def test_a_language_s_function_words_do_not_join_unrelated_articles():
+    """The first article in a language wordfreq knows brings that language's prior into the IDF (kept in the
+    state); with the English prior alone, "de", "la", "que" weighed like names and these briefs joined."""
+    arts = [Article(id=f"es{i}", title=t, text=x, source="t", language="es-ES", date="2022-01-10")
+            for i, (t, x) in enumerate(SPANISH)]
+    english_only = StoryClusterer()
+    english_only.prior_langs.add("es")  # as if the Spanish prior were already in: it is not loaded
+    assert len({english_only.add(a) for a in arts}) < 3  # the failure this guards against
+    c = StoryClusterer()
+    assert len({c.add(a) for a in arts}) == 3 and c.prior_langs == {"en", "es"}
+    restored = StoryClusterer.from_state(json.loads(json.dumps(c.to_state())))
+    assert restored.prior_langs == {"en", "es"} and list(restored._pc) == list(c._pc)
+
+
 def test_model_feature_list_is_a_copy_of_features():
     # growing FEATURES (a new candidate feature during calibration) must not silently change the shipped model
     from unspun import cluster

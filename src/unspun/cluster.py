@@ -17,7 +17,10 @@ C-level ``map``/``Counter``), so the per-article Python work is proportional to 
 IDF is learned online (document frequency per bucket, updated as articles arrive) on top of a prior:
 ``PRIOR_DOCS`` pseudo-documents of general English whose term counts come from the ``wordfreq`` package's
 word frequencies (``_prior_counts``), so a fresh stream does not weigh "government" like "Lovelace" before it
-has seen enough articles. The prior is English; other languages' common words simply get no prior. A story keeps the
+has seen enough articles. The prior starts as English; the first article in another language wordfreq knows adds that
+language's table (``prior_langs``, kept in the state): without it, the function words of a German or Spanish stream
+("der", "die", "que") weighed like names and joined unrelated articles (9 unrelated Spanish pages in one story of a
+200-page multilingual WARC). A story keeps the
 sum of its members' L2-normalised TF vectors per namespace (pruned to the heaviest buckets); IDF is
 applied at comparison time, so the story centroid and the article are compared in the same space. Per
 article the IDF of its buckets is looked up once and the article vector is pre-multiplied by IDF twice, so
@@ -75,6 +78,7 @@ Everything is deterministic: no randomness, ordered containers, ties broken by s
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
 import math
@@ -103,6 +107,7 @@ MAX_CHARS = 3000  # only the start of a body is read (news put the story first; 
 DF_CAP = 1 << 16  # document frequencies saturate here (such terms are stop-word-like anyway)
 PRIOR_DOCS = 1000  # pseudo-documents of general English behind the online IDF (see _prior_counts)
 PRIOR_DOC_WORDS = 100  # a word of frequency f is in a pseudo-document with probability 1 - exp(-f * this)
+FUNCTION_WORD_DOCS = 500  # a word in this many prior pseudo-documents (frequency >= ~0.7%) is a function word
 # Stories idle this long (by article dates) retire. Two years, not 90 days: the model's log_days feature already
 # weighs time, and a short window cut gold stories in two (issue 8 round 4, module docstring).
 WINDOW_DAYS = 730.0
@@ -215,46 +220,71 @@ def featurize_article(article: Article) -> dict[str, dict[int, float]]:
     return featurize("" if article.title_derived else article.title, article.text)
 
 
-_PRIOR: array | None = None
 _NO_PRIOR = array("H", bytes(2 * N_BUCKETS))
 
 
-def _prior_counts() -> array:
-    """Per bucket, the document frequency of that term among ``PRIOR_DOCS`` pseudo-documents of general
-    English, from the word frequencies of the ``wordfreq`` package (shipped on PyPI, no download).
+def _lang_code(language: str | None) -> str | None:
+    """The primary language subtag of a declared language ("de" for "de-DE" or "de, at, ch"), or None."""
+    code = re.split(r"[^a-z]", (language or "").strip().lower(), maxsplit=1)[0]
+    return code or None
+
+
+@functools.lru_cache(maxsize=1)
+def _prior_languages() -> frozenset[str]:
+    try:
+        from wordfreq import available_languages
+    except ImportError:  # pragma: no cover - wordfreq is a dependency; degrade to the plain online IDF
+        return frozenset()
+    return frozenset(available_languages(wordlist="best"))
+
+
+@functools.lru_cache(maxsize=None)
+def _language_prior(lang: str) -> dict[int, int]:
+    """Per bucket, the document frequency of that term among ``PRIOR_DOCS`` pseudo-documents of general text in
+    `lang`, from the word frequencies of the ``wordfreq`` package (shipped on PyPI, no download); buckets with a
+    count of 0 are left out.
 
     Why: the IDF is learned online, so at the start of a fresh stream every term looks equally rare and
     common words ("government", "week") weigh as much as names; the prior keeps IDF sensible until the
     stream's own counts dominate (after a few thousand articles). It is a pure function of the wordfreq word
-    list (collisions keep the larger count), so live and restored clusterers use the same table. Without
-    wordfreq the table is all zeros (plain online IDF)."""
-    global _PRIOR
-    if _PRIOR is None:
-        table = array("H", bytes(2 * N_BUCKETS))
-        try:
-            from wordfreq import get_frequency_dict
-        except ImportError:  # pragma: no cover - wordfreq is a dependency; degrade to the plain online IDF
-            _PRIOR = table
-            return table
-        freq: dict[int, float] = {}  # word bucket -> summed frequency of the words that stem to it
-        ent: dict[int, float] = {}  # single-word name bucket -> frequency
-        fmin = 0.5 / (PRIOR_DOCS * PRIOR_DOC_WORDS)  # rarer words round to a count of 0: skip them (speed)
-        for w, f in get_frequency_dict("en", wordlist="best").items():
-            if f < fmin:
-                continue
-            b = _word_bucket(w)
-            if b >= 0:
-                freq[b] = freq.get(b, 0.0) + f
-                if w.isalpha():
-                    e = _entity_bucket(w)
-                    if e >= 0:
-                        ent[e] = ent.get(e, 0.0) + f
-        for d in (freq, ent):
-            for b, f in d.items():
-                table[b] = max(table[b], round(PRIOR_DOCS * -math.expm1(-f * PRIOR_DOC_WORDS)))
-        _PRIOR = table
-        _free_wordfreq_caches()
-    return _PRIOR
+    list (collisions keep the larger count), so live and restored clusterers use the same table."""
+    if lang not in _prior_languages():
+        return {}
+    from wordfreq import get_frequency_dict
+
+    freq: dict[int, float] = {}  # word bucket -> summed frequency of the words that stem to it
+    ent: dict[int, float] = {}  # single-word name bucket -> frequency
+    fmin = 0.5 / (PRIOR_DOCS * PRIOR_DOC_WORDS)  # rarer words round to a count of 0: skip them (speed)
+    for w, f in get_frequency_dict(lang, wordlist="best").items():
+        if f < fmin:
+            continue
+        b = _word_bucket(w)
+        if b >= 0:
+            freq[b] = freq.get(b, 0.0) + f
+            if w.isalpha():
+                e = _entity_bucket(w)
+                if e >= 0:
+                    ent[e] = ent.get(e, 0.0) + f
+    counts: dict[int, int] = {}
+    for d in (freq, ent):
+        for b, f in d.items():
+            c = round(PRIOR_DOCS * -math.expm1(-f * PRIOR_DOC_WORDS))
+            if c > counts.get(b, 0):
+                counts[b] = c
+    _free_wordfreq_caches()
+    return counts
+
+
+@functools.lru_cache(maxsize=4)
+def _prior_counts(langs: frozenset[str] = frozenset({"en"})) -> array:
+    """The prior table of a set of languages: per bucket the largest of their counts (so it does not depend on the
+    order the languages were met in). Without wordfreq the table is all zeros (plain online IDF)."""
+    table = array("H", bytes(2 * N_BUCKETS))
+    for lang in sorted(langs):
+        for b, c in _language_prior(lang).items():
+            if c > table[b]:
+                table[b] = c
+    return table
 
 
 def _free_wordfreq_caches() -> None:
@@ -350,7 +380,7 @@ class _Story:
 
     @classmethod
     def from_state(cls, d: dict) -> "_Story":
-        s = cls(d["id"], d["seq"], d["lang"])
+        s = cls(d["id"], d["seq"], _lang_code(d["lang"]))  # states before codes were normalised held "de-DE"
         s.size = d["size"]
         s.vecs = {ns: {int(k): v for k, v in d["vecs"][ns]} for ns in NAMESPACES}
         s.norms = dict(d["norms"])
@@ -407,7 +437,8 @@ class StoryClusterer:
         self.max_candidates = int(max_candidates)
         self.idf_prior = bool(idf_prior)
         # pseudo-counts added to every document frequency, and the pseudo-documents added to N
-        self._pc = _prior_counts() if self.idf_prior else _NO_PRIOR
+        self.prior_langs: set[str] = {"en"} if self.idf_prior else set()
+        self._pc = _prior_counts(frozenset(self.prior_langs)) if self.idf_prior else _NO_PRIOR
         self._n0 = PRIOR_DOCS if self.idf_prior else 0
         self.n_docs = 0
         self.df: dict[int, int] = {}
@@ -454,7 +485,11 @@ class StoryClusterer:
             return self.resolve(self.assigned[article.id])
         vec = featurize_article(article)
         day = _day(article.date)
-        lang = (article.language or None)
+        lang = _lang_code(article.language)
+        if self.idf_prior and lang and lang not in self.prior_langs and lang in _prior_languages():
+            self._add_prior_language(lang)
+        if self.idf_prior:
+            vec["ent"] = self._names_only(vec["ent"])
         self.seq += 1
         if day is not None and (self.now is None or day > self.now):
             self.now = day
@@ -582,6 +617,23 @@ class StoryClusterer:
     def _prob(self, x: list[float]) -> float:
         z = self._icpt + fsum([c * x[i] for c, i in zip(self._coef, self._fidx)])
         return _sigmoid(z)
+
+    def _add_prior_language(self, lang: str) -> None:
+        """Add a language's prior (its function words stop weighing like names); every term's IDF follows."""
+        self.prior_langs.add(lang)
+        self._pc = _prior_counts(frozenset(self.prior_langs))
+        self._ldf = {b: _LOG[d + self._pc[b]] for b, d in self.df.items()}
+
+    def _names_only(self, ent: dict[int, float]) -> dict[int, float]:
+        """The name vector without a language's most common words, capitalised at a sentence start ("El", "Die",
+        "Les"): in a vector of a few names they made unrelated briefs look alike whatever their IDF. Only single
+        words have a prior count this high, and English ones are stop words already."""
+        pc = self._pc
+        kept = {b: w for b, w in ent.items() if pc[b] < FUNCTION_WORD_DOCS}
+        if len(kept) == len(ent):
+            return ent
+        norm = math.sqrt(fsum([w * w for w in kept.values()]))
+        return {b: w / norm for b, w in kept.items()} if norm else {}
 
     def _candidates(self, top: list[int], lang: str | None) -> list[_Story]:
         votes: dict[str, float] = {}
@@ -727,6 +779,7 @@ class StoryClusterer:
                        "min_cos": self.min_cos},
             "model": self.model,
             "n_docs": self.n_docs,
+            "prior_langs": sorted(self.prior_langs),
             "seq": self.seq,
             "now": self.now,
             "retired": self.retired,
@@ -748,6 +801,9 @@ class StoryClusterer:
             params.pop("threshold", None)
             params.pop("merge_threshold", None)
         self = cls(model=model, **params)
+        if self.idf_prior:  # states written before other languages' priors had English only
+            self.prior_langs = set(state.get("prior_langs", ["en"]))
+            self._pc = _prior_counts(frozenset(self.prior_langs))
         self.n_docs = state["n_docs"]
         self._logn = math.log(self.n_docs + self._n0 + 1)
         self.seq = state["seq"]
