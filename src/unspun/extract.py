@@ -145,7 +145,8 @@ _LEXBOR_METADATA_ELEMENTS = ('meta, script[type="application/ld+json"], link[rel
 
 class _LexborPage:
     """The fast extractor's parse of a page: resiliparse's `tree` and its metadata `elements` by tag name, each in
-    document order (`headings`: the <h1>-<h3> together)."""
+    document order (`headings`: the <h1>-<h3> together). resiliparse 2.0.1 crashes the process on reading
+    `tree.document.text`: texts are read per element only."""
 
     def __init__(self, tree: HTMLTree):
         self.tree = tree
