@@ -771,3 +771,44 @@ def test_made_clear_that_clauses_shared_subjects_relative_sources_and_one_word_a
     # the one-word answer is benchmark content only; the conjoined belief is a quote
     assert sorted((q.text, q.speaker) for q in extract_quotes(art, doc)) == [
         ("he would run again", "Smith"), ("it will pass easily", "Ruiz")]
+
+
+def test_a_first_name_alone_folds_into_the_one_full_name_of_the_story():
+    art1 = Article(id="one", title="", text="", source="x")
+    art2 = Article(id="two", title="", text="", source="y")
+    quotes = [
+        Quote(text="The harbour will reopen next spring", speaker="Maria Delgado", kind="direct", article_ids=["one"]),
+        Quote(text="she loved the old lighthouse", speaker="Maria", kind="indirect", article_ids=["two"]),
+        Quote(text="the ferry schedule would change", speaker="Daniel", kind="indirect", article_ids=["two"]),
+        Quote(text="the ferry was late again", speaker="Daniel Okafor", kind="indirect", article_ids=["one"]),
+        Quote(text="the dock needs new pilings", speaker="Daniel Brandt", kind="indirect", article_ids=["one"]),
+        Quote(text="we will fly more routes", speaker="United", kind="direct", article_ids=["one"]),
+        Quote(text="the treaty still holds", speaker="United Nations", kind="indirect", article_ids=["two"]),
+    ]
+    got = {q.text: q.speaker for q in merge_quotes(quotes, [art1, art2])}
+    assert got["she loved the old lighthouse"] == "Maria Delgado"
+    assert got["the ferry schedule would change"] == "Daniel"  # two Daniels: no telling which
+    assert got["we will fly more routes"] == "United"  # the airline: "United" is no first name
+
+
+def test_they_points_back_to_people_not_to_a_country_modifying_a_noun():
+    text = ("Dozens of break-ins hit Canadian consular offices last year. "
+            "If you ask the veteran diplomats, they will tell you that they cannot work from behind locked doors. "
+            "Residents of the valley have long distrusted the Brazilian river authority. "
+            "They said the dam must be inspected before the rainy season.")
+    art, doc = _art(text)
+    got = {q.text: q.speaker for q in extract_quotes(art, doc)}
+    assert got["they cannot work from behind locked doors"] == "veteran diplomats"
+    assert got["the dam must be inspected before the rainy season"] == "Residents of the valley"
+    art, doc = _art("Burglaries at Mexican embassies rose sharply in May. They said the guards needed more training.")
+    assert [q.speaker for q in extract_quotes(art, doc)] == [None]  # "Mexican" modifies a noun: no one to name
+
+
+def test_it_points_back_to_a_report_and_through_an_earlier_it():
+    text = ("Norway's audit office looked at the coast guard. The report was blunt. It said that in Bergen the "
+            "Norwegian coast guard had too few boats. \"In several cases, crews waited hours for spare parts,\" "
+            "it said.")
+    art, doc = _art(text)
+    got = {q.text: q.speaker for q in extract_quotes(art, doc)}
+    assert got["in Bergen the Norwegian coast guard had too few boats"] == "the report"  # not Norway: it modifies
+    assert got["In several cases, crews waited hours for spare parts"] == "the report"  # the earlier "It", not Bergen

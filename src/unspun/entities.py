@@ -352,6 +352,20 @@ def _name_spans(doc: "Doc") -> list[tuple["Span", str]]:
     return out
 
 
+def first_name_owners(full_names: dict[str, str]) -> dict[str, str]:
+    """{first-name key: the one person it names} over full names ({name_key: display}, two words or more): a first
+    name names one person when the full names starting with it share one surname ("Jon Byong Ho", "Jon Ho" are one;
+    the longest spelling is kept) and it is nobody's surname. News calls children, victims and colleagues by first
+    name ("Honey" beside "Honey Sherman")."""
+    surnames = {k.split()[-1] for k in full_names}
+    names_of_first: dict[str, set[str]] = defaultdict(set)
+    for k in full_names:
+        names_of_first[k.split()[0]].add(k)
+    return {first: max((full_names[k] for k in keys), key=lambda d: (len(d), d))
+            for first, keys in names_of_first.items()
+            if len({k.split()[-1] for k in keys}) == 1 and first not in surnames}
+
+
 def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: bool = True) -> list[Entity]:
     """Entities of one story: canonical name, type, counts (total, per outlet), role; main actors first.
 
@@ -430,13 +444,7 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
     # Co"): the label vote below decides those.
     full_names = {k: disp for k, (disp, lab) in index.full.items() if lab == "PERSON" and len(k.split()) > 1}
     surnames = {k.split()[-1] for k in full_names}
-    names_of_first: dict[str, set[str]] = defaultdict(set)
-    for k in full_names:
-        names_of_first[k.split()[0]].add(k)
-    person_of_first = {  # one person ("Jon Byong Ho", "Jon Ho" are one): the longest spelling, canonical
-        first: index.canonical(max((full_names[k] for k in keys), key=lambda d: (len(d), d)), "PERSON")
-        for first, keys in names_of_first.items()
-        if len({k.split()[-1] for k in keys}) == 1 and first not in surnames}
+    person_of_first = {first: index.canonical(disp, "PERSON") for first, disp in first_name_owners(full_names).items()}
 
     def is_person(t: str, label: str) -> bool:
         key = name_key(t)

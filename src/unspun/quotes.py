@@ -25,7 +25,8 @@ Pipeline per article (spaCy Doc with parser + NER):
    previous sentence (PERSON for he/she, ORG/GPE/NORP for it/they; he/she skip persons of the other gender, known
    from an honorific, a gendered role noun such as "spokeswoman", or the first name via gender-guesser's
    offline name data), descriptions ("the minister") to the most recent person introduced with that title
-   ("Foreign Minister Sergei Lavrov"), surnames to full names.
+   ("Foreign Minister Sergei Lavrov"), surnames to full names. "it"/"they" also point back to a source noun of their
+   number ("our ambassadors", "the report"), never to a name that only modifies a noun ("U.S. facilities").
    Pronouns that cannot be resolved give speaker None; unresolved and indefinite descriptions ("another man")
    keep the description.
 5. Layout attributions: "Name: content" paragraphs (headlines "Issa: ...", transcripts "TAPPER: ..."; not
@@ -33,8 +34,8 @@ Pipeline per article (spaCy Doc with parser + NER):
    quote above it.
 
 `merge_quotes` folds quotes across articles: speakers normalised story-wide with `entities.NameIndex`
-("Secretary of State Mike Pompeo" = "Mike Pompeo" = "Pompeo"), the same quote (fuzzy match, rapidfuzz) merged
-with all its article ids, changed wording kept in `variants`.
+("Secretary of State Mike Pompeo" = "Mike Pompeo" = "Pompeo"; "Chris" = the story's one "Chris Stevens"), the same
+quote (fuzzy match, rapidfuzz) merged with all its article ids, changed wording kept in `variants`.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .entities import TITLE_WORDS, NameIndex, clean_name, name_key, spelling_key, strip_titles
+from .entities import TITLE_WORDS, NameIndex, clean_name, first_name_owners, name_key, spelling_key, strip_titles
 from .model import Article, Quote, normalize_ws
 from .nlp import doc_text
 
@@ -910,14 +911,19 @@ _ROLE_GENDER = {
 _GENDER_DETECTOR = None
 
 
-def _first_name_gender(first: str) -> str | None:
-    """'male'/'female' for a first name the gender-guesser data is sure of ('mostly_*' and unisex names: None)."""
+def _name_data_gender(first: str) -> str:
+    """gender-guesser's verdict on a first name: 'male', 'mostly_female', 'andy' (unisex), ... or 'unknown'."""
     global _GENDER_DETECTOR
     if _GENDER_DETECTOR is None:
         import gender_guesser.detector
 
         _GENDER_DETECTOR = gender_guesser.detector.Detector(case_sensitive=False)
-    g = _GENDER_DETECTOR.get_gender(first)
+    return _GENDER_DETECTOR.get_gender(first)
+
+
+def _first_name_gender(first: str) -> str | None:
+    """'male'/'female' for a first name the gender-guesser data is sure of ('mostly_*' and unisex names: None)."""
+    g = _name_data_gender(first)
     return g if g in ("male", "female") else None
 
 
@@ -1052,6 +1058,11 @@ class _Resolver:
                     break
         if best is not None:
             return self.name(best, "PERSON")
+        return self._description(tok, text)
+
+    @staticmethod
+    def _description(tok: "Token", text: str) -> str | None:
+        """The source as the text describes it: "the network", "Iranian officials"; None for a bare "Study"."""
         desc = normalize_ws(text)
         first, _, rest = desc.partition(" ")
         if tok.tag_ == "NN" and (tok.is_lower or tok.lower_ in SOURCE_NOUNS) and tok.lower_ not in COLLECTIVE_NOUNS:
@@ -1088,19 +1099,43 @@ class _Resolver:
                 break
             s = doc[s.start - 1].sent
             sents.append(s)
+        group = "PERSON" not in labels
         for k, s in enumerate(sents):
             cands = [e for e in self.ents if self.label[(e.start, e.end)] in labels
                      and s.start <= e.start and e.end <= s.end and e.start_char < tok.idx]
             if gender:
                 cands = [e for e in cands
                          if self.gender.get(self.name(e.text, "PERSON"), gender) == gender]
-            if not cands:
+            if group:
+                # a name modifying a noun ("U.S. diplomatic facilities", "America's strengths") is not what "it" or
+                # "they" points back to; the noun it modifies is
+                cands = [e for e in cands if e.root.dep_ not in ("amod", "compound", "nmod", "poss")]
+            # (position, is a subject, entity span, noun)
+            found = [(e.start, e.root.dep_ in ("nsubj", "nsubjpass") or e.root.head.dep_ in ("nsubj",), e, None)
+                     for e in cands]
+            if group:
+                # a source named by a noun of the pronoun's number is as likely an antecedent as a name ("if you
+                # ask our ambassadors, they'll tell you ..."; "The report was explicit. It said ..."): source nouns
+                # only, not "attacks", and for "it" no person's title ("the candidate"); the same pronoun as an
+                # earlier subject ("It said ... '...,' it said") stands for what that one stands for
+                number = "NN" if tok.lower_ == "it" else "NNS"
+                found += [(t.i, t.dep_ in ("nsubj", "nsubjpass"), None, t) for t in s
+                          if t.i < tok.i and t.dep_ in ("nsubj", "nsubjpass", "dobj") and not t.ent_type_
+                          and not self._in_quote(t.idx)
+                          and ((t.tag_ == number and t.lemma_.lower() in SOURCE_NOUNS
+                                and not (number == "NN" and t.lemma_.lower() in TITLE_WORDS))
+                               or (t.lower_ == tok.lower_ and t.dep_ != "dobj"))]
+                found.sort(key=lambda f: f[0])
+            if not found:
                 continue
-            subj = [e for e in cands if e.root.dep_ in ("nsubj", "nsubjpass") or e.root.head.dep_ in ("nsubj",)]
-            pick = (subj or cands)
+            pick = [f for f in found if f[1]] or found
             # same sentence: nearest before; earlier sentences: the subject, else the first mention
-            chosen = pick[-1] if k == 0 else pick[0]
-            return self.name(chosen.text, self.label[(chosen.start, chosen.end)])
+            _, _, ent, noun = pick[-1] if k == 0 else pick[0]
+            if noun is not None and noun.lower_ == tok.lower_:
+                return self._antecedent(noun, labels)
+            if noun is not None:  # as described ("our ambassadors", "the campaign"), not a person with that title
+                return self._description(noun, _mention_span(noun)[2])
+            return self.name(ent.text, self.label[(ent.start, ent.end)])
         return None
 
 
@@ -2167,6 +2202,17 @@ def _same_quote(a: str, b: str) -> bool:
     return fuzz.ratio(na, nb) >= 85 and abs(len(na.split()) - len(nb.split())) <= max(3, len(na.split()) // 4)
 
 
+def _first_names(speakers: set[str]) -> dict[str, str]:
+    """{first name alone ("Chris"): the one speaker of the story it names ("Chris Stevens")}, by the rule of
+    `entities.first_name_owners`. Speakers carry no NER label, so the word must also be a first name in
+    gender-guesser's name data ("United" is not one, so it never becomes "United States")."""
+    full = {name_key(s): s for s in speakers
+            if 1 < len(s.split()) <= 4 and all(w[:1].isupper() for w in s.split())}
+    owners = first_name_owners(full)
+    return {s: owners[name_key(s)] for s in speakers
+            if " " not in s and name_key(s) in owners and _name_data_gender(s) != "unknown"}
+
+
 def merge_quotes(quotes: list[Quote], articles: list[Article]) -> list[Quote]:
     """One entry per (speaker, quote) across the story; ids earliest first; drifted wording in `variants`.
 
@@ -2195,6 +2241,8 @@ def merge_quotes(quotes: list[Quote], articles: list[Article]) -> list[Quote]:
         # "Colorado Supreme Court")
         described = best.startswith(("the ", "a ", "an "))
         speakers[s] = best if described and canonical == clean_name(best) else canonical
+    first_names = _first_names(set(speakers.values()))
+    speakers = {s: first_names.get(c, c) for s, c in speakers.items()}
 
     def first_pos(q: Quote) -> tuple:
         return min((order.get(a, 10**9), a) for a in q.article_ids) if q.article_ids else (10**9, "")
