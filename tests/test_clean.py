@@ -112,6 +112,21 @@ def test_remove_templates_learns_outlet_boilerplate():
     assert [b.reason for b in arts[0].removed] == ["template"]
 
 
+def test_an_untitled_article_s_stand_in_title_comes_from_what_cleaning_keeps():
+    from unspun.ingest.common import make_article
+
+    arts = [make_article(title="", text="The Daily Example: the valley's voice since 1901\n\n"
+                         f"Council approves harbour budget number {i} after a long debate on Monday.\n\nMore here.",
+                         source=str(i), article_id=str(i), outlet="example.com") for i in range(4)]
+    assert arts[0].title_derived and arts[0].title.startswith("The Daily Example")  # read before cleaning
+    remove_templates(arts)
+    for i, a in enumerate(arts):
+        assert a.title == f"Council approves harbour budget number {i} after a long debate on Monday."
+        assert a.hash == content_hash(a.title, a.text)
+    titled = Article(id="t", title="Harbour budget", text="Budget approved on Monday by the council.", source="t")
+    assert clean_article(titled).title == "Harbour budget"  # a real title is never replaced
+
+
 def test_explain_lists_kept_and_dropped():
     from unspun.clean import explain
 

@@ -430,6 +430,10 @@ def _segment(text: str) -> list[tuple[str, str | None]]:
 
 def _rebuild(article: Article) -> Article:
     article.text = "\n\n".join(b.text for b in article.blocks if b.kept)
+    if article.title_derived:  # an untitled input's stand-in title: the first line of what is left, not of the junk
+        from .ingest.common import derive_title  # ingest.common imports this module
+
+        article.title = derive_title(article.text)
     article.hash = content_hash(article.title, article.text)
     return article
 
