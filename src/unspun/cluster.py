@@ -92,6 +92,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterable
 
 from .model import Article
+from .nlp import language_code
 
 __all__ = ["StoryClusterer", "cluster_articles", "MODEL", "featurize", "featurize_article"]
 
@@ -221,12 +222,6 @@ def featurize_article(article: Article) -> dict[str, dict[int, float]]:
 
 
 _NO_PRIOR = array("H", bytes(2 * N_BUCKETS))
-
-
-def _lang_code(language: str | None) -> str | None:
-    """The primary language subtag of a declared language ("de" for "de-DE" or "de, at, ch"), or None."""
-    code = re.split(r"[^a-z]", (language or "").strip().lower(), maxsplit=1)[0]
-    return code or None
 
 
 @functools.lru_cache(maxsize=1)
@@ -380,7 +375,7 @@ class _Story:
 
     @classmethod
     def from_state(cls, d: dict) -> "_Story":
-        s = cls(d["id"], d["seq"], _lang_code(d["lang"]))  # states before codes were normalised held "de-DE"
+        s = cls(d["id"], d["seq"], language_code(d["lang"]))  # states before codes were normalised held "de-DE"
         s.size = d["size"]
         s.vecs = {ns: {int(k): v for k, v in d["vecs"][ns]} for ns in NAMESPACES}
         s.norms = dict(d["norms"])
@@ -485,7 +480,7 @@ class StoryClusterer:
             return self.resolve(self.assigned[article.id])
         vec = featurize_article(article)
         day = _day(article.date)
-        lang = _lang_code(article.language)
+        lang = language_code(article.language)
         if self.idf_prior and lang and lang not in self.prior_langs and lang in _prior_languages():
             self._add_prior_language(lang)
         if self.idf_prior:

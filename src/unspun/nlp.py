@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import threading
 from typing import TYPE_CHECKING, Iterable
 
@@ -253,9 +254,15 @@ def _pipe(nlp: "Language", texts: Iterable[str], batch_size: int = 32) -> list["
     return docs
 
 
+def language_code(language: str | None) -> str | None:
+    """The primary subtag of a declared language ("de" for "de-DE", "de_AT" or "de, at, ch"), or None."""
+    code = re.split(r"[^a-z]", (language or "").strip().lower(), maxsplit=1)[0]
+    return code or None
+
+
 def is_english(language: str | None) -> bool:
     """Unknown language counts as English (plain text and JSONL inputs rarely say)."""
-    return not language or language.lower().split("-")[0].split("_")[0] == "en"
+    return language_code(language) in (None, "en")
 
 
 @functools.lru_cache(maxsize=1)
