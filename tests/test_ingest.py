@@ -563,3 +563,42 @@ def test_jsonl_read_in_blocks_gives_what_reading_it_whole_gives(tmp_path, monkey
     cut, probs = split(items)
     assert [a.id for a in cut] == [a.id for a in good[: len(cut)]] and len(cut) >= 10
     assert probs[-1].reason == "truncated" and "gzip" in probs[-1].detail and items[-1] is probs[-1]
+
+
+def test_json_array_streamed_record_by_record(tmp_path, monkeypatch):
+    """A JSON array (pretty-printed or one minified line) is parsed as its bytes arrive: the same articles as
+    json.loads of the whole array, whatever the chunk size; a cut array keeps every record before the cut; a broken
+    record is reported with its number; a latin-1 array is decoded and the encoding reported."""
+    import unspun.ingest as ingest
+
+    records = [json.loads(line) for line in _jsonl_lines(30)]
+    expected = [r["id"] for r in records]
+    minified = json.dumps(records).encode("utf-8")
+    pretty = codecs.BOM_UTF8 + json.dumps(records, indent=2, ensure_ascii=False).encode("utf-8")
+    for name, content in (("min.json", minified), ("pretty.json", pretty)):
+        (tmp_path / name).write_bytes(content)
+        for chunk_bytes in (1, 7, 4096):
+            with monkeypatch.context() as m:
+                m.setattr(ingest, "CHUNK_BYTES", chunk_bytes)
+                arts, probs = split(list(iter_articles([str(tmp_path / name)])))
+            assert [a.id for a in arts] == expected and probs == []
+    assert [a.id for a in split(list(iter_articles(["-"], stdin=io.BytesIO(minified))))[0]] == expected
+
+    (tmp_path / "cut.json").write_bytes(minified[: len(minified) // 2])
+    arts, probs = split(list(iter_articles([str(tmp_path / "cut.json")])))
+    assert [a.id for a in arts] == expected[: len(arts)] and len(arts) >= 10
+    assert [p.reason for p in probs] == ["truncated"] and probs[0].source.endswith(f":{len(arts) + 1}")
+
+    broken = minified.replace(b'{"id": "r12"', b'{"id" "r12"', 1)
+    (tmp_path / "broken.json").write_bytes(broken)
+    arts, probs = split(list(iter_articles([str(tmp_path / "broken.json")])))
+    assert [a.id for a in arts] == expected[:12]
+    assert [p.reason for p in probs] == ["json"] and probs[0].source.endswith(":13") and "\n" not in probs[0].detail
+
+    latin1 = json.dumps(records, ensure_ascii=False).replace("harbour", "h\u00e4rbour").encode("latin-1")
+    (tmp_path / "latin1.json").write_bytes(latin1)
+    arts, probs = split(list(iter_articles([str(tmp_path / "latin1.json")])))
+    assert len(arts) == 30 and "h\u00e4rbour" in arts[0].text and [p.reason for p in probs] == ["encoding"]
+
+    (tmp_path / "gz.json.gz").write_bytes(gzip.compress(pretty))
+    assert [a.id for a in split(list(iter_articles([str(tmp_path / "gz.json.gz")])))[0]] == expected

@@ -6,6 +6,7 @@ A `.json` file holding one object or a list of objects is read the same way.
 from __future__ import annotations
 
 import codecs
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 
@@ -84,7 +85,17 @@ def read_jsonl_stream(chunks: Iterable[bytes], source: str, *,
                       defer: bool = False) -> Iterator[Article | Problem | HtmlTask]:
     """JSON Lines from a stream of byte chunks (a file read piece by piece), parsed a block of whole lines at a time,
     so a file of any size is read in bounded memory (a 300 MB file peaked at ~1.2 GB read whole). A JSON document
-    (an array, or one object over several lines) is read whole."""
+    (one object over several lines) is read whole; a JSON array is streamed record by record (`_array_records`)."""
+    chunks = iter(chunks)
+    head = b""
+    for chunk in chunks:  # enough of the input to tell an array from lines
+        head += chunk
+        if len(head.lstrip(b"\xef\xbb\xbf \t\r\n")) >= 1:
+            break
+    chunks = itertools.chain([head], chunks)
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[") and not head.startswith(_UTF16_BOMS):
+        yield from _array_records(chunks, source, defer)
+        return
     blocks = line_blocks(chunks, BLOCK_BYTES)
     first = _next_block(blocks) or b""
     while len(first) < SNIFF_BYTES and (more := _next_block(blocks)) is not None:  # judged on the head a whole
@@ -119,6 +130,52 @@ def read_jsonl_stream(chunks: Iterable[bytes], source: str, *,
                 yield problem(source, "encoding", f"not valid UTF-8; decoded as {enc}")
         else:
             text = None
+
+
+def _array_records(chunks: Iterator[bytes], source: str, defer: bool) -> Iterator[Article | Problem | HtmlTask]:
+    """The records of a top-level JSON array, parsed as the bytes arrive (ijson's push parser): an export of
+    millions of articles, often one minified line, is read in bounded memory, and a cut or broken array keeps
+    every record before the damage (reported `truncated` at the end of input, else `json`, with the record's
+    number). json.loads of a whole 2 GB array would hold several times that in Python objects."""
+    import ijson
+
+    head = next(chunks, b"")
+    # The encoding is judged on the head (UTF-8 unless its bytes say otherwise); the text is re-encoded as UTF-8,
+    # which is what the parser reads. A head cut inside a character is not counted against UTF-8.
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head[:SNIFF_BYTES])
+        encoding, problems = "utf-8-sig", []
+    except UnicodeDecodeError:
+        _, encoding, _ = decode_text(head)
+        problems = [problem(source, "encoding", f"not valid UTF-8; decoded as {encoding}")]
+    yield from problems
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    found = ijson.sendable_list()
+    parser = ijson.items_coro(found, "item", use_float=True)
+    count, at_end = 0, False
+    try:
+        for chunk in itertools.chain([head], chunks):
+            if text := decoder.decode(chunk):  # (empty bytes would tell the parser the input ended)
+                parser.send(text.encode("utf-8"))
+            for rec in found:
+                count += 1
+                yield record_to_article(rec, f"{source}:{count}", defer=defer)
+            found.clear()
+        at_end = True
+        if text := decoder.decode(b"", final=True):
+            parser.send(text.encode("utf-8"))
+        parser.close()
+    except ijson.JSONError as e:
+        for rec in found:  # records completed before the damage
+            count += 1
+            yield record_to_article(rec, f"{source}:{count}", defer=defer)
+        reason = "truncated" if at_end else "json"
+        first_line = str(e).strip().split("\n")[0]  # the parser's message; its next lines quote the input
+        yield problem(f"{source}:{count + 1}", reason, f"invalid JSON array after record {count}: {first_line}")
+        return
+    for rec in found:
+        count += 1
+        yield record_to_article(rec, f"{source}:{count}", defer=defer)
 
 
 def _next_block(blocks: Iterator[bytes]) -> bytes | None:
