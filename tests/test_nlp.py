@@ -65,3 +65,38 @@ def test_shared_minhash_permutations_and_lsh_params_as_datasketch():
     assert np.array_equal(ours.hashvalues, theirs.hashvalues)
     lsh, ref = new_lsh(0.7, 64), MinHashLSH(threshold=0.7, num_perm=64)
     assert (lsh.b, lsh.r) == (ref.b, ref.r)
+
+
+GERMAN = ("Die Bootsführerausbildung in der Feuerwehr ist sehr praxisorientiert und schließt mit der Prüfung zum "
+          "amtlichen Sportbootführerschein ab. Der theoretische Teil findet an drei Abenden im Gerätehaus statt, "
+          "danach geht es mit dem Boot auf die Hunte. Wer mitmachen möchte, meldet sich bis Ende des Monats beim "
+          "Wehrführer; die Plätze sind begrenzt, und die Kosten übernimmt die Stadt. Im vergangenen Jahr haben "
+          "zwölf Mitglieder der Wehr die Prüfung bestanden, berichtete der Sprecher am Donnerstag.")
+ENGLISH = ("The harbour board met on Tuesday and approved the budget for the coming year, members said. The plan "
+           "keeps the ferry running through the winter and repairs the north pier, which has been closed since a "
+           "storm in March. Critics on the board said the repairs should have started months ago, and asked for "
+           "a report on the delays before the next meeting. The ferry company welcomed the decision and said it "
+          "would add an evening crossing on weekdays from the first of May.")
+
+
+def test_article_language_follows_the_text_when_the_detector_is_sure():
+    assert nlp.detect_language(GERMAN) == "de" and nlp.detect_language(ENGLISH) == "en"
+    assert nlp.article_language("en", GERMAN) == "de"  # a template's lang="en" on a German page
+    assert nlp.article_language(None, GERMAN) == "de" and nlp.article_language(None, ENGLISH) == "en"
+    assert nlp.article_language("en-GB", ENGLISH) == "en-GB"  # agreeing: the declaration (with its region) stays
+    short = "Der Minister sagte am Dienstag, die Gespräche würden fortgesetzt."
+    assert nlp.detect_language(short) is None and nlp.article_language("en", short) == "en"  # too short to overrule
+
+
+def test_a_german_page_declared_english_gets_no_english_analysis(tmp_path):
+    """The English tagger and NER on German text give confident nonsense; the detected language keeps it out."""
+    from unspun.ingest import iter_articles
+    from unspun.model import Article
+
+    page = (f'<html lang="en"><head><title>Bootsführer</title></head><body><article><p>{GERMAN}</p></article>'
+            "</body></html>")
+    (tmp_path / "a.html").write_text(page, encoding="utf-8")
+    (arts,) = [x for x in iter_articles([str(tmp_path / "a.html")]) if isinstance(x, Article)]
+    assert arts.language == "de" and not nlp.is_english(arts.language)
+    docs = nlp.parse_articles([arts])
+    assert not docs[arts.id].ents  # sentences only, no entities claimed

@@ -260,6 +260,35 @@ def language_code(language: str | None) -> str | None:
     return code or None
 
 
+# Language identification of the text itself (resiliparse's trigram-profile detector, already a dependency for the
+# fast extractor; ~0.1 ms an article). Its score is a distance, lower = surer, and it falls with the sample's length.
+# Measured on 200 trafilatura_eval pages (180 declaring a language): every page where a score < 400 on >= 400
+# characters disagreed with the declared language was a template default (lang="en" on German blogs), the text being
+# right; the English eval sets (Multi-News, Giveme, PolNeAR: 1,936 texts) give no confident other language.
+_DETECT_SAMPLE, _DETECT_MIN_CHARS, _DETECT_MAX_SCORE = 3000, 400, 400
+
+
+def detect_language(text: str) -> str | None:
+    """The text's language code when the detector is sure, else None (short or mixed text)."""
+    sample = text[:_DETECT_SAMPLE]
+    if len(sample) < _DETECT_MIN_CHARS:
+        return None
+    from resiliparse.parse.lang import detect_fast
+
+    code, score = detect_fast(sample)
+    return code if code != "unknown" and score < _DETECT_MAX_SCORE else None
+
+
+def article_language(declared: str | None, text: str) -> str | None:
+    """What an article's text is written in: the detected language when the detector is sure and it differs from the
+    declared one (page templates often declare lang="en" whatever the text), else the declared one. Without it
+    German text declared (or defaulting to) English got the English tagger, parser and NER: confident nonsense."""
+    detected = detect_language(text)
+    if detected is None or detected == language_code(declared):
+        return declared
+    return detected
+
+
 def is_english(language: str | None) -> bool:
     """Unknown language counts as English (plain text and JSONL inputs rarely say)."""
     return language_code(language) in (None, "en")

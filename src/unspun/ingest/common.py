@@ -11,6 +11,7 @@ import charset_normalizer
 
 from ..clean import classify_line
 from ..model import Article, Problem, content_hash
+from ..nlp import article_language
 
 _CONTROL = bytes(set(range(0, 9)) | {11, 12} | set(range(14, 32)) | {127})
 SNIFF_BYTES = 8192  # the head of an input that `looks_binary` judges
@@ -210,6 +211,7 @@ def make_article(
         fields["title_derived"] = bool(title)
     title = " ".join((title or "").split())
     text = normalize_body(text or "")
+    fields["language"] = article_language(fields.get("language"), text)
     if not article_id:
         article_id = content_hash(title, text)[:16]
     return Article(id=str(article_id), title=title, text=text, source=source, **fields)
