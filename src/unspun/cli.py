@@ -23,6 +23,7 @@ examples:
   cat articles.jsonl | unspun run - --out out --group-by cluster_id
   unspun ingest more/ --db out/unspun.duckdb && unspun stories --db out/unspun.duckdb
   unspun show STORY_ID --db out/unspun.duckdb --format md
+  unspun export --db out/unspun.duckdb --out tables   # articles.parquet, stories.parquet, quotes.parquet, ...
   unspun explain page.html                       # kept and dropped blocks, with reasons
   unspun spark crawl/*.warc.gz --out out         # the same run on Apache Spark (local[*] by default)
 
@@ -143,6 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="write the HTML report of a store")
     p.add_argument("--db", required=True)
     p.add_argument("--out", default="report.html")
+
+    p = sub.add_parser("export", help="write a store's articles, stories, quotes, entities, events, ... as tables "
+                                      "(Parquet, JSON Lines or CSV)")
+    p.add_argument("--db", required=True)
+    p.add_argument("--out", "-o", default="tables", help="folder for the table files (default: tables)")
+    p.add_argument("--format", choices=["parquet", "jsonl", "csv"], default="parquet")
 
     p = sub.add_parser("explain", help="show kept and dropped blocks of input articles, with reasons")
     p.add_argument("inputs", nargs="+", metavar="INPUT")
@@ -302,6 +309,21 @@ def _dispatch(parser: argparse.ArgumentParser, args) -> int:
         else:
             write_outputs(result, out, ["html"])
             print(f"unspun: wrote {out / 'report.html'}", file=sys.stderr)
+        return EXIT_OK
+    if args.command == "export":
+        if not Path(args.db).exists():
+            parser.error(f"no store at {args.db}")
+        import duckdb
+
+        from .export import export_store
+
+        try:
+            counts = export_store(args.db, args.out, args.format)
+        except duckdb.Error as e:  # not a store, or a run holds its lock
+            print(f"unspun: cannot export {args.db}: {str(e).splitlines()[0]}", file=sys.stderr)
+            return EXIT_FATAL
+        rows = ", ".join(f"{table} {n:,}" for table, n in counts.items())
+        print(f"unspun: wrote {len(counts)} {args.format} tables to {args.out} (rows: {rows})", file=sys.stderr)
         return EXIT_OK
     if args.command == "explain":
         return _explain(args.inputs, out=sys.stdout)
