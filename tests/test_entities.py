@@ -222,3 +222,16 @@ def test_a_storm_and_its_bare_name_are_one_event():
     storm = by_name["Hurricane Sandy"]
     assert storm.type == "EVENT" and storm.count == 3 and storm.aliases == ["Sandy", "Superstorm Sandy"]
     assert "Sandy" not in by_name and "Superstorm Sandy" not in by_name
+
+
+def test_a_lone_name_the_text_follows_with_which_is_no_person():
+    told = ("Knightscope makes security robots. A robot made by Knightscope was knocked over. Knightscope, {} is based "
+            "in Mountain View, charges $7 an hour. Knightscope said the robot is fine.")
+    assert _by_name(Article(id="w", title="", text=told.format("which"), source="t"))["Knightscope"].type == "ORG"
+    # "who" (or nothing) leaves the vote as the tagger cast it
+    assert _by_name(Article(id="p", title="", text=told.format("who"), source="t"))["Knightscope"].type == "PERSON"
+
+
+def test_a_platform_owned_by_a_person_is_no_person():
+    text = "By that measure, many of Jane Roe’s Facebook friends were not real friends at all. Facebook said little."
+    assert _by_name(Article(id="f", title="", text=text, source="t"))["Facebook"].type == "ORG"  # the tagger: PERSON

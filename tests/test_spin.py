@@ -159,7 +159,11 @@ def test_teasers_tweets_credits_and_captions_are_neither_leads_nor_facts():
             "Hide Caption 4 of 12 Photos: The harbour bridge reopens Crowds cheer as the first cars cross in Riverton.",
             "Story highlights Mayor: the bridge is \"safer than ever,\" says cost of the repair was ...",
             "the bridge is safe and the repair was worth every cent,\" the mayor of Riverton, Jo Banda, said.",
-            "Lena Ortiz in Salem and Tom Hale in Riverton contributed to this report."]
+            "Lena Ortiz in Salem and Tom Hale in Riverton contributed to this report.",
+            "| Jo Lane/AP photo riverton Bridge repairs stoke concern about the town's budget The mayor is accused of "
+            "waste.",
+            "A handout photo from the Riverton Port Authority shows the new cables on the eastern span, May 2, 2022.",
+            "This image provided by the harbour master shows the first cars crossing the bridge."]
     fact = "The repair cost the Riverton Port Authority $3.2 million, its finance director Kim Osei said."
     sents = [[lead] + junk + [fact], ["Ferries ran every twenty minutes across the harbour while the bridge was shut."]]
     texts = [f["text"] for f in single_source_facts(arts, sents)]

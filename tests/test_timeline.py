@@ -224,6 +224,21 @@ def test_infinitive_takes_the_tense_of_its_clause():
     assert event.date == "2017-03"  # narrated as past: last March, not the coming one
 
 
+def test_the_first_time_in_two_years_dates_nothing_ahead():
+    text = ("The two Koreas are talking again, the first time in two years. "
+            "Exports fell to their lowest level in a decade. The bridge will reopen in two years.")
+    art = Article(id="f", title="", text=text, source="t", date="2018-01-14")
+    events = extract_events(art, parse_articles([art])["f"])
+    assert [(e.expression, e.date) for e in events] == [("in two years", "2020")]
+
+
+def test_a_date_alone_on_its_line_is_not_an_event():
+    text = "2015\n\nTonight\n\nThe council approved the budget in 2015."
+    art = Article(id="b", title="", text=text, source="t", date="2018-01-14")
+    events = extract_events(art, parse_articles([art])["b"])
+    assert [(e.expression, e.text) for e in events] == [("in 2015", "The council approved the budget in 2015.")]
+
+
 def test_embedded_tweet_timestamps_are_not_events():
     text = ("Spectacular \u2014 Ed Howlett (@eddiehow124) December 27, 2017 I saw it when driving home. "
             "The meteor was seen on December 26 across New England.\n\n"

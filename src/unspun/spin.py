@@ -36,7 +36,10 @@ LEAD_MIN_WORDS = 8  # shorter first "sentences" are datelines ("ERIE, Pa. —"),
 _LETTERS = re.compile(r"[^\W\d_]")
 # photo captions and bylines come first in many scraped bodies, but no reporter leads with them
 _CAPTION_WORDS = re.compile(r"^FILE\s*[-\u2013\u2014]|\bfile photo\b|\(AP Photo\b|\bPhotos?:|\((?:Photo|Image)\b"
-                            r"|\bpicture taken\b|\bGetty Images\b|\b(?:Image|Media|Hide) (?:caption|copyright)\b",
+                            r"|\bpicture taken\b|\bGetty Images\b|\b(?:Image|Media|Hide) (?:caption|copyright)\b"
+                            # "A handout photo from the embassy shows ...", "This image provided by the Coast Guard"
+                            r"|\bhandout (?:photo|picture|image)\b|^\W*(?:this|an?) (?:photo|picture|image) "
+                            r"(?:provided|released|taken|made available)\b",
                             re.IGNORECASE)
 # wire captions date the picture in full ("... on Tuesday, July 18, 2017 in San Francisco"); prose now and then too
 CAPTION_DATE = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4}\b")
@@ -48,7 +51,7 @@ _CAPTION = re.compile(_CAPTION_WORDS.pattern + "|" + CAPTION_DATE.pattern + r"|\
 # related-story link, an embedded tweet, a reporting or contributor credit
 _SENTENCE_END = re.compile(r"(?<!\.\.)(?<!\u2026)[.!?][\"'\u201d\u2019)\]]*$")
 _STARTS_LOWER = re.compile(r"^[^\w]*[a-z]")
-_NOT_STORY = re.compile(EMBEDDED_POST.pattern + r"|^\W*[\u2022\u25b6\u25ba\u25b8\u203a\u00bb]"
+_NOT_STORY = re.compile(EMBEDDED_POST.pattern + r"|^\W*[|\u2022\u25b6\u25ba\u25b8\u203a\u00bb]"  # "|": a card
                         r"|^\W*(?:additional )?(?:reporting|writing|editing) by\b"
                         r"|\bcontributed (?:reporting )?to (?:this|the) (?:report|story)\b"
                         r"|\bcontributed(?: reporting)?\W*$", re.IGNORECASE)  # "Jo Roe and Al Poe contributed."

@@ -459,6 +459,20 @@ def _present_state(expr: str, verb: "Token | None") -> bool:
     return expr.lower() == "today" and verb is not None and verb.lemma_ == "be" and verb.tag_ in ("VBZ", "VBP")
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+# "the first time in two years", "its highest level in a decade": "in N years" after a first or a superlative measures
+# back from the publish date, like "since"; it dates nothing two years ahead
+_IN_SPAN = re.compile(r"in (?:a|an|\w+|\d+) (?:days?|weeks?|months?|years?|decades?)", re.IGNORECASE)
+_FIRST_OR_MOST = re.compile(r"\b(?:first|only|highest|lowest|biggest|largest|smallest|worst|best|strongest|weakest|"
+                            r"fastest|slowest|deadliest|longest|shortest|most|least|fewest)\b[^.;,:!?]{0,40}$",
+                            re.IGNORECASE)
+
+
+def _measured_back(expr: str, ent: "Span", text: str) -> bool:
+    """Whether `expr` is such a span ("... the first time in two years"). `text` is the doc's text."""
+    return bool(_IN_SPAN.fullmatch(expr)) and bool(_FIRST_OR_MOST.search(text, ent.sent.start_char, ent.start_char))
+
+
 # what follows the date that labels a line of a chronology or a dated link list ("1999: Smith wins", "May 4 - ...")
 _AFTER_LABEL = re.compile(r"\s*(?::|\s[-\u2013\u2014])\s*\S")
 
@@ -508,17 +522,24 @@ def extract_events(article: Article, doc: "Doc") -> list[Event]:
             sent_text = normalize_ws(ent.sent.text)
         except Exception:
             sent_text = expr
-        # keep the sentence within its paragraph (spaCy sometimes runs lines together)
-        for piece in ent.sent.text.split("\n\n") if doc.has_annotation("SENT_START") else []:
-            if expr.split()[-1] in piece:
-                sent_text = normalize_ws(piece)
-                break
+        # keep the sentence within its paragraph (spaCy sometimes runs lines together): the one holding the date
+        if doc.has_annotation("SENT_START"):
+            offset = ent.start_char - ent.sent.start_char
+            for piece in ent.sent.text.split("\n\n"):
+                if offset < len(piece):
+                    sent_text = normalize_ws(piece)
+                    break
+                offset -= len(piece) + 2
         if _PAGE_STAMP.match(sent_text) or has_caption_wording(sent_text):
             continue  # when the page was written or a picture taken ("FILE - In this Oct. 20, 2007 file photo")
         entry = _labelled_line(ent, text)
         if entry:
             sent_text = entry  # the sentence may be the label alone ("2003:")
+        elif not _LETTER.search(sent_text.replace(expr, "", 1)):
+            continue  # a date alone on its line ("2015", "Tonight"): a page's heading or stamp, which tells no event
         try:
+            if _measured_back(expr, ent, text):
+                continue
             verb = _clause_verb(ent)
             if _present_state(expr, verb) or (CAPTION_DATE.search(sent_text) and _present_tense(ent.sent.root)):
                 continue  # a caption: the present with a date in full ("Police march Sunday, Aug. 17, 2014.")
