@@ -275,8 +275,9 @@ def run_trafeval(systems, limit=None) -> dict:
             if meta is not None:
                 for field in ("title", "author", "date"):
                     if r.get(field):
-                        meta_total[field] += 1
-                        meta_hits[field] += _norm(meta.get(field)) == _norm(r[field])
+                        for part in ("full", split_of(r["html_file"])):
+                            meta_total[part, field] += 1
+                            meta_hits[part, field] += _norm(meta.get(field)) == _norm(r[field])
 
         def prf(c):
             tp, fp, fn_, tn = c["tp"], c["fp"], c["fn"], c["tn"]
@@ -288,8 +289,9 @@ def run_trafeval(systems, limit=None) -> dict:
         res = dict(prf(counts["full"]), ms_per_page=1000 * secs / len(rows),
                    cpu_ms_per_page=1000 * cpu_secs / len(rows), tune=prf(counts["tune"]), held=prf(counts["held"]))
         for field in ("title", "author", "date"):
-            if meta_total[field]:
-                res[f"{field}_acc"] = meta_hits[field] / meta_total[field]
+            for part, into in (("full", res), ("tune", res["tune"]), ("held", res["held"])):
+                if meta_total[part, field]:
+                    into[f"{field}_acc"] = meta_hits[part, field] / meta_total[part, field]
         out["systems"][name] = res
     return out
 
@@ -419,9 +421,11 @@ def throughput_once(path: Path, jobs: int, extractor: str) -> dict:
             "peak_rss_mb_worker": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 
 
-def run_throughput(plan: list[tuple[str, int]], jobs: int, warc_dir: str | None = None) -> dict:
+def run_throughput(plan: list[tuple[str, int]], jobs: int, warc_dir: str | None = None,
+                   stages: list[tuple[str, int]] = ()) -> dict:
     """Each (extractor, records) run in a fresh process on a WARC.gz built for it (kept in `warc_dir` when
-    given, so back-to-back comparisons read the same archive without rebuilding it)."""
+    given, so back-to-back comparisons read the same archive without rebuilding it); then, in a fresh process each,
+    the per-stage CPU tables (`throughput_stages`) of the `stages` runs."""
     import os
     import subprocess
     import tempfile
@@ -431,20 +435,142 @@ def run_throughput(plan: list[tuple[str, int]], jobs: int, warc_dir: str | None 
                   "record is a distinct article) -> Pipeline.ingest into a fresh DuckDB store (extract, clean, "
                   "dedup, cluster, store; no story analysis); each run in its own process"}
     with tempfile.TemporaryDirectory() as tmp:
-        for extractor, n in plan:
+        def warc(n: int) -> Path:
             path = Path(warc_dir or tmp) / f"bench-{n}.warc.gz"
             if not path.exists():
                 path.parent.mkdir(parents=True, exist_ok=True)
                 build_warc(path, n)
-            proc = subprocess.run([sys.executable, __file__, "_throughput_once", str(path), str(jobs), extractor],
-                                  capture_output=True, text=True, check=True)
-            run = json.loads(proc.stdout.strip().splitlines()[-1])
+            return path
+
+        def fresh(*args) -> dict:
+            proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=True)
+            return json.loads(proc.stdout.strip().splitlines()[-1])
+
+        for extractor, n in plan:
+            run = fresh("_throughput_once", str(warc(n)), str(jobs), extractor)
             print("  {extractor:>8} {records:>6} records: {articles_per_s:7.1f} articles/s "
                   "({articles_per_s_per_core:.1f}/core; CPU ms/article main {cpu_ms_per_article_main:.2f}, workers "
                   "{cpu_ms_per_article_workers:.2f}; load {load_avg_1min_at_start:.1f}), peak RSS main "
                   "{peak_rss_mb_main:.0f} MB, worker {peak_rss_mb_worker:.0f} MB".format(**run), flush=True)
             out["runs"].append(run)
+        for extractor, n in stages:
+            table = fresh("_throughput_stages", str(warc(n)), extractor)
+            print(f"\n  CPU ms per article by stage, {extractor} {n} records, one process (missing: "
+                  f"{', '.join(table['missing']) or 'none'})")
+            depth = {label: d for d, _, _, label in STAGES}
+            for label, ms in table["cpu_ms_per_article"].items():
+                print(f"    {'  ' * depth.get(label, 0)}{label:<{60 - 2 * depth.get(label, 0)}} {ms:7.3f}")
+            out.setdefault("stages", []).append(dict(table, records=n))
     return out
+
+
+# Where an ingest's CPU goes: the stage functions timed inclusively (thread CPU time) in one process with one job,
+# so the workers' stages run in it too; every item also makes the pool's pickle round trip (task out, result back),
+# timed as IPC_MAIN and IPC_WORKER. (depth, module, function, label): a stage is part of the one above it with a
+# smaller depth. A function that is not there (renamed) is reported as missing.
+STAGES = [
+    (0, "unspun.ingest.warc", "read_warc", "main: WARC read (gunzip, records, input ids)"),
+    (0, "unspun.ingest.html", "run_html_task", "worker: HTML -> article"),
+    (1, "unspun.extract", "decode_html", "decode"),
+    (1, "unspun.extract", "_lexbor_tree", "resiliparse parse (fast)"),
+    (1, "unspun.extract", "_LexborPage.__init__", "metadata elements query (fast)"),
+    (1, "unspun.extract", "_traf_tree", "trafilatura parse (accurate)"),
+    (1, "unspun.extract", "_fast_body", "body: resiliparse main content (fast)"),
+    (1, "unspun.extract", "_body", "body: trafilatura cascade (accurate)"),
+    (1, "unspun.extract", "_traf_metadata", "trafilatura metadata (accurate)"),
+    (1, "unspun.extract", "_metadata", "metadata"),
+    (2, "unspun.extract", "_page_parts", "meta tags, JSON-LD"),
+    (2, "unspun.extract", "_choose_title", "title vote"),
+    (2, "unspun.extract", "_choose_author", "author"),
+    (2, "unspun.extract", "_vote_dates", "date vote"),
+    (3, "unspun.extract", "_headline_votes", "dates printed by the headline"),
+    (3, "unspun.extract", "_htmldate_vote", "htmldate (fast: with an lxml parse)"),
+    (3, "unspun.extract", "_cue_dates", "cue words"),
+    (1, "unspun.ingest.common", "make_article", "article: body normalised, language id"),
+    (2, "unspun.nlp", "detect_language", "language id"),
+    (0, "unspun.pipeline", "finish_article", "worker: cleaning"),
+    (1, "unspun.model", "content_hash", "content hash"),
+    (0, "unspun.pipeline", "Pipeline._flush", "main: batch flush"),
+    (1, "unspun.pipeline", "prepare_articles", "templates, exact duplicates"),
+    (1, "unspun.store", "Store.write_batch", "DuckDB writes"),
+    (0, "unspun.pipeline", "Pipeline.cluster_stored", "main: clustering"),
+    (1, "unspun.store", "Store.unclustered", "articles read back from the store"),
+    (1, "unspun.cluster", "StoryClusterer.add", "cluster assignment"),
+    (2, "unspun.cluster", "_language_prior", "IDF priors (once per language)"),
+    (1, "unspun.pipeline", "Pipeline._save_placed", "story ids and clusterer state stored"),
+]
+IPC_MAIN, IPC_WORKER = "main: pickling (task out, result in)", "worker: pickling (task in, result out)"
+
+
+def throughput_stages(path: Path, extractor: str) -> dict:
+    """CPU ms per article of each of STAGES in one ingest of a WARC (one job), as {label: ms} in STAGES order."""
+    import functools
+    import importlib
+    import inspect
+    import pickle
+    import tempfile
+
+    from unspun import ingest
+    from unspun.pipeline import Options, Pipeline
+    from unspun.store import Store
+
+    spent: Counter = Counter()
+    clock = time.thread_time
+
+    def timed(fn, label):
+        if inspect.isgeneratorfunction(fn):  # the time spent producing each item
+            @functools.wraps(fn)
+            def gen(*args, **kwargs):
+                it = fn(*args, **kwargs)
+                while True:
+                    t0 = clock()
+                    try:
+                        item = next(it)
+                    except StopIteration:
+                        spent[label] += clock() - t0
+                        return
+                    spent[label] += clock() - t0
+                    yield item
+            return gen
+
+        @functools.wraps(fn)
+        def call(*args, **kwargs):
+            t0 = clock()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[label] += clock() - t0
+        return call
+
+    missing = []
+    for _, module_name, name, label in STAGES:
+        module = importlib.import_module(module_name)
+        owner, attr = (getattr(module, name.split(".")[0]), name.split(".")[1]) if "." in name else (module, name)
+        fn = getattr(owner, attr, None)
+        if fn is None:
+            missing.append(label)
+            continue
+        setattr(owner, attr, timed(fn, label))
+        if owner is module:  # and where it was imported by name
+            for other in list(sys.modules.values()):
+                if getattr(other, "__name__", "").startswith("unspun") and getattr(other, name, None) is fn:
+                    setattr(other, name, getattr(module, name))
+    real_resolve = ingest.resolve_item
+
+    def resolve_pickled(item, *args, **kwargs):  # the pool's round trip: task out, result back
+        task = timed(pickle.loads, IPC_WORKER)(timed(pickle.dumps, IPC_MAIN)(item))
+        return timed(pickle.loads, IPC_MAIN)(timed(pickle.dumps, IPC_WORKER)(real_resolve(task, *args, **kwargs)))
+
+    ingest.resolve_item = resolve_pickled
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.duckdb") as store:
+        pipe = Pipeline(store, Options(progress="quiet", jobs=1, extractor=extractor))
+        t0 = time.process_time()
+        stats = pipe.ingest([str(path)])
+        total = time.process_time() - t0
+    table = {"total": 1000 * total / stats.read}
+    table.update((label, 1000 * spent[label] / stats.read) for label in [s[3] for s in STAGES] + [IPC_MAIN, IPC_WORKER]
+                 if label in spent)
+    return {"extractor": extractor, "articles_read": stats.read, "cpu_ms_per_article": table, "missing": missing}
 
 
 # ------------------------------------------------------------------ main
@@ -467,10 +593,16 @@ def main(argv=None) -> int:
     if argv[:1] == ["_throughput_once"]:  # internal: one throughput run in a fresh process
         print(json.dumps(throughput_once(Path(argv[1]), int(argv[2]), argv[3])))
         return 0
+    if argv[:1] == ["_throughput_stages"]:  # internal: the per-stage table of one run in a fresh process
+        print(json.dumps(throughput_stages(Path(argv[1]), argv[2])))
+        return 0
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("suite", choices=["aeb", "trafeval", "dates", "throughput", "all"])
     ap.add_argument("--throughput", default="accurate:1000,fast:1000,fast:10000",
                     help="throughput: comma list of EXTRACTOR:RECORDS runs")
+    ap.add_argument("--stages", default="fast:1000",
+                    help="throughput: comma list of EXTRACTOR:RECORDS runs to time stage by stage (one process; "
+                         "'' for none)")
     ap.add_argument("--jobs", type=int, default=0, help="throughput: worker processes (0 = all cores)")
     ap.add_argument("--warc-dir", default=None, help="throughput: build the WARC.gz files here once and reuse them")
     ap.add_argument("--limit", type=int, default=None, help="first N pages only (quick checks)")
@@ -495,9 +627,11 @@ def main(argv=None) -> int:
             import os
 
             jobs = args.jobs or os.cpu_count() or 1
-            plan = [(x.split(":")[0], int(x.split(":")[1])) for x in args.throughput.split(",")]
+            def runs(spec: str) -> list[tuple[str, int]]:
+                return [(x.split(":")[0], int(x.split(":")[1])) for x in spec.split(",") if x]
+
             print(f"\nthroughput: WARC.gz -> ingest (extract, clean, dedup, cluster, store), {jobs} jobs")
-            res = run_throughput(plan, jobs, args.warc_dir)
+            res = run_throughput(runs(args.throughput), jobs, args.warc_dir, runs(args.stages))
         else:
             res = run_dates(systems, args.limit)
             print_table("htmldate eval, exact day", res, ["accuracy", "found", "htmldate_asked", "ms_per_page",

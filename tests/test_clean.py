@@ -433,3 +433,46 @@ def test_plea_and_credit_rules_skip_reporting_that_shares_their_words():
         assert classify_line(line) == "promo", line
     for line in PLEA_AND_CREDIT_LOOKALIKES:
         assert classify_line(line) is None, line
+
+
+# photo captions and credits that scrapes run into the body, and video and gallery widgets (written for the test)
+CAPTIONS_AND_CREDITS = [
+    "The mayor speaks at the flooded bridge in Riverton, Monday, May 7, 2012. The river rose two metres... "
+    "(Associated Press)",
+    "Jane Roe in an undated photo. (AP)",
+    "Sam Poe died during training in Coronado, Calif., Friday. (U.S. Navy photo)",
+    "Council members inspect the bridge on Tuesday. (Jo Lane/The Valley Times)",
+    "This chart shows the river's level each spring since 2007. Credit: Valley Water Board",
+    "Jane Roe at the premiere Where: Riverton When: 23 Sep 2016 Credit: VT/Valley.com",
+    "The mayor at the reopened bridge on Monday. Credit...Jo Lane/The Valley Times",
+    "Jo Lane / Valley Pictures / Getty",
+    "Embed Bridge reopens after flood 0:32 autoplay autoplay Copy this code to your website or blog",
+    "External links are provided for reference purposes. Valley News is not responsible for the content of external "
+    "Internet sites.",
+    "The Valley Times is not responsible for the content of external sites.",
+]
+CAPTION_LOOKALIKES = [
+    "The flood was first reported by the Associated Press (AP).",
+    "The council voted 7/2 to reopen the bridge (the mayor abstained).",
+    "She took no credit for the rescue, the mayor said.",
+    "The agency's credit: a rating the council cannot afford to lose, he said.",
+    "Riverton / Valley Times (2016) is the title of the exhibition's catalogue.",
+    "The player's autoplay setting was blamed for the data use, the report said.",
+    "The company said it was not responsible for the content of external contractors' reports.",
+]
+
+
+def test_captions_and_credits_removed_and_lookalike_prose_kept():
+    for line in CAPTIONS_AND_CREDITS:
+        assert classify_line(line) == "promo", line
+    for line in CAPTION_LOOKALIKES:
+        assert classify_line(line) is None, line
+
+
+def test_a_gallery_kept_with_its_captions_is_a_notice():
+    captions = " ".join(f"The flooded bridge in Riverton, seen from the east bank on day {i}." for i in range(5))
+    for gallery in (f"1 of 25 Full Screen Autoplay Close Skip Ad × Flood in the valley View Photos {captions}",
+                    f"{captions} Photo: Jo Lane / Valley Times Image 1 of / 25 Caption Close Flood 1 / 25 Back to "
+                    "Gallery"):
+        assert 45 < len(gallery.split()) <= 120
+        assert classify_line(gallery) == "notice", gallery

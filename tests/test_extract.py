@@ -321,6 +321,8 @@ def test_headline_text_walk_matches_the_xpath_axes():
 def test_lexbor_headline_walk_reads_the_texts_of_the_lxml_walk():
     """The fast extractor's walk over resiliparse's DOM meets the same non-blank texts, in the same order, as the
     lxml walk (its owner of a tail text is the element holding it, not the element before it)."""
+    from resiliparse.parse.html import NodeType
+
     from unspun.extract import (_AFTER_HEADLINE_TEXTS, _BEFORE_HEADLINE_TEXTS, _following_texts, _LexborElement,
                                 _lexbor_following_texts, _lexbor_preceding_texts, _lexbor_tree, _non_blank,
                                 _parse_tree, _preceding_texts)
@@ -340,6 +342,12 @@ def test_lexbor_headline_walk_reads_the_texts_of_the_lxml_walk():
     owners = dict(_non_blank(_lexbor_following_texts(lexbor_h1), _AFTER_HEADLINE_TEXTS))
     assert owners["9 March"].tag == "time" and owners["9 March"].get("datetime") == "2021-03-09"
     assert owners[" h1 tail"].tag == "div"
+    # the owners the walks carry down and up the tree are the texts' parents, and theirs the elements above them
+    for walk, limit in ((_lexbor_following_texts, _AFTER_HEADLINE_TEXTS), (_lexbor_preceding_texts,
+                                                                          _BEFORE_HEADLINE_TEXTS)):
+        for text, owner in _non_blank(walk(lexbor_h1), limit):
+            assert text in [child.text for child in owner.node.child_nodes if child.type == NodeType.TEXT]
+            assert owner.getparent().node == owner.node.parent
 
 
 FAST_METADATA_PAGES = [  # (page, url): the date fixtures above, read by both extractors
@@ -370,7 +378,7 @@ def test_fast_extractor_reads_the_metadata_of_the_accurate_one_from_its_one_pars
     got = extract_html(html, url=url, extractor="fast")
     for field in ("title", "date", "outlet", "language", "updated"):
         assert getattr(got, field) == getattr(want, field), field
-    assert got.author in (None, want.author)  # it reads JSON-LD and meta authors, not trafilatura's byline search
+    assert got.author == want.author
     assert dict(got.candidates["date"]).get("headline") == dict(want.candidates["date"]).get("headline")
     assert len(parses) == len(asked)  # lxml parses the page only for htmldate
 
@@ -570,23 +578,32 @@ def test_short_precision_answer_kept_when_resiliparse_agrees(monkeypatch):
         assert len(calls) == runs and body.count("Sentence") == (10 if runs == 1 else 80)
 
 
-def test_byline_author_is_trafilaturas():
-    from trafilatura.metadata import extract_author
+BYLINES = [  # (byline in the page, the author read from it)
+    ("<div class='byline'>By Lena Vogt and Tom Berg</div>", "Lena Vogt and Tom Berg"),  # its own separator kept
+    ("<span itemprop='author'>Maria Rossi</span><p class='author-name'>Jan Kowalski</p>", "Jan Kowalski"),
+    ("<div class='comments'><span class='author'>Angry Reader</span></div><p id='post-author'>Ana Ruiz</p>",
+     "Ana Ruiz"),
+    ("<figure><figcaption class='byline'>Photo: Ed Hall</figcaption></figure><h4 class='writer'>Kim Lee</h4>",
+     "Kim Lee"),
+    ("<div class='sidebar'><a rel='author'>Side Bar</a></div>", None),
+    ("<p>No byline at all.</p>", None),
+    # WordPress writes the post's categories as classes of its wrapper; a layout "has" a sidebar
+    ("<div class='post category-news'><span class='author vcard'><a rel='author'>Jane Roe</a></span></div>",
+     "Jane Roe"),
+    ("<div class='layout has-sidebar'><p class='byline'>Posted by <a rel='author'>Jane Roe</a> at 18:52</p></div>",
+     "Jane Roe"),
+    # a comment form's label is no name: the next candidate is read
+    ("<p class='author'>Name *</p><span class='byline'>Von Jan Kowalski | 3. Mai 2021</span>", "Jan Kowalski"),
+]
 
-    from unspun.extract import _byline_author, _traf_tree
 
-    bylines = [
-        "<div class='byline'>By Lena Vogt and Tom Berg</div>",
-        "<span itemprop='author'>Maria Rossi</span><p class='author-name'>Jan Kowalski</p>",
-        "<div class='comments'><span class='author'>Angry Reader</span></div><p id='post-author'>Ana Ruiz</p>",
-        "<figure><figcaption class='byline'>Photo: Ed Hall</figcaption></figure><h4 class='writer'>Kim Lee</h4>",
-        "<div class='sidebar'><a rel='author'>Side Bar</a></div>",
-        "<p>No byline at all.</p>",
-    ]
-    for byline in bylines:
-        tree = _traf_tree(page(extra_body=byline))
-        assert _byline_author(tree) == extract_author(tree)
-    assert _byline_author(_traf_tree(page(extra_body=bylines[2]))) == "Ana Ruiz"
+@pytest.mark.parametrize("byline, want", BYLINES)
+def test_byline_author_both_trees(byline, want):
+    from unspun.extract import _byline_author, _lexbor_byline_author, _lexbor_page, _traf_tree
+
+    html = page(extra_body=byline)
+    assert _byline_author(_traf_tree(html)) == want
+    assert _lexbor_byline_author(_lexbor_page(html)) == want  # the fast extractor's tree reads the same
 
 
 def test_byline_text_reads_as_after_trafilatura_deletes_the_discarded_elements():
@@ -606,5 +623,75 @@ def test_byline_text_reads_as_after_trafilatura_deletes_the_discarded_elements()
         delete_element(el)
     expected = " ".join(copied.find(".//div").itertext())
     assert _kept_text(tree.find(".//div"), cut) == expected == "By Jane  Doe, staff  writer"
-    assert _byline_author(tree) == "Jane Doe; Staff Writer"
+    assert _byline_author(tree) == "Jane Doe, staff writer"
     assert tree.find(".//time") is not None  # the page's tree is left whole
+
+
+@pytest.mark.parametrize("raw, want", [
+    ("View all posts by Daniel Lemire", "Daniel Lemire"),
+    ("Posted by Günter W. Kienitz at 18:52", "Günter W. Kienitz"),  # initials keep their dots
+    ("By April Roach @aprilroach28", "April Roach"),
+    ("Von Felix Eisenreich // 1. November 2023", "Felix Eisenreich"),
+    ("Text & Fotos: Ivan Valetny", "Ivan Valetny"),
+    ("Redacci&oacute;n Diario Pagina Siete", "Redacción Diario Pagina Siete"),
+    ("von Michael Rädel , Redaktion", "Michael Rädel, Redaktion"),
+    ("Art Edwards says:", "Art Edwards"),
+    ("Grant Tinsley, PhD", "Grant Tinsley"),
+    ("di Mario Rossi", "Mario Rossi"),
+    ("Di Natale Antonio", "Di Natale Antonio"),  # "Di" opening a surname is no lead-in
+    ("https://www.facebook.com/valleytimes", None),
+    ("Name (erforderlich)", None),
+    ("Publiziert am", None),
+    ("michael.andrusio", None),  # a login
+    ("Ebenfalls alles Gute! Kommentar von jancak", None),  # a comment's sentence
+])
+def test_clean_author(raw, want):
+    from unspun.extract import _clean_author
+
+    assert _clean_author(raw) == want
+
+
+def _author(head="", body="", url="https://www.valleytimes.example/news/bridge-delay", extractor="accurate"):
+    head += "<meta property='og:site_name' content='Valley Times'>"
+    return extract_html(page(head=head, extra_body=body), url=url, extractor=extractor).author
+
+
+@pytest.mark.parametrize("extractor", ["accurate", "fast"])
+def test_author_vote(extractor):
+    def person(name):
+        return {"@type": "Person", "name": name}
+
+    article = {"@type": "NewsArticle", "headline": "Bridge opening delayed to spring"}
+    # the JSON-LD person beats a <meta name=author> that names the site
+    assert _author(jsonld(**article, author=person("Maria Stein")) + "<meta name='author' content='Valley Times'>",
+                   extractor=extractor) == "Maria Stein"
+    # a meta value that prints the JSON-LD names with its own separator is the printed form
+    assert _author(jsonld(**article, author=[person("Lena Vogt"), person("Tom Berg")])
+                   + "<meta name='author' content='Lena Vogt und Tom Berg'>", extractor=extractor) == \
+        "Lena Vogt und Tom Berg"
+    assert _author(jsonld(**article, author=[person("Lena Vogt"), person("Tom Berg")]),
+                   extractor=extractor) == "Lena Vogt, Tom Berg"
+    # a reference to a Person elsewhere in the graph (Yoast) is looked up
+    graph = {"@graph": [dict(article, author={"@id": "#p1"}), {"@type": "Person", "@id": "#p1", "name": "Ana Ruiz"}]}
+    assert _author(jsonld(**graph), extractor=extractor) == "Ana Ruiz"
+    # an organisation is the last resort: the printed byline names the person
+    organisation = jsonld(**article, author={"@type": "Organization", "name": "Valley Media"})
+    assert _author(organisation, extractor=extractor) == "Valley Media"
+    assert _author(organisation, "<p class='byline'>By Kim Lee</p>", extractor=extractor) == "Kim Lee"
+    # so is a <meta> author with a legal form or a publication's word in it
+    assert _author("<meta name='author' content='Riverside Verlag GmbH'>", "<p class='byline'>By Kim Lee</p>",
+                   extractor=extractor) == "Kim Lee"
+    # dozens of values under one key are a reference list, not the byline
+    references = "".join(f"<meta name='author' content='A. Author{i}'>" for i in range(8))
+    assert _author(references + "<meta name='dc.creator' content='Jan Kowalski'>", extractor=extractor) == \
+        "Jan Kowalski"
+
+
+@pytest.mark.parametrize("extractor", ["accurate", "fast"])
+def test_author_printed_as_plain_text(extractor):
+    assert _author(body="<p>Ein Artikel von <strong>Pamela Sladky</strong> | 27.01.2022</p>",
+                   extractor=extractor) == "Pamela Sladky"
+    assert _author(body="<p><b>Autor:</b> Götz Warnke</p>", extractor=extractor) == "Götz Warnke"
+    # prose that opens with a lead-in word names nobody
+    assert _author(body="<p>Von Berlin nach Hamburg fahren die Züge wieder.</p><p>By then the river had risen.</p>",
+                   extractor=extractor) is None

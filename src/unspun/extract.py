@@ -148,20 +148,22 @@ class _LexborPage:
     document order (`headings`: the <h1>-<h3> together). resiliparse 2.0.1 crashes the process on reading
     `tree.document.text`: texts are read per element only."""
 
-    def __init__(self, tree: HTMLTree):
+    def __init__(self, tree: HTMLTree, utf8: bytes | None = None):
         self.tree = tree
+        self.utf8 = utf8  # the bytes the page was decoded from as UTF-8, for an lxml parse (see _parse_tree)
         self.elements: dict[str, list] = defaultdict(list)
         self.headings: list = []
         # a node list is read whole by slicing: iterating one builds the whole list again at every step
         for node in tree.document.query_selector_all(_LEXBOR_METADATA_ELEMENTS)[:]:
-            self.elements[node.tag].append(node)
-            if node.tag in ("h1", "h2", "h3"):
+            tag = node.tag  # read once: each read builds a new str
+            self.elements[tag].append(node)
+            if tag in ("h1", "h2", "h3"):
                 self.headings.append(node)
 
 
-def _lexbor_page(html: str) -> _LexborPage | None:
+def _lexbor_page(html: str, utf8: bytes | None = None) -> _LexborPage | None:
     tree = _lexbor_tree(html)
-    return _LexborPage(tree) if tree is not None else None
+    return _LexborPage(tree, utf8) if tree is not None else None
 
 
 # ---------------------------------------------------------------- dates
@@ -788,21 +790,29 @@ _TEXT, _ELEMENT = NodeType.TEXT, NodeType.ELEMENT
 
 
 class _LexborElement:
-    __slots__ = ("node",)
+    """A lexbor element with lxml's few methods. Each step to a lexbor node builds a Python object (~3-8 us), so the
+    tag and the parent's wrapper are kept once read (a walk down the tree passes the parent it came from)."""
+    __slots__ = ("node", "_tag", "_parent")
 
-    def __init__(self, node):
+    def __init__(self, node, parent: _LexborElement | None = None):
         self.node = node
+        self._tag = None
+        self._parent = parent  # None: not looked up yet; False: no parent element
 
     @property
     def tag(self) -> str:
-        return self.node.tag
+        if self._tag is None:
+            self._tag = self.node.tag
+        return self._tag
 
     def get(self, name: str) -> str | None:
         return self.node.getattr(name)
 
     def getparent(self) -> _LexborElement | None:
-        parent = self.node.parent
-        return _LexborElement(parent) if parent is not None and parent.type == _ELEMENT else None
+        if self._parent is None:
+            parent = self.node.parent
+            self._parent = _LexborElement(parent) if parent is not None and parent.type == _ELEMENT else False
+        return self._parent or None
 
     def text_content(self) -> str:
         return self.node.text
@@ -814,59 +824,58 @@ class _LexborElement:
             parent = parent.getparent()
 
 
-def _after_subtree(node):
-    """The next node in document order outside `node`'s subtree."""
-    while node is not None:
-        following = node.next
-        if following is not None:
-            return following
-        node = node.parent
-    return None
-
-
 def _has_text(node) -> bool:
     """Whether an element holds a non-blank text node: a subtree without one is passed over whole, since the scan
-    counts only non-blank texts (each step to a lexbor node costs ~3 us; its text content is one C call)."""
+    counts only non-blank texts (each step to a lexbor node costs ~3-8 us; its text content is one C call)."""
     return node.type == _ELEMENT and bool(node.text.strip(_XML_SPACE))
 
 
+# The walks keep the wrapper of the element whose children they are in (`owner`): a text's owner and its parent
+# come from there instead of a step up from every text (two node objects per text saved, ~1/3 of the scan).
 def _lexbor_following_texts(el: _LexborElement):
     """The non-blank (text, owner) pairs after `el` in document order, as _non_blank(_following_texts(...)).
     Iterative: lexbor's trees are not depth-capped like libxml2's."""
-    node = _after_subtree(el.node)
-    while node is not None:
-        if node.type == _TEXT:
-            text = node.text
-            if text.strip(_XML_SPACE):
-                yield text, _LexborElement(node.parent)
-        elif _has_text(node):
-            child = node.first_child
-            if child is not None:  # none in a <template>, whose content lexbor keeps apart
-                node = child
-                continue
-        node = _after_subtree(node)
+    node, owner = el.node, el.getparent()
+    while True:
+        following = node.next  # the next node outside `node`'s subtree: its next sibling, or an ancestor's
+        while following is None:
+            if owner is None:  # past the root element: the document's own children hold no text
+                return
+            node, owner = owner.node, owner.getparent()
+            following = node.next
+        node = following
+        while True:  # down to the first text of `node`'s subtree that can count
+            if node.type == _TEXT:
+                text = node.text
+                if text.strip(_XML_SPACE):
+                    yield text, owner
+                break
+            child = node.first_child if _has_text(node) else None  # none in a <template>, kept apart by lexbor
+            if child is None:
+                break
+            owner, node = _LexborElement(node, owner), child
 
 
 def _lexbor_preceding_texts(el: _LexborElement):
     """Nearest first, as _lexbor_following_texts."""
-    node = el.node
+    node, owner = el.node, el.getparent()
     while True:
         previous = node.prev
         if previous is None:  # the parent was entered on the way down: on to its previous sibling
-            node = node.parent
-            if node is None:
+            if owner is None:
                 return
+            node, owner = owner.node, owner.getparent()
             continue
         node = previous
         while _has_text(node):  # enter it from its end
             last = node.last_child
             if last is None:
                 break
-            node = last
+            owner, node = _LexborElement(node, owner), last
         if node.type == _TEXT:
             text = node.text
             if text.strip(_XML_SPACE):
-                yield text, _LexborElement(node.parent)
+                yield text, owner
 
 
 def _lexbor_node_votes(page: _LexborPage, meta, votes, add, month_first: bool) -> None:
@@ -885,7 +894,7 @@ def _htmldate_vote(tree, url: str | None, html: str, extensive: bool) -> list[tu
     from htmldate import find_date
 
     if not isinstance(tree, etree._Element):
-        tree = _parse_tree(html)
+        tree = _parse_tree(html, tree.utf8 if isinstance(tree, _LexborPage) else None)
     try:
         hd = find_date(tree if tree is not None else html, url=url, extensive_search=extensive,
                        original_date=True, outputformat="%Y-%m-%d")
@@ -906,7 +915,8 @@ def _date_scores(votes, weights, url_month=None):
     score: dict[str, float] = defaultdict(float)
     sources: dict[str, list[str]] = defaultdict(list)
     for src, day in votes:
-        if "implausible" in _date_flags(day) or "future" in _date_flags(day):
+        flags = _date_flags(day)
+        if "implausible" in flags or "future" in flags:
             continue
         w = weights.get(src, 0.0)
         if w <= 0:
@@ -1130,11 +1140,11 @@ _HARD_SEPARATOR = re.compile(r"\s*[|»•·]\s*")
 
 # trafilatura's extract_author (its AUTHOR_XPATHS tried in order on the page without AUTHOR_DISCARD_XPATHS' elements:
 # comments, sidebars, dates, figures), with the XPaths' tests made in Python in one pass over the tree: each XPath
-# walked the whole tree testing a dozen attributes per element (8.4 -> 3.8 ms a page where it runs, 2 in 5 pages;
-# 3.8 -> ~2.9 ms with no tree copy and one attribute search to pass most elements over;
-# the same author on all 1,901 pages of AEB, trafilatura_eval and the htmldate set). Its byline search is what
-# finds most authors on pages without author metadata (trafilatura_eval tuning half: 0.48 author accuracy, 0.36
-# without it).
+# walked the whole tree testing a dozen attributes per element (8.4 -> 3.8 ms a page where it runs; 3.8 -> ~2.9 ms
+# with no tree copy and one attribute search to pass most elements over). It differs from trafilatura's in three
+# ways: WordPress category classes and "has-sidebar" layouts no longer discard the whole post, a candidate whose
+# text is no name (a form label) gives way to the next, and the names are kept as printed (_clean_author). The
+# byline search finds most authors on pages without author metadata.
 _AUTHOR_TAGS = ({"a", "address", "div", "link", "p", "span", "strong"}, {"a", "div", "h3", "h4", "p", "span"})
 _AUTHOR_CLASS = (re.compile("author-?name|AuthorName|authorName"),
                  re.compile("author|channel-name|zuozhe|bianji|xiaobian|submitted-by|posted-by|journalist-name"),
@@ -1142,8 +1152,11 @@ _AUTHOR_CLASS = (re.compile("author-?name|AuthorName|authorName"),
 _AUTHOR_ID = (re.compile("author|zuozhe|bianji|xiaobian"), re.compile("[Aa]uthor"))
 _NOT_AUTHOR_TAGS = {"a", "div", "section", "span"}
 _NOT_AUTHOR_ID = re.compile("^comments|comment-?list|ProductReviews")
-_NOT_AUTHOR_CLASS = re.compile("^[Cc]omments|commentlist|comments-list|sidebar|is-hidden|quote|embedly-instagram|"
-                               "article-(?:share|support)|print|category|meta-date|meta-reviewer")
+# "category-<slug>" and "content-sidebar", "has-sidebar", "with-sidebar" are not category lists or sidebars: WordPress
+# puts the post's categories as classes on the post's own wrapper, and the others name a layout around the article
+_NOT_AUTHOR_CLASS = re.compile("^[Cc]omments|commentlist|comments-list|(?<!content-)(?<!has-)(?<!with-)sidebar|"
+                               "is-hidden|quote|embedly-instagram|article-(?:share|support)|print|category(?!-)|"
+                               "meta-date|meta-reviewer")
 _AUTHOR_MAX_CHARS = 120
 # every substring that the tests below look for in an attribute (a superset): one search of an element's attribute
 # values passes over the many elements that none of them can pick
@@ -1200,9 +1213,7 @@ def _kept_text(el, cut: dict) -> str:
 
 
 def _byline_author(tree) -> str | None:
-    from trafilatura.json_metadata import normalize_authors
-    from trafilatura.utils import trim
-
+    """The first byline candidate (by level, then document order) whose text reads as a name (_clean_author)."""
     levels, discarded = ([], [], []), {}
     for el in tree.iter(etree.Element):
         if el.tag not in ("author", "time", "figure") and not _AUTHOR_HINT.search(" ".join(el.values())):
@@ -1216,10 +1227,205 @@ def _byline_author(tree) -> str | None:
         for el in level:
             if el in discarded or any(a in discarded for a in el.iterancestors()):
                 continue
-            content = trim(_kept_text(el, discarded))
-            if content and 2 < len(content) < _AUTHOR_MAX_CHARS:
-                return normalize_authors(None, content)
+            content = _kept_text(el, discarded)
+            if len(content) < 4 * _AUTHOR_MAX_CHARS:
+                name = _clean_author(content)
+                if name:
+                    return name
     return None
+
+
+# the elements that _author_levels can pick, as one CSS query for the fast extractor's lexbor tree (a superset)
+_LEXBOR_AUTHOR_ELEMENTS = ('author, [rel="author"], [itemprop*="author"], [class*="uthor"], [class*="yline"], '
+                           '[class*="byl"], [class*="BBL"], [class*="writer"], [class*="screenname"], '
+                           '[class*="username"], [class*="channel-name"], [class*="submitted-by"], '
+                           '[class*="posted-by"], [id*="uthor"], [data-component*="Byline"], [data-testid^="Author"]')
+
+
+def _lexbor_byline_author(page: _LexborPage) -> str | None:
+    """_byline_author on the fast extractor's tree: the same levels and discarded areas (tested on the candidates'
+    ancestors), an element's whole text."""
+    levels = ([], [], [])
+    for node in page.tree.document.query_selector_all(_LEXBOR_AUTHOR_ELEMENTS)[:]:
+        el = _LexborElement(node)
+        for level, candidate in zip(levels, _author_levels(el)):
+            if candidate:
+                level.append(el)
+    for level in levels:
+        for el in level:
+            if _not_author_area(el) or any(map(_not_author_area, el.iterancestors())):
+                continue
+            content = _lexbor_text(el.node)
+            if len(content) < 4 * _AUTHOR_MAX_CHARS:
+                name = _clean_author(content)
+                if name:
+                    return name
+    return None
+
+
+def _lexbor_text(node) -> str:
+    """The texts under `node` joined by spaces, as lxml's `" ".join(el.itertext())` (lexbor's `text` joins them
+    without: "AuthorJane Doe")."""
+    texts, entered = [], []  # entered: the elements whose children are being walked
+    current = node.first_child
+    while current is not None or entered:
+        if current is None:  # past the last child: on to the parent's next sibling
+            current = entered.pop().next
+            continue
+        if current.type == _TEXT:
+            texts.append(current.text)
+        child = current.first_child if current.type == _ELEMENT else None
+        if child is not None:
+            entered.append(current)
+        current = child if child is not None else current.next
+    return " ".join(texts)
+
+
+def _page_byline(tree) -> str | None:
+    return _lexbor_byline_author(tree) if isinstance(tree, _LexborPage) else _byline_author(tree)
+
+
+# A byline printed as plain text, in no element that names it ("Ein Artikel von Pamela Sladky | 27.01.2022",
+# "<b>Autor:</b> Götz Warnke"): a lead-in word near the start of a text after the first <h1>, then a name in the same
+# or the next text. Searched in the HTML (~0.4 ms a page) only when no other source names an author; on the
+# trafilatura_eval tuning half, run on every labelled page, its name is the label on 109 of the 153 where it finds one.
+_TEXT_BYLINE_LEAD = re.compile(r">[^<]{0,30}?(?i:\b(?:von|by|par|por|autor(?:in|en)?|author|auteur|text|redaktion))\b")
+_TEXT_BYLINE_NAME = re.compile(r"\s*:?\s*(?:</?[a-zA-Z][^>]*>\s*)*([^\W\d_][^<>|]{2,60}?)\s*[<|]")
+_NAME_PARTICLES = {"von", "van", "de", "der", "den", "da", "di", "du", "la", "le", "und", "and", "&", ",", "y", "et"}
+
+
+def _looks_like_names(text: str) -> bool:
+    """Two or more capitalised words, with name particles and joiners between them ("Jelko Djuren und Jutta K.")."""
+    words = text.replace(",", " , ").split()
+    capitalised = sum(w[0].isupper() for w in words)
+    return capitalised >= 2 and all(w[0].isupper() or w in _NAME_PARTICLES for w in words)
+
+
+def _text_byline(html: str) -> str | None:
+    h1 = html.find("<h1")
+    for lead in _TEXT_BYLINE_LEAD.finditer(html, max(h1, 0)):
+        match = _TEXT_BYLINE_NAME.match(html, lead.end())
+        name = _clean_author(match.group(1)) if match else None
+        if name and _looks_like_names(name):
+            return name
+    return None
+
+
+# The author as the page prints it ("Lars Fischer und Alina Schadwinkel", "Perry Bacon Jr."): trafilatura's own
+# normaliser rewrites every separator to "; " and drops dots and accents, which matched 0.48 of trafilatura_eval's
+# labels on the tuning half. A byline's lead-in words ("By", "Von", "Posted by", "Autor:", "Text & Fotos:") and what
+# follows the names (a date or time, a handle, an e-mail address, "says:", a follow button) are cut instead.
+_AUTHOR_LEAD = re.compile(
+    r"^(?:(?:view all posts|post author|posted|written|geschrieben|veröffentlicht|eingestellt|erstellt|verfasst|"
+    r"publié|publicado|escrito|ein artikel|zum profil)\s+)?(?:by|von|vom|par|por|door|(?-i:di)|av|af|from)\b\s*:?\s*"
+    r"|^(?:posted|published|veröffentlicht) (?:on|am) [^|]{4,30}? (?:by|von) "
+    r"|^(?:author|autor|auteur|autore|autorin|autoren)\b\s*:?\s*"
+    r"|^(?:text|texte|interview|fotos?|photos?|words)(?:\s*(?:&|und|and|et|y)\s*(?:text|fotos?|photos?|interview))?"
+    r"\s*:\s*",
+    re.I)
+_AUTHOR_TAIL = re.compile(
+    r"\s+(?:@\w+|\S+@\S+\.\w+|(?:am|on|le|el|il|at|um|den)\s+\d.*|\d{1,2}[./:]\d.*|(?:says|said|schreibt|sagt)\b.*"
+    r"|\+?\s*follow\b.*|twitter\b.*|(?:updated|last updated|published|aktualisiert|vor \d+)\b.*|mehr)$"
+    r"|\s*(?:[|/·•–—-]+|//)\s*(?:\d.*|\w+ \d{1,2},? \d{4}.*|[^\W\d]+\.? \d.*)?$|,\s*\d.*$"
+    r"|,?\s+(?:Ph\.?D|M\.?D|MPH|RDN?|MSc?)\.?$",  # a degree after the name ("Grant Tinsley, PhD")
+    re.I)
+# what a byline element can hold instead of a name: a comment form's labels, a lone lead-in or date label
+_AUTHOR_LABEL = re.compile(r"(?:name|e-?mail|website|von|by|auteurs?|autor(?:en)?|(?:posted|published|publiziert|"
+                           r"veröffentlicht|publicado|publié)(?: am| on| el| le)?)\b\W*(?:\(.*\))?", re.I)
+_AUTHOR_LOGIN = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)+")  # "michael.andrusio": a user name, not the printed name
+_NOT_A_BYLINE = re.compile(r"[!?]")  # a comment's or a bio's sentence, picked up by an "author" class
+_AUTHOR_MAX_WORDS = 10
+_AUTHOR_NONE = {"null", "none", "no author", "unknown", "admin", "anonymous"}
+_AUTHOR_SEPARATORS = re.compile(r"(?:[\s,;/&]|\b(?:and|und|et|y|e|og|en)\b)*", re.I)
+_ORGANISATION_TYPES = {"organization", "newsmediaorganization", "corporation", "organisation"}
+_DOMAIN = re.compile(r"\.(?:com|net|org|de|at|ch|fr|es|it|pl|nl|uk|cl|pe|info)\b", re.I)
+# a firm's legal form or a publication's word: the name of an organisation ("DITIB ... e.V.", "Auto Illustrierte")
+_ORGANISATION_WORD = re.compile(r"(?:\be\.\s?V\.|\b(?:GmbH|AG|Inc|Ltd|LLC|Verlag|Magazin|Magazine|Zeitung|"
+                                r"Nachrichten|Illustrierte|Online|Media|Média|News)\b)")
+# <meta> author keys, most specific first ("author" is often the site's name on news sites)
+_META_AUTHOR_KEYS = ("author", "article:author", "parsely-author", "sailthru.author", "byl", "og:author",
+                     "og:article:author", "dc.creator", "citation_author", "dcterms.creator", "creator")
+_MAX_AUTHORS = 5  # more distinct values under one key are a reference list (scholarly pages), not a byline
+
+
+def _clean_author(text) -> str | None:
+    """A byline or metadata value as the name(s) it prints, or None when it holds none (a URL, a form label)."""
+    if not isinstance(text, str):
+        return None
+    text = " ".join(htmllib.unescape(text).split())
+    if not text or text.lower().startswith("http") or text.lower() in _AUTHOR_NONE:
+        return None
+    for _ in range(2):  # "Posted by X | 3. May 2020 · 14:02": lead-in and tail may each come twice
+        before = text
+        text = _AUTHOR_TAIL.sub("", _AUTHOR_LEAD.sub("", text).strip()).strip(" ,;:-–")
+        if text == before:
+            break
+    text = re.sub(r"\s+(?=[,;])", "", text)
+    if (not text or len(text) > _AUTHOR_MAX_CHARS or _AUTHOR_LABEL.fullmatch(text) or _AUTHOR_LOGIN.fullmatch(text)
+            or _NOT_A_BYLINE.search(text) or text.count(" ") >= _AUTHOR_MAX_WORDS):
+        return None
+    return text
+
+
+def _ld_authors(value, ld_objs: list[dict]) -> tuple[list[str], list[str]]:
+    """(persons, organisations) named by a JSON-LD `author` value; a bare {"@id": ...} reference (Yoast's graphs)
+    is looked up among the page's JSON-LD objects."""
+    persons, organisations = [], []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, dict) and "name" not in item and item.get("@id"):
+            item = next((o for o in ld_objs if o.get("@id") == item["@id"] and "name" in o), item)
+        if isinstance(item, dict):
+            name = _clean_author(_ld_name(item.get("name")))
+            if name:
+                (organisations if _ld_type(item) & _ORGANISATION_TYPES else persons).append(name)
+        elif isinstance(item, str):
+            persons.append(_clean_author(item))
+    return list(dict.fromkeys(filter(None, persons))), list(dict.fromkeys(organisations))
+
+
+def _prints_names(text: str, names: list[str]) -> bool:
+    """Whether `text` is these names joined by separators only ("A und B" for [A, B])."""
+    rest = text.casefold()
+    for name in names:
+        if name.casefold() not in rest:
+            return False
+        rest = rest.replace(name.casefold(), " ", 1)
+    return bool(_AUTHOR_SEPARATORS.fullmatch(rest))
+
+
+def _choose_author(ld_author, ld_objs: list[dict], meta, byline, site: str | None, url: str | None) -> tuple:
+    """(author, candidates): the JSON-LD article's person(s), else the first <meta> author key, else the printed
+    byline (`byline()`, searched only then); a <meta> value that prints the JSON-LD names with its own separators
+    ("A und B") wins as the printed form. Names of the site itself or of an organisation are the last resort: the
+    label is the person who wrote the article."""
+    host = _host_name(url)
+
+    def is_organisation(name: str) -> bool:
+        return _is_site_name(name, site, host) or bool(_DOMAIN.search(name) or _ORGANISATION_WORD.search(name))
+
+    persons, fallback = _ld_authors(ld_author, ld_objs)
+    if any(map(is_organisation, persons)):
+        fallback += persons
+        persons = []
+    meta_author = None
+    for key in _META_AUTHOR_KEYS:
+        values = list(dict.fromkeys(filter(None, map(_clean_author, meta.get(key, [])))))
+        if values and len(values) <= _MAX_AUTHORS:
+            joined = ", ".join(values)
+            if not is_organisation(joined):
+                meta_author = joined
+                break
+            fallback.append(joined)
+    printed = None
+    if meta_author and persons and _prints_names(meta_author, persons):
+        printed = meta_author
+    elif not (persons or meta_author):
+        printed = byline()
+        if printed and is_organisation(printed):
+            fallback.append(printed)
+            printed = None
+    candidates = [c for c in (printed, ", ".join(persons), meta_author, *fallback) if c]
+    return (candidates[0] if candidates else None), candidates
 
 
 def _traf_metadata(tree, url: str | None):
@@ -1229,14 +1435,11 @@ def _traf_metadata(tree, url: str | None):
 
     try:
         md = tm.examine_meta(tree)
-        if md.author and " " not in md.author:
-            md.author = None
         try:
             md = tm.extract_meta_json(tree, md)
         except Exception:  # trafilatura's JSON-LD parsing raises on odd documents
             pass
         md.title = md.title or tm.extract_title(tree)
-        md.author = md.author or _byline_author(tree)
         md.sitename = md.sitename or tm.extract_sitename(tree)
         return md
     except Exception:  # metadata must never stop extraction
@@ -1307,18 +1510,8 @@ def _metadata(tree, url: str | None, html: str, traf, *, fast: bool = False) -> 
     titles = [" ".join(t.split()) for t in titles if t and t.strip()]
     title = _choose_title(titles, h1_texts, site, declared_site, url)
 
-    authors = []
-    if traf is not None and traf.author:  # measured best on trafilatura's eval labels
-        authors.append(traf.author)
-    if ld_article:
-        a = _ld_name(ld_article.get("author"))
-        if a:
-            authors.append(a)
-    for key in ("author", "article:author", "byl", "sailthru.author", "parsely-author", "dc.creator"):
-        for v in meta.get(key, [])[:1]:
-            if not v.startswith("http"):
-                authors.append(re.sub(r"^(by|von|par)\s+", "", v, flags=re.I))
-    author = authors[0] if authors else None
+    ld_author = next((o["author"] for o in ([ld_article] if ld_article else []) + ld if "author" in o), None)
+    author, authors = _choose_author(ld_author, ld, meta, lambda: _page_byline(tree) or _text_byline(html), site, url)
 
     day, src, conf, updated, flags, votes = _vote_dates(tree, url, html, meta, ld, page.lang, fast=fast)
     lang = (_locale(page.lang, meta).split("-")[0] or None) if tree is not None else None
@@ -1540,7 +1733,7 @@ def extract_html(html: str | bytes, url: str | None = None, *, encoding: str | N
         # parses it, the fast one with resiliparse
         traf_tree = None if fast else _traf_tree(text)
         if fast:
-            tree = _lexbor_page(text)
+            tree = _lexbor_page(text, html if enc == "utf-8" else None)
         else:
             tree = traf_tree if traf_tree is not None else _parse_tree(text, html if enc == "utf-8" else None)
     except Exception:  # decoding/parsing of hostile input
