@@ -22,6 +22,9 @@ comma/full stop inside them (word-token comparison makes both irrelevant); '"A,"
 continued in the next paragraph without a cue are one attribution with several content spans; a quoted fragment
 inside a sentence is annotated as the whole reported clause ('said he expects an "aggressive appeal" of ...').
 
+Rows: "unspun" = extract_records with the learned attribution model (`learned=True`: the rules plus the model, see
+bench/train_quotes.py); "rules" = the rules alone, which is what readers' quotes (`extract_quotes`) use.
+
 Usage: python bench/quotes.py [--split dev|train] [--limit N] [--no-textacy] [--cache DIR]
 Parsed docs are cached as a spaCy DocBin under --cache (default /tmp/unspun-bench-cache; parse_seconds then
 reports the cache load time).
@@ -127,10 +130,10 @@ def gold_items(row: dict) -> tuple[list[dict], list[dict]]:
     return all_items, direct
 
 
-def unspun_items(doc) -> tuple[list[dict], list[dict]]:
+def unspun_items(doc, learned: bool) -> tuple[list[dict], list[dict]]:
     """unspun's predictions: "direct" = the quotes extract_quotes reports whose content has double quote marks (a
     mixed quote counts once, as its clause and the quote spans it holds); "all" = those plus stance attributions
-    ("opposes the deal"), which PolNeAR also annotates."""
+    ("opposes the deal"), which PolNeAR also annotates. `learned=False`: the rules alone, without the model."""
     from unspun.quotes import extract_records
 
     text = doc.text
@@ -151,7 +154,8 @@ def unspun_items(doc) -> tuple[list[dict], list[dict]]:
             out.append({"tok": word_positions(text, spans), "src": None, "spk": r.mention})
         return out
 
-    return items(extract_records(doc, stances=True), False), items(extract_records(doc), True)
+    return (items(extract_records(doc, stances=True, learned=learned), False),
+            items(extract_records(doc, learned=learned), True))
 
 
 def textacy_items(doc) -> list[dict]:
@@ -219,17 +223,22 @@ def main(argv: list[str] | None = None) -> int:
             print(f"textacy unavailable ({exc!r}); skipping it", file=sys.stderr)
             use_textacy = False
 
-    t0 = time.time()
-    pred_cache = {t: unspun_items(d) for t, d in docs.items()}
-    t_extract = time.time() - t0
+    t0, c0 = time.time(), time.process_time()
+    pred_cache = {t: unspun_items(d, learned=True) for t, d in docs.items()}
+    t_extract, c_extract = time.time() - t0, time.process_time() - c0
+    c0 = time.process_time()
+    rules_cache = {t: unspun_items(d, learned=False) for t, d in docs.items()}  # without the learned model
+    c_rules = time.process_time() - c0
     tx_cache = {t: textacy_items(d) for t, d in docs.items()} if use_textacy else {}
 
-    parts = {"unspun/direct": [], "unspun/all": [], "textacy/direct": [], "textacy/all": []}
+    parts = {"unspun/direct": [], "unspun/all": [], "rules/direct": [], "rules/all": [], "textacy/direct": [],
+             "textacy/all": []}
     for r in rows:
         g_all, g_direct = gold_items(r)
-        p_all, p_direct = pred_cache[r["text"]]
-        parts["unspun/direct"].append(score(g_direct, p_direct))
-        parts["unspun/all"].append(score(g_all, p_all))
+        for name, cache in (("unspun", pred_cache), ("rules", rules_cache)):
+            p_all, p_direct = cache[r["text"]]
+            parts[f"{name}/direct"].append(score(g_direct, p_direct))
+            parts[f"{name}/all"].append(score(g_all, p_all))
         if use_textacy:
             tx = tx_cache[r["text"]]
             parts["textacy/direct"].append(score(g_direct, tx))
@@ -244,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
     results = {k: summarise(v) for k, v in parts.items() if v}
     meta = {"split": args.split, "annotations": len(rows), "articles": len(texts),
             "parse_seconds": round(t_parse, 1), "parse_cached": cached, "extract_seconds": round(t_extract, 2),
+            "extract_cpu_ms_per_article": round(1000 * c_extract / len(docs), 1),
+            "rules_only_cpu_ms_per_article": round(1000 * c_rules / len(docs), 1),
             "textacy": use_textacy, "data": str(DATA)}
     out = {"meta": meta, "results": results,
            "targets": {"direct_overlap_f1": 0.90, "direct_speaker_acc": 0.90, "all_overlap_f1": 0.80},
@@ -255,7 +266,8 @@ def main(argv: list[str] | None = None) -> int:
            f"{'spk acc':>7}")
     print(f"PolNeAR {args.split}: {len(rows)} annotations of {len(texts)} articles; "
           f"parse {t_parse:.1f}s{' (DocBin cache)' if cached else ''}, "
-          f"extract {t_extract:.2f}s")
+          f"extract {t_extract:.2f}s ({1000 * c_extract / len(docs):.0f} CPU ms/article; rules alone "
+          f"{1000 * c_rules / len(docs):.0f})")
     print(hdr)
     print("-" * len(hdr))
     for k, v in results.items():
