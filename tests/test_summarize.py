@@ -128,6 +128,7 @@ def test_junk_pronoun_and_half_sentences_skipped():
     assert not is_candidate("and the bridge was closed to traffic after the vote on Monday.")
     assert not is_candidate("Qatar's ruler said Tuesday he has transferred power to the 33-year-old crown...")
     assert not is_candidate("The council voted on Monday to close the old bridge to all heavy traffic from May…")
+    assert not is_candidate("[Fatal distraction: Forgetting a child in the back seat of a car is a horrifying mistake.")
     assert is_candidate("The bridge, built in 1931, carries about 12,000 vehicles a day between the two districts.")
 
 
@@ -147,20 +148,43 @@ def test_no_duplicates_and_limits():
     assert 0 < sum(word_count(s.text) for s in default) <= 120
 
 
-def test_order_reads_by_relative_position_then_date():
-    """Sentences follow their relative position in the earliest carrying article (leads first, as the
-    references are written), ties by article date; a dependent sentence sits right after its predecessor."""
+def test_order_reads_by_earliest_telling():
+    """Sentences follow the earliest relative position (sentence index / article length) at which any cited or
+    supporting article tells them (leads first, as the references are written); ties go to the earlier pick."""
     arts = cluster()
-    order = [a.id for a in arts]
     summary = summarize(arts, max_words=400)
     assert len(summary) >= 4
     keys = []
     for s in summary:
-        first = s.citations[0]
-        sents = split_sentences(next(a.text for a in arts if a.id == first))
-        idx = next(i for i, t in enumerate(sents) if normalize_ws(s.text) in t)
-        keys.append((idx / len(sents), order.index(first)))
+        at = []
+        for a in arts:
+            if a.id not in s.citations + s.support:
+                continue
+            sents = split_sentences(a.text)
+            # the first sentence of the article that carries or restates this one (the support measure's rule)
+            k = next(i for i, t in enumerate(sents)
+                     if citation_support([SummarySentence(text=s.text, citations=[a.id])], [replace(a, text=t)]) == 1)
+            at.append(k / len(sents))
+        keys.append(min(at))
     assert keys == sorted(keys)
+    assert keys != sorted(keys, reverse=True)  # not all ties
+
+
+def test_summary_never_opens_with_a_quotation_or_connective():
+    """The first sentence introduces the story: a quotation or a 'But ...' sentence that comes first by position
+    gives way to the first sentence that opens plainly (the rest keep their order)."""
+    quote = "“We had no choice but to close it for good,” Mayor Jane Ortiz said of the Harbor Street bridge on Monday."
+    but = "But the state transport agency said on Monday it had found no deep cracks in the supports last year."
+    body = ("The city council of Riverton voted 7 to 2 to close the old Harbor Street bridge after inspectors found "
+            "deep cracks in two of its steel supports.")
+    arts = [Article(id="q1", title="", text=f"{quote}\n\n{body}", source="m", outlet="one.example"),
+            Article(id="q2", title="", text=f"{but}\n\nDrivers will have to use the Mill Road crossing for the next "
+                    "two years at least, the council said.", source="m", outlet="two.example")]
+    plain = [s.text for s in summarize(arts, max_words=200, params=Params(strong_opening=False), model=False)]
+    assert plain[0] in (quote, but) and body in plain
+    first_plain = next(t for t in plain if t not in (quote, but))
+    summary = [s.text for s in summarize(arts, max_words=200, model=False)]
+    assert summary == [first_plain] + [t for t in plain if t != first_plain]
 
 
 def test_pronoun_sentence_only_right_after_its_predecessor():
@@ -211,6 +235,14 @@ def test_boilerplate_and_datelines():
     assert not is_candidate("The WARC files associated with this crawl are not currently available to the public.")
     assert not is_candidate("In this undated photo released by the Navy, the sailor stands on the deck of his ship.")
     assert is_candidate("Close friends of the family said the couple had planned the trip for several years.")
+    # photo captions and credits (AP caption style: place, weekday and full date close the sentence), error pages
+    assert not is_candidate("A man is rescued from the rubble of a building after an earthquake, in Accumoli, "
+                            "central Italy, Wednesday, Aug. 24, 2016.")
+    assert not is_candidate("Buy Photo Workers cover up the name on the exterior of the memorial hall on Monday.")
+    assert not is_candidate("Mike Brown stands for a portrait in front of an artist's portrayal of Planet Nine.")
+    assert not is_candidate("Please check the URL for proper spelling and capitalization of the page you want.")
+    assert is_candidate("The treaty was signed in Geneva by both governments on Aug. 24, 2016, after long talks.")
+    assert is_candidate("A message on the school's feed showed the swim team posing for a photograph at the pool.")
     text = "HONOLULU (AP) — A preschool in Hawaii is reviewing its snack policy after three children sipped a cleaner."
     arts = [Article(id="d1", title="", text=text + "\n\n" + twitter, source="m", outlet="ap.example"),
             Article(id="d2", title="", text=twitter, source="m", outlet="tw.example")]
