@@ -545,3 +545,24 @@ def test_an_outlet_reporting_the_same_figure_in_other_words_supports_the_sentenc
     assert not claim.supported_by(set(x for x in _content_stems(wrong) if x), wrong)  # another figure
     unrelated = "Snow fell to a record 34 inches in the city, costing $284.46 per household in plowing."
     assert not claim.supported_by(set(x for x in _content_stems(unrelated) if x), unrelated)  # too little else shared
+
+
+def test_tree_scores_are_the_plain_walk_of_each_tree():
+    """predict walks all trees at once; each row's score is still init + lr * leaf value, tree after tree."""
+    import numpy as np
+
+    from unspun.summarize import FEATURES, default_model, predict
+
+    model = default_model()
+    X = np.random.default_rng(3).normal(size=(25, len(FEATURES))) * 2
+    cols = [FEATURES.index(f) for f in model["features"]]
+    for row, got in zip(X, predict(model, X)):
+        score = float(model["init"])
+        for t in model["trees"]:
+            node = 0
+            while t["feature"][node] >= 0:
+                f = t["feature"][node]
+                node = t["left"][node] if row[cols[f]] <= t["threshold"][node] else t["right"][node]
+            score += model["lr"] * t["value"][node]
+        assert got == score
+    assert predict(model, np.zeros((0, len(FEATURES)))).shape == (0,)

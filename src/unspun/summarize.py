@@ -801,18 +801,48 @@ def predict(model: dict, X):
     if model["kind"] == "linear":
         Z = (X - np.asarray(model["mean"])) / np.asarray(model["scale"])
         return Z @ np.asarray(model["coef"]) + model["intercept"]
-    out = np.full(len(X), float(model["init"]))
-    for t in model["trees"]:
-        feat, thr = t["feature"], t["threshold"]
-        left, right, val = t["left"], t["right"], t["value"]
-        node = np.zeros(len(X), dtype=int)
-        for _ in range(t["depth"]):  # walk all rows down in lockstep; leaves point to themselves
-            f = np.asarray(feat)[node]
-            leaf = f < 0
-            go_left = X[np.arange(len(X)), np.where(leaf, 0, f)] <= np.asarray(thr)[node]
-            node = np.where(leaf, node, np.where(go_left, np.asarray(left)[node], np.asarray(right)[node]))
-        out += model["lr"] * np.asarray(val)[node]
-    return out
+    if not model["trees"]:
+        return np.full(len(X), float(model["init"]))
+    feat, thr, left, right, val, depth = _tree_arrays(model)
+    trees, rows = np.arange(len(feat))[:, None], np.arange(len(X))[None, :]
+    node = np.zeros((len(feat), len(X)), dtype=np.int64)  # every tree walks every row down at once
+    for _ in range(depth):  # leaves point to themselves, so a shallower tree just stays at its leaves
+        f = feat[trees, node]
+        leaf = f < 0
+        go_left = X[rows, np.where(leaf, 0, f)] <= thr[trees, node]
+        node = np.where(leaf, node, np.where(go_left, left[trees, node], right[trees, node]))
+    # init + lr * leaf value of tree 1 + ... of tree 2 ..., added in tree order (cumsum adds sequentially), so the
+    # scores are the bits the tree-by-tree loop gave
+    steps = np.vstack([np.full((1, len(X)), float(model["init"])), model["lr"] * val[trees, node]])
+    return np.cumsum(steps, axis=0)[-1]
+
+
+_TREE_ARRAYS: dict[int, tuple] = {}  # id(model) -> (model, its node arrays): a loaded model is converted once
+
+
+def _tree_arrays(model: dict) -> tuple:
+    """A tree model's node arrays stacked (trees x nodes, padded with leaves) and its greatest depth: converting the
+    JSON lists on every call cost ~20 ms a story, more than the rest of the scoring."""
+    import numpy as np
+
+    hit = _TREE_ARRAYS.get(id(model))
+    if hit is not None and hit[0] is model:
+        return hit[1]
+    trees = model["trees"]
+    width = max(len(t["feature"]) for t in trees)
+
+    def stack(key: str, fill, dtype):
+        out = np.full((len(trees), width), fill, dtype=dtype)
+        for i, t in enumerate(trees):
+            out[i, : len(t[key])] = t[key]
+        return out
+
+    arrays = (stack("feature", -1, np.int64), stack("threshold", 0.0, float), stack("left", 0, np.int64),
+              stack("right", 0, np.int64), stack("value", 0.0, float), max(t["depth"] for t in trees))
+    if len(_TREE_ARRAYS) >= 8:  # models fitted in a loop (bench/summarize.py --fit) do not pile up
+        _TREE_ARRAYS.clear()
+    _TREE_ARRAYS[id(model)] = (model, arrays)
+    return arrays
 
 
 def _learned_scores(prep: _Prep, model: dict, params: Params) -> list[float]:
