@@ -269,7 +269,6 @@ OUTLET_FURNITURE = [
     "video, and analysis from ABC News. Add Interest",
     "Breaking News Emails Get breaking news alerts and special reports. The news and stories that matter, delivered "
     "weekday mornings.",
-    "NPR transcripts are created on a rush deadline by a contractor, and produced using a proprietary process.",
     "Rating is available when the video has been rented.",
     "___ Information from: Erie Times-News, http://www.goerie.com",
     "We'd like to hear from you. Send us a secure tip using the instructions at our tips page.",
@@ -476,3 +475,16 @@ def test_a_gallery_kept_with_its_captions_is_a_notice():
                     "Gallery"):
         assert 45 < len(gallery.split()) <= 120
         assert classify_line(gallery) == "notice", gallery
+
+
+def test_a_transcript_footer_is_a_notice_whatever_its_length():
+    """NPR's footer runs to ~70 words in one block, over the promo cap; it is a notice, like other outlet notices."""
+    footer = ("Copyright © 2019 NPR. All rights reserved. Visit our website terms of use and permissions pages at "
+              "www.npr.org for further information. NPR transcripts are created on a rush deadline by a contractor, "
+              "an NPR contractor, and produced using a proprietary transcription process developed with NPR. This "
+              "text may not be in its final form and may be updated or revised in the future. Accuracy and "
+              "availability may vary. The authoritative record of NPR's programming is the audio record.")
+    assert len(footer.split()) > 60
+    assert classify_line(footer) == "notice"
+    assert classify_line("NPR transcripts are created on a rush deadline by a contractor.") == "notice"
+    assert classify_line("The reporter said the transcript was created on deadline and later corrected.") is None

@@ -166,7 +166,6 @@ _PROMO_RULES = [
     (("continue reading the main story",), r"\bcontinue reading the main story\W*$"),
     (("as an interest", "add interest"), r"\badd [\w .'’-]{1,40} as an interest\b|\badd interest$"),
     (("breaking news",), r"^breaking news (emails|alerts)\b|\bget breaking news alerts\b"),
-    (("rush deadline",), r"\btranscripts? (is|are) created on a rush deadline\b"),
     (("rented",), r"\brating is available when the video has been rented\b"),
     (("information from",), r"^_{2,}\s*information from\s*:"),
     # video and gallery furniture (BBC, CNN, USA Today players), weather boxes of local papers
@@ -273,6 +272,11 @@ NOTICE_MAX_WORDS = PROMO_MAX_WORDS  # a long paragraph with such words is more l
 # in place of text ("Please verify you're not a robot by clicking the box ...") -- with phrasings specific enough for
 # a longer limit.
 _LONG_NOTICE_RULES = [
+    # NPR's transcript footer, one ~70-word block ("Copyright © 2019 NPR. All rights reserved. ... NPR transcripts are
+    # created on a rush deadline by ... The authoritative record of NPR's programming is the audio record.")
+    (("rush deadline", "authoritative record"),
+     r"\btranscripts? (is|are) created on a rush deadline\b|\bthe authoritative record of [\w'’ ]{2,40} programming is "
+     r"the audio record\b"),
     (("dns", "not a robot", "select a newsletter"),
      r"\bcheck your dns settings\b|\bclearing your dns cache\b|\bverify you(['’]re| are) not a robot by clicking\b|"
      r"\byou must select a newsletter\b"),
