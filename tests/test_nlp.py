@@ -84,6 +84,8 @@ def test_article_language_follows_the_text_when_the_detector_is_sure():
     assert nlp.article_language("en", GERMAN) == "de"  # a template's lang="en" on a German page
     assert nlp.article_language(None, GERMAN) == "de" and nlp.article_language(None, ENGLISH) == "en"
     assert nlp.article_language("en-GB", ENGLISH) == "en-GB"  # agreeing: the declaration (with its region) stays
+    assert nlp.article_language("de", ENGLISH) == "en"  # English text on a German site
+    assert nlp.article_language("nl", GERMAN) == "nl"  # between two other languages the declaration stands
     short = "Der Minister sagte am Dienstag, die Gespräche würden fortgesetzt."
     assert nlp.detect_language(short) is None and nlp.article_language("en", short) == "en"  # too short to overrule
 

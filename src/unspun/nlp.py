@@ -263,8 +263,9 @@ def language_code(language: str | None) -> str | None:
 # Language identification of the text itself (resiliparse's trigram-profile detector, already a dependency for the
 # fast extractor; ~0.1 ms an article). Its score is a distance, lower = surer, and it falls with the sample's length.
 # Measured on 200 trafilatura_eval pages (180 declaring a language): every page where a score < 400 on >= 400
-# characters disagreed with the declared language was a template default (lang="en" on German blogs), the text being
-# right; the English eval sets (Multi-News, Giveme, PolNeAR: 1,936 texts) give no confident other language.
+# characters disagreed with the declared language had English on one side (lang="en" on German blogs, English text
+# on a German site), the text being right; the English eval sets (Multi-News, Giveme, PolNeAR: 1,936 texts) give no
+# confident other language. On AEB it read one Portuguese page as Galician (see `article_language`).
 _DETECT_SAMPLE, _DETECT_MIN_CHARS, _DETECT_MAX_SCORE = 3000, 400, 400
 
 
@@ -280,13 +281,16 @@ def detect_language(text: str) -> str | None:
 
 
 def article_language(declared: str | None, text: str) -> str | None:
-    """What an article's text is written in: the detected language when the detector is sure and it differs from the
-    declared one (page templates often declare lang="en" whatever the text), else the declared one. Without it
-    German text declared (or defaulting to) English got the English tagger, parser and NER: confident nonsense."""
+    """What an article's text is written in: the declared language, unless the detector is sure of another and one of
+    the two is English (page templates often declare lang="en" whatever the text; English text sits on German
+    sites), or nothing is declared. Without it German text declared (or defaulting to) English got the English
+    tagger, parser and NER: confident nonsense. Between two other languages the declaration stands: the detector
+    confuses neighbours (a Portuguese AEB page read as Galician), and the clusterer keeps languages apart."""
     detected = detect_language(text)
-    if detected is None or detected == language_code(declared):
+    code = language_code(declared)
+    if detected is None or detected == code:
         return declared
-    return detected
+    return detected if code is None or "en" in (code, detected) else declared
 
 
 def is_english(language: str | None) -> bool:
