@@ -340,7 +340,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 PREFIXES = [b"", b"WARC/1.0\r\n", b"\x1f\x8b", b"{\"text\": ", b"<rss><channel><item><title>", b"<html><body><p>",
-            b"<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'>", b"Title\n\n"]
+            b"<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'>", b"Title\n\n", b"[", b'[{"text": "']
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -602,3 +602,28 @@ def test_json_array_streamed_record_by_record(tmp_path, monkeypatch):
 
     (tmp_path / "gz.json.gz").write_bytes(gzip.compress(pretty))
     assert [a.id for a in split(list(iter_articles([str(tmp_path / "gz.json.gz")])))[0]] == expected
+
+
+_RECORD_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40).filter(str.strip)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(_RECORD_TEXT, min_size=1, max_size=8), chunk=st.integers(1, 64), cut=st.floats(0, 1),
+       indent=st.sampled_from([None, 1]))
+def test_json_array_any_chunking_and_any_cut_keeps_a_prefix(texts, chunk, cut, indent):
+    """Streamed by any chunk size, an array gives its records in order; cut anywhere, it gives a prefix of them and
+    then one problem (or all of them, when the cut falls after the last record's end)."""
+    import unspun.ingest as ingest
+
+    records = [{"id": f"r{i}", "text": t} for i, t in enumerate(texts)]
+    data = json.dumps(records, indent=indent, ensure_ascii=False).encode("utf-8")
+    cut_data = data[: int(len(data) * cut)]
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(ingest, "CHUNK_BYTES", chunk)
+        whole, probs = split(list(iter_articles(["-"], stdin=io.BytesIO(data))))
+        items = list(iter_articles(["-"], stdin=io.BytesIO(cut_data)))
+    assert [a.id for a in whole] == [r["id"] for r in records] and probs == []
+    arts, probs = split(items)
+    assert [a.id for a in arts] == [r["id"] for r in records[: len(arts)]]
+    if len(cut_data) < len(data):
+        assert len(probs) == 1 and isinstance(items[-1], Problem)
