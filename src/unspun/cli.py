@@ -147,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="write a store's articles, stories, quotes, entities, events, ... as tables "
                                       "(Parquet, JSON Lines or CSV)")
-    p.add_argument("--db", required=True)
+    p.add_argument("--db", required=True, help="the store file (read-only; e.g. out/unspun.duckdb)")
     p.add_argument("--out", "-o", default="tables", help="folder for the table files (default: tables)")
     p.add_argument("--format", choices=["parquet", "jsonl", "csv"], default="parquet")
 
