@@ -595,6 +595,10 @@ def test_json_array_streamed_record_by_record(tmp_path, monkeypatch):
     assert [a.id for a in arts] == expected[:12]
     assert [p.reason for p in probs] == ["json"] and probs[0].source.endswith(":13") and "\n" not in probs[0].detail
 
+    (tmp_path / "none.json").write_bytes(b"[ ]\n")
+    assert [(x.reason, x.detail) for x in iter_articles([str(tmp_path / "none.json")])] == [
+        ("empty", "the JSON array holds no records")]
+
     latin1 = json.dumps(records, ensure_ascii=False).replace("harbour", "h\u00e4rbour").encode("latin-1")
     (tmp_path / "latin1.json").write_bytes(latin1)
     arts, probs = split(list(iter_articles([str(tmp_path / "latin1.json")])))

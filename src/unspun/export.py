@@ -35,7 +35,7 @@ _SHAPES = {
 }
 
 
-def _story_parts(part: str, columns: str, order: str) -> str:
+def _story_parts(part: str, columns: str) -> str:
     """One row per element of a story's `part` list, numbered from 0 within the story."""
     return f"""
         WITH parts AS (
@@ -43,7 +43,7 @@ def _story_parts(part: str, columns: str, order: str) -> str:
             FROM s.stories WHERE data IS NOT NULL)
         SELECT story_id, idx, {columns} FROM (
             SELECT story_id, unnest(range(len(items))) AS idx, unnest(items) AS p FROM parts)
-        ORDER BY story_id, {order}"""
+        ORDER BY story_id, idx"""
 
 
 TABLES = {
@@ -70,16 +70,14 @@ TABLES = {
                array_to_string(json_extract_string(data, '$.summary[*].text'), ' ') AS summary,
                CAST(data->'$.spin' AS JSON) AS spin
         FROM s.stories WHERE data IS NOT NULL ORDER BY n_articles DESC, id""",
-    "summary_sentences": _story_parts("summary", "p.text, p.citations, p.support, p.single_source", "idx"),
-    "quotes": _story_parts("quotes", "p.text, p.speaker, p.speaker_mention, p.cue, p.kind, p.article_ids, p.variants",
-                           "idx"),
-    "entities": _story_parts("entities", "p.name, p.type, p.count, p.role, p.article_ids, p.aliases, p.per_outlet",
-                             "idx"),
-    "events": _story_parts("timeline", "p.date, p.end_date, p.granularity, p.expression, p.resolution, p.text, "
-                           "p.article_id, p.article_ids", "idx").replace("p.end_date", 'p."end" AS end_date'),
-    "shared_passages": _story_parts("shared_passages", "p.text, p.article_ids, p.source, p.directed", "idx"),
+    "summary_sentences": _story_parts("summary", "p.text, p.citations, p.support, p.single_source"),
+    "quotes": _story_parts("quotes", "p.text, p.speaker, p.speaker_mention, p.cue, p.kind, p.article_ids, p.variants"),
+    "entities": _story_parts("entities", "p.name, p.type, p.count, p.role, p.article_ids, p.aliases, p.per_outlet"),
+    "events": _story_parts("timeline", 'p.date, p."end" AS end_date, p.granularity, p.expression, p.resolution, '
+                           "p.text, p.article_id, p.article_ids"),
+    "shared_passages": _story_parts("shared_passages", "p.text, p.article_ids, p.source, p.directed"),
     "copy_map": _story_parts("copy_map", "p.article_id, p.outlet, p.words, p.original_share, p.reused_share, "
-                             "p.shared_share, p.reused_from, p.copied_by", "idx"),
+                             "p.shared_share, p.reused_from, p.copied_by"),
     "duplicates": "SELECT id, source, duplicate_of FROM s.duplicates ORDER BY source, id",
     "merges": "SELECT old_id, new_id AS merged_into, resolved.story_id FROM s.merges "
               "JOIN resolved USING (old_id) ORDER BY old_id",

@@ -87,13 +87,13 @@ def read_jsonl_stream(chunks: Iterable[bytes], source: str, *,
     so a file of any size is read in bounded memory (a 300 MB file peaked at ~1.2 GB read whole). A JSON document
     (one object over several lines) is read whole; a JSON array is streamed record by record (`_array_records`)."""
     chunks = iter(chunks)
-    head = b""
-    for chunk in chunks:  # enough of the input to tell an array from lines
+    head = lead = b""
+    for chunk in chunks:  # enough of the input to tell an array from lines: its first byte that is not blank
         head += chunk
-        if len(head.lstrip(b"\xef\xbb\xbf \t\r\n")) >= 1:
+        if lead := head.lstrip(b"\xef\xbb\xbf \t\r\n"):
             break
     chunks = itertools.chain([head], chunks)
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[") and not head.startswith(_UTF16_BOMS):
+    if lead.startswith(b"[") and not head.startswith(_UTF16_BOMS):
         yield from _array_records(chunks, source, defer)
         return
     blocks = line_blocks(chunks, BLOCK_BYTES)
@@ -152,30 +152,27 @@ def _array_records(chunks: Iterator[bytes], source: str, defer: bool) -> Iterato
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     found = ijson.sendable_list()
     parser = ijson.items_coro(found, "item", use_float=True)
-    count, at_end = 0, False
-    try:
-        for chunk in itertools.chain([head], chunks):
-            if text := decoder.decode(chunk):  # (empty bytes would tell the parser the input ended)
+    count = 0
+    # every chunk, then the end of input (final=True: the decoder's tail, and the parser told the input is over)
+    for chunk, final in itertools.chain(((c, False) for c in itertools.chain([head], chunks)), [(b"", True)]):
+        damage = None
+        try:
+            if text := decoder.decode(chunk, final=final):  # (empty bytes would tell the parser the input ended)
                 parser.send(text.encode("utf-8"))
-            for rec in found:
-                count += 1
-                yield record_to_article(rec, f"{source}:{count}", defer=defer)
-            found.clear()
-        at_end = True
-        if text := decoder.decode(b"", final=True):
-            parser.send(text.encode("utf-8"))
-        parser.close()
-    except ijson.JSONError as e:
-        for rec in found:  # records completed before the damage
+            if final:
+                parser.close()
+        except ijson.JSONError as e:
+            damage = ("truncated" if final else "json", str(e).strip().split("\n")[0])  # its next lines quote input
+        for rec in found:  # the records completed by this chunk (before any damage)
             count += 1
             yield record_to_article(rec, f"{source}:{count}", defer=defer)
-        reason = "truncated" if at_end else "json"
-        first_line = str(e).strip().split("\n")[0]  # the parser's message; its next lines quote the input
-        yield problem(f"{source}:{count + 1}", reason, f"invalid JSON array after record {count}: {first_line}")
-        return
-    for rec in found:
-        count += 1
-        yield record_to_article(rec, f"{source}:{count}", defer=defer)
+        found.clear()
+        if damage:
+            reason, message = damage
+            yield problem(f"{source}:{count + 1}", reason, f"invalid JSON array after record {count}: {message}")
+            return
+    if not count:
+        yield problem(source, "empty", "the JSON array holds no records")
 
 
 def _next_block(blocks: Iterator[bytes]) -> bytes | None:
