@@ -2467,6 +2467,8 @@ class AttributionModel:
     def tag(self, seq: list[list[str]]) -> list[str]:
         import numpy as np
 
+        if not seq:
+            return []
         get, unknown = self.row.get, len(self.weights) - 1
         rows = [get(f, unknown) for feats in seq for f in feats]
         offsets = np.cumsum([0] + [len(feats) for feats in seq[:-1]])
