@@ -172,13 +172,23 @@ NOTICES = [
     "The IP address for this domain may have changed recently. Check your DNS settings.",
     "You can add location information to your Tweets, such as your city or precise location.",
     "Starting in 1996, Alexa Internet has been donating their crawl data to the Internet Archive.",
+    "The interactive transcript could not be loaded.",
+    "This feature is not available right now. Please try again later.",
 ]
 REPORTING_ABOUT_NOTICES = [
     "The ministry said the page was removed after complaints from lawmakers.",
     "Visitors who tried to reach the site on Tuesday saw an error message instead of the results.",
     "The Internet Archive said its crawlers had saved more than 600 billion pages since 1996.",
     "Twitter said it would let users add a location to their posts from next month.",
+    "The video platform said playback features were not available in some countries.",
 ]
+
+
+def test_a_note_about_the_page_itself_is_furniture():
+    for line in ("(This story has been updated with comments from the plaintiff's attorney.)",
+                 "This article was corrected on May 3 to fix the spelling of a name."):
+        assert classify_line(line) == "promo", line
+    assert classify_line("The story was updated by the network after viewers complained.") is None  # reporting
 
 
 def test_pages_that_are_not_articles_are_notices():

@@ -47,3 +47,21 @@ def test_derived_title_ends_at_a_quote_closing_its_sentence_and_loses_an_opening
                         "spent two years on the film, which airs on Sunday night.") == \
         "Dr. Jo Lane studies the flood in \u2018Valley: The Lost Bridge.\u2019"
     assert derive_title("\u2014 Where are the bodies?\n\nThe search went on for a week.") == "Where are the bodies?"
+
+
+def test_a_date_stamp_opening_a_post_goes_like_a_dateline():
+    assert strip_dateline("September 5, 2014: Keeping customers is hard.") == "Keeping customers is hard."
+    assert strip_dateline("Jan. 5, 2019 -- The vote was held.") == "The vote was held."
+    assert strip_dateline("12 March 2020 - The city closed its parks.") == "The city closed its parks."
+    for text in ("May 5, 2014 was the day the bridge fell.", "March 3, 2019: a day to forget."):
+        assert match_dateline(text) is None, text
+
+
+def test_a_derived_title_skips_a_label_line_and_cuts_at_a_bar():
+    body = "The flood closed the old bridge on Friday, officials said. Crews worked until dawn."
+    assert derive_title("CHRISTCHURCH, New Zealand |\n\nCHRISTCHURCH, New Zealand (Reuters) - " + body) == \
+        "The flood closed the old bridge on Friday, officials said."
+    assert derive_title("The mayor walked to the flooded bridge on Friday. | Getty Mayor visits bridge\n\n" + body) \
+        == "The mayor walked to the flooded bridge on Friday."
+    assert derive_title("Home | News\n" + body) == "The flood closed the old bridge on Friday, officials said."
+    assert derive_title("Flood shuts bridge\n\n" + body) == "Flood shuts bridge"  # a short headline without bars stays

@@ -248,3 +248,15 @@ def test_story_headline_from_first_lines_is_the_one_about_the_story():
             Article(id="c", title="Schools reopen Wednesday after the storm", text=body, source="c",
                     title_derived=True)]
     assert choose_headline(arts) == "Storm closes every school in the county"
+
+
+def test_a_snippet_first_line_does_not_headline_a_story():
+    from unspun.pipeline import choose_headline
+
+    story = ("A storm closed every school in the county on Monday and cut power to nine thousand homes. " * 6).strip()
+    tweet = "jo lane \u2661 retweeted County News storm schools"  # a tweet page filed with the story
+    arts = [Article(id="a", title=tweet, text=tweet + "\n\nschools closed, storm!", source="a", title_derived=True),
+            Article(id="b", title="A storm closed every school in the county on Monday", text=story, source="b",
+                    title_derived=True)]
+    assert choose_headline(arts) == "A storm closed every school in the county on Monday"
+    assert choose_headline(arts[:1]) == tweet  # a snippet alone still names its story

@@ -7,15 +7,16 @@ Each junk block is kept in `article.blocks` with `kept=False` and a reason code:
                link-list label), bare URLs, runs of short headline-like lines;
 - `promo`      subscription/newsletter/donation pleas, "more people are reading X than ever", follow/share bars,
                cookie notices, photo credits and source lines, copyright lines, "Advertisement", affiliate
-               disclosures, headings of contact boxes;
+               disclosures, headings of contact boxes, notes about the page ("This story has been updated");
 - `author_box` the author or columnist box closing an article (a bio with a contact call or the writer's career,
                a column's schedule), allowed a longer paragraph than promos;
 - `transcript` broadcast framing: upper-case speaker tags ("SHAPIRO: ...") used more than once or with a
                broadcast role, stage directions ("(SOUNDBITE OF ...)"), sign-offs ("NPR's X in Y, thanks");
 - `notice`     text that stands where an article should be: error and gone pages ("this page is not available"),
                log-in, JavaScript and robot walls, parked domains, platform widgets kept instead of the post
-               ("Tweet with a location"), web-archive crawl descriptions; a page made only of notices comes out
-               empty and is reported, not turned into a story;
+               ("Tweet with a location", a video player's "The interactive transcript could not be loaded"),
+               web-archive crawl descriptions; a page made only of notices comes out empty and is reported, not
+               turned into a story;
 - `template`   lines repeated across many articles of the same outlet (`remove_templates`).
 
 The signals are general shapes and phrasings (no article-specific strings; the only outlet-specific ones are the
@@ -208,6 +209,10 @@ _PROMO_RULES = [
     (("subscribing", "could not subscribe", "invalid email", "to your inbox"),
      r"\bthank you for subscribing\b|\bcould not subscribe\b|^invalid email( address)?\b|"
      r"\b(updates|news) (delivered )?(directly|straight) to your inbox\b"),
+    # a note about the page itself ("(This story has been updated with comments from ...)", "This article was
+    # corrected on May 3 ..."), not news
+    (("has been updated", "was updated", "has been corrected", "was corrected"),
+     r"^\(?this (story|article|post|report|piece) (has been|was) (updated|corrected)\b"),
 ]
 _PROMO = _by_anchor(_PROMO_RULES)
 
@@ -265,6 +270,11 @@ _NOTICE_RULES = [
      r"\bthe ip address (for this domain )?(has|may have) changed\b|\bcheck your dns settings\b|"
      r"\bthis domain (name )?(is|may be) (for sale|parked)\b"),
     (("tweet",), r"\b(tweet with a location|location information to your tweets|your tweet location history)\b"),
+    # a video player kept where the post was ("The interactive transcript could not be loaded.", "This feature is not
+    # available right now. Please try again later.", "If playback doesn't begin shortly, try restarting your device.")
+    (("transcript could not", "feature is not available", "playback doesn"),
+     r"\bthe interactive transcript could not be loaded\b|\bthis feature is not available right now\b|"
+     r"\bif playback doesn['’]t begin shortly\b"),
 ]
 _NOTICE = _by_anchor(_NOTICE_RULES)
 NOTICE_MAX_WORDS = PROMO_MAX_WORDS  # a long paragraph with such words is more likely reporting about it

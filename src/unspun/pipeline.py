@@ -95,6 +95,7 @@ def group_story_id(value) -> str:
 
 
 _HEADLINE_WORD = re.compile(r"\w+")
+_HEADLINE_MIN_WORDS = 80  # a body shorter than this is a snippet, not an article
 
 
 def choose_headline(articles: list[Article]) -> str:
@@ -103,7 +104,9 @@ def choose_headline(articles: list[Article]) -> str:
     what the other articles say."""
     titled = [a for a in articles if a.title and not a.title_derived]
     real = bool(titled)
-    titled = titled or [a for a in articles if a.title]
+    if not real:  # the first line of a snippet (a tweet or caption page filed with the story) is no headline for it
+        titled = [a for a in articles if a.title]
+        titled = [a for a in titled if len(a.text.split()) >= _HEADLINE_MIN_WORDS] or titled
     if not titled:
         return ""
 

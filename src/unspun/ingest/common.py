@@ -143,11 +143,19 @@ _OUTLET_TAG = re.compile(r"^\([A-Z][\w.&'-]*(?: [\w.&'-]+){0,2}\)\s*(?:[-–—]
 # A column's or section's name in capitals before a bar ("THE FACT CHECKER | Rep. Adam Smith said ..."): a kicker.
 _KICKER = re.compile(r"^[A-Z][A-Z .'’&-]{2,}\s+\|\s+(?=[“\"A-Z0-9])")
 
+# A date stamp before the first sentence of a post or release ("September 5, 2014: Maintaining ...", "Jan. 5, 2019 --
+# The ...", "12 March 2020 - The ..."): when it was posted, not what happened.
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
+          r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_DATE_STAMP = re.compile(rf"^(?:{_MONTH} \d{{1,2}},? \d{{4}}|\d{{1,2}} {_MONTH},? \d{{4}})"
+                         r"\s*(?::|[-–—]+)\s+(?=[“\"A-Z])")
+
 
 def match_dateline(text: str) -> re.Match | None:
-    """A leading dateline ("WASHINGTON (AP) — ", "LAHORE: "), outlet tag ("(CNN) ") or kicker ("THE FACT CHECKER |
-    ") of the text, if any."""
-    return DATELINE.match(text) or _COLON_DATELINE.match(text) or _OUTLET_TAG.match(text) or _KICKER.match(text)
+    """A leading dateline ("WASHINGTON (AP) — ", "LAHORE: "), outlet tag ("(CNN) "), kicker ("THE FACT CHECKER |
+    ") or date stamp ("September 5, 2014: ") of the text, if any."""
+    return (DATELINE.match(text) or _COLON_DATELINE.match(text) or _OUTLET_TAG.match(text) or _KICKER.match(text)
+            or _DATE_STAMP.match(text))
 
 
 def strip_dateline(text: str) -> str:
@@ -164,13 +172,23 @@ _TITLE_LINES = 8  # furniture above the story is a line or a few
 _TITLE_SENTENCE_END = re.compile(r"(?:\b[a-z][\w'’-]+\.|\d\.|\w[!?]|\w\.(?=[\"”’]))[\"'”’)]*(?=\s+[“\"'‘A-Z0-9])")
 
 
+def _headline_segment(line: str) -> str:
+    """The first part of a line between bars that reads like a headline: "Caption. | Getty Headline" and "Headline |
+    Site" keep their first part, a bare place or section label ("CHRISTCHURCH, New Zealand |", "Home | News") none."""
+    if "|" not in line:
+        return line
+    return next((seg.strip() for seg in line.split("|")
+                 if len(strip_dateline(seg.strip()).split()) >= TITLE_MIN_WORDS), "")
+
+
 def derive_title(text: str, limit: int = 120) -> str:
     """A stand-in title for inputs that carry none, to read like a headline: the first line that is not page
     furniture (cleaning's junk rules: "Image copyright Reuters Image caption ...", "Play Facebook"; cleaning drops
-    it from the body too) without its dateline or outlet tag, cut after its first sentence, or at a word boundary
-    when that sentence is longer than `limit`."""
+    it from the body too; a short label line, `_headline_segment`) without its dateline or outlet tag, cut after its
+    first sentence, or at a word boundary when that sentence is longer than `limit`."""
     lines = [ln.strip() for ln in text.strip().split("\n", _TITLE_LINES)[:_TITLE_LINES] if ln.strip()]
-    first = next((ln for ln in lines if not classify_line(ln)), lines[0] if lines else "")
+    first = next((seg for ln in lines if not classify_line(ln) and (seg := _headline_segment(ln))),
+                 lines[0] if lines else "")
     first = strip_dateline(first.lstrip("—–-•·* "))  # a dash or bullet opening the line ("— Where are the bodies?")
     for end in _TITLE_SENTENCE_END.finditer(first):
         if end.end() > limit:
