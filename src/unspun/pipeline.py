@@ -312,8 +312,8 @@ class Pipeline:
         self.options = options or Options()
         self.on_problem = on_problem or (lambda p: None)
         self.progress = Progress(self.options.progress)
-        state = store.get_meta("cluster_state")
-        self.clusterer = StoryClusterer.from_state(json.loads(state)) if state else StoryClusterer()
+        state = store.get_cluster_state()
+        self.clusterer = StoryClusterer.from_state(state) if state else StoryClusterer()
         self.problems: list[Problem] = []  # this run's problems (input and stage errors)
 
     def _problem(self, p: Problem) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import zlib
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -51,7 +52,12 @@ _DDL = [
     # made them and a digest of the stored article: a growing story recomputes them for its new articles only
     """CREATE TABLE IF NOT EXISTS findings (
         article_id VARCHAR PRIMARY KEY, digest VARCHAR, analyzer VARCHAR, payload VARCHAR)""",
+    # the clusterer's state (`StoryClusterer.to_state`) as zlib-compressed JSON cut in parts (`_STATE_PART`)
+    "CREATE TABLE IF NOT EXISTS cluster_state (part INTEGER PRIMARY KEY, data BLOB)",
 ]
+# With thousands of active stories the state is tens of MB of JSON (~50 MB at the 5,000-story cap), and DuckDB under
+# FILE_MEMORY_LIMIT cannot allocate one value that size (a diverse 6,000-article run died saving it): parts of 1 MB.
+_STATE_PART = 1 << 20
 
 _STORY_PART_TABLES = ("summary_sentences", "quotes", "entities")
 
@@ -112,6 +118,21 @@ class Store:
         self.con.execute(
             "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value]
         )
+
+    def get_cluster_state(self) -> dict | None:
+        """The clusterer state saved with the last placed articles (None before any)."""
+        parts = self.con.execute("SELECT data FROM cluster_state ORDER BY part").fetchall()
+        if parts:
+            return json.loads(zlib.decompress(b"".join(p[0] for p in parts)))
+        old = self.get_meta("cluster_state")  # a store written before the state had its own table
+        return json.loads(old) if old else None
+
+    def _set_cluster_state(self, state: dict) -> None:
+        blob = zlib.compress(_dumps(state).encode("utf-8"), 1)  # level 1: ~8x smaller, at ~100 MB/s
+        self.con.execute("DELETE FROM cluster_state")
+        self.con.execute("DELETE FROM meta WHERE key = 'cluster_state'")
+        self._insert("cluster_state", [(i // _STATE_PART, blob[i:i + _STATE_PART])
+                                       for i in range(0, len(blob), _STATE_PART)])
 
     # --- articles ---------------------------------------------------------------------------------
     # Lookups and writes are set-based: a DuckDB statement costs milliseconds however few rows it touches, so one
@@ -183,7 +204,7 @@ class Store:
             self._write_story_changes(merges, dirty_story_ids)
             if checkpoint:
                 if cluster_state is not None:
-                    self.set_meta("cluster_state", _dumps(cluster_state))
+                    self._set_cluster_state(cluster_state)
                 self.set_meta("cluster_state_seq", str(seq))
             self.con.execute("COMMIT")
         except Exception:
@@ -239,7 +260,7 @@ class Store:
                     "(SELECT unnest(?) AS id, unnest(?) AS story_id) AS placed WHERE articles.id = placed.id",
                     [list(ids), list(story_ids)])
             self._write_story_changes(merges, dirty_story_ids)
-            self.set_meta("cluster_state", _dumps(cluster_state))
+            self._set_cluster_state(cluster_state)
             seq = self.con.execute("SELECT coalesce(max(seq), -1) FROM articles").fetchone()[0]
             self.set_meta("cluster_state_seq", str(seq))
             self.con.execute("COMMIT")
