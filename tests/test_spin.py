@@ -159,6 +159,7 @@ def test_teasers_tweets_credits_and_captions_are_neither_leads_nor_facts():
             "Hide Caption 4 of 12 Photos: The harbour bridge reopens Crowds cheer as the first cars cross in Riverton.",
             "Story highlights Mayor: the bridge is \"safer than ever,\" says cost of the repair was ...",
             "the bridge is safe and the repair was worth every cent,\" the mayor of Riverton, Jo Banda, said.",
+            "This is wrong,\u201d Riverton councillor Eli Park told the Herald on Monday.",  # a quotation's tail
             "Lena Ortiz in Salem and Tom Hale in Riverton contributed to this report.",
             "| Jo Lane/AP photo riverton Bridge repairs stoke concern about the town's budget The mayor is accused of "
             "waste.",

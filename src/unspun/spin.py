@@ -47,10 +47,12 @@ _CAPTION = re.compile(_CAPTION_WORDS.pattern + "|" + CAPTION_DATE.pattern + r"|\
                       # and number the players ("Houston Texans wide receiver DeAndre Hopkins (10) reaches for ...")
                       r"|\b[A-Z][a-z]+ \(\d{1,2}\) (?!(?:is|was|has)\b)[a-z]+s\b", re.IGNORECASE)
 # what no reporter writes as a sentence of the story: a line without a sentence's end (a headline or teaser run into
-# the body) or cut off ("..."), a piece of a sentence split inside a quotation (it starts in lower case), a bulleted
+# the body) or cut off ("..."), a piece of a sentence split inside a quotation (it starts in lower case or closes a
+# quotation it did not open: 'This is wrong," the commissioner told the Star.'), a bulleted
 # related-story link, an embedded tweet, a reporting or contributor credit
 _SENTENCE_END = re.compile(r"(?<!\.\.)(?<!\u2026)[.!?][\"'\u201d\u2019)\]]*$")
 _STARTS_LOWER = re.compile(r"^[^\w]*[a-z]")
+_STARTS_IN_QUOTE = re.compile(r"^[^\u201c\u201d\"]*\u201d")  # the tail of a quotation: it closes one it never opened
 _NOT_STORY = re.compile(EMBEDDED_POST.pattern + r"|^\W*[|\u2022\u25b6\u25ba\u25b8\u203a\u00bb]"  # "|": a card
                         r"|^\W*(?:additional )?(?:reporting|writing|editing) by\b"
                         r"|\bcontributed (?:reporting )?to (?:this|the) (?:report|story)\b"
@@ -147,8 +149,8 @@ def _is_caption(sents: list[str], i: int) -> bool:
 def _is_story_sentence(sents: list[str], i: int) -> bool:
     """Sentence i is a sentence of the story itself: it ends like one, and is no caption, tweet or credit line."""
     text = sents[i].strip()
-    return bool(_SENTENCE_END.search(text)) and not _STARTS_LOWER.match(text) and not _NOT_STORY.search(text) \
-        and not _is_caption(sents, i)
+    return bool(_SENTENCE_END.search(text)) and not _STARTS_LOWER.match(text) and not _STARTS_IN_QUOTE.match(text) \
+        and not _NOT_STORY.search(text) and not _is_caption(sents, i)
 
 
 def _without_title(sentence: str, title: str | None) -> str:
