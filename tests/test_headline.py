@@ -65,3 +65,10 @@ def test_a_derived_title_skips_a_label_line_and_cuts_at_a_bar():
         == "The mayor walked to the flooded bridge on Friday."
     assert derive_title("Home | News\n" + body) == "The flood closed the old bridge on Friday, officials said."
     assert derive_title("Flood shuts bridge\n\n" + body) == "Flood shuts bridge"  # a short headline without bars stays
+
+
+def test_a_derived_title_ends_after_a_capitalised_word_when_a_new_sentence_follows():
+    assert derive_title("Shoppers feel the pinch of the new Beverage Tax. At Costco, a case of soda costs $10 more.") \
+        == "Shoppers feel the pinch of the new Beverage Tax."
+    assert derive_title("Gov. Jo Lane of Calif. Al Poe said the state would sue over the bridge.") == \
+        "Gov. Jo Lane of Calif. Al Poe said the state would sue over the bridge."  # an abbreviation, then a name

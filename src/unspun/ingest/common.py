@@ -169,7 +169,11 @@ _TITLE_LINES = 8  # furniture above the story is a line or a few
 # The end of a first sentence: a full stop after a lower-case word or a figure ("said.", "in 2015."), or before a
 # closing quote mark ("... in 'Killing Machine.'"), so the abbreviations that open headlines and datelines ("Sen.",
 # "U.S.", "Tenn.", "Aug. 24", "a.m.") do not end it.
-_TITLE_SENTENCE_END = re.compile(r"(?:\b[a-z][\w'’-]+\.|\d\.|\w[!?]|\w\.(?=[\"”’]))[\"'”’)]*(?=\s+[“\"'‘A-Z0-9])")
+# A capitalised word ends one too when a function word opens the next ("... Beverage Tax. At Costco"): after "Sen." or
+# "Calif." a name or a dash follows, not "The" or "At".
+_TITLE_SENTENCE_END = re.compile(
+    r"(?:\b[a-z][\w'’-]+\.|\d\.|\w[!?]|\w\.(?=[\"”’])|\b[A-Z][a-z]+\.(?=\s+(?:The|A|An|At|In|On|He|She|It|They|We|But|"
+    r"And|This|That|There|Now|So|As|For|Its|His|Her|Their)\s))[\"'”’)]*(?=\s+[“\"'‘A-Z0-9])")
 
 
 def _headline_segment(line: str) -> str:
