@@ -631,3 +631,28 @@ def test_json_array_any_chunking_and_any_cut_keeps_a_prefix(texts, chunk, cut, i
     assert [a.id for a in arts] == [r["id"] for r in records[: len(arts)]]
     if len(cut_data) < len(data):
         assert len(probs) == 1 and isinstance(items[-1], Problem)
+
+
+def test_a_hard_wrapped_document_set_apart_line_by_line_is_joined_into_paragraphs():
+    from unspun.ingest.common import normalize_body
+
+    letter = ("Dear Mr. Chairman:\n\n"
+              "On January 29, the House Permanent Select Committee on Intelligence (the\n\n"
+              "Committee) voted to disclose publicly a memorandum containing classified information\n\n"
+              "provided to the Committee in connection with its oversight activities, which is\n\n"
+              "attached to this letter.\n\n"
+              "The Constitution vests the President with the authority to protect secrets.")
+    assert normalize_body(letter).split("\n\n") == [
+        "Dear Mr. Chairman:",
+        "On January 29, the House Permanent Select Committee on Intelligence (the Committee) voted to disclose "
+        "publicly a memorandum containing classified information provided to the Committee in connection with its "
+        "oversight activities, which is attached to this letter.",
+        "The Constitution vests the President with the authority to protect secrets."]
+    # a headline, its byline and the first paragraph; a list whose items open in capitals: left as they are
+    for text in ("Mitt Romney to give speech on state of the GOP race Thursday\n\n"
+                 "posted at 10:01 pm on March 2, 2016 by John Sexton\n\n"
+                 "Mitt Romney has announced that he will give a speech on Thursday.",
+                 "Dispatch daily worker orders to their employee's mobile device\n\n"
+                 "Immediately respond to customer questions regarding arrival times\n\n"
+                 "Analyze driving routes and times at and between stops to optimize performance."):
+        assert normalize_body(text) == text

@@ -118,7 +118,46 @@ def normalize_body(text: str) -> str:
                 continue
         if para:
             paragraphs.append(para)
-    return "\n\n".join(paragraphs)
+    return "\n\n".join(_join_hard_wraps(paragraphs))
+
+
+_WRAP_WIDTH = (40, 110)  # characters in a line of a hard-wrapped document (PDF text, e-mail)
+_WRAP_RUN = 2  # a headline or a caption is one such line; a wrapped paragraph is several
+# words a headline or a finished line does not end on: a line ending on one was cut by the wrap
+_OPEN_ENDED = frozenset("a an the of to in on at by for with from into and or but nor that which who its their his "
+                        "her our your this these those as than".split())
+_HYPHENATED = re.compile(r"\w-$")  # "classi-" / "fied", not an interrupted "lopping off--"
+
+
+def _wrapped_break(line: str, following: str) -> bool:
+    """The break between two lines falls inside a sentence: the next goes on in lower case, or the line ends on a
+    word no sentence or headline ends on ("... the House of" / "Representatives, the Committee ...") or a hyphen."""
+    last = line.rsplit(None, 1)[-1].lower().lstrip("(\"'“‘")
+    return following[0].islower() or last in _OPEN_ENDED or bool(_HYPHENATED.search(line))
+
+
+def _join_hard_wraps(paragraphs: list[str]) -> list[str]:
+    """A hard-wrapped document whose converter set every line apart ("... (hereinafter the", "Committee) voted to
+    disclose publicly a memorandum containing classified information", "provided to the Committee ..."): a run of
+    `_WRAP_RUN` or more line-wide paragraphs that stop mid-sentence, most of whose breaks fall inside a sentence
+    (`_wrapped_break`; a headline, its byline and the first paragraph do not), is one paragraph with the paragraph
+    that ends it."""
+    out: list[str] = []
+    i, n = 0, len(paragraphs)
+    while i < n:
+        j = i
+        while j < n and _WRAP_WIDTH[0] <= len(paragraphs[j]) <= _WRAP_WIDTH[1] \
+                and not _SENTENCE_END.search(paragraphs[j]):
+            j += 1
+        # the run and the line that ends its sentence (a text that stops mid-sentence is left as it is)
+        if j - i >= _WRAP_RUN and j < n and \
+                2 * sum(_wrapped_break(paragraphs[k], paragraphs[k + 1]) for k in range(i, j)) > j - i:
+            out.append(" ".join(paragraphs[i:j + 1]))
+            i = j + 1
+        else:
+            out.append(paragraphs[i])
+            i += 1
+    return out
 
 
 # A dateline opening a story: "HONOLULU (AP) — ", "AMATRICE, Italy (AP) — ", "FAIRHOPE, Ala. — ",
