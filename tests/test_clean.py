@@ -498,3 +498,21 @@ def test_a_transcript_footer_is_a_notice_whatever_its_length():
     assert classify_line(footer) == "notice"
     assert classify_line("NPR transcripts are created on a rush deadline by a contractor.") == "notice"
     assert classify_line("The reporter said the transcript was created on deadline and later corrected.") is None
+
+
+def test_anchor_finder_finds_every_anchor_a_line_holds():
+    # the one-pass search must give what a substring test per anchor gives: overlapping anchors, anchors that begin
+    # another ("ad" in "advertisement"), any case, special characters
+    from unspun.clean import _ANCHORS, _AnchorFinder
+
+    finder = _AnchorFinder(["ad", "advertisement", "sign up", "up", "pun", "(c)", "©", "a | b"])
+    assert finder("Sign Up for ADVERTISEMENTS (c) © a | b") == {"ad", "advertisement", "sign up", "up", "(c)",
+                                                                  "©", "a | b"}
+    assert finder("signup pundit") == {"up", "pun"}
+    assert finder("nothing here") == set()
+    lines = [ln for a in _seed_articles() for ln in a.text.splitlines() if ln.strip()] + [
+        "Advertisement", "Sign up for our newsletter", "Photo: AP", "This page is not available (404)",
+        "Follow us on Twitter", "Copyright © 2020. All rights reserved."]
+    anchors = list(_ANCHORS.starts)
+    for line in lines:
+        assert _ANCHORS(line) == {a for a in anchors if a in line.lower()}, line

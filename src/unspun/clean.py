@@ -70,19 +70,57 @@ def _headline_like(text: str) -> bool:
 # ------------------------------------------------------------------ promos
 
 
-def _by_anchor(rules: list[tuple[tuple[str, ...], str]]) -> tuple[tuple[str, list[re.Pattern]], ...]:
-    """(anchor, compiled patterns) pairs of (anchors, pattern) rules, for `_matches`: each anchor is tested once per
-    line however many rules share it ("photo" opens four)."""
+def _by_anchor(rules: list[tuple[tuple[str, ...], str]]) -> dict[str, list[re.Pattern]]:
+    """{anchor: compiled patterns} of (anchors, pattern) rules, for `_matches`."""
     index: dict[str, list[re.Pattern]] = {}
     for anchors, pattern in rules:
         compiled = re.compile(pattern, re.I)
         for anchor in anchors:
             index.setdefault(anchor, []).append(compiled)
-    return tuple(index.items())
+    return index
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regex alternation of `words` as a trie ("ad(?:vertisement)?"): at each position only the branch of that
+    character is tried, and the longest word matching there wins."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def alternation(node: dict) -> str:
+        branches = [re.escape(ch) + alternation(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return alternation(trie)
+
+
+class _AnchorFinder:
+    """The rule anchors a line holds, found in one regex pass over it instead of one substring test per anchor
+    (~200 anchors: ~0.8 ms per bench article as substring tests, ~0.3 as one pass). The search resumes one character
+    after each hit, so overlapping anchors are found too; a hit is the longest anchor starting there, and the shorter
+    anchors it begins with are there as well."""
+
+    def __init__(self, anchors: Iterable[str]):
+        anchors = set(anchors)
+        self.trie = re.compile(_trie_pattern(anchors))
+        self.starts = {a: [b for b in anchors if a.startswith(b)] for a in anchors}
+
+    def __call__(self, line: str) -> set[str]:
+        low, found, at = line.lower(), set(), 0
+        while hit := self.trie.search(low, at):
+            found.update(self.starts[hit.group()])
+            at = hit.start() + 1
+        return found
 
 
 # (anchors, pattern): a pattern can only match a line holding one of its anchors (lower-case substrings), and the
-# cheap substring test runs first -- the full case-insensitive alternation cost ~0.15 ms a line, most of cleaning.
+# anchors are found first (`_AnchorFinder`) -- the full case-insensitive alternation cost ~0.15 ms a line.
 _PROMO_RULES = [
     (("subscri",),
      r"\bsubscri(be|ption|bers?)\b.*\b(today|now|here|only|just|unlimited|access|offer|support|newsletter)"),
@@ -217,20 +255,14 @@ _PROMO_RULES = [
 _PROMO = _by_anchor(_PROMO_RULES)
 
 
-def _matches(index: tuple, line: str) -> bool:
-    """Does one of the rules of an anchor index (`_by_anchor`) match the line?"""
-    low = line.lower()
-    # plain loops: the nested any() over generators cost more than the substring tests themselves
-    for anchor, patterns in index:
-        if anchor in low:
-            for rx in patterns:
-                if rx.search(line):
-                    return True
+def _matches(index: dict[str, list[re.Pattern]], line: str, present: set[str]) -> bool:
+    """Does one of the rules of an anchor index (`_by_anchor`) match the line, which holds the anchors `present`
+    (`_ANCHORS`)?"""
+    for anchor in present:
+        for rx in index.get(anchor, ()):
+            if rx.search(line):
+                return True
     return False
-
-
-def _is_promo(line: str) -> bool:
-    return _matches(_PROMO, line)
 
 
 PROMO_MAX_WORDS = 45  # promo phrasing inside a long paragraph is more likely reporting about it
@@ -392,6 +424,10 @@ class _Context:
         self.transcript_like = sum(self.tags.values()) >= 2
 
 
+_ANCHORS = _AnchorFinder(anchor for index in (_NOTICE, _LONG_NOTICE, _AUTHOR_BOX, _PROMO) for anchor in index)
+_RULES_MAX_WORDS = max(NOTICE_MAX_WORDS, LONG_NOTICE_MAX_WORDS, AUTHOR_BOX_MAX_WORDS, PROMO_MAX_WORDS)
+
+
 def classify_line(line: str, ctx: _Context | None = None, *, in_run_of_short: bool = False) -> str | None:
     """Reason code when the line/block is junk, else None."""
     s = normalize_ws(line)
@@ -432,13 +468,16 @@ def _classify(s: str, ctx: _Context, in_run_of_short: bool) -> str | None:
         return "promo"
 
     # notices, then promos (a log-in wall is both; it is a notice)
-    if len(words) <= NOTICE_MAX_WORDS and _matches(_NOTICE, s):
+    if len(words) > _RULES_MAX_WORDS:
+        return None
+    present = _ANCHORS(s)
+    if len(words) <= NOTICE_MAX_WORDS and _matches(_NOTICE, s, present):
         return "notice"
-    if len(words) <= LONG_NOTICE_MAX_WORDS and _matches(_LONG_NOTICE, s):
+    if len(words) <= LONG_NOTICE_MAX_WORDS and _matches(_LONG_NOTICE, s, present):
         return "notice"
-    if len(words) <= AUTHOR_BOX_MAX_WORDS and _matches(_AUTHOR_BOX, s):
+    if len(words) <= AUTHOR_BOX_MAX_WORDS and _matches(_AUTHOR_BOX, s, present):
         return "author_box"
-    if len(words) <= PROMO_MAX_WORDS and _is_promo(s):
+    if len(words) <= PROMO_MAX_WORDS and _matches(_PROMO, s, present):
         return "promo"
     return None
 

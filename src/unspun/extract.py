@@ -540,7 +540,7 @@ def _date_after_cue(html: bytes, month_first: bool) -> str | None:
         text = " ".join(f"{text} {htmllib.unescape(piece)}".split()).lstrip(" :-–|·,")
         if text[:1] == "{":
             return None
-        day = _text_date(text[:60], month_first) if any(c.isdigit() for c in piece) else None
+        day = _text_date(text[:60], month_first) if any(map(str.isdigit, piece)) else None
         if day or len(text) > 60:
             return day
     return None
@@ -554,7 +554,7 @@ def _date_before_cue(html: bytes, month_first: bool) -> str | None:
         text = " ".join(f"{htmllib.unescape(piece)} {text}".split())
         if any(form in text.encode() for forms in _CUE_BYTES.values() for form in forms):
             return None
-        day = _text_date(text[-50:], month_first) if any(c.isdigit() for c in piece) else None
+        day = _text_date(text[-50:], month_first) if any(map(str.isdigit, piece)) else None
         if day or len(text) > 60:
             return day
     return None
@@ -1036,8 +1036,9 @@ def _fold(text: str) -> str:
     """Lower case without accents, German umlauts spelled out or not alike ("Löhne", "loehne" -> "lohne"), so a
     title can be compared with its URL and host name."""
     text = unicodedata.normalize("NFKD", text.lower().replace("ß", "ss"))
-    return "".join(c for c in text if not unicodedata.combining(c)).replace("ae", "a").replace("oe", "o").replace(
-        "ue", "u")
+    if not text.isascii():  # no ASCII character is a combining one
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return text.replace("ae", "a").replace("oe", "o").replace("ue", "u")
 
 
 def _host_name(url: str | None) -> str:
@@ -1053,7 +1054,7 @@ def _is_site_name(text: str, site: str | None, host: str) -> bool:
     logo <h1> or an og:title set to the site's name, which the title vote would otherwise pick."""
     if site and text.lower() == site.lower():
         return True
-    if not host or any(c.isdigit() for c in text):  # an issue, a year, a score: not a name
+    if not host or any(map(str.isdigit, text)):  # an issue, a year, a score: not a name
         return False
     words = [w for w in _WORD.findall(_fold(text)) if len(w) >= 3]
     return 0 < len(words) <= 4 and sum(w in host for w in words) >= 2 * len(words) / 3

@@ -297,10 +297,14 @@ def iter_articles(inputs: list[str], *, stdin: BinaryIO | None = None, jobs: int
 
     pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=die_with_parent, initargs=(os.getpid(),))
     try:
-        while True:
-            chunk = list(itertools.islice(items, batch * jobs))
-            if not chunk:
-                break
-            yield from pool.map(resolve, chunk, chunksize=max(1, len(chunk) // (jobs * 4)))
+        # two chunks in flight, each half of the `batch` items per worker: the next chunk is handed to the workers
+        # before this one's results are yielded, so they extract it while this process reads on and stores (one
+        # chunk at a time, they waited for both)
+        results: Iterable = ()
+        while chunk := list(itertools.islice(items, max(1, batch * jobs // 2))):
+            upcoming = pool.map(resolve, chunk, chunksize=max(1, len(chunk) // (jobs * 4)))
+            yield from results
+            results = upcoming
+        yield from results
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
