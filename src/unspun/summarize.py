@@ -34,6 +34,13 @@ Selection (hand-set features; one small learned scorer on top, see 3b/3c):
    and to the first three sentences of each article, 120 trees and depth 4 did not help. The length lean
    (`learned_length_exp` 0.1) added +0.1/+0.2/+0.1 (now 47.50/17.51/22.52, hand-set 46.24/15.77/21.43 on the same
    cleaned articles; 0.04-0.2 all gained, 0.3 lost).
+   Meaning-level similarity did not pay (all-MiniLM-L6-v2 int8 vectors of every candidate, `unspun.embed`; dev92
+   CV R-1/2/L, same folds, 47.58/17.80/22.85 without): cross-article semantic support, centroid and headline cosines
+   as features 47.63/17.81/22.90 (paired SE 0.14-0.17: noise, for ~5 ms a sentence), centroid/headline alone
+   47.56/17.71/22.83, a ridge on the vectors as a feature 47.09/17.32/22.56, 8 PCA dimensions 47.52/17.67/22.72;
+   semantic redundancy in the MMR step lost (max with the TF-IDF cosine: R-L +0.03 to -0.95, as ROUGE rewards the
+   words paraphrases share); ordering by it (centroid or headline first, semantic flow, semantic earliest position):
+   R-L -0.3 to +0.06.
 3c. Opening pick: the learned scorer alone rates cross-outlet agreement low (it learns from per-article text).
    When outlets carry a sentence verbatim, the best of those by the hand-set score is picked first (`agreed_lead`;
    it is placed by position like the rest, as a shared quotation makes a poor opening; CV +0.1 R-L over opening
