@@ -19,7 +19,10 @@ alone, as before the prior was added), unspun without the minimum-evidence rule 
 round 5), a TF-IDF single-pass baseline (nearest centroid, cosine
 threshold tuned on the calibration streams, IDF fitted on the whole stream - transductive, which favours
 the baseline) and batch average-linkage agglomerative clustering on the same TF-IDF (threshold tuned the
-same way; batch, so not a streaming competitor but a ceiling-ish reference), and sklearn HDBSCAN.
+same way; batch, so not a streaming competitor but a ceiling-ish reference), and sklearn HDBSCAN. On the user path also
+unspun with its dense second stage (``dense=True``: lazy, as in ``DENSE_BAND``, and asked for every decision, the
+upper bound of the gain), with the share of articles encoded, CPU ms per article including the encoder, and docs/s
+without the encoder's time. ``--calibrate-dense`` refits ``DENSE_MODEL`` (written to cluster_dense_model.json).
 
 Input path. By default every stream is run twice:
   * user path ("input": "user") - what `unspun ingest` does before clustering: the stream is cut into batches
@@ -44,14 +47,17 @@ Calibration spread (``calibration_spread``): unspun's F1 over reshuffles of dev9
 of giveme-even, i.e. how much a calibration number moves with the stream alone (round 6: ~1-2 points pairwise).
 Window sweep (``window_sweep``, third table): unspun's calibration-stream F1 per ``window_days`` (how long an
 idle story stays active), the choice of ``WINDOW_DAYS``. Evidence sweep (``evidence_sweep``, fourth table): the same
-per ``min_cos`` (the text evidence a join needs), the choice of ``MIN_COS``.
+per ``min_cos`` (the text evidence a join needs), the choice of ``MIN_COS``. Dense band sweep (``dense_band_sweep``):
+the calibration spread runs per band of first-stage P that asks the dense stage, the choice of ``DENSE_BAND``.
 Writes bench/results/cluster.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
+import functools
 import json
 import random
 import resource
@@ -66,8 +72,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from unspun.cluster import (_ECACHE, _WCACHE, FEATURES, MIN_COS, MODEL, WINDOW_DAYS, StoryClusterer,  # noqa: E402
-                            _order, _prior_counts, cluster_articles, featurize_article)
+import unspun.cluster as cluster_module  # noqa: E402
+from unspun.cluster import (_ECACHE, _WCACHE, DENSE_BAND, DENSE_FEATURES, DENSE_MODEL, FEATURES, MIN_COS,  # noqa: E402
+                            MODEL, WINDOW_DAYS, StoryClusterer, _order, _prior_counts, cluster_articles,
+                            featurize_article)
 from unspun.ingest.common import make_article  # noqa: E402
 from unspun.model import Article  # noqa: E402
 from unspun.pipeline import Options, prepare_articles  # noqa: E402
@@ -76,6 +84,7 @@ DATA = (ROOT / ".." / "shared" / "data").resolve()
 if not DATA.exists():
     DATA = Path("/work/shared/data")
 SEED = 13
+EVERY_DECISION = (0.0, 2.0)  # a dense band that asks the dense stage for every article that has a candidate
 
 
 # ----------------------------------------------------------------------------------------------- data
@@ -183,6 +192,10 @@ def rss_mb() -> float:
 def run_unspun(items, **kw):
     arts = [a for a, _ in items]
     _prior_counts()  # one-time load of the IDF prior (timed apart, in "idf_prior_load_s"), not per article
+    if kw.get("dense"):
+        from unspun import embed
+
+        embed.load()  # one-time model load (~5 s), not per article
     # every run starts with empty word / name-phrase memo tables (results do not depend on them, speed does): else
     # the first unspun variant run pays for the misses and the later ones look faster
     _WCACHE.clear()
@@ -191,7 +204,11 @@ def run_unspun(items, **kw):
     c = StoryClusterer(**kw)
     pred = cluster_articles(arts, clusterer=c)
     dt = time.process_time() - t
-    return pred, {"docs_per_s": len(arts) / dt, "merges": len(c.merges)}
+    info = {"docs_per_s": len(arts) / dt, "merges": len(c.merges)}
+    if c.dense:  # the embedding cost apart: docs/s of the rest, share of articles encoded, ms per article in all
+        info.update(docs_per_s=len(arts) / (dt - c.encode_s), encoded_share=round(c.n_encoded / len(arts), 4),
+                    ms_per_article=round(1000 * dt / len(arts), 3))
+    return pred, info
 
 
 TIMING_RUNS = 3
@@ -204,7 +221,10 @@ def timed(fn, items):
     with ``timeit``. Every system here is deterministic, so the runs' outputs are the same."""
     runs = [fn(items) for _ in range(TIMING_RUNS)]
     pred, info = runs[0]
-    return pred, dict(info, docs_per_s=max(i["docs_per_s"] for _, i in runs))
+    best = dict(info, docs_per_s=max(i["docs_per_s"] for _, i in runs))
+    if "ms_per_article" in info:
+        best["ms_per_article"] = min(i["ms_per_article"] for _, i in runs)
+    return pred, best
 
 
 def tfidf_matrix(items):
@@ -290,10 +310,10 @@ def _forced_add(c: StoryClusterer, story_of_gold: dict[str, str], a: Article, g:
     return want, col[0]
 
 
-def collect_pairs(items, model=None):
+def collect_pairs(items, model=None, dense=False):
     """Teacher-forced replay: features of every (article, candidate story) pair, gold label, and the
-    article's gold story (the cross-validation group)."""
-    c = StoryClusterer(model=model)
+    article's gold story (the cross-validation group). With ``dense`` every pair also has the dense cosine."""
+    c = StoryClusterer(model=model, dense=dense)
     story_of_gold: dict[str, str] = {}
     X, y, groups = [], [], []
     for a, g in items:
@@ -302,7 +322,7 @@ def collect_pairs(items, model=None):
             X.append(x)
             y.append(1 if cand == want else 0)
             groups.append(g)
-    return np.array(X).reshape(-1, len(FEATURES)), np.array(y), np.array(groups)
+    return np.array(X).reshape(-1, len(DENSE_FEATURES if dense else FEATURES)), np.array(y), np.array(groups)
 
 
 class _OracleCandidates(StoryClusterer):
@@ -369,11 +389,12 @@ def candidate_search(items, subset: set[str] | None = None, model=None) -> dict:
 SPREAD_RUNS = 10
 
 
-def calibration_spread(cal: dict[str, list], model=None, runs: int = SPREAD_RUNS) -> dict:
-    """How much a calibration F1 moves with the stream alone: unspun on ``runs`` reshuffles of multinews-dev92
-    (its order is a seeded shuffle anyway) and on ``runs`` random 70% subsets of the giveme-even events (date
-    order kept). A change to the model that moves the single-stream calibration F1 by less than this spread is
-    not a measured gain; the means are what tuning should compare."""
+def calibration_spread(cal: dict[str, list], runs: int = SPREAD_RUNS, **kw) -> dict:
+    """How much a calibration F1 moves with the stream alone: unspun (``kw``: StoryClusterer arguments) on ``runs``
+    reshuffles of multinews-dev92 (its order is a seeded shuffle anyway) and on ``runs`` random 70% subsets of the
+    giveme-even events (date order kept). A change to the model that moves the single-stream calibration F1 by less
+    than this spread is not a measured gain; the means are what tuning should compare. With the dense stage on, also
+    the mean share of articles encoded."""
     variants = {}
     for k, items in cal.items():
         if k.startswith("multinews"):
@@ -387,13 +408,17 @@ def calibration_spread(cal: dict[str, list], model=None, runs: int = SPREAD_RUNS
     out = {}
     for k, streams in variants.items():
         per = {"pair_f1": [], "b3_f1": []}
+        encoded = []
         for items in streams:
-            pred, _ = run_unspun(items, model=model)
+            pred, info = run_unspun(items, **kw)
             s = scores(pred, {a.id: g for a, g in items})
             per["pair_f1"].append(s["pair_f1"])
             per["b3_f1"].append(s["b3_f1"])
+            encoded.append(info.get("encoded_share"))
         out[k] = {m: {"mean": round(float(np.mean(v)), 2), "sd": round(float(np.std(v)), 2),
                       "min": round(min(v), 2), "max": round(max(v), 2)} for m, v in per.items()}
+        if kw.get("dense"):
+            out[k]["encoded_share"] = round(float(np.mean(encoded)), 4)
     out["mean_pair_f1"] = round(float(np.mean([out[k]["pair_f1"]["mean"] for k in variants])), 2)
     return out
 
@@ -424,6 +449,20 @@ def window_sweep(cal: dict[str, list], model=None) -> dict:
 MIN_COS_GRID = [0.0, 0.1, 0.14, 0.16, 0.18, 0.2, 0.22, 0.24, 0.3]
 
 
+DENSE_BAND_GRID = [(0.1, 0.2), (0.1, 0.3), (0.15, 0.3), (0.05, 0.6), EVERY_DECISION]
+
+
+def dense_band_sweep(cal: dict[str, list], model=None, dense_model=None) -> dict:
+    """Per dense band (the best candidate's P under ``MODEL`` for which the dense stage is asked): the calibration
+    spread runs' mean F1 and share of articles encoded; how ``DENSE_BAND`` was chosen (issue 8 round 9)."""
+    out = {}
+    with memo_encoder():
+        for band in DENSE_BAND_GRID:
+            out[f"{band[0]:g}-{band[1]:g}"] = calibration_spread(cal, model=model, dense=True, dense_band=band,
+                                                                  dense_model=dense_model)
+    return out
+
+
 def evidence_sweep(cal: dict[str, list], model=None) -> dict:
     """Per ``min_cos`` (a join needs one of the body, title and name-phrase cosines >= min_cos; 0 = no such rule):
     how MIN_COS was chosen (issue 8 round 5)."""
@@ -441,23 +480,43 @@ def _fold(gold_story: str) -> int:
 def _fit(X, y, features: list[str]) -> dict:
     from sklearn.linear_model import LogisticRegression
 
-    idx = [FEATURES.index(f) for f in features]
+    idx = [DENSE_FEATURES.index(f) for f in features]  # the columns of X (FEATURES, then the dense cosine if any)
     lr = LogisticRegression(C=1.0, max_iter=5000)
     lr.fit(X[:, idx], y)
     return {"features": list(features), "coef": [round(float(v), 4) for v in lr.coef_[0]],
-            "intercept": round(float(lr.intercept_[0]), 4), "threshold": MODEL["threshold"],
-            "merge_threshold": MODEL["merge_threshold"], "min_cos": MODEL["min_cos"]}
+            "intercept": round(float(lr.intercept_[0]), 4)}
 
 
-def calibrate(sets: dict[str, list], features: list[str] | None = None, verbose: bool = True) -> dict:
+@contextlib.contextmanager
+def memo_encoder():
+    """Calibration and sweeps replay the same texts many times: encode each once (the encoder is deterministic).
+    Not for timed runs."""
+    plain = cluster_module._embed_text
+    cluster_module._embed_text = functools.lru_cache(maxsize=None)(plain)
+    try:
+        yield
+    finally:
+        cluster_module._embed_text = plain
+
+
+def _replay(items, model: dict, threshold: float, dense: bool):
+    if dense:  # the dense model decides every join, as it was fitted
+        return run_unspun(items, dense=True, dense_band=EVERY_DECISION, dense_model=dict(model, threshold=threshold))
+    return run_unspun(items, model=dict(model, merge_threshold=MODEL["merge_threshold"], min_cos=MODEL["min_cos"]),
+                      threshold=threshold)
+
+
+def calibrate(sets: dict[str, list], features: list[str] | None = None, verbose: bool = True,
+              dense: bool = False) -> dict:
     """Fit the logistic model on teacher-forced candidate pairs of the calibration streams and choose its
     threshold by cross-validation over gold stories: for each of ``CV_FOLDS`` folds the model is fitted on the
     pairs of the other folds' stories, every calibration stream is replayed whole with it, and pairwise F1 is
     scored on the held-out fold's articles only (so a fold still faces all the distractors). The threshold with
     the best mean out-of-fold F1 (over folds and streams) is kept; the shipped coefficients are then fitted on
-    all pairs."""
-    features = list(features or MODEL["features"])
-    parts = [collect_pairs(items) for items in sets.values()]
+    all pairs. With ``dense``: ``DENSE_MODEL`` (the dense cosine for every candidate pair, and the replays ask
+    the dense stage for every decision)."""
+    features = list(features or (DENSE_MODEL if dense else MODEL)["features"])
+    parts = [collect_pairs(items, dense=dense) for items in sets.values()]
     X = np.vstack([p[0] for p in parts])
     y = np.concatenate([p[1] for p in parts])
     folds = np.array([_fold(g) for p in parts for g in p[2]])
@@ -468,7 +527,7 @@ def calibrate(sets: dict[str, list], features: list[str] | None = None, verbose:
         for items, gold in zip(sets.values(), golds):
             held = {aid for aid, g in gold.items() if _fold(g) == k}
             for t in THRESHOLD_GRID:
-                pred, _ = run_unspun(items, model=m, threshold=t)
+                pred, _ = _replay(items, m, t, dense)
                 curve[t].append(pair_f1_touching(pred, gold, held))
     mean = {t: sum(v) / len(v) for t, v in curve.items()}
     best = max(THRESHOLD_GRID, key=lambda t: (round(mean[t], 9), -t))  # ties: the lower threshold
@@ -477,6 +536,8 @@ def calibrate(sets: dict[str, list], features: list[str] | None = None, verbose:
             print(f"  threshold {t:.2f}: out-of-fold pairwise F1 mean {mean[t]:.2f}")
     model = _fit(X, y, features)
     model["threshold"] = best
+    if not dense:
+        model.update(merge_threshold=MODEL["merge_threshold"], min_cos=MODEL["min_cos"])
     model["calibrated_on"] = (
         "multinews_dev92 + giveme5w1h even event_id (teacher-forced candidate pairs: "
         f"{len(y)} pairs, {int(y.sum())} positive; threshold by {CV_FOLDS}-fold cross-validation over gold "
@@ -492,6 +553,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--calibrate", action="store_true", help="refit the decision model and print it")
+    ap.add_argument("--calibrate-dense", action="store_true", help="refit the dense second-stage model and print it")
     ap.add_argument("--raw", action="store_true", help="only the raw-text path (no cleaning / dedup)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "cluster.json")
     ap.add_argument("--no-batch", action="store_true", help="skip agglomerative / HDBSCAN")
@@ -516,7 +578,7 @@ def main(argv=None) -> int:
         paths = {"user": user, "raw": raw_streams}
     main_path = next(iter(paths))
 
-    model = MODEL
+    model, dense_model = MODEL, DENSE_MODEL
     results = []
     cand_search: dict[str, dict] = {}
     for path, streams in paths.items():
@@ -530,6 +592,12 @@ def main(argv=None) -> int:
             model["calibrated_on"] += f"; {path} input path"
             print(json.dumps(model, indent=1))
             (args.out.parent / "cluster_model.json").write_text(json.dumps(model, indent=1) + "\n")
+        if args.calibrate_dense and path == main_path:
+            with memo_encoder():
+                dense_model = calibrate(cal, dense=True)
+            dense_model["calibrated_on"] += f"; {path} input path; dense cosine for every candidate"
+            print(json.dumps(dense_model, indent=1))
+            (args.out.parent / "cluster_dense_model.json").write_text(json.dumps(dense_model, indent=1) + "\n")
 
         # baseline thresholds tuned on the same calibration streams (of this input path)
         cal_X = {k: tfidf_matrix(v) for k, v in cal.items()}
@@ -553,6 +621,7 @@ def main(argv=None) -> int:
 
         if path == main_path:
             spread = calibration_spread(cal, model=model)
+            dense_bands = dense_band_sweep(cal, model=model, dense_model=dense_model)
             windows = window_sweep(cal, model=model)
             evidence = evidence_sweep(cal, model=model)
 
@@ -573,6 +642,11 @@ def main(argv=None) -> int:
                    ("unspun (no idf prior)", lambda it, m=model: run_unspun(it, model=m, idf_prior=False)),
                    ("unspun (no evidence rule)", lambda it, m=model: run_unspun(it, model=m, min_cos=0.0)),
                    (f"tfidf-single-pass(t={sp_t})", lambda it, t=sp_t: run_single_pass(it, t))]
+        if path == main_path:  # the dense stage (embedding cost reported apart), lazy as shipped and for every decision
+            systems += [("unspun (dense, lazy)", lambda it, m=model, d=dense_model: run_unspun(
+                            it, model=m, dense=True, dense_model=d)),
+                        ("unspun (dense, every decision)", lambda it, m=model, d=dense_model: run_unspun(
+                            it, model=m, dense=True, dense_model=d, dense_band=EVERY_DECISION))]
         if batch:
             systems += [(f"agglomerative-avg(d={ag_t}) [batch]", lambda it, t=ag_t: run_agglomerative(it, t)),
                         ("hdbscan(min=2) [batch]", lambda it: run_hdbscan(it))]
@@ -587,8 +661,9 @@ def main(argv=None) -> int:
                 s = scores(pred, gold, subset)
                 s.update({"system": sname, "input": path, "stream": ename, "note": note,
                           "docs_per_s": info["docs_per_s"], "peak_rss_mb": rss_mb()})
-                if "merges" in info:
-                    s["merges"] = info["merges"]
+                for k in ("merges", "encoded_share", "ms_per_article"):
+                    if k in info:
+                        s[k] = info[k]
                 results.append(s)
 
     hdr = f"{'system':38} {'input':5} {'stream':18} {'pairP':>6} {'pairR':>6} {'pairF1':>6} {'B3P':>6} {'B3R':>6} " \
@@ -618,6 +693,12 @@ def main(argv=None) -> int:
         if k != "mean_pair_f1":
             v = r["pair_f1"]
             print(f"  {k:18} {v['mean']:6.2f} / {v['sd']:4.2f} [{v['min']:6.2f}, {v['max']:6.2f}]")
+    print(f"dense band sweep ({main_path} path, same calibration runs): band: pairwise F1 mean per stream, "
+          "share of articles encoded")
+    for band, r in dense_bands.items():
+        print(f"  {band:>8}: " + "  ".join(f"{k} {v['pair_f1']['mean']:6.2f} ({100 * v['encoded_share']:4.1f}%)"
+                                          for k, v in r.items() if k != "mean_pair_f1")
+              + f"  mean {r['mean_pair_f1']:6.2f}")
     print(f"window_days sweep ({main_path} path, calibration streams only; default {WINDOW_DAYS:g}, 0 = never by date)")
     for w, row in windows.items():
         print(f"  window {w:>4}: " + "  ".join(f"{k} {v['pair_f1']:6.2f} / {v['b3_f1']:6.2f}"
@@ -628,12 +709,17 @@ def main(argv=None) -> int:
         print(f"  min_cos {v:>4}: " + "  ".join(f"{k} {r['pair_f1']:6.2f} / {r['b3_f1']:6.2f}"
                                               for k, r in row.items() if k != "mean_pair_f1")
               + f"  mean pairwise F1 {row['mean_pair_f1']:6.2f}")
-    doc = {"model": model, "features": FEATURES, "seed": SEED, "idf_prior_load_s": round(prior_load_s, 2),
+    doc = {"model": model, "dense_model": dense_model, "dense_band": list(DENSE_BAND), "features": FEATURES,
+           "seed": SEED, "idf_prior_load_s": round(prior_load_s, 2),
            "window_days": WINDOW_DAYS, "min_cos": MIN_COS,
            "calibration_spread": {"how": (f"unspun with this run's model on {SPREAD_RUNS} reshuffles of "
                                           f"multinews-dev92 and {SPREAD_RUNS} random 70% event subsets of giveme-even: "
                                           "the noise floor for choices made on the calibration streams"),
                                   "results": spread},
+           "dense_band_sweep": {"how": ("the calibration spread runs with the dense stage asked when the best "
+                                        "candidate's P under MODEL is in the band (0-2 = every decision); mean "
+                                        "pairwise F1 and share of articles encoded (the article or a story member)"),
+                                 "results": dense_bands},
            "evidence_sweep": {"how": ("calibration streams only, unspun with the shipped model; pairwise / BCubed F1 "
                                       "per min_cos (a join needs max(cos_body, cos_title, cos_ent) >= min_cos; 0 = "
                                       "no such rule)"),

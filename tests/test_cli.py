@@ -108,3 +108,14 @@ def test_same_input_same_bytes_across_processes(tmp_path, seeds_dir):
         outputs.append({name: (out / name).read_bytes() for name in ("stories.json", "stories.md", "report.html")})
     assert outputs[0] == outputs[1]
     assert b'"summary"' in outputs[0]["stories.json"]
+
+
+def test_dense_stories_is_a_usage_error_without_the_embed_extra(tmp_path, monkeypatch, capsys):
+    import pytest
+
+    from unspun import cli, embed
+
+    monkeypatch.setattr(embed, "available", lambda: False)
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["ingest", str(tmp_path), "--db", str(tmp_path / "s.duckdb"), "--dense-stories"])
+    assert exit_.value.code == 2 and "--dense-stories needs the embed extra" in capsys.readouterr().err

@@ -283,7 +283,7 @@ def test_model_feature_list_is_a_copy_of_features():
     cluster.FEATURES.append("probe")
     try:
         assert "probe" not in cluster.MODEL["features"]
-        assert StoryClusterer()._fidx == list(range(len(cluster.MODEL["coef"])))
+        assert StoryClusterer()._params[0] == list(range(len(cluster.MODEL["coef"])))
     finally:
         cluster.FEATURES.pop()
 
@@ -371,3 +371,92 @@ def test_a_derived_title_is_not_read_as_a_headline():
     assert got["q1"] != got["m1"]
     as_titles = cluster_articles([Article(id=a.id, title=a.title, text=a.text, source="test") for a in arts])
     assert as_titles["q1"] == as_titles["m1"]  # the failure this guards against
+
+
+# -- the dense second stage (issue 8 round 9) ----------------------------------------------------------------------
+
+def _fake_encoder(monkeypatch, same: bool) -> None:
+    """Stand-in for the sentence encoder: every text gets the same vector (same=True) or its own orthogonal one."""
+    import numpy as np
+
+    import unspun.cluster as cluster_module
+
+    seen: dict[str, int] = {}
+
+    def encode(text: str):
+        v = np.zeros(384)
+        v[0 if same else seen.setdefault(text, len(seen))] = 1.0
+        return v
+
+    monkeypatch.setattr(cluster_module, "_embed_text", encode)
+
+
+def _dense_only_model() -> dict:
+    # only the dense cosine counts: P = sigmoid(10 * cos_dense - 5)
+    from unspun.cluster import DENSE_FEATURES
+
+    coef = [0.0] * len(DENSE_FEATURES)
+    coef[DENSE_FEATURES.index("cos_dense")] = 10.0
+    return {"features": DENSE_FEATURES, "coef": coef, "intercept": -5.0, "threshold": 0.5}
+
+
+EVERY_DECISION = (0.0, 2.0)
+
+
+def test_the_dense_stage_decides_only_inside_its_band(monkeypatch):
+    arts = _corpus()
+    _fake_encoder(monkeypatch, same=False)  # no two texts alike: the dense stage keeps every article apart
+    c = StoryClusterer(dense=True, dense_band=EVERY_DECISION, dense_model=_dense_only_model())
+    apart = cluster_articles(arts, clusterer=c)
+    assert len(set(apart.values())) == len(arts) and c.n_encoded > 0
+    _fake_encoder(monkeypatch, same=True)  # all alike: whatever the words, every evidenced candidate is joined
+    alike = cluster_articles(arts, dense=True, dense_band=EVERY_DECISION, dense_model=_dense_only_model())
+    assert alike["q1"] == alike["q2"] and alike["f1"] == alike["f2"] and alike["m1"] == alike["m2"]
+    # outside the band nothing is encoded and the first stage decides alone
+    c = StoryClusterer(dense=True, dense_band=(2.0, 3.0), dense_model=_dense_only_model())
+    assert cluster_articles(arts, clusterer=c) == cluster_articles(arts) and c.n_encoded == 0
+
+
+def test_dense_state_persists_leads_and_replays_like_a_batch(monkeypatch):
+    _fake_encoder(monkeypatch, same=False)
+    arts = _corpus()
+    kw = {"dense": True, "dense_band": EVERY_DECISION, "dense_model": _dense_only_model()}
+    c = StoryClusterer(**kw)
+    got = _stream(c, arts[:3])
+    state = json.loads(json.dumps(c.to_state()))
+    assert all(s["leads"] for s in state["stories"]) and state["params"]["dense"]
+    c = StoryClusterer.from_state(state)  # story vectors are not stored: encoded again from the leads when needed
+    assert c.dense and c.dense_model == _dense_only_model()
+    got.update(_stream(c, arts[3:]))
+    c_batch = StoryClusterer(**kw)
+    assert cluster_articles(arts, clusterer=c_batch) == {k: c.resolve(v) for k, v in got.items()}
+    assert json.dumps(c_batch.to_state(), sort_keys=True) == json.dumps(c.to_state(), sort_keys=True)
+
+
+def test_a_state_without_dense_leads_continues_with_the_dense_stage(monkeypatch):
+    _fake_encoder(monkeypatch, same=False)
+    c = StoryClusterer()
+    ids = _stream(c, _corpus()[:3])
+    state = json.loads(json.dumps(c.to_state()))
+    state["params"]["dense"] = True  # e.g. a store written before the dense stage, continued with it on
+    c2 = StoryClusterer.from_state(state)
+    run2 = _stream(c2, _corpus()[3:])
+    assert run2["f2"] == ids["f1"]  # its stories have no leads, so the first stage decided
+
+
+def test_dense_stage_with_the_real_encoder_is_deterministic_across_a_restore():
+    import pytest
+
+    from unspun import embed
+
+    if not embed.available():
+        pytest.skip("sentence-transformers / the packaged MiniLM weights are not installed")
+    arts = _corpus()
+    c = StoryClusterer(dense=True, dense_band=EVERY_DECISION)
+    got = _stream(c, arts[:3])
+    c = StoryClusterer.from_state(json.loads(json.dumps(c.to_state())))
+    got.update(_stream(c, arts[3:]))
+    got = {k: c.resolve(v) for k, v in got.items()}
+    assert got["q1"] == got["q2"] and got["f1"] == got["f2"] and got["m1"] == got["m2"]
+    assert len({got["q1"], got["f1"], got["m1"]}) == 3
+    assert cluster_articles(arts, dense=True, dense_band=EVERY_DECISION) == got

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from unspun.model import Article, normalize_ws
-from unspun.pipeline import EXIT_OK, EXIT_PARTIAL, Options, run
+from unspun.pipeline import EXIT_OK, EXIT_PARTIAL, Options, Pipeline, run
 from unspun.schema import validate
 
 SEED_JUNK = [
@@ -260,3 +260,13 @@ def test_a_snippet_first_line_does_not_headline_a_story():
                     title_derived=True)]
     assert choose_headline(arts) == "A storm closed every school in the county on Monday"
     assert choose_headline(arts[:1]) == tweet  # a snippet alone still names its story
+
+
+def test_dense_stories_is_kept_in_the_saved_clusterer_state(tmp_path):
+    from unspun.store import Store
+
+    with Store(tmp_path / "s.duckdb") as store:
+        p = Pipeline(store, Options(progress="quiet", dense_stories=True))
+        assert p.clusterer.dense
+        store.write_batch([], [], [], [], [], p.clusterer.to_state())
+        assert Pipeline(store, Options(progress="quiet")).clusterer.dense  # later runs go on with it

@@ -51,6 +51,7 @@ def _options(args) -> Options:
         jobs=getattr(args, "jobs", None),
         extractor=args.extractor,
         keep_parses=args.keep_parses,
+        dense_stories=args.dense_stories,
     )
 
 
@@ -78,6 +79,9 @@ def _add_analysis(p: argparse.ArgumentParser) -> None:
     p.add_argument("--extractor", choices=EXTRACTORS, default="accurate",
                    help="HTML extractor: accurate (trafilatura cascade, default) or fast (resiliparse: ~3.5x faster "
                         "extraction, less precise: AEB F1 0.94 vs 0.98; for large archives)")
+    p.add_argument("--dense-stories", action="store_true",
+                   help="when word overlap leaves a story decision uncertain, ask sentence embeddings (MiniLM; the "
+                        "embed extra; 2-6 ms more per article; see docs/clustering.md)")
     p.add_argument("--no-keep-parses", dest="keep_parses", action="store_false",
                    help="do not store spaCy parses and per-article quotes/dates (~11 KB per article; stored, a "
                         "story that grows later re-parses and re-reads only its new articles)")
@@ -230,6 +234,12 @@ def _dispatch(parser: argparse.ArgumentParser, args) -> int:
             value = getattr(args, flag)
             if value is not None and value < 1:
                 parser.error(f"--{flag.replace('_', '-')} must be at least 1")
+        if args.dense_stories:
+            from . import embed
+
+            if not embed.available():
+                parser.error("--dense-stories needs the embed extra: pip install torch==2.13.0 (a CPU build), then "
+                             "pip install 'unspun[embed]'")
     if args.command in ("run", "spark"):
         formats = [f.strip() for f in args.format.split(",") if f.strip()]
         unknown = set(formats) - {"json", "md", "html"}

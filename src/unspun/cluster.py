@@ -57,6 +57,14 @@ words per pseudo-document; with the model unchanged it raised mean calibration p
 (dev92 80.7 -> 81.1, BCubed 88.5 -> 89.7) and the threshold sweep still peaks at 0.15. An oracle run with the IDF
 of the whole stream known in advance gave similar gains, which is what the prior approximates online.
 
+Dense second stage (opt-in: ``StoryClusterer(dense=True)``, needs ``unspun.embed``'s optional packages). When the
+best candidate's P is uncertain (in ``DENSE_BAND``), the article's title + lead is encoded with all-MiniLM-L6-v2 and
+the candidates are re-scored by ``DENSE_MODEL``: the same features plus the cosine with the story's vector (the mean
+of its first ``DENSE_MEMBERS`` members' vectors). A story keeps those members' encoder texts (``leads``, in the
+state), so a restored clusterer encodes them again, one text per call, to the same vectors. It undoes some same-topic
+joins word overlap cannot tell apart (three airline incidents in one week on Giveme5W1H) with ~2-6% (titled, dated
+news) to ~25% (untitled Multi-News) of articles encoded; the numbers are in docs/clustering.md, round 9.
+
 What was measured, shipped and dropped, round by round, with the numbers: docs/clustering.md.
 
 Stable ids and merges
@@ -84,6 +92,7 @@ import heapq
 import math
 from math import fsum
 import re
+import time
 import zlib
 from collections import Counter
 from array import array
@@ -339,6 +348,45 @@ MODEL: dict[str, Any] = {
 }
 
 
+# Dense second stage (opt-in, ``StoryClusterer(dense=True)``; issue 8 round 9, docs/clustering.md). Word overlap cannot
+# tell two same-topic events apart, nor see one event told in other words; all-MiniLM-L6-v2 (``unspun.embed``) on
+# title + lead can, but costs ~9 ms an article at 64 word pieces (int8, one core), which the clusterer cannot pay for
+# every article. So it is asked only when the decision is uncertain: the best candidate's P(same story) under
+# ``MODEL`` in ``DENSE_BAND`` (0.1-0.2: wider bands gave the same calibration F1 for more embedding). Then the
+# candidates are re-scored by ``DENSE_MODEL`` (``MODEL``'s features + the cosine of the article's vector with the
+# mean vector of the story's first ``DENSE_MEMBERS`` members), fitted on teacher-forced calibration pairs with the
+# dense cosine for every candidate (bench/cluster.py ``--calibrate-dense``), threshold by 3-fold cross-validation.
+DENSE_FEATURES = FEATURES + ["cos_dense"]
+DENSE_TOKENS = 64  # word pieces the encoder reads (on the calibration streams as good as 128, at half the cost)
+DENSE_CHARS = 600  # characters of the body kept per story member (more than 64 word pieces of news text)
+DENSE_MEMBERS = 3  # a story's vector is the mean of its first members' vectors (recomputable from the stored leads)
+DENSE_BAND = (0.1, 0.2)
+DENSE_MODEL: dict[str, Any] = {
+    "features": list(DENSE_FEATURES),
+    "coef": [3.8365, 2.2265, 1.2689, 3.2357, 3.8207, -0.115, -0.1741, 1.2571, -1.193, 5.4756],
+    "intercept": -4.5558,
+    "threshold": 0.3,
+    "calibrated_on": ("multinews_dev92 + giveme5w1h even event_id, user path (teacher-forced candidate pairs with the "
+                      "dense cosine for every candidate: 2108 pairs, 334 positive; threshold by 3-fold "
+                      "cross-validation over gold stories, out-of-fold pairwise F1 91.7)"),
+}
+
+
+def _dense_text(article: Article) -> str:
+    """What the encoder reads of an article: its real title and the start of its body."""
+    title = "" if article.title_derived else (article.title or "").strip()
+    body = (article.text or "")[:DENSE_CHARS]
+    return f"{title}. {body}" if title else body
+
+
+def _embed_text(text: str):
+    """One text at a time: int8 dynamic quantisation scales by the whole batch, so a vector would otherwise depend on
+    the texts it was encoded with, and a restored clusterer must recompute a story's vector bit for bit."""
+    from . import embed
+
+    return embed.encode([text], max_tokens=DENSE_TOKENS)[0].astype("float64")
+
+
 def _sigmoid(z: float) -> float:
     if z >= 0:
         return 1.0 / (1.0 + math.exp(-z))
@@ -354,7 +402,7 @@ NAMESPACES = ("body", "title", "ent")
 
 class _Story:
     __slots__ = ("id", "seq", "size", "vecs", "norms", "first", "last", "last_seq", "lang", "posted",
-                 "members")
+                 "members", "leads", "lead_vecs", "dense_vec")
 
     def __init__(self, sid: str, seq: int, lang: str | None):
         self.id = sid
@@ -370,13 +418,21 @@ class _Story:
         self.lang = lang
         self.posted: set[int] = set()  # buckets under which the story is in the inverted index
         self.members: list[str] = []  # article ids (dropped with the story when it retires)
+        # dense stage only: the encoder's text of the first DENSE_MEMBERS members (stored), their vectors and the
+        # story's mean vector (not stored: encoded again from the leads when first needed after a restore)
+        self.leads: list[str] = []
+        self.lead_vecs: list = []
+        self.dense_vec = None
 
     def to_state(self) -> dict:
-        return {"id": self.id, "seq": self.seq, "size": self.size,
-                "vecs": {ns: [[k, x] for k, x in v.items()] for ns, v in self.vecs.items()},
-                "norms": dict(self.norms), "first": self.first, "last": self.last,
-                "last_seq": self.last_seq, "lang": self.lang, "posted": sorted(self.posted),
-                "members": list(self.members)}
+        d = {"id": self.id, "seq": self.seq, "size": self.size,
+             "vecs": {ns: [[k, x] for k, x in v.items()] for ns, v in self.vecs.items()},
+             "norms": dict(self.norms), "first": self.first, "last": self.last,
+             "last_seq": self.last_seq, "lang": self.lang, "posted": sorted(self.posted),
+             "members": list(self.members)}
+        if self.leads:
+            d["leads"] = list(self.leads)
+        return d
 
     @classmethod
     def from_state(cls, d: dict) -> "_Story":
@@ -387,7 +443,15 @@ class _Story:
         s.first, s.last, s.last_seq = d["first"], d["last"], d["last_seq"]
         s.posted = set(d["posted"])
         s.members = list(d["members"])
+        s.leads = list(d.get("leads", ()))  # states written without the dense stage have none
+        s.lead_vecs = [None] * len(s.leads)
         return s
+
+    def add_lead(self, text: str, vec) -> None:
+        if len(self.leads) < DENSE_MEMBERS:
+            self.leads.append(text)
+            self.lead_vecs.append(vec)
+            self.dense_vec = None
 
 
 def _add_into(dst: dict[int, float], src: dict[int, float], cap: int) -> None:
@@ -418,16 +482,26 @@ class StoryClusterer:
     Parameters: ``threshold`` (P(same story) needed to join; default from ``MODEL``), ``merge_threshold``
     (P needed for a second story to be merged), ``window_days`` (stories idle longer than this, by article
     dates, retire; 0 = never), ``max_active`` (cap on active stories, least recently updated retire first),
-    ``max_candidates`` (stories scored per article after the index look-up), ``model`` (decision model).
+    ``max_candidates`` (stories scored per article after the index look-up), ``model`` (decision model),
+    ``dense`` (re-score uncertain decisions with sentence embeddings: ``DENSE_MODEL``, needs ``unspun.embed``),
+    ``dense_band`` (the best candidate's P under ``model`` for which the dense stage is asked).
     """
 
     STATE_VERSION = 2
 
     def __init__(self, *, threshold: float | None = None, merge_threshold: float | None = None,
                  window_days: float = WINDOW_DAYS, max_active: int = 5000, max_candidates: int = 6,
-                 idf_prior: bool = True, min_cos: float | None = None, model: dict | None = None):
+                 idf_prior: bool = True, min_cos: float | None = None, model: dict | None = None,
+                 dense: bool = False, dense_band: tuple[float, float] = DENSE_BAND, dense_model: dict | None = None):
         self.model = dict(model or MODEL)
-        self._set_model()
+        self._params = self._set_model(self.model, FEATURES)
+        self.dense = bool(dense)
+        self.dense_band = (float(dense_band[0]), float(dense_band[1]))
+        self.dense_model = dict(dense_model or DENSE_MODEL)
+        self._dense_params = self._set_model(self.dense_model, DENSE_FEATURES)
+        self.dense_threshold = float(self.dense_model["threshold"])
+        # texts encoded by the dense stage and the CPU seconds spent on them (not stored: this process's work)
+        self.n_encoded, self.encode_s = 0, 0.0
         self.threshold = float(self.model["threshold"] if threshold is None else threshold)
         self.merge_threshold = float(self.model.get("merge_threshold", 1.01)
                                      if merge_threshold is None else merge_threshold)
@@ -458,14 +532,14 @@ class StoryClusterer:
         self.now: float | None = None  # latest article date seen
         self._logn = math.log(self._n0 + 1)
 
-    def _set_model(self) -> None:
-        names = list(self.model.get("features") or FEATURES[:len(self.model["coef"])])
-        unknown = [n for n in names if n not in FEATURES]
+    @staticmethod
+    def _set_model(model: dict, known: list[str]) -> tuple[list[int], list[float], float]:
+        """(feature indices, coefficients, intercept) of a logistic model over the features ``known``."""
+        names = list(model.get("features") or known[:len(model["coef"])])
+        unknown = [n for n in names if n not in known]
         if unknown:
             raise ValueError(f"model uses unknown features {unknown}")
-        self._fidx = [FEATURES.index(n) for n in names]
-        self._coef = [float(c) for c in self.model["coef"]]
-        self._icpt = float(self.model["intercept"])
+        return [known.index(n) for n in names], [float(c) for c in model["coef"]], float(model["intercept"])
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -511,13 +585,20 @@ class StoryClusterer:
             x = self._features(doc, s)
             scored.append((self._prob(x) if self._has_evidence(x) else 0.0, s, x))
         scored.sort(key=lambda t: (-t[0], t[1].seq))
+        threshold, text, dvec = self.threshold, None, None
+        if self.dense:
+            text = _dense_text(article)
+            if _collect is not None or (_force is None and scored and
+                                        self.dense_band[0] <= scored[0][0] < self.dense_band[1]):
+                dvec = self._encode(text)
+                scored, threshold = self._dense_rescore(dvec, scored)
         if _collect is not None:  # calibration hook (bench/cluster.py): features of every candidate
             _collect.append([(x, s.id) for _, s, x in scored])
         if _force is not None:  # calibration hook: teacher forcing with the gold story id ("" = new)
             story = self.stories.get(_force) if _force else None
             if story is None:
                 story = self._new_story(article.id, lang)
-        elif scored and scored[0][0] >= self.threshold:
+        elif scored and scored[0][0] >= threshold:
             p, story, _ = scored[0]
             if p >= self.merge_threshold:
                 for p2, other, _ in scored[1:]:
@@ -527,6 +608,8 @@ class StoryClusterer:
         else:
             story = self._new_story(article.id, lang)
         self._absorb(story, doc, day)
+        if self.dense:
+            story.add_lead(text, dvec)
         story.members.append(article.id)
         self.assigned[article.id] = story.id
         return story.id
@@ -610,13 +693,46 @@ class StoryClusterer:
         return [cos_body, cos_title, cos_tb, cos_ent, rare, has_title, log_days, known,
                 math.log(story.size)]
 
+    def _encode(self, text: str):
+        t = time.process_time()
+        vec = _embed_text(text)
+        self.n_encoded += 1
+        self.encode_s += time.process_time() - t
+        return vec
+
+    def _story_vector(self, s: _Story):
+        """Mean vector of the story's leads (None when it has none: a story from a state written without them)."""
+        if s.dense_vec is None and s.leads:
+            for i, v in enumerate(s.lead_vecs):
+                if v is None:
+                    s.lead_vecs[i] = self._encode(s.leads[i])
+            total = sum(s.lead_vecs[1:], s.lead_vecs[0])
+            s.dense_vec = total / math.sqrt(float(total @ total))
+        return s.dense_vec
+
+    def _dense_rescore(self, dvec, scored: list) -> tuple[list, float]:
+        """Candidates re-scored by ``DENSE_MODEL``, and the join threshold that goes with them. x gains the dense
+        cosine (0 where not computed). A candidate without text evidence stays at 0, and one without a story vector
+        (a story from a state written without the dense stage) keeps its first-stage P; when no candidate has one,
+        the first stage decides."""
+        out, rescored = [], False
+        for p, s, x in scored:
+            sv = self._story_vector(s) if self._has_evidence(x) else None
+            x = x + [float(sv @ dvec) if sv is not None else 0.0]
+            if sv is not None:
+                p, rescored = self._prob(x, self._dense_params), True
+            out.append((p, s, x))
+        out.sort(key=lambda t: (-t[0], t[1].seq))
+        return out, (self.dense_threshold if rescored else self.threshold)
+
     def _has_evidence(self, x: list[float]) -> bool:
         """At least one of the body, title and name-phrase cosines reaches ``min_cos`` (else no join, no merge)."""
         return max(x[i] for i in _EVIDENCE) >= self.min_cos
 
-    def _prob(self, x: list[float]) -> float:
-        z = self._icpt + fsum([c * x[i] for c, i in zip(self._coef, self._fidx)])
-        return _sigmoid(z)
+    def _prob(self, x: list[float], params: tuple | None = None) -> float:
+        """P(same story) under ``model`` (or the (indices, coefficients, intercept) ``params`` of another one)."""
+        fidx, coef, icpt = params or self._params
+        return _sigmoid(icpt + fsum([c * x[i] for c, i in zip(coef, fidx)]))
 
     def _add_prior_language(self, lang: str) -> None:
         """Add a language's prior (its function words stop weighing like names); every term's IDF follows."""
@@ -709,6 +825,8 @@ class StoryClusterer:
         self._refresh_norms(keep)
         keep.size += other.size
         keep.members.extend(other.members)
+        for text, vec in zip(other.leads, other.lead_vecs):
+            keep.add_lead(text, vec)
         if other.first is not None:
             keep.first = other.first if keep.first is None else min(keep.first, other.first)
         if other.last is not None:
@@ -776,8 +894,9 @@ class StoryClusterer:
             "params": {"threshold": self.threshold, "merge_threshold": self.merge_threshold,
                        "window_days": self.window_days, "max_active": self.max_active,
                        "max_candidates": self.max_candidates, "idf_prior": self.idf_prior,
-                       "min_cos": self.min_cos},
+                       "min_cos": self.min_cos, "dense": self.dense, "dense_band": list(self.dense_band)},
             "model": self.model,
+            "dense_model": self.dense_model,
             "n_docs": self.n_docs,
             "prior_langs": sorted(self.prior_langs),
             "seq": self.seq,
@@ -800,7 +919,7 @@ class StoryClusterer:
             model = MODEL
             params.pop("threshold", None)
             params.pop("merge_threshold", None)
-        self = cls(model=model, **params)
+        self = cls(model=model, dense_model=state.get("dense_model"), **params)
         if self.idf_prior:  # states written before other languages' priors had English only
             self.prior_langs = set(state.get("prior_langs", ["en"]))
             self._pc = _prior_counts(frozenset(self.prior_langs))

@@ -4,7 +4,10 @@ For the stages where word overlap misses meaning (same event told in other words
 package, so nothing is fetched (HF_HUB_OFFLINE is set before loading). Torch runs on one thread: unspun
 parallelises by processes, and a fixed thread count keeps the float sums, hence the output, the same on every run.
 With `quantized` the linear layers run as dynamic int8 (~2.4x faster on this class of CPU; cosine to the float
-vectors ~0.95), which is what a speed-bound stage should ask for.
+vectors ~0.95), which is what a speed-bound stage should ask for; but then a text's vector depends on the texts
+batched with it (the int8 scales are taken over the batch: cosine to the vector of the text alone down to ~0.97), so
+where a vector must be reproduced exactly (the clusterer recomputes story vectors after a restore) encode one text per
+call.
 """
 
 from __future__ import annotations

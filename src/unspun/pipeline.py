@@ -61,6 +61,8 @@ class Options:
     extractor: str = "accurate"  # HTML extractor: accurate (trafilatura cascade) | fast (resiliparse)
     # store spaCy parses and per-article findings so grown stories re-parse and re-read only their new articles
     keep_parses: bool = True  # (~11 KB per article)
+    # re-score uncertain story decisions with sentence embeddings (cluster.py's dense stage; needs unspun.embed)
+    dense_stories: bool = False
 
 
 @dataclass
@@ -314,6 +316,8 @@ class Pipeline:
         self.progress = Progress(self.options.progress)
         state = store.get_cluster_state()
         self.clusterer = StoryClusterer.from_state(state) if state else StoryClusterer()
+        if self.options.dense_stories:  # asked for once, kept in the saved state for the runs that follow
+            self.clusterer.dense = True
         self.problems: list[Problem] = []  # this run's problems (input and stage errors)
 
     def _problem(self, p: Problem) -> None:
