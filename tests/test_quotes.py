@@ -768,9 +768,9 @@ def test_made_clear_that_clauses_shared_subjects_relative_sources_and_one_word_a
     assert got[("that it will pass easily",)].speaker == "Ruiz"  # a conjoined cognition verb shares the subject
     assert got[("the new pipeline",)].speaker == "a group"  # the relative pronoun stands for its noun
     assert got[("no",)].speaker == "Smith"
-    # the one-word answer is benchmark content only; the conjoined belief is a quote
-    assert sorted((q.text, q.speaker) for q in extract_quotes(art, doc)) == [
-        ("he would run again", "Smith"), ("it will pass easily", "Ruiz")]
+    # the one-word answer is benchmark content only; the conjoined belief is a quote; the question Smith was asked
+    # ("whether he would run again") is no statement of his
+    assert sorted((q.text, q.speaker) for q in extract_quotes(art, doc)) == [("it will pass easily", "Ruiz")]
 
 
 def test_a_first_name_alone_folds_into_the_one_full_name_of_the_story():
@@ -882,3 +882,40 @@ def test_learned_model_finds_a_cue_the_rules_do_not_know():
     got = [r for r in extract_records(doc, stances=True, learned=True) if "giveaway" in r.text]
     assert got and got[0].extra["learned"] and got[0].mention_text == "Republican leaders"
     assert extract_quotes(art, doc) == []
+
+
+def test_a_role_noun_opening_the_sentence_is_not_part_of_the_speakers_name():
+    art, doc = _art("Resident Jason Parantai said the fence had been broken for weeks. \"Nobody came to fix it,\" "
+                    "Parantai said.\n\nWitness Mary Okoth told reporters the crowd was huge.")
+    got = {(q.text, q.speaker, q.speaker_mention) for q in merge_quotes(extract_quotes(art, doc), [art])}
+    assert got == {("the fence had been broken for weeks", "Jason Parantai", "Resident Jason Parantai"),
+                   ("Nobody came to fix it", "Jason Parantai", "Parantai"),
+                   ("the crowd was huge", "Mary Okoth", "Witness Mary Okoth")}
+
+
+def test_a_statement_or_spokesman_of_a_named_organisation_is_that_organisation():
+    art, doc = _art("A later statement from the Kenya Wildlife Service said the lion was killed outside the park. "
+                    "The lion had been in territorial fights, according to the statement.\n\n"
+                    "A spokesman for Acme Corp said profits rose sharply last year. "
+                    "A lawyer for John Smith said the charges were false.\n\n"
+                    "In a statement, the parks service said the search was hampered by wind. "
+                    "Trackers feared an ambush, the statement said.\n\n"
+                    "Sheriff's officials said they had found no trace of the girl.")
+    got = {q.text: (q.speaker, q.speaker_mention) for q in extract_quotes(art, doc)}
+    assert got["the lion was killed outside the park"] == (
+        "Kenya Wildlife Service", "A later statement from the Kenya Wildlife Service")  # written-as form stays
+    assert got["The lion had been in territorial fights"] == ("Kenya Wildlife Service", "the statement")
+    assert got["profits rose sharply last year"][0] == "Acme Corp"
+    assert got["the charges were false"][0] == "a lawyer for John Smith"  # a lawyer does not speak as the client
+    assert got["Trackers feared an ambush"] == ("the parks service", "the statement")  # "the statement": its issuer
+    assert got["they had found no trace of the girl"][0] == "Sheriff's officials"  # a title is no organisation
+
+
+def test_questions_and_headings_are_not_reported_as_statements():
+    art, doc = _art("Residents asked why the rangers did not use tranquilizer darts. Kenyans are trying to figure "
+                    "out what went wrong. The minister said when the talks end, the troops will leave. "
+                    "A study found that the lion population had declined by half.\n\n"
+                    "Nairobi Park Diary: The Awesome Foursome")
+    got = sorted((q.text, q.speaker) for q in extract_quotes(art, doc))
+    assert got == [("the lion population had declined by half", "a study"),  # a finding is a sourced claim
+                   ("when the talks end, the troops will leave", "the minister")]  # "when": an adverbial clause

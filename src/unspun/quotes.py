@@ -1014,7 +1014,7 @@ class _Resolver:
         if name.lower() in PRONOUNS:
             return None  # a "You:" label, a "― You" signature or a pronoun the NER took for a name names no one
         if label == "PERSON" or label is None:
-            name = strip_titles(name)
+            name = strip_titles(_drop_role_nouns(name))
         return self.index.canonical(name, label if label in ("PERSON", "GPE") else None)
 
     def resolve(self, tok: "Token", text: str, label: str | None) -> str | None:
@@ -1066,9 +1066,12 @@ class _Resolver:
             return self.name(best, "PERSON")
         return self._description(tok, text)
 
-    @staticmethod
-    def _description(tok: "Token", text: str) -> str | None:
-        """The source as the text describes it: "the network", "Iranian officials"; None for a bare "Study"."""
+    def _description(self, tok: "Token", text: str) -> str | None:
+        """The source as the text describes it: "the network", "Iranian officials"; None for a bare "Study". A
+        statement or spokesman of a named organisation is that organisation (the description stays the mention)."""
+        owner = self._voice_owner(tok)
+        if owner:
+            return owner
         desc = normalize_ws(text)
         first, _, rest = desc.partition(" ")
         if tok.tag_ == "NN" and (tok.is_lower or tok.lower_ in SOURCE_NOUNS) and tok.lower_ not in COLLECTIVE_NOUNS:
@@ -1081,6 +1084,44 @@ class _Resolver:
         if first.lower() in ("the", "a", "an"):
             desc = rest
         return desc or None
+
+    def _voice_owner(self, tok: "Token") -> str | None:
+        """Whose words a statement or a spokesman carries: "a statement from the Kenya Wildlife Service", "a
+        spokesman for Acme", "X said in a statement"; a definite "the statement" is the nearest earlier statement's
+        owner (nearest singular mention of the same noun). None when the text names no owner."""
+        lemma = tok.lemma_.lower()
+        if lemma not in DOCUMENT_NOUNS and lemma not in SPOKESPERSON_NOUNS:
+            return None
+        owner = self._named_owner(tok)
+        definite = tok.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that")
+                                            for c in tok.children)
+        if owner or not definite:
+            return owner
+        for t in reversed(tok.doc[: tok.i]):
+            if t.tag_ == "NN" and t.lemma_.lower() == lemma and not self._in_quote(t.idx):
+                return self._named_owner(t)
+        return None
+
+    def _named_owner(self, tok: "Token") -> str | None:
+        # a person speaks for an organisation ("a spokesman for Acme" is not a lawyer's client); a document can
+        # carry a person's words too ("a statement from Pompeo")
+        document = tok.lemma_.lower() in DOCUMENT_NOUNS
+        labels = ("ORG", "PERSON", "GPE", "NORP") if document else ("ORG",)
+        preps = ("from", "by", "of") if document else ("for", "from", "at", "of", "with")
+        for c in tok.children:
+            owners = [p for p in c.children if p.dep_ == "pobj"] if c.dep_ == "prep" and c.lower_ in preps \
+                else [c] if c.dep_ == "poss" else []
+            for p in owners:
+                ent = _ent_of(p) if p.ent_type_ in labels else None
+                # a title the NER took for an organisation ("Sheriff's officials") names no one
+                if ent is not None and name_key(clean_name(ent.text)) not in TITLE_WORDS:
+                    return self.name(ent.text, self.label.get((ent.start, ent.end), p.ent_type_))
+        if document and tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.head.head.pos_ == "VERB":
+            subj = _subject(tok.head.head)  # "the parks service said in a statement"
+            if subj is not None and subj.i != tok.i:
+                _, _, mtext, label = _mention_span(subj)
+                return self.resolve(subj, mtext, label)
+        return None
 
     def _addressee(self, tok: "Token") -> str | None:
         """The person a second-person subject is addressed as in its own clause ("Senator Lopez, you said ...",
@@ -2095,7 +2136,7 @@ def _colon_label(doc: "Doc", text: str, ps: int, pe: int, resolver: "_Resolver")
     while cs < pe and text[cs].isspace():
         cs += 1
     content = doc.char_span(cs, pe, alignment_mode="contract")
-    finite = content is not None and any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in content)
+    finite = content is not None and any(t.tag_ in _FINITE_TAGS for t in content)
     if content is not None and not finite and (any(t.ent_type_ in ("DATE", "TIME") for t in content)
                                                or sum(t.text == "," for t in content) >= 3):
         # a schedule or listing line ("Texans: Visit Indianapolis on Sunday", "Nevada: Adam Khan, Andres Ramirez,
@@ -2137,6 +2178,9 @@ def _title_records(article: Article, doc: "Doc") -> list[tuple["Doc", QuoteRecor
     return [(tdoc, r) for r in recs]
 
 
+# Nouns that carry someone else's words: documents (their author or issuer) and spokespeople (their organisation)
+DOCUMENT_NOUNS = frozenset("statement release announcement letter memo filing report tweet post email".split())
+SPOKESPERSON_NOUNS = frozenset("spokesman spokeswoman spokesperson official representative".split())
 # singular in form, plural in sense: a source without a determiner ("Police said")
 COLLECTIVE_NOUNS = frozenset({"police", "staff", "personnel", "military", "management", "media", "press"})
 # Heads of descriptions that can be a source ("the minister said", "a report said"). A subject outside
@@ -2155,6 +2199,16 @@ citizen user customer student teacher professor author writer journalist reporte
 """.split())
 
 
+def _drop_role_nouns(name: str) -> str:
+    """'Resident Jason Parantai' -> 'Jason Parantai': a description noun capitalised only because it opens the
+    sentence ("Resident", "Witness", "Army") is no part of the name; a first name and a surname stay."""
+    words = name.split()
+    k = 0
+    while k < len(words) - 2 and words[k].lower() in SOURCE_NOUNS:
+        k += 1
+    return " ".join(words[k:])
+
+
 def _plausible_source(mention: str | None, speaker: str | None) -> bool:
     if not mention:
         return speaker is not None
@@ -2168,6 +2222,29 @@ def _plausible_source(mention: str | None, speaker: str | None) -> bool:
         return speaker is not None
     head = words[-1].lower().rstrip(".,")
     return head in SOURCE_NOUNS or head.rstrip("s") in SOURCE_NOUNS or head[:-2] + "y" in SOURCE_NOUNS
+
+
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_QUESTION_WORDS = frozenset("what why how who whom whose when where which whether if".split())
+
+
+def _reports_a_statement(doc: "Doc", rec: QuoteRecord) -> bool:
+    """Whether an indirect record tells readers what someone stated. Not so: a clause that is a question ("asked
+    why rangers did not ...", "trying to figure out what went wrong": a question word opens the clause and hangs
+    on its main verb, which is no adverbial "when ..." clause), or, with no cue verb, a line with neither a finite
+    verb nor a sentence's closing punctuation (a column's heading: "Nairobi Park Diary: The Awesome Foursome";
+    a transcript's "KEILAR: All of them." stays)."""
+    span = doc.char_span(rec.content[0][0], rec.content[-1][1], alignment_mode="expand")
+    words = [t for t in span if not (t.is_punct or t.is_space)] if span is not None else []
+    if not words:
+        return True
+    if rec.cue is None and not any(t.tag_ in _FINITE_TAGS for t in words) \
+            and not doc_text(doc)[: rec.content[-1][1]].rstrip(" \"”’'").endswith((".", "?", "!")):
+        return False
+    first = words[0]
+    root = first.head
+    return not (first.lower_ in _QUESTION_WORDS and root.i in range(span.start, span.end)
+                and not (span.start <= root.head.i < span.end and root.head.i != root.i) and root.dep_ != "advcl")
 
 
 def extract_quotes(article: Article, doc: "Doc", *, title: bool = True) -> list[Quote]:
@@ -2192,6 +2269,8 @@ def extract_quotes(article: Article, doc: "Doc", *, title: bool = True) -> list[
         if kind == "indirect" and (r.mention is None or r.extra.get("nested")):
             continue
         if kind == "direct" and r.extra.get("words", 0) < 3 and r.fragment_of is None and r.cue is None:
+            continue
+        if kind == "indirect" and not _reports_a_statement(d, r):
             continue
         speaker = r.speaker
         if not _plausible_source(r.mention_text and normalize_ws(r.mention_text), speaker):
