@@ -275,6 +275,27 @@ def test_a_language_s_function_words_do_not_join_unrelated_articles():
     assert restored.prior_langs == {"en", "es"} and list(restored._pc) == list(c._pc)
 
 
+def test_a_language_met_mid_stream_grows_the_prior_as_a_rebuild_would():
+    """The prior table grows by one language at a time (not rebuilt from every language met); the table, the
+    per-term log df and the shared English table must be what a rebuild from the set of languages gives."""
+    from unspun.cluster import _LOG, _prior_counts
+
+    english = Article(id="en0", title="Storm closes the coast road", text="Heavy rain closed the coast road for "
+                      "two days, and villagers could not reach the hospital.", source="t", language="en",
+                      date="2022-01-09")
+    german = Article(id="de0", title="Sturm sperrt die Küstenstraße", text="Der Regen der letzten Tage hat die "
+                     "Straße an der Küste gesperrt, und die Dörfer sind ohne Verbindung.", source="t",
+                     language="de", date="2022-01-11")
+    c = StoryClusterer()
+    for a in [english] + [Article(id=f"es{i}", title=t, text=x, source="t", language="es", date="2022-01-10")
+                          for i, (t, x) in enumerate(SPANISH)] + [german]:
+        c.add(a)
+    assert c.prior_langs == {"en", "es", "de"}
+    assert list(c._pc) == list(_prior_counts.__wrapped__(frozenset(c.prior_langs)))
+    assert c._ldf == {b: _LOG[d + c._pc[b]] for b, d in c.df.items()}
+    assert list(_prior_counts()) == list(_prior_counts.__wrapped__())  # the cached English table is untouched
+
+
 def test_model_feature_list_is_a_copy_of_features():
     # growing FEATURES (a new candidate feature during calibration) must not silently change the shipped model
     from unspun import cluster

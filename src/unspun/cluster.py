@@ -154,9 +154,23 @@ def _h(s: str) -> int:
     return zlib.crc32(s.encode("utf-8")) & (N_BUCKETS - 1)
 
 
-# word -> bucket (-1 for stop words) cache; bounded by clearing (deterministic: it only memoises).
-_WCACHE: dict[str, int] = {}
-_WCACHE_MAX = 500_000
+_MEMO_MAX = 500_000
+
+
+class _BucketMemo(dict):
+    """key -> bucket (-1 = ignored) memo, filled on a miss from C-level look-ups (``map(memo.__getitem__, keys)``
+    calls ``__missing__`` only for new keys), so a known word costs no Python call; bounded by clearing
+    (deterministic: it only memoises)."""
+
+    def __init__(self, bucket):
+        super().__init__()
+        self.bucket = bucket
+
+    def __missing__(self, key: str) -> int:
+        if len(self) >= _MEMO_MAX:
+            self.clear()
+        b = self[key] = self.bucket(key)
+        return b
 
 
 def _word_bucket(w: str) -> int:
@@ -166,27 +180,20 @@ def _word_bucket(w: str) -> int:
     return -1 if w2 in STOP else _h(w2)
 
 
+_WCACHE = _BucketMemo(_word_bucket)
+
+
 def _token_buckets(text: str, limit: int | None = None) -> list[int]:
     words = _WORD.findall(text.lower())
     if limit and len(words) > 2 * limit:
         words = words[:2 * limit]
-    out = _cached_buckets(words, _WCACHE, _word_bucket)
+    out = _cached_buckets(words, _WCACHE)
     return out[:limit] if limit else out
 
 
-def _cached_buckets(keys: list[str], cache: dict[str, int], bucket) -> list[int]:
-    """Buckets of `keys` (dropping -1 = ignored), computing each distinct key once; the cache is bounded."""
-    miss = set(keys).difference(cache)
-    if miss:
-        if len(cache) + len(miss) >= _WCACHE_MAX:
-            cache.clear()
-            miss = set(keys)
-        for k in miss:
-            cache[k] = bucket(k)
-    return [b for b in map(cache.__getitem__, keys) if b >= 0]
-
-
-_ECACHE: dict[str, int] = {}
+def _cached_buckets(keys: list[str], memo: _BucketMemo) -> list[int]:
+    """Buckets of `keys`, dropping -1 (ignored)."""
+    return [b for b in map(memo.__getitem__, keys) if b >= 0]
 
 
 def _entity_bucket(phrase: str) -> int:
@@ -197,8 +204,11 @@ def _entity_bucket(phrase: str) -> int:
     return _h("e:" + " ".join(_stem(w) for w in low.split()))
 
 
+_ECACHE = _BucketMemo(_entity_bucket)
+
+
 def _entity_buckets(text: str) -> list[int]:
-    return _cached_buckets(_ENT.findall(text), _ECACHE, _entity_bucket)
+    return _cached_buckets(_ENT.findall(text), _ECACHE)
 
 
 def _norm_tf(buckets: Iterable[int]) -> dict[int, float]:
@@ -234,12 +244,32 @@ _NO_PRIOR = array("H", bytes(2 * N_BUCKETS))
 
 
 @functools.lru_cache(maxsize=1)
-def _prior_languages() -> frozenset[str]:
+def _prior_languages() -> dict[str, str]:
+    """wordfreq's languages and the files of their word lists."""
     try:
         from wordfreq import available_languages
     except ImportError:  # pragma: no cover - wordfreq is a dependency; degrade to the plain online IDF
-        return frozenset()
-    return frozenset(available_languages(wordlist="best"))
+        return {}
+    return available_languages(wordlist="best")
+
+
+def _frequency_head(lang: str):
+    """wordfreq's word list of `lang`, bucket by bucket (bucket i: the words i centibels below 1), read as a stream.
+    The file is a gzipped msgpack list [header, bucket 0, bucket 1, ...] (``wordfreq.read_cBpack``); the prior
+    reads only its head, and wordfreq's own reader decodes all ~600k words first (~80 ms a language, most of the
+    cost of meeting a new language; a stream of news from many countries meets dozens)."""
+    import gzip
+
+    import msgpack  # wordfreq's own dependency
+
+    with gzip.open(_prior_languages()[lang], "rb") as f:
+        unpacker = msgpack.Unpacker(f, raw=False)
+        n = unpacker.read_array_header()
+        header = unpacker.unpack()
+        if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
+            raise ValueError(f"unexpected wordfreq list header {header!r}")
+        for _ in range(n - 1):
+            yield unpacker.unpack()
 
 
 @functools.lru_cache(maxsize=None)
@@ -254,7 +284,7 @@ def _language_prior(lang: str) -> dict[int, int]:
     list (collisions keep the larger count), so live and restored clusterers use the same table."""
     if lang not in _prior_languages():
         return {}
-    from wordfreq import cB_to_freq, get_frequency_list
+    from wordfreq import cB_to_freq
 
     freq: dict[int, float] = {}  # word bucket -> summed frequency of the words that stem to it
     ent: dict[int, float] = {}  # single-word name bucket -> frequency
@@ -262,7 +292,7 @@ def _language_prior(lang: str) -> dict[int, int]:
     # wordfreq's list holds the words in buckets of falling frequency (bucket i: i centibels below 1, as its own
     # get_frequency_dict reads it), so only the head is read: ~12k of a language's ~600k words (0.13-0.5 s a
     # language before, most of a 1k-article multilingual ingest's clustering time)
-    for i, bucket in enumerate(get_frequency_list(lang, wordlist="best")):
+    for i, bucket in enumerate(_frequency_head(lang)):
         f = cB_to_freq(-i)
         if f < fmin:
             break
@@ -271,7 +301,8 @@ def _language_prior(lang: str) -> dict[int, int]:
             if b >= 0:
                 freq[b] = freq.get(b, 0.0) + f
                 if w.isalpha():
-                    e = _entity_bucket(w)
+                    # a lower-case word in no stop list: its name bucket is its stem's (what _entity_bucket gives)
+                    e = _h("e:" + _stem(w)) if w == w.lower() else _entity_bucket(w)
                     if e >= 0:
                         ent[e] = ent.get(e, 0.0) + f
     counts: dict[int, int] = {}
@@ -280,7 +311,6 @@ def _language_prior(lang: str) -> dict[int, int]:
             c = round(PRIOR_DOCS * -math.expm1(-f * PRIOR_DOC_WORDS))
             if c > counts.get(b, 0):
                 counts[b] = c
-    _free_wordfreq_caches()
     return counts
 
 
@@ -290,21 +320,18 @@ def _prior_counts(langs: frozenset[str] = frozenset({"en"})) -> array:
     order the languages were met in). Without wordfreq the table is all zeros (plain online IDF)."""
     table = array("H", bytes(2 * N_BUCKETS))
     for lang in sorted(langs):
-        for b, c in _language_prior(lang).items():
-            if c > table[b]:
-                table[b] = c
+        _raise_prior(table, lang)
     return table
 
 
-def _free_wordfreq_caches() -> None:
-    """wordfreq keeps its decoded word lists in lru caches (~28 MB for English); the table above is all unspun
-    needs from them, so a long ingest does not carry them."""
-    import wordfreq
-
-    for name in ("get_frequency_dict", "get_frequency_list"):
-        cached = getattr(wordfreq, name, None)
-        if hasattr(cached, "cache_clear"):
-            cached.cache_clear()
+def _raise_prior(table: array, lang: str) -> list[int]:
+    """Raise `table` in place to `lang`'s prior counts where they are larger; returns the buckets that changed."""
+    changed = []
+    for b, c in _language_prior(lang).items():
+        if c > table[b]:
+            table[b] = c
+            changed.append(b)
+    return changed
 
 
 def _day(date: str | None) -> float | None:
@@ -466,9 +493,8 @@ def _add_into(dst: dict[int, float], src: dict[int, float], cap: int) -> None:
 def _dot(a: dict[int, float], b: dict[int, float]) -> float:
     # fsum: exactly rounded, so the result does not depend on set iteration order (a restored state must
     # score bit-for-bit like the live one)
-    if len(a) > len(b):
-        a, b = b, a
-    return fsum([a[k] * b[k] for k in a.keys() & b.keys()])
+    shared = a.keys() & b.keys()
+    return fsum(map(mul, map(a.__getitem__, shared), map(b.__getitem__, shared)))
 
 
 class _Doc:
@@ -737,8 +763,13 @@ class StoryClusterer:
     def _add_prior_language(self, lang: str) -> None:
         """Add a language's prior (its function words stop weighing like names); every term's IDF follows."""
         self.prior_langs.add(lang)
-        self._pc = _prior_counts(frozenset(self.prior_langs))
-        self._ldf = {b: _LOG[d + self._pc[b]] for b, d in self.df.items()}
+        # the table grows by one language (a copy: the starting table is shared through _prior_counts' cache);
+        # rebuilding it from every language met cost a quadratic number of passes on a many-language stream
+        self._pc = pc = array("H", self._pc)
+        df, ldf = self.df, self._ldf
+        for b in _raise_prior(pc, lang):
+            if b in df:
+                ldf[b] = _LOG[df[b] + pc[b]]
 
     def _names_only(self, ent: dict[int, float]) -> dict[int, float]:
         """The name vector without a language's most common words, capitalised at a sentence start ("El", "Die",
