@@ -301,8 +301,7 @@ def _language_prior(lang: str) -> dict[int, int]:
             if b >= 0:
                 freq[b] = freq.get(b, 0.0) + f
                 if w.isalpha():
-                    # a lower-case word in no stop list: its name bucket is its stem's (what _entity_bucket gives)
-                    e = _h("e:" + _stem(w)) if w == w.lower() else _entity_bucket(w)
+                    e = _entity_bucket(w)
                     if e >= 0:
                         ent[e] = ent.get(e, 0.0) + f
     counts: dict[int, int] = {}
