@@ -52,6 +52,7 @@ def _options(args) -> Options:
         extractor=args.extractor,
         keep_parses=args.keep_parses,
         dense_stories=args.dense_stories,
+        story_days=args.story_days,
     )
 
 
@@ -71,6 +72,13 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json-progress", action="store_true", help="progress as JSON lines on stderr")
 
 
+def _positive_days(value: str) -> float:
+    days = float(value)
+    if not days > 0:
+        raise argparse.ArgumentTypeError(f"must be a number of days above 0, not {value}")
+    return days
+
+
 def _add_analysis(p: argparse.ArgumentParser) -> None:
     p.add_argument("--summary-words", type=int, default=None, metavar="N", help="summary length in words (default 120)")
     p.add_argument("--summary-sentences", type=int, default=None, metavar="N", help="summary length in sentences")
@@ -82,6 +90,9 @@ def _add_analysis(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dense-stories", action="store_true",
                    help="when word overlap leaves a story decision uncertain, ask sentence embeddings (MiniLM; the "
                         "embed extra; 2-6 ms more per article; see docs/clustering.md)")
+    p.add_argument("--story-days", type=_positive_days, default=None, metavar="N",
+                   help="a story takes no article that would stretch it past N days (default: no limit; a story "
+                        "spanning more than 14 days lists its developments; a store keeps the limit it was given)")
     p.add_argument("--no-keep-parses", dest="keep_parses", action="store_false",
                    help="do not store spaCy parses and per-article quotes/dates (~11 KB per article; stored, a "
                         "story that grows later re-parses and re-reads only its new articles)")

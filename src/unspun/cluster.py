@@ -517,8 +517,10 @@ class StoryClusterer:
     def __init__(self, *, threshold: float | None = None, merge_threshold: float | None = None,
                  window_days: float = WINDOW_DAYS, max_active: int = 5000, max_candidates: int = 6,
                  idf_prior: bool = True, min_cos: float | None = None, model: dict | None = None,
-                 dense: bool = False, dense_band: tuple[float, float] = DENSE_BAND, dense_model: dict | None = None):
+                 dense: bool = False, dense_band: tuple[float, float] = DENSE_BAND, dense_model: dict | None = None,
+                 max_span_days: float = 0.0):
         self.model = dict(model or MODEL)
+        self.max_span_days = float(max_span_days)
         self._params = self._set_model(self.model, FEATURES)
         self.dense = bool(dense)
         self.dense_band = (float(dense_band[0]), float(dense_band[1]))
@@ -606,7 +608,7 @@ class StoryClusterer:
 
         doc = self._prepare(vec, buckets, day)
         scored = []
-        for s in self._candidates(doc.top, lang):
+        for s in self._candidates(doc.top, lang, day):
             x = self._features(doc, s)
             scored.append((self._prob(x) if self._has_evidence(x) else 0.0, s, x))
         scored.sort(key=lambda t: (-t[0], t[1].seq))
@@ -781,7 +783,7 @@ class StoryClusterer:
         norm = math.sqrt(fsum([w * w for w in kept.values()]))
         return {b: w / norm for b, w in kept.items()} if norm else {}
 
-    def _candidates(self, top: list[int], lang: str | None) -> list[_Story]:
+    def _candidates(self, top: list[int], lang: str | None, day: float | None = None) -> list[_Story]:
         votes: dict[str, float] = {}
         idf = self._idf
         index = self.index
@@ -792,12 +794,15 @@ class StoryClusterer:
                 for sid in lst:
                     votes[sid] = votes.get(sid, 0.0) + w
         stories = self.stories
+        span = self.max_span_days
         ranked = sorted(votes.items(), key=lambda kv: (-kv[1], stories[kv[0]].seq))
         out = []
         for sid, _ in ranked:
             s = stories[sid]
             if lang and s.lang and lang != s.lang:
                 continue  # no cross-lingual joins without a multilingual model
+            if span and day is not None and s.first is not None and max(s.last, day) - min(s.first, day) > span:
+                continue  # joining would stretch the story past ``max_span_days``
             out.append(s)
             if len(out) >= self.max_candidates:
                 break
@@ -924,7 +929,8 @@ class StoryClusterer:
             "params": {"threshold": self.threshold, "merge_threshold": self.merge_threshold,
                        "window_days": self.window_days, "max_active": self.max_active,
                        "max_candidates": self.max_candidates, "idf_prior": self.idf_prior,
-                       "min_cos": self.min_cos, "dense": self.dense, "dense_band": list(self.dense_band)},
+                       "min_cos": self.min_cos, "dense": self.dense, "dense_band": list(self.dense_band),
+                       "max_span_days": self.max_span_days},
             "model": self.model,
             "dense_model": self.dense_model,
             "n_docs": self.n_docs,

@@ -139,6 +139,18 @@ class SharedPassage(_Serializable):
 
 
 @dataclass
+class Development(_Serializable):
+    """One event inside a long-running story (developments.py): its articles, outlets, dates and headline."""
+
+    id: str  # "d" + sha1(first article id)[:12]
+    headline: str
+    headline_article: str | None  # the article whose title the headline is
+    article_ids: list[str]  # earliest first
+    outlets: list[str] = field(default_factory=list)
+    date_range: list[str | None] = field(default_factory=lambda: [None, None])
+
+
+@dataclass
 class Story(_Serializable):
     id: str
     headline: str
@@ -153,3 +165,5 @@ class Story(_Serializable):
     duplicates: list[dict] = field(default_factory=list)  # near-duplicate article pairs
     outlets: list[str] = field(default_factory=list)
     date_range: list[str | None] = field(default_factory=lambda: [None, None])
+    # the events inside a story whose dated articles span more than developments.DEVELOPMENT_DAYS (else empty)
+    developments: list[Development] = field(default_factory=list)

@@ -21,6 +21,7 @@ from . import __version__, nlp
 from .clean import clean_article, remove_templates
 from .cluster import StoryClusterer
 from .dedup import near_duplicates
+from .developments import story_developments
 from .entities import story_entities
 from .ingest import iter_articles
 from .ingest.html import MIN_BODY_WORDS
@@ -63,6 +64,9 @@ class Options:
     keep_parses: bool = True  # (~11 KB per article)
     # re-score uncertain story decisions with sentence embeddings (cluster.py's dense stage; needs unspun.embed)
     dense_stories: bool = False
+    # a story takes no article that would stretch it past this many days (cluster.py's max_span_days; None = no
+    # limit: long stories are read as developments instead, developments.py)
+    story_days: float | None = None
 
 
 @dataclass
@@ -200,6 +204,8 @@ def analyze_story(
     story.spin = stage("spin", lambda: story_spin(articles, sent_lists, docs), {})
     if story.spin:
         story.spin["single_source_quotes"] = stage("spin", lambda: single_source_quotes(story.quotes, articles), [])
+    story.developments = stage(
+        "developments", lambda: story_developments(articles, choose_headline), [])
     story.duplicates = stage(
         "dedup",
         lambda: [{"article_id": b, "duplicate_of": a, "jaccard": j} for a, b, j in near_duplicates(articles)],
@@ -318,6 +324,8 @@ class Pipeline:
         self.clusterer = StoryClusterer.from_state(state) if state else StoryClusterer()
         if self.options.dense_stories:  # asked for once, kept in the saved state for the runs that follow
             self.clusterer.dense = True
+        if self.options.story_days:  # likewise kept for the runs that follow
+            self.clusterer.max_span_days = float(self.options.story_days)
         self.problems: list[Problem] = []  # this run's problems (input and stage errors)
 
     def _problem(self, p: Problem) -> None:

@@ -70,6 +70,13 @@ def _speaker_lines(sp: dict) -> list[str]:
     return out
 
 
+def _development_line(d: dict) -> str:
+    n = len(d["cites"])
+    outlets = ", ".join(md(o) for o in d["outlets"]) or "unknown outlets"
+    return (f"- **{md(d['date_range'])}** {md(d['headline'])} "
+            f"({n} {'article' if n == 1 else 'articles'}, {outlets}) {_cites(d['cites'])}")
+
+
 def _event_line(e: dict) -> str:
     when = md(e["date"] + (f" – {e['end']}" if e["end"] else "")) if e["date"] else "date unknown"
     how = []
@@ -121,6 +128,7 @@ def _story(st: dict) -> list[str]:
         out += ["*No article came with a headline: the one above is the first line of an article.*", ""]
 
     out += _block("### Summary", [_summary_line(i, x) for i, x in enumerate(st["summary"], 1)])
+    out += _block("### Developments", [_development_line(d) for d in st["developments"]])
     out += _block("### Who said what",
                   _separated([[f"**{md(sp['name'])}**", "", *_speaker_lines(sp)] for sp in st["speakers"]]))
     out += _block("### Timeline", [_event_line(e) for e in st["timeline"] + st["timeline_undated"]])

@@ -29,6 +29,7 @@ TOP_ENTITIES = 12
 
 SECTION_TITLES = {
     "summary": "Summary",
+    "developments": "Developments",
     "quotes": "Who said what",
     "timeline": "Timeline",
     "entities": "People, organisations, places",
@@ -632,6 +633,24 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
             duplicates.append({"a": pair[0], "b": pair[1], "score": score, "pct": round(100 * score)})
     duplicates.sort(key=lambda d: (d["a"]["n"], d["b"]["n"]))
 
+    # --- developments (a long-running story's events): newest first, as a reader follows a developing story
+    developments = []
+    for d in (dct(x) for x in lst(story.get("developments"))):
+        ids = [s(a) for a in lst(d.get("article_ids")) if s(a)]
+        if not ids:
+            continue
+        lead = s(d.get("headline_article"))
+        developments.append({
+            "headline": s(d.get("headline")) or "(untitled)",
+            "date_range": date_range_text(lst(d.get("date_range"))),
+            "sort_date": max([date_text(x) for x in lst(d.get("date_range")) if s(x)] or [""]),
+            "outlets": [s(o) for o in lst(d.get("outlets")) if s(o)],
+            "headline_cite": refs.cite(lead) if lead else None,
+            "cites": refs.cites(ids),
+        })
+    developments = [d for _, d in sorted(enumerate(developments), key=lambda t: (t[1]["sort_date"], t[0]),
+                                         reverse=True)]
+
     outlets = [s(o) for o in lst(story.get("outlets")) if s(o)]
     if not outlets:  # input file names are no outlets: six records of one JSONL file are not six outlets
         outlets = sorted({known_outlet(articles[a]) for a in article_ids if a in articles} - {""})
@@ -644,6 +663,7 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
     sections = []
     for key, present in (
         ("summary", bool(summary)),
+        ("developments", bool(developments)),
         ("quotes", bool(speakers)),
         ("timeline", bool(timeline or timeline_undated)),
         ("entities", bool(entities)),
@@ -664,6 +684,7 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
         "sort_date": max([date_text(d) for d in dr if s(d)] or [""]),
         "n_articles": len(article_ids) or len(arts_vm),
         "summary": summary,
+        "developments": developments,
         "speakers": speakers,
         "n_quotes": sum(len(sp["quotes"]) for sp in speakers),
         "timeline": timeline,

@@ -1,0 +1,122 @@
+"""Developments of a long-running story, and the span cap on stories they are made with."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from unspun import cli
+from unspun.cluster import StoryClusterer, _day, cluster_articles
+from unspun.developments import DEVELOPMENT_DAYS, development_groups, story_developments
+from unspun.model import Article
+from unspun.pipeline import analyze_story, choose_headline
+from unspun.report.html import render_html
+from unspun.report.markdown import render_markdown
+from unspun.store import Store
+
+# One topic (the Fed's interest rates) over two months: a February decision and a March one, two articles each,
+# written for these tests.
+FED = [
+    ("f1", "2023-02-01", "Federal Reserve raises interest rates by a quarter point",
+     "The Federal Reserve raised its benchmark interest rate by a quarter percentage point on Wednesday, its "
+     "eighth increase in a year, and signalled further hikes to bring inflation down. Fed chair Jerome Powell said "
+     "the labour market remained tight and that the fight against inflation was not over."),
+    ("f2", "2023-02-02", "Powell says more Fed interest rate increases are likely",
+     "Jerome Powell, chair of the Federal Reserve, said further interest rate increases were likely because "
+     "inflation remained too high, a day after the Fed raised its benchmark rate by a quarter point. Powell said "
+     "the labour market was still tight."),
+    ("f3", "2023-03-22", "Fed raises interest rates again despite banking turmoil",
+     "The Federal Reserve raised its benchmark interest rate by a quarter point on Wednesday despite the turmoil "
+     "after the collapse of Silicon Valley Bank, and Jerome Powell said the banking system was sound. The Fed "
+     "signalled that the end of its increases in interest rates was near."),
+    ("f4", "2023-03-23", "Powell: banking turmoil may do some of the Fed's work on inflation",
+     "A day after the Federal Reserve raised interest rates by a quarter point, chair Jerome Powell said tighter "
+     "lending by banks after the collapse of Silicon Valley Bank could slow inflation, and the Fed might need "
+     "fewer increases in interest rates."),
+]
+
+
+def _fed() -> list[Article]:
+    return [Article(id=i, title=t, text=x, source="test", date=d, outlet=f"outlet-{i}") for i, d, t, x in FED]
+
+
+def test_a_story_may_not_stretch_past_its_span_cap():
+    arts = _fed()
+    assert len(set(cluster_articles(arts).values())) == 1  # one topic: one story without a cap
+    capped = cluster_articles(arts, max_span_days=14)
+    assert capped["f1"] == capped["f2"] and capped["f3"] == capped["f4"] and capped["f1"] != capped["f3"]
+
+
+def test_the_span_cap_is_kept_in_the_clusterer_state():
+    c = StoryClusterer(max_span_days=14)
+    for a in _fed()[:3]:
+        c.add(a)
+    restored = StoryClusterer.from_state(c.to_state())
+    assert restored.max_span_days == 14
+    assert restored.add(_fed()[3]) == c.add(_fed()[3])
+
+
+def test_a_long_story_is_read_as_developments_in_date_order():
+    arts = _fed()
+    groups = development_groups(arts)
+    assert [[a.id for a in g] for g in groups] == [["f1", "f2"], ["f3", "f4"]]
+    devs = story_developments(arts, choose_headline)
+    assert [d.id for d in devs] == ["d" + hashlib.sha1(i.encode()).hexdigest()[:12] for i in ("f1", "f3")]
+    assert devs[0].date_range == ["2023-02-01", "2023-02-02"] and devs[1].date_range == ["2023-03-22", "2023-03-23"]
+    for d in devs:  # the headline is one of the development's own titles, and cites its article
+        assert d.headline_article in d.article_ids
+        assert d.headline == next(a.title for a in arts if a.id == d.headline_article)
+        assert d.outlets == sorted(f"outlet-{i}" for i in d.article_ids)
+    assert [d.to_dict() for d in devs] == [d.to_dict() for d in story_developments(_fed(), choose_headline)]
+
+
+def test_every_development_stays_within_the_window_and_every_article_is_in_one():
+    # steady coverage every third day for two months: no gap to cut at, yet no development spans over 14 days
+    base = _fed()[0]
+    arts = [Article(id=f"r{i:02d}", title=f"{base.title} (update {i})", text=base.text, source="test",
+                    date=f"2023-{1 + (3 * i) // 31:02d}-{1 + (3 * i) % 31:02d}") for i in range(20)]
+    arts = [a for a in arts if _day(a.date) is not None]
+    groups = development_groups(arts)
+    assert sorted(a.id for g in groups for a in g) == sorted(a.id for a in arts)
+    for g in groups:
+        days = [_day(a.date) for a in g]
+        assert max(days) - min(days) <= DEVELOPMENT_DAYS
+    assert len(groups) >= 4
+
+
+def test_a_short_story_has_no_developments():
+    assert development_groups(_fed()[:2]) == []
+    undated = [Article(id=a.id, title=a.title, text=a.text, source="test") for a in _fed()]
+    assert development_groups(undated) == []
+
+
+def test_developments_reach_the_outputs_escaped():
+    arts = _fed()
+    arts[2].title = "Fed <script>alert(1)</script> raises rates"
+    story = analyze_story("s1", arts)
+    assert len(story.developments) == 2
+    data = {"articles": [a.to_dict() for a in arts], "stories": [story.to_dict()], "problems": []}
+    html = render_html(data)
+    assert "Developments" in html and "<script>alert(1)" not in html
+    md = render_markdown(data)
+    assert "### Developments" in md
+    block = md.split("### Developments", 1)[1].split("###", 1)[0]
+    lines = [line for line in block.splitlines() if line.startswith("- ")]
+    # newest first, as a reader follows a developing story
+    assert [line[:16] for line in lines] == ["- **2023-03-22 \u2013", "- **2023-02-01 \u2013"]
+
+
+def test_story_days_option_caps_stories_and_is_kept_by_the_store(tmp_path, capsys):
+    src = tmp_path / "fed.jsonl"
+    src.write_text("".join(json.dumps({"id": a.id, "title": a.title, "text": a.text, "date": a.date}) + "\n"
+                           for a in _fed()), encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["ingest", str(src), "--db", str(db), "--story-days", "0", "-q"])
+    assert exit_.value.code == 2 and "--story-days" in capsys.readouterr().err
+    assert cli.main(["ingest", str(src), "--db", str(db), "--story-days", "14", "-q"]) == 0
+    with Store(db) as store:
+        assert store.get_cluster_state()["params"]["max_span_days"] == 14
+        assert len({sid for _, sid in store.article_story_ids()}) == 2
