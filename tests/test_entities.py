@@ -235,3 +235,13 @@ def test_a_lone_name_the_text_follows_with_which_is_no_person():
 def test_a_platform_owned_by_a_person_is_no_person():
     text = "By that measure, many of Jane Roe’s Facebook friends were not real friends at all. Facebook said little."
     assert _by_name(Article(id="f", title="", text=text, source="t"))["Facebook"].type == "ORG"  # the tagger: PERSON
+
+
+def test_an_organisation_named_in_the_singular_and_the_plural_is_one():
+    text = ("The Kenya Wildlife Service said two lions were shot near Nairobi National Park on Monday.\n\n"
+            "Rangers from the Kenya Wildlife Services tracked the animals after residents complained, "
+            "a spokesman for the Kenya Wildlife Service said.")
+    art = Article(id="a", title="Lions shot near Nairobi park", text=text, source="a.txt")
+    ents = _by_name(art)
+    kws = [name for name in ents if name.startswith("Kenya Wildlife")]
+    assert len(kws) == 1 and ents[kws[0]].count == 3

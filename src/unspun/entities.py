@@ -498,13 +498,17 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
 
     # One entry per name: records of one name under different labels, written in other case ("DAVID GREENE",
     # "David Greene"), spacing or hyphenation ("Erie Times-News", "Erie Times News"), with a middle initial
-    # ("Donald J. Trump"), a firm with and without its legal form ("Kellogg Co", "Kellogg") or a group as noun and
+    # ("Donald J. Trump"), a firm with and without its legal form ("Kellogg Co", "Kellogg"), a body's name with its
+    # last word in the singular and the plural ("Kenya Wildlife Service(s)") or a group as noun and
     # adjective ("Venezuelans", "Venezuelan") merge into the dominant one, shown as running text writes it (capitals
     # are a typeface).
     def same_name(name: str, label: str) -> str:
         words = name_key(name).split()
         if label == "ORG" and len(words) > 1 and words[-1] in LEGAL_FORMS:
             words = words[:-1]
+        if label in ("ORG", "FAC") and len(words) > 1 and len(words[-1]) > 4:
+            # outlets write a body's name in the singular and the plural ("Kenya Wildlife Service(s)")
+            words = words[:-1] + [words[-1].removesuffix("s")]
         if label == "PERSON" and len(words) > 2:
             words = [words[0]] + [w for w in words[1:-1] if len(w) > 1] + [words[-1]]
         if label == "NORP" and len(words) == 1 and len(words[0]) > 4:
