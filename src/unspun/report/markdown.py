@@ -183,8 +183,12 @@ def render_markdown(result: dict) -> str:
     for i, st in enumerate(v["stories"], 1):
         outlets = ", ".join(md(o) for o in st["outlets"]) or "unknown outlets"
         articles = "article" if st["n_articles"] == 1 else "articles"
-        index.append(f"{i}. **{md(st['headline'])}** — {st['n_articles']} {articles} · {outlets} · "
-                     f"{md(st['date_range'])}")
+        line = f"{i}. **{md(st['headline'])}** — {st['n_articles']} {articles} · {outlets} · {md(st['date_range'])}"
+        if st["developments"]:  # a long-running story: what happened last, not only its consensus headline
+            latest = st["developments"][0]
+            line += (f" · {len(st['developments'])} developments; latest ({md(latest['date_range'])}): "
+                     f"{md(latest['headline'])}")
+        index.append(line)
     out += _block("## Stories", index)
     out += _block("## Input problems", [f"- {md(p['source'])}: {md(p['reason'])}"
                                          + (f" — {md(p['detail'])}" if p["detail"] else "") for p in v["problems"]])
