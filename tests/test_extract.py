@@ -695,3 +695,57 @@ def test_author_printed_as_plain_text(extractor):
     # prose that opens with a lead-in word names nobody
     assert _author(body="<p>Von Berlin nach Hamburg fahren die Züge wieder.</p><p>By then the river had risen.</p>",
                    extractor=extractor) is None
+
+
+def test_fast_extraction_puts_resiliparse_node_cache_back():
+    """The fast path runs with a plain dict as resiliparse's node cache and restores the library's own; a cache
+    someone else put in place is left alone."""
+    from unspun import extract as ux
+
+    node_module = ux._resiliparse_node
+    if getattr(node_module, "_node_cache", None) is None:
+        pytest.skip("this resiliparse keeps no module-level node cache")
+    own = node_module._node_cache
+    seen = []
+    real = ux._lexbor_page
+
+    def spy(*args, **kwargs):
+        seen.append(node_module._node_cache)
+        return real(*args, **kwargs)
+
+    ux._lexbor_page = spy
+    try:
+        fast = extract_html(page(), "https://valleytimes.example/news/bridge", extractor="fast")
+        assert type(seen[-1]) is dict and not seen[-1]  # swapped in, and emptied at the end
+        assert node_module._node_cache is own
+        theirs = {}
+        node_module._node_cache = theirs
+        assert extract_html(page(), "https://valleytimes.example/news/bridge", extractor="fast") == fast
+        assert seen[-1] is theirs and node_module._node_cache is theirs
+    finally:
+        ux._lexbor_page = real
+        node_module._node_cache = own
+    assert fast.title == "Bridge opening delayed to spring" and "foundations" in fast.text
+
+
+@pytest.mark.parametrize("url", ["https://valleytimes.example/2021/03/04/bridge", "https://valleytimes.example/a/b",
+                                 "https://valleytimes.example/2021/13/40/bad", None])
+def test_htmldate_vote_without_lxml_parse_for_a_dated_url(monkeypatch, url):
+    """A dated URL answers for htmldate without the lxml parse, with find_date's own answer on the parsed page."""
+    from htmldate import find_date
+
+    from unspun import extract as ux
+
+    html = page(head="<meta name='date' content='2021-02-01'>")
+    lexbor = ux._lexbor_page(html)
+    want = find_date(ux._parse_tree(html), url=url, extensive_search=False, original_date=True,
+                     outputformat="%Y-%m-%d")
+    parses = []
+    real = ux._parse_tree
+    monkeypatch.setattr(ux, "_parse_tree", lambda *a: parses.append(1) or real(*a))
+    got = ux._htmldate_vote(lexbor, url, html, extensive=False)
+    assert got == ([("htmldate", want)] if want else [])
+    assert bool(parses) == (url is None or "/2021/03/04/" not in url)
+    # a page lxml makes no tree of (comments only) has no htmldate vote, dated URL or not
+    empty = "<!-- nothing here -->"
+    assert ux._htmldate_vote(ux._lexbor_page(empty), url, empty, extensive=False) == []

@@ -26,6 +26,11 @@ from dateutil.parser import UnknownTimezoneWarning
 from lxml import etree
 from resiliparse.parse.html import HTMLTree, NodeType
 
+try:  # the module whose `_node_cache` resiliparse looks up at every node it hands to Python (see _page_node_cache)
+    from resiliparse.parse.html import node as _resiliparse_node
+except ImportError:  # another resiliparse layout: its own cache is used
+    _resiliparse_node = None
+
 from .ingest.common import decode_text, outlet_from_url
 
 # htmldate calls dateutil too: its "tzname EST identified but not understood" warnings say nothing a user can act on
@@ -159,6 +164,29 @@ class _LexborPage:
             self.elements[tag].append(node)
             if tag in ("h1", "h2", "h3"):
                 self.headings.append(node)
+
+
+class _page_node_cache:
+    """For one page's fast extraction, resiliparse's node cache is a plain dict, emptied at the end. resiliparse 2
+    keeps the Python object of every node it hands out in a module-level WeakValueDictionary, whose pure-Python
+    get/set and weak-reference callbacks are ~40% of each node's cost (~180 nodes a page). A node object holds its
+    tree, so no entry can outlive the page's tree while the dict is in place. Swapped only when the library's own
+    cache is in place (not by a second page at once, e.g. in another thread) and put back only if still ours."""
+    __slots__ = ("cache", "old")
+
+    def __enter__(self):
+        self.cache = self.old = None
+        old = getattr(_resiliparse_node, "_node_cache", None)
+        if old is not None and type(old) is not dict:
+            self.cache, self.old = {}, old
+            _resiliparse_node._node_cache = self.cache
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.cache is not None:
+            if _resiliparse_node._node_cache is self.cache:
+                _resiliparse_node._node_cache = self.old
+            self.cache.clear()
 
 
 def _lexbor_page(html: str, utf8: bytes | None = None) -> _LexborPage | None:
@@ -894,6 +922,12 @@ def _htmldate_vote(tree, url: str | None, html: str, extensive: bool) -> list[tu
     from htmldate import find_date
 
     if not isinstance(tree, etree._Element):
+        # find_date answers with a dated URL's day before it reads the tree, which it only needs to exist: the lxml
+        # parse (~0.8 ms) is skipped then. lxml makes a tree of any page with an element or text in it (it fails
+        # on one of only comments, doctype or stray end tags): of a page whose query found metadata elements.
+        day = _htmldate_url_day(url) if isinstance(tree, _LexborPage) and any(tree.elements.values()) else None
+        if day:
+            return [("htmldate", day)]
         tree = _parse_tree(html, tree.utf8 if isinstance(tree, _LexborPage) else None)
     try:
         hd = find_date(tree if tree is not None else html, url=url, extensive_search=extensive,
@@ -901,6 +935,21 @@ def _htmldate_vote(tree, url: str | None, html: str, extensive: bool) -> list[tu
     except Exception:  # htmldate raises on some broken trees
         hd = None
     return [("htmldate", hd)] if hd else []
+
+
+def _htmldate_url_day(url: str | None) -> str | None:
+    """The day htmldate's find_date (original date, "%Y-%m-%d", default date bounds) reads from `url` before it
+    looks at the page, else None. Its internal functions (htmldate is pinned below 2); None if they changed."""
+    if not url:
+        return None
+    try:
+        from htmldate.extractors import extract_url_date
+        from htmldate.utils import Extractor
+        from htmldate.validators import get_max_date, get_min_date
+
+        return extract_url_date(url, Extractor(False, get_max_date(None), get_min_date(None), True, "%Y-%m-%d"))
+    except Exception:  # a changed htmldate: find_date itself answers
+        return None
 
 
 def _add_text(votes, source, node, month_first: bool) -> bool:
@@ -1727,7 +1776,13 @@ def extract_html(html: str | bytes, url: str | None = None, *, encoding: str | N
     text search, only when it could change the day)."""
     if extractor not in EXTRACTORS:
         raise ValueError(f"unknown extractor {extractor!r}; choose from {', '.join(EXTRACTORS)}")
-    fast = extractor == "fast"
+    if extractor == "fast":
+        with _page_node_cache():
+            return _extract_html(html, url, encoding, body, True)
+    return _extract_html(html, url, encoding, body, False)
+
+
+def _extract_html(html: str | bytes, url: str | None, encoding: str | None, body: bool, fast: bool) -> Extracted:
     try:
         text, enc = decode_html(html, encoding)
         # each path parses the page once for the body and the metadata alike: the accurate one as trafilatura
