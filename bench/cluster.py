@@ -338,8 +338,8 @@ class _OracleCandidates(StoryClusterer):
         self._g = self._gold[article.id]
         return super().add(article, **kw)
 
-    def _candidates(self, top, lang):
-        out = super()._candidates(top, lang)
+    def _candidates(self, top, lang, day=None):
+        out = super()._candidates(top, lang, day)
         have = {s.id for s in out}
         mates = sorted({self.resolve(sid) for aid, sid in self.assigned.items() if self._gold.get(aid) == self._g})
         return out + [self.stories[sid] for sid in mates if sid in self.stories and sid not in have]
@@ -641,6 +641,9 @@ def main(argv=None) -> int:
         systems = [("unspun", lambda it, m=model: run_unspun(it, model=m)),
                    ("unspun (no idf prior)", lambda it, m=model: run_unspun(it, model=m, idf_prior=False)),
                    ("unspun (no evidence rule)", lambda it, m=model: run_unspun(it, model=m, min_cos=0.0)),
+                   # the user's cap on a story's span (`--story-days N`): what event-sized stories cost on these streams
+                   ("unspun --story-days 30", lambda it, m=model: run_unspun(it, model=m, max_span_days=30)),
+                   ("unspun --story-days 14", lambda it, m=model: run_unspun(it, model=m, max_span_days=14)),
                    (f"tfidf-single-pass(t={sp_t})", lambda it, t=sp_t: run_single_pass(it, t))]
         if path == main_path:  # the dense stage (embedding cost reported apart), lazy as shipped and for every decision
             systems += [("unspun (dense, lazy)", lambda it, m=model, d=dense_model: run_unspun(
