@@ -122,3 +122,13 @@ def test_story_days_option_caps_stories_and_is_kept_by_the_store(tmp_path, capsy
     with Store(db) as store:
         assert store.get_cluster_state()["params"]["max_span_days"] == 14
         assert len({sid for _, sid in store.article_story_ids()}) == 2
+
+
+def test_story_lines_carry_developments(tmp_path, capsys):
+    src = tmp_path / "fed.jsonl"
+    src.write_text("".join(json.dumps({"id": a.id, "title": a.title, "text": a.text, "date": a.date}) + "\n"
+                           for a in _fed()), encoding="utf-8")
+    assert cli.main(["run", str(src), "--out", str(tmp_path / "out"), "--jsonl", "-q", "--jobs", "1"]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert len(lines) == 1
+    assert [d["article_ids"] for d in lines[0]["developments"]] == [["f1", "f2"], ["f3", "f4"]]

@@ -215,6 +215,9 @@ def _story_line(s: dict) -> str:
     keep = ("id", "headline", "article_ids", "outlets", "date_range")
     d = {k: s.get(k) for k in keep}
     d["summary"] = [x["text"] for x in s.get("summary", [])]
+    if s.get("developments"):  # a long story's events, for a `jq` over the stream without the full JSON
+        d["developments"] = [{k: x.get(k) for k in ("id", "headline", "date_range", "article_ids")}
+                             for x in s["developments"]]
     return json.dumps(d, ensure_ascii=False)
 
 
