@@ -516,3 +516,26 @@ def test_anchor_finder_finds_every_anchor_a_line_holds():
     anchors = list(_ANCHORS.starts)
     for line in lines:
         assert _ANCHORS(line) == {a for a in anchors if a in line.lower()}, line
+
+
+def test_long_line_anchors_are_those_of_all_anchors_its_rules_look_up():
+    """A line too long for the notice and promo rules is searched for the long-notice and author-box anchors only:
+    the same of them as the search for all anchors finds, and the same reasons."""
+    from unspun import clean
+
+    filler = " ".join(["The committee met again on Tuesday to weigh the proposal in detail."] * 6)
+    lines = [
+        f"{filler} Subscribe now to our newsletter. All rights reserved. Sign up for free.",
+        f"{filler} NPR transcripts are created on a rush deadline by an NPR contractor. The authoritative record of "
+        "NPR's programming is the audio record.",
+        f"{filler} About the author: Jane Roe writes about science. Follow her on Twitter @janeroe.",
+        "Subscribe now to our newsletter. About the author. NPR transcripts are created on a rush deadline.",
+    ]
+    long_only = set(clean._LONG_LINE_ANCHORS.starts)
+    assert long_only < set(clean._ANCHORS.starts)
+    for line in lines:
+        low = normalize_ws(line)
+        assert clean._LONG_LINE_ANCHORS(low) == clean._ANCHORS(low) & long_only
+    assert len(lines[1].split()) > clean._SHORT_RULES_MAX_WORDS
+    assert classify_line(lines[1]) == "notice"
+    assert classify_line(lines[0]) is None  # promo words inside a long paragraph: reporting, kept

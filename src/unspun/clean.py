@@ -426,6 +426,11 @@ class _Context:
 
 _ANCHORS = _AnchorFinder(anchor for index in (_NOTICE, _LONG_NOTICE, _AUTHOR_BOX, _PROMO) for anchor in index)
 _RULES_MAX_WORDS = max(NOTICE_MAX_WORDS, LONG_NOTICE_MAX_WORDS, AUTHOR_BOX_MAX_WORDS, PROMO_MAX_WORDS)
+# A line too long for the notice and promo rules is tested against the long-notice and author-box rules only: their
+# few anchors make a trie regex ~3x faster than all ~200 (about half of the characters searched are such lines). It
+# finds exactly those of its anchors that _ANCHORS finds, the only ones looked up for such a line.
+_SHORT_RULES_MAX_WORDS = max(NOTICE_MAX_WORDS, PROMO_MAX_WORDS)
+_LONG_LINE_ANCHORS = _AnchorFinder(anchor for index in (_LONG_NOTICE, _AUTHOR_BOX) for anchor in index)
 
 
 def classify_line(line: str, ctx: _Context | None = None, *, in_run_of_short: bool = False) -> str | None:
@@ -470,7 +475,7 @@ def _classify(s: str, ctx: _Context, in_run_of_short: bool) -> str | None:
     # notices, then promos (a log-in wall is both; it is a notice)
     if len(words) > _RULES_MAX_WORDS:
         return None
-    present = _ANCHORS(s)
+    present = _ANCHORS(s) if len(words) <= _SHORT_RULES_MAX_WORDS else _LONG_LINE_ANCHORS(s)
     if len(words) <= NOTICE_MAX_WORDS and _matches(_NOTICE, s, present):
         return "notice"
     if len(words) <= LONG_NOTICE_MAX_WORDS and _matches(_LONG_NOTICE, s, present):

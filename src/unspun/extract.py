@@ -13,6 +13,7 @@ import html as htmllib
 import itertools
 import json
 import re
+import time
 import unicodedata
 import urllib.parse
 import warnings
@@ -263,10 +264,23 @@ def normalize_date(value, *, other_languages: bool = True, month_first: bool = T
     return parsed.date().isoformat() if parsed else None
 
 
+_TOMORROW = [0.0, ""]  # [the time.time() until which it holds, the day after today as ISO]
+
+
+def _tomorrow() -> str:
+    """(today + 1 day) in ISO, as of now; recomputed at local midnight only (a vote's flags are asked for ~20
+    times a page)."""
+    if time.time() >= _TOMORROW[0]:
+        today = dt.date.today()
+        midnight = dt.datetime.combine(today + dt.timedelta(days=1), dt.time())
+        _TOMORROW[:] = [min(midnight.timestamp(), time.time() + 3600), (today + dt.timedelta(days=1)).isoformat()]
+    return _TOMORROW[1]
+
+
 def _date_flags(day: str) -> list[str]:
     y = int(day[:4])
     flags = []
-    if day > (dt.date.today() + dt.timedelta(days=1)).isoformat():
+    if day > _tomorrow():
         flags.append("future")
     if y < 1995:
         flags.append("implausible")

@@ -63,7 +63,7 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str, boo
 
 def unusable(data: bytes, source: str, what: str) -> Problem | None:
     """The problem with an input that is empty or binary, else None. `what` names the expected format."""
-    if not data.strip():
+    if not data or data.isspace():  # `not data.strip()` without copying a page (isspace stops at its first letter)
         return problem(source, "empty", "input is empty")
     if looks_binary(data):
         return problem(source, "binary", f"not a {what} (NUL or control bytes)")
