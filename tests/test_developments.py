@@ -9,8 +9,9 @@ import pytest
 
 from unspun import cli
 from unspun.cluster import StoryClusterer, _day, cluster_articles
-from unspun.developments import DEVELOPMENT_DAYS, development_groups, story_developments
-from unspun.model import Article
+from unspun.developments import (DEVELOPMENT_DAYS, cite_verbatim, development_groups, developments_summary,
+                                 is_topic, story_developments)
+from unspun.model import Article, Development
 from unspun.pipeline import analyze_story, choose_headline
 from unspun.report.html import render_html
 from unspun.report.markdown import render_markdown
@@ -132,3 +133,35 @@ def test_story_lines_carry_developments(tmp_path, capsys):
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert len(lines) == 1
     assert [d["article_ids"] for d in lines[0]["developments"]] == [["f1", "f2"], ["f3", "f4"]]
+
+
+def test_a_topic_is_summarised_by_what_happened_when():
+    arts = _fed()
+    story = analyze_story("s1", arts)
+    assert is_topic(len(arts), story.developments)  # two developments of two articles: no event holds the story
+    by_id = {a.id: a for a in arts}
+    firsts = [d.article_ids for d in story.developments]
+    assert len(story.summary) == 2
+    for sent, ids in zip(story.summary, firsts):  # one lead per development, in date order, cited word for word
+        assert sent.citations and set(sent.citations) <= set(ids)
+        assert all(sent.text in by_id[c].text for c in sent.citations)
+    assert analyze_story("s1", _fed()).summary == story.summary
+    one = analyze_story("s1", arts[:2])  # one event: the cross-outlet summary
+    assert not one.developments and one.summary
+
+
+def test_an_event_with_a_stray_follow_up_is_no_topic():
+    def dev(*ids: str) -> Development:
+        return Development(id="d" + ids[0], headline="h", headline_article=None, article_ids=list(ids))
+
+    assert not is_topic(5, [dev("a", "b", "c", "d"), dev("e")])  # one event holds 80% of the story
+    assert is_topic(6, [dev("a", "b", "c"), dev("d", "e", "f")])
+    assert not is_topic(3, [])
+
+
+def test_the_summary_budget_takes_the_latest_development_first():
+    arts = _fed()
+    devs = story_developments(arts, choose_headline)
+    sents = [[a.text.split(". ")[0] + "."] for a in arts]
+    one = developments_summary(arts, sents, devs, lambda t: cite_verbatim(t, arts), max_sentences=1)
+    assert len(one) == 1 and one[0].citations[0] in devs[-1].article_ids

@@ -30,6 +30,10 @@ def test_lead_skips_datelines_captions_and_bylines():
     assert lead_sentence(credit_at_end) == credit_at_end[1]
     byline = ["/ Source: TODAY By A. Pawlowski", "Laura Carson was a healthy, active 4-year-old before she fell ill."]
     assert lead_sentence(byline) == byline[1]
+    title = "Clinton and Sanders face the voters in N.H.; Health care and education among top issues at town hall"
+    deck = ["Clinton and Sanders face the voters in N.H.;", "Health care and education among top issues at town hall.",
+            "Hillary Clinton and Bernie Sanders answered voters' questions in Derry on Wednesday night."]
+    assert lead_sentence(deck, title) == deck[2]  # the headline's pieces are not the lead
 
 
 def test_lead_drops_headline_run_into_first_sentence():

@@ -16,7 +16,9 @@ written do not change when later articles join the story (an article dated earli
 may regroup the developments after it). Only a story whose dated articles span more than `DEVELOPMENT_DAYS` has
 developments; for the others the story is its one development.
 
-Each development carries its own headline (`pipeline.choose_headline`'s rule; the article it comes from is cited),
+A story whose largest development holds less than `TOPIC_SHARE` of its articles is a topic: its summary is one lead
+per development, what happened when (`developments_summary`), not the cross-outlet summary, which finds no sentence
+most outlets agree on over months. Each development carries its own headline (`pipeline.choose_headline`'s rule; the article it comes from is cited),
 its outlets and its date range. No summary of its own: the story summariser, asked for one or two sentences of a
 development of 2-5 articles with little text in common, picked a quotation for most of them on PolNeAR (a glance
 that says less than the headline). Its id is "d" + sha1 of its first article's id, stable while its first article
@@ -29,9 +31,14 @@ import hashlib
 from typing import Callable
 
 from .cluster import StoryClusterer, _day, cluster_articles
-from .model import Article, Development
+from .model import Article, Development, SummarySentence, normalize_ws
+from .spin import lead_sentence
 
 DEVELOPMENT_DAYS = 14  # two news weeks: on PolNeAR the 141-article story reads as 25 developments, 7 days gives 41
+# A story whose largest development holds less than this share of its articles is a topic, summarised by what
+# happened when (`developments_summary`); above it, one event with stray follow-ups keeps the cross-outlet summary.
+TOPIC_SHARE = 0.6
+LEAD_MAX_WORDS = 60  # a longer "lead" is a run-on paragraph the splitter did not cut
 
 
 def development_groups(articles: list[Article], days: float = DEVELOPMENT_DAYS) -> list[list[Article]]:
@@ -66,3 +73,58 @@ def story_developments(articles: list[Article], headline: Callable[[list[Article
             date_range=[min(dates), max(dates)] if dates else [None, None],
         ))
     return out
+
+
+def is_topic(story_articles: int, developments: list[Development]) -> bool:
+    """A story read as a topic: its largest development holds less than `TOPIC_SHARE` of its articles."""
+    return bool(developments) and max(len(d.article_ids) for d in developments) < TOPIC_SHARE * story_articles
+
+
+def cite_verbatim(text: str, articles: list[Article]) -> SummarySentence:
+    """`text` cited to every article (earliest first) that carries it word for word."""
+    needle = normalize_ws(text)
+    cited = [a for a in articles if needle in normalize_ws(a.text)]
+    return SummarySentence(text=text, citations=[a.id for a in cited],
+                           single_source=len({a.outlet or a.id for a in cited}) <= 1)
+
+
+def developments_summary(articles: list[Article], sent_lists: list[list[str]], developments: list[Development],
+                         cite: Callable[[str], SummarySentence], *, max_words: int | None = 120,
+                         max_sentences: int | None = None) -> list[SummarySentence]:
+    """A topic's summary: what happened when. One lead per development (its headline article's lead, else the first
+    of its articles with one), taken for the latest development first and then the largest (most articles, then
+    outlets), until the length budget is used; shown in date order. `articles` and `sent_lists` go together
+    (earliest first); `cite(text)` gives a chosen lead its citations and support.
+
+    Why leads: a story of months has no sentence most outlets agree on (the cross-outlet summary of PolNeAR's
+    141-article story opened with one outlet's anecdote and closed with "And I've decided to vote for Bernie
+    Sanders."), and an article's lead is the news writer's own summary of what it reports."""
+    sents_of = {a.id: (a, sents) for a, sents in zip(articles, sent_lists)}
+    leads: dict[str, str] = {}
+    for d in developments:
+        order = ([d.headline_article] if d.headline_article else []) + [i for i in d.article_ids
+                                                                        if i != d.headline_article]
+        for aid in order:
+            a, sents = sents_of.get(aid, (None, []))
+            lead = lead_sentence(sents, None if a is None or a.title_derived else a.title) if sents else ""
+            if lead and len(lead.split()) <= LEAD_MAX_WORDS and normalize_ws(lead) in normalize_ws(a.text):
+                leads[d.id] = lead
+                break
+    latest = max(developments, key=lambda d: (d.date_range[1] or "", -developments.index(d)))
+    ranked = sorted(developments, key=lambda d: (d is not latest, -len(d.article_ids), -len(d.outlets),
+                                                 developments.index(d)))
+    chosen, words, seen = [], 0, set()
+    for d in ranked:
+        lead = leads.get(d.id)
+        if not lead or lead in seen:
+            continue
+        n = len(lead.split())
+        if max_words is not None and words + n > max_words:
+            continue
+        chosen.append(d)
+        seen.add(lead)
+        words += n
+        if max_sentences is not None and len(chosen) >= max_sentences:
+            break
+    chosen.sort(key=developments.index)  # date order
+    return [cite(leads[d.id]) for d in chosen]

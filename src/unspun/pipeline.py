@@ -21,7 +21,7 @@ from . import __version__, nlp
 from .clean import clean_article, remove_templates
 from .cluster import StoryClusterer
 from .dedup import near_duplicates
-from .developments import story_developments
+from .developments import cite_verbatim, developments_summary, is_topic, story_developments
 from .entities import story_entities
 from .ingest import iter_articles
 from .ingest.html import MIN_BODY_WORDS
@@ -185,11 +185,18 @@ def analyze_story(
     story.outlets = sorted({a.outlet for a in articles if a.outlet})
     dated = [a.date for a in articles if a.date]
     story.date_range = [min(dated), max(dated)] if dated else [None, None]
-    story.summary = stage(
-        "summarize",
-        lambda: summarize(articles, docs, max_words=options.summary_words, max_sentences=options.summary_sentences),
-        [],
-    )
+    story.developments = stage(
+        "developments", lambda: story_developments(articles, choose_headline), [])
+    if is_topic(len(articles), story.developments):  # months of one beat: what happened when, not one consensus
+        story.summary = stage("summarize", lambda: developments_summary(
+            articles, sent_lists, story.developments, lambda text: cite_verbatim(text, articles),
+            max_words=options.summary_words, max_sentences=options.summary_sentences), [])
+    else:
+        story.summary = stage(
+            "summarize",
+            lambda: summarize(articles, docs, max_words=options.summary_words, max_sentences=options.summary_sentences),
+            [],
+        )
     story.quotes = stage(
         "quotes",
         lambda: merge_quotes(per_article("quotes", extract_quotes, Quote), articles),
@@ -204,8 +211,6 @@ def analyze_story(
     story.spin = stage("spin", lambda: story_spin(articles, sent_lists, docs), {})
     if story.spin:
         story.spin["single_source_quotes"] = stage("spin", lambda: single_source_quotes(story.quotes, articles), [])
-    story.developments = stage(
-        "developments", lambda: story_developments(articles, choose_headline), [])
     story.duplicates = stage(
         "dedup",
         lambda: [{"article_id": b, "duplicate_of": a, "jaccard": j} for a, b, j in near_duplicates(articles)],

@@ -164,10 +164,15 @@ def lead_sentence(sents: list[str], title: str | None = None) -> str:
     """The sentence the article leads with: the first that is a real sentence (long enough, ending like a sentence,
     not a caption, byline or tweet), without a headline run into it; the first sentence when none qualifies. Pages
     that open with furniture (a weather box, teasers for other stories) have their lead further down."""
+    title_words = {w.lower() for w in _WORD.findall(title or "")}
     for i, sent in enumerate(sents):
         text = _PHOTO_CREDIT.sub("", _without_title(sent, title)).lstrip()  # a credit closes the caption before
         words = [w for w in text.split() if _LETTERS.search(w)]
-        if len(words) >= LEAD_MIN_WORDS and not _BYLINE.match(text) and _is_story_sentence(sents, i):
+        # a piece of the headline the splitter cut off ("Clinton and Sanders face the voters in N.H.; Health care
+        # and education among top issues at town hall.": the dek after the semicolon) is no lead
+        title_piece = title_words and {w.lower() for w in _WORD.findall(text)} <= title_words
+        if len(words) >= LEAD_MIN_WORDS and not title_piece and not _BYLINE.match(text) \
+                and _is_story_sentence(sents, i):
             return strip_dateline(text)  # where it was filed ("WASHINGTON (AP) — ", "(CNN) ") is not what it says
     return strip_dateline(_without_title(sents[0], title)) if sents else ""
 
