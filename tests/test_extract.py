@@ -1,6 +1,9 @@
 import json
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from unspun.extract import Extracted, extract_html, extract_metadata, fragment_to_text, normalize_date
 
@@ -749,3 +752,29 @@ def test_htmldate_vote_without_lxml_parse_for_a_dated_url(monkeypatch, url):
     # a page lxml makes no tree of (comments only) has no htmldate vote, dated URL or not
     empty = "<!-- nothing here -->"
     assert ux._htmldate_vote(ux._lexbor_page(empty), url, empty, extensive=False) == []
+
+
+_CUE_PIECES = ["<p>", "</p>", "<span class='published'>", "</span>", "<b>", "</b>", " ", "\n", "Published: ",
+               "published", "Posted on ", "Updated ", "Veröffentlicht am ", "ver&ouml;ffentlicht", " veröffentlicht",
+               "Dieser Beitrag wurde am 3. Dezember 2011 um 10:00 Uhr ", "erschienen", "Mis à jour le ", "modifié",
+               "3 May 2021", "2021-05-04", "May 5, 2021", "11/08/2023", "<script>if (a > b) { x = 'posted ", "'; }",
+               "</script>", "<div data-x='published 2020-01-01'>", "</div>", " => ", "x" * 45, "y" * 380, ">", "<",
+               "aktualisiert", "-published", "published-", "Letzte Änderung: ", "päivitetty ", "julkaistu "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_CUE_PIECES), max_size=40), st.booleans())
+def test_cue_dates_text_run_prefilter_changes_nothing(pieces, month_first):
+    """Keys missing from the text runs after a ">" are not searched for in the page: the same cue dates as searching
+    every key (runs that are the whole page)."""
+    from unspun import extract as ux
+
+    html = "<html><body>" + "".join(pieces) + "</body></html>"
+    got = ux._cue_dates(html, month_first)
+    whole = re.compile(rb"(.+)", re.S)
+    real = ux._CUE_TEXT_RUNS
+    ux._CUE_TEXT_RUNS = {reach: whole for reach in real}
+    try:
+        assert got == ux._cue_dates(html, month_first)
+    finally:
+        ux._CUE_TEXT_RUNS = real
