@@ -330,6 +330,11 @@ BIOS_AND_FORMS = [
      "author_box"),
     ("Read more from Jane Roe’s archive, follow her on Twitter or subscribe to her updates on Facebook.", "promo"),
     ("About The Author Jane Roe is a science writer living in Riverton.", "author_box"),
+    ("To reach Sam Poe, call 555-0100 or send email to sam@valley.example.", "author_box"),
+    ("Valley Times journalist Jo Lane reported this story in Riverton and VT writer Sam Poe reported from the capital.",
+     "author_box"),
+    ("Jane Roe in London and Sam Poe in Riverton contributed to this report.", "author_box"),
+    ("Staff writer Jo Lane contributed reporting.", "author_box"),
     ("Get daily updates directly to your inbox + Subscribe Thank you for subscribing! Could not subscribe, try "
      "again later Invalid Email", "promo"),
     ("Morning Briefing Sign Up Verify you are not a robot by clicking the box below. That address looks wrong, enter "
@@ -357,6 +362,10 @@ BIO_AND_ERROR_LOOKALIKES = [
     "Subscribers said the server at the bank's data center refused to connect for hours on Monday.",
     "Close to the river, the county hospital moved its patients to the second floor on Friday.",
     "About the author of the letter, the police said little.",
+    "To reach the village, rescuers had to cross the river on foot, officials said.",
+    "The reporter Jane Roe reported the bribe to the police in 2015, the court heard.",
+    "The reporter Jane Roe reported to the police that she had been threatened, the court heard.",
+    "Donors contributed to the fund after the flood, the mayor said.",
 ]
 
 

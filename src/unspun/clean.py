@@ -9,7 +9,8 @@ Each junk block is kept in `article.blocks` with `kept=False` and a reason code:
                cookie notices, photo credits and source lines, copyright lines, "Advertisement", affiliate
                disclosures, headings of contact boxes, notes about the page ("This story has been updated");
 - `author_box` the author or columnist box closing an article (a bio with a contact call or the writer's career,
-               a column's schedule), allowed a longer paragraph than promos;
+               a column's schedule, the writer's contact line, who reported or contributed), allowed a longer
+               paragraph than promos;
 - `transcript` broadcast framing: upper-case speaker tags ("SHAPIRO: ...") used more than once or with a
                broadcast role, stage directions ("(SOUNDBITE OF ...)"), sign-offs ("NPR's X in Y, thanks");
 - `notice`     text that stands where an article should be: error and gone pages ("this page is not available"),
@@ -360,6 +361,14 @@ _AUTHOR_BOX_RULES = [
      r"^[^.!?]{0,80}\bcolumn(?:ist)?s?\b[^.!?]{0,80}\bappears?\s+(?:on\s+|every\s+)?(?:(?:(?:mon|tues|wednes|thurs|"
      r"fri|satur|sun)days?|daily|weekly)(?:,\s*|\s+and\s+|\s+or\s+)?)+[.!]"),
     (("about the author",), r"^about the author(\W*$|\s+(?-i:[A-Z]))"),  # the box's heading, alone or run into the bio
+    # the writer's contact line ("To reach Sam Poe, call 555-0100 or send email to sam@valley.example.")
+    (("to reach",), r"^\W*to reach (?:the )?(?:writer|reporter|author|(?:(?-i:[A-Z])[\w.'’-]*\s*){1,4})\s*,?\s*"
+                    r"(?:call|e-?mail|send|write|contact)\b"),
+    # who reported it ("AP journalist Jo Lane reported this story in Riverton and AP writer Sam Poe reported from the
+    # capital.", "Jane Roe in London contributed to this report."): a line of its own, not a sentence of the story
+    (_ROLES, r"^[^.!?]{0,40}\b" + _ROLE + r"\s+(?:(?-i:[A-Z])[\w.'’-]*\s+){1,4}"
+             r"(?:reported\s+(?:this|the)\s+(?:story|report)|reported\s+from|contributed\s+(?:to|reporting))\b"),
+    (("contributed",), r"\bcontributed\s+(?:reporting\s+)?(?:to\s+(?:this|the)\s+(?:report|story)|reporting)\W*$"),
 ]
 _AUTHOR_BOX = _by_anchor(_AUTHOR_BOX_RULES)
 AUTHOR_BOX_MAX_WORDS = 120
