@@ -102,7 +102,7 @@ def test_developments_reach_the_outputs_escaped():
     html = render_html(data)
     assert "Developments" in html and "<script>alert(1)" not in html
     md = render_markdown(data)
-    assert "### Developments" in md
+    assert "### Developments" in md and "*A story of 2 developments: what happened when" in md
     index = md.split("## Stories", 1)[1].split("---", 1)[0]  # the story list names what happened last
     assert "2 developments; latest (2023-03-22 \u2013 2023-03-23): Fed" in index
     block = md.split("### Developments", 1)[1].split("###", 1)[0]
@@ -139,6 +139,7 @@ def test_a_topic_is_summarised_by_what_happened_when():
     arts = _fed()
     story = analyze_story("s1", arts)
     assert is_topic(len(arts), story.developments)  # two developments of two articles: no event holds the story
+    assert story.summary_kind == "developments"
     by_id = {a.id: a for a in arts}
     firsts = [d.article_ids for d in story.developments]
     assert len(story.summary) == 2
@@ -147,7 +148,7 @@ def test_a_topic_is_summarised_by_what_happened_when():
         assert all(sent.text in by_id[c].text for c in sent.citations)
     assert analyze_story("s1", _fed()).summary == story.summary
     one = analyze_story("s1", arts[:2])  # one event: the cross-outlet summary
-    assert not one.developments and one.summary
+    assert not one.developments and one.summary and one.summary_kind == "cross_outlet"
 
 
 def test_an_event_with_a_stray_follow_up_is_no_topic():

@@ -156,6 +156,9 @@ class Story(_Serializable):
     headline: str
     article_ids: list[str]
     summary: list[SummarySentence] = field(default_factory=list)
+    # how the summary was made: "cross_outlet" (what the outlets agree on) or "developments" (a topic: one lead per
+    # development, in date order; developments.py)
+    summary_kind: str = "cross_outlet"
     quotes: list[Quote] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     timeline: list[Event] = field(default_factory=list)

@@ -191,6 +191,7 @@ def analyze_story(
         story.summary = stage("summarize", lambda: developments_summary(
             articles, sent_lists, story.developments, lambda text: cite_verbatim(text, articles),
             max_words=options.summary_words, max_sentences=options.summary_sentences), [])
+        story.summary_kind = "developments"
     else:
         story.summary = stage(
             "summarize",

@@ -127,7 +127,11 @@ def _story(st: dict) -> list[str]:
     if st["headline_derived"]:
         out += ["*No article came with a headline: the one above is the first line of an article.*", ""]
 
-    out += _block("### Summary", [_summary_line(i, x) for i, x in enumerate(st["summary"], 1)])
+    summary = [_summary_line(i, x) for i, x in enumerate(st["summary"], 1)]
+    if summary and st["summary_by_developments"]:
+        summary = [f"*A story of {len(st['developments'])} developments: what happened when, one lead for each of the "
+                   "main ones, in date order.*", ""] + summary
+    out += _block("### Summary", summary)
     out += _block("### Developments", [_development_line(d) for d in st["developments"]])
     out += _block("### Who said what",
                   _separated([[f"**{md(sp['name'])}**", "", *_speaker_lines(sp)] for sp in st["speakers"]]))

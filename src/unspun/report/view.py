@@ -684,6 +684,7 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
         "sort_date": max([date_text(d) for d in dr if s(d)] or [""]),
         "n_articles": len(article_ids) or len(arts_vm),
         "summary": summary,
+        "summary_by_developments": s(story.get("summary_kind")) == "developments",
         "developments": developments,
         "speakers": speakers,
         "n_quotes": sum(len(sp["quotes"]) for sp in speakers),
