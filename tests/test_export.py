@@ -86,3 +86,19 @@ def test_cli_export_and_its_errors(seeded_db, tmp_path):
     with pytest.raises(SystemExit) as e:
         main(["export", "--db", str(tmp_path / "missing.duckdb")])
     assert e.value.code == 2
+
+
+def test_developments_and_summary_kind_are_exported(tmp_path):
+    from test_developments import FED
+
+    src = tmp_path / "fed.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "title": t, "text": x, "date": d}) + "\n" for i, d, t, x in FED),
+                   encoding="utf-8")
+    res = run([str(src)], tmp_path / "out", formats=["json"])
+    story = res.result["stories"][0]
+    export_store(tmp_path / "out" / "unspun.duckdb", tmp_path / "t", "jsonl")
+    rows = [json.loads(x) for x in (tmp_path / "t" / "developments.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["development_id"], r["first_date"], r["last_date"], r["article_ids"]) for r in rows] == \
+        [(d["id"], *d["date_range"], d["article_ids"]) for d in story["developments"]]
+    stories = [json.loads(x) for x in (tmp_path / "t" / "stories.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [s["summary_kind"] for s in stories] == ["developments"]

@@ -1,7 +1,7 @@
 """Export a store as flat tables (Parquet, JSON Lines or CSV) for analysis in other tools.
 
 One file per table: articles, stories, summary_sentences, quotes, entities, events (the timelines),
-shared_passages, copy_map, duplicates, merges, problems. Every row names its story (`story_id`, the story's current
+developments (of long stories), shared_passages, copy_map, duplicates, merges, problems. Every row names its story (`story_id`, the story's current
 id) and the articles it cites, so the tables join on ids. The story JSON (stories.json) stays the complete record;
 these tables are its columns, typed, for DuckDB, pandas, Spark or a spreadsheet.
 
@@ -30,6 +30,8 @@ _SHAPES = {
                 '"granularity": "VARCHAR", "resolution": "VARCHAR", "article_id": "VARCHAR", '
                 '"article_ids": ["VARCHAR"]}]',
     "shared_passages": '[{"text": "VARCHAR", "article_ids": ["VARCHAR"], "source": "VARCHAR", "directed": "BOOLEAN"}]',
+    "developments": '[{"id": "VARCHAR", "headline": "VARCHAR", "headline_article": "VARCHAR", '
+                    '"article_ids": ["VARCHAR"], "outlets": ["VARCHAR"], "date_range": ["VARCHAR"]}]',
     "copy_map": '[{"article_id": "VARCHAR", "outlet": "VARCHAR", "words": "INTEGER", "original_share": "DOUBLE", '
                 '"reused_share": "DOUBLE", "shared_share": "DOUBLE", "reused_from": "JSON", "copied_by": "JSON"}]',
 }
@@ -68,6 +70,7 @@ TABLES = {
                from_json(data->'$.outlets', '{_IDS}') AS outlets, data->>'$.date_range[0]' AS first_date,
                data->>'$.date_range[1]' AS last_date,
                array_to_string(json_extract_string(data, '$.summary[*].text'), ' ') AS summary,
+               coalesce(data->>'$.summary_kind', 'cross_outlet') AS summary_kind,
                CAST(data->'$.spin' AS JSON) AS spin
         FROM s.stories WHERE data IS NOT NULL ORDER BY n_articles DESC, id""",
     "summary_sentences": _story_parts("summary", "p.text, p.citations, p.support, p.single_source"),
@@ -75,6 +78,9 @@ TABLES = {
     "entities": _story_parts("entities", "p.name, p.type, p.count, p.role, p.article_ids, p.aliases, p.per_outlet"),
     "events": _story_parts("timeline", 'p.date, p."end" AS end_date, p.granularity, p.expression, p.resolution, '
                            "p.text, p.article_id, p.article_ids"),
+    "developments": _story_parts("developments", "p.id AS development_id, p.headline, p.headline_article, "
+                                 "p.date_range[1] AS first_date, p.date_range[2] AS last_date, p.outlets, "
+                                 "p.article_ids"),
     "shared_passages": _story_parts("shared_passages", "p.text, p.article_ids, p.source, p.directed"),
     "copy_map": _story_parts("copy_map", "p.article_id, p.outlet, p.words, p.original_share, p.reused_share, "
                              "p.shared_share, p.reused_from, p.copied_by"),
