@@ -220,3 +220,19 @@ def test_contributor_lines_and_captions_without_a_comma_are_no_facts():
               "Treasurer Ilse Moravec said the repairs would cost the town about $40,000 in fees."],
              ["The river rose four metres overnight after a week of storms across the valley."]]
     assert [f["text"] for f in single_source_facts(arts, sents)] == [sents[0][2]]
+
+
+def test_present_tense_scene_captions_are_no_leads_or_facts():
+    arts = [_art("a", "one.com"), _art("b", "two.com")]
+    sents = [["People watch a television broadcast of the rocket launch at the Riverton station on Saturday in "
+              "Riverton, North Valley.",
+              "The trail of the rocket is seen from the border town of Hale on Feb. 7, around noon.",
+              "The agency said the rocket flew 1,200 kilometres before falling into the sea."],
+             ["Officials said people watched the launch on Saturday in Riverton, North Valley, and then went home."]]
+    facts = [f["text"] for f in single_source_facts(arts, sents)]
+    assert sents[0][2] in facts and not set(sents[0][:2]) & set(facts)
+    assert lead_sentence(sents[0]) == sents[0][2]
+    # prose that looks like one: a reporting verb, or "seen as"
+    for prose in ["The senator stands by her vote, she said on Monday in Riverton, North Valley.",
+                  "The governor is seen as the main winner of the talks."]:
+        assert lead_sentence([prose, sents[0][2]]) == prose

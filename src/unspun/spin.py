@@ -45,7 +45,16 @@ _CAPTION_WORDS = re.compile(r"^FILE\s*[-\u2013\u2014]|\bfile photo\b|\(AP Photo\
 CAPTION_DATE = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4}\b")
 _CAPTION = re.compile(_CAPTION_WORDS.pattern + "|" + CAPTION_DATE.pattern + r"|\bpictured\b"
                       # and number the players ("Houston Texans wide receiver DeAndre Hopkins (10) reaches for ...")
-                      r"|\b[A-Z][a-z]+ \(\d{1,2}\) (?!(?:is|was|has)\b)[a-z]+s\b", re.IGNORECASE)
+                      r"|\b[A-Z][a-z]+ \(\d{1,2}\) (?!(?:is|was|has)\b)[a-z]+s\b"
+                      # a scene in the present tense: "The trail of a flying object is seen from the border city ...",
+                      # "People watch a broadcast of the launch at the station on Saturday in Seoul, South Korea."
+                      r"|^(?!.*\b(?:said|says|told|tells|according)\b).*?\b(?:is|are) seen "
+                      r"(?:from|in|at|on|during|through|near|outside|inside)\b"
+                      r"|(?-i:^(?:[A-Z][\w'’.-]*\s+)(?:[\w'’.-]+\s+){0,5}?(?:watch|walk|stand|pose|look|gesture|"
+                      r"arrive|attend|hold|react|wave|sit|gather|march|pray|mourn|protest|wait|speak|listen|ride|carry)"
+                      r"(?:e?s)?\b(?![^.!?]*\b(?:said|says|told|tells|according)\b)"  # a caption reports no one
+                      r"[^.!?]*\bon (?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b[^.!?]*,\s*"
+                      r"(?:[A-Z][\w.'’-]*\s*)+\.\W*$)", re.IGNORECASE)
 # what no reporter writes as a sentence of the story: a line without a sentence's end (a headline or teaser run into
 # the body) or cut off ("..."), a piece of a sentence split inside a quotation (it starts in lower case or closes a
 # quotation it did not open: 'This is wrong," the commissioner told the Star.'), a bulleted
