@@ -520,3 +520,15 @@ def test_markdown_folds_the_long_tail_of_entities_into_one_line():
     md = render_markdown(result)
     assert "| Person L | PERSON | secondary | 9 |" in md and "| Person M |" not in md
     assert "3 more mentioned: Person M [1], Person N [1], Person O [1]" in md
+
+
+def test_markdown_escapes_render_as_the_text():
+    markdown_it = pytest.importorskip("markdown_it")
+    from unspun.report.markdown import md
+
+    render = markdown_it.MarkdownIt("commonmark").render
+    for text in ["2.5 Million More People", "3) Third", "- a dash", "# not a heading", "*not emphasis*",
+                 "<script>x</script>", "a | b", "$5 [link](x)"]:
+        for prefix, line in (("", md(text)), ("2017-09-27 ", "- **2017-09-27** " + md(text))):  # line start, inline
+            html = render(line)
+            assert htmllib.unescape(re.sub(r"<[^>]+>", "", html)).strip() == prefix + text, (text, line, html)

@@ -16,12 +16,15 @@ from .view import build_view
 # characters that can start markup inline: code, emphasis, links/images, raw HTML/autolinks, tables, strike,
 # entities, math; `(`/`)`/`!` only matter after `]`/before `[`, which are escaped
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&$])")
-_LINE_START = re.compile(r"^([-=+#>]|\d+[.)])")
+_LINE_START = re.compile(r"^([-=+#>])")
+_LIST_NUMBER = re.compile(r"^(\d+)([.)])")  # "2." / "2)" opening a line would start a numbered list
 
 
 def md(text: str) -> str:
-    """Escape untrusted text for use inline in Markdown (already whitespace-normalised by the view)."""
+    """Escape untrusted text for use inline in Markdown (already whitespace-normalised by the view). Only ASCII
+    punctuation is escaped: a backslash before anything else shows as one ("\\2.5 Million" for "2.5 Million")."""
     text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _LIST_NUMBER.sub(r"\1\\\2", text)
     return _LINE_START.sub(r"\\\1", text)
 
 
