@@ -298,6 +298,9 @@ OUTLET_FURNITURE = [
     "Enlarge icon Pinterest icon Facebook icon Close icon",
     "Published on Feb 23, 2016",
     "Enlarge this image toggle caption Jo Lane/AP Jo Lane/AP",
+    "Find out what's happening in the world as it unfolds.",
+    "The content (including but not limited to text, photo, multimedia information, etc) published in this site "
+    "belongs to Valley Daily Information Co (VDIC).",
     "MOST READ IN NEWS 'BRIDGE SHUT' Valley bridge closes for a week FLOOD FEARS River rises again",
 ]
 FURNITURE_LOOKALIKES = [
@@ -312,6 +315,8 @@ FURNITURE_LOOKALIKES = [
     "Players on Facebook said the icon of the club had retired.",
     "Most read in the valley was the story of the bridge, the editor said.",
     "Enlarge the bridge, the council said, and traffic will follow.",
+    "Find out what happened in the valley as the flood unfolds, the mayor told residents.",
+    "The land published in this survey belongs to the county, the clerk said.",
 ]
 
 

@@ -224,6 +224,10 @@ _PROMO_RULES = [
     (("just watched", "must watch"), r"^(just watched|must watch)\b"),
     (("hide caption",), r"\bhide caption\b"),
     (("story highlights",), r"^story highlights\W*$"),
+    (("as it unfolds",), r"^find out what['’]s happening in the world as it unfolds\W*$"),  # CNN's slogan
+    # a site's content notice ("The content (including but not limited to text, photo, multimedia information, etc)
+    # published in this site belongs to China Daily Information Co (CDIC).")
+    (("belongs to", "belong to"), r"\b(?:published|posted) (?:in|on) this (?:site|website) belongs? to\b"),
     (("close",), r"^close$|^(?-i:CLOSE) "),  # a video player's close button run into its blurb ("CLOSE Police ...")
     (("winds",), r"^(high|low) -?\d+\s?[fc]\. winds\b"),
     (("archive",), r"\bread more from [\w .'’-]{1,40}['’]s? archive\b"),
