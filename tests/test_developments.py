@@ -103,6 +103,7 @@ def test_developments_reach_the_outputs_escaped():
     assert "Developments" in html and "<script>alert(1)" not in html
     md = render_markdown(data)
     assert "### Developments" in md and "*A story of 2 developments: what happened when" in md
+    assert "1. **2023-02-01 \u2013 2023-02-02** " in md and "2. **2023-03-22 \u2013 2023-03-23** " in md
     index = md.split("## Stories", 1)[1].split("---", 1)[0]  # the story list names what happened last
     assert "2 developments; latest (2023-03-22 \u2013 2023-03-23): Fed" in index
     block = md.split("### Developments", 1)[1].split("###", 1)[0]

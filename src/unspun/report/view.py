@@ -348,7 +348,12 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
     article_ids = list(dict.fromkeys(s(a) for a in lst(story.get("article_ids")) if s(a)))
     refs = _Refs(sa, article_ids, articles)
 
-    # --- summary: cites with the cited sentence located in each cited article
+    # --- summary: cites with the cited sentence located in each cited article; a topic's summary (one lead per
+    # development) says when each happened: the dates of the development holding its first citation
+    development_dates = {s(a): date_range_text(lst(d.get("date_range")))
+                         for d in (dct(x) for x in lst(story.get("developments")))
+                         for a in lst(d.get("article_ids")) if s(a)}
+    by_developments = s(story.get("summary_kind")) == "developments"
     summary = []
     wanted: dict[str, list[tuple[int, str, str]]] = {}  # article id -> [(sentence idx, role, text)]
     for i, sent in enumerate(dct(x) for x in lst(story.get("summary"))):
@@ -367,6 +372,7 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
                 "support": support,
                 "single_source": bool(sent.get("single_source")),
                 "anchor": f"{sa}-sum-{len(summary) + 1}",
+                "when": development_dates.get(cites[0]["id"], "") if by_developments and cites else "",
             }
         )
 
@@ -684,7 +690,7 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
         "sort_date": max([date_text(d) for d in dr if s(d)] or [""]),
         "n_articles": len(article_ids) or len(arts_vm),
         "summary": summary,
-        "summary_by_developments": s(story.get("summary_kind")) == "developments",
+        "summary_by_developments": by_developments,
         "developments": developments,
         "speakers": speakers,
         "n_quotes": sum(len(sp["quotes"]) for sp in speakers),
