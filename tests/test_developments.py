@@ -167,3 +167,23 @@ def test_the_summary_budget_takes_the_latest_development_first():
     sents = [[a.text.split(". ")[0] + "."] for a in arts]
     one = developments_summary(arts, sents, devs, lambda t: cite_verbatim(t, arts), max_sentences=1)
     assert len(one) == 1 and one[0].citations[0] in devs[-1].article_ids
+
+
+def test_a_story_that_grows_past_the_window_gains_developments_and_keeps_its_id(tmp_path):
+    def feed(name: str, rows: list) -> str:
+        path = tmp_path / name
+        path.write_text("".join(json.dumps({"id": i, "title": t, "text": x, "date": d}) + "\n" for i, d, t, x in rows),
+                        encoding="utf-8")
+        return str(path)
+
+    db = str(tmp_path / "s.duckdb")
+    assert cli.main(["ingest", feed("feb.jsonl", FED[:2]), "--db", db, "-q", "--jobs", "1"]) == 0
+    with Store(db) as store:
+        [first] = store.stories()
+    assert not first["developments"] and first["summary_kind"] == "cross_outlet"
+    assert cli.main(["ingest", feed("mar.jsonl", FED[2:]), "--db", db, "-q", "--jobs", "1"]) == 0
+    with Store(db) as store:
+        [grown] = store.stories()
+    assert grown["id"] == first["id"] and len(grown["article_ids"]) == 4
+    assert [d["article_ids"] for d in grown["developments"]] == [["f1", "f2"], ["f3", "f4"]]
+    assert grown["developments"][0]["id"] == "d" + hashlib.sha1(b"f1").hexdigest()[:12]
