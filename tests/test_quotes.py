@@ -919,3 +919,51 @@ def test_questions_and_headings_are_not_reported_as_statements():
     got = sorted((q.text, q.speaker) for q in extract_quotes(art, doc))
     assert got == [("the lion population had declined by half", "a study"),  # a finding is a sourced claim
                    ("when the talks end, the troops will leave", "the minister")]  # "when": an adverbial clause
+
+
+def test_a_subject_that_said_something_in_a_statement_is_a_source():
+    # "service" is no person noun, but whoever speaks in a statement or an interview is a source; a sentence with
+    # a non-speech subject ("The fact that ...") still reports no one's words
+    art, doc = _art("The parks service said in a statement that the animals were moved to a sanctuary. "
+                    "In an interview, the crew said the ship was sinking.\n\n"
+                    "The fact that he left indicates that he was scared.")
+    got = sorted((q.text, q.speaker, q.kind) for q in extract_quotes(art, doc))
+    assert got == [("the animals were moved to a sanctuary", "the parks service", "indirect"),
+                   ("the ship was sinking", "the crew", "indirect")]
+
+
+def test_a_stance_never_repeats_words_a_quote_or_reported_clause_already_attributes():
+    # PolNeAR has one attribution where a stance verb's object holds a quote ('called X "a citizenship election"'):
+    # the clause around the quote; a stance over the same words would be a second, unmatched prediction
+    art, doc = _art("Cross called November’s general election “a citizenship election” and likened it to historic "
+                    "campaigns.\n\nHe called that vision ''a necessary one and an urgent one,'' at a time when world "
+                    "poverty is down.\n\nThe ad, titled \"Unifier?\", concludes that Trump is too \"dangerous and "
+                    "reckless\" to be president.")
+    recs = extract_records(doc, stances=True)
+    said = [r for r in recs if not r.extra.get("stance") and not (r.kind == "direct" and r.fragment_of is not None)]
+    stances = [r for r in recs if r.extra.get("stance")]
+    assert said and all(not (s < e2 and s2 < e) for r in stances for s, e in r.content
+                        for o in said for s2, e2 in o.content)
+    texts = [r.text for r in recs if not (r.kind == "direct" and r.fragment_of is not None)]
+    assert "November’s general election “a citizenship election”" in texts  # the only attribution there stays
+    assert "vision ''a necessary one and an urgent one" in texts and "vision" not in texts
+
+
+def test_a_learned_attribution_longer_than_the_rule_stance_it_overlaps_replaces_it(monkeypatch):
+    # a stand-in model that tags "opposes" as the cue and "the deal, a pact with Iran" as content: the rules' stance
+    # leaves the appositive out; the model's longer span is the attribution kept, with the cue's subject as speaker
+    from unspun import quotes as q
+
+    labels = ["O", "CB", "CI", "Q", "S"]
+    weights = {"b": [1, 0, 0, 0, 0], "w=opposes": [0, 0, 0, 5, 0], "w=the": [0, 5, 0, 0, 0],
+               **{f"w={w}": [0, 0, 5, 0, 0] for w in ("deal", ",", "a", "pact", "with", "iran")}}
+    names = sorted(weights)
+    model = q.AttributionModel({"labels": labels, "transitions": [[0.0] * 5 for _ in labels], "features": names,
+                                "weights": [weights[n] for n in names]})
+    monkeypatch.setattr(q, "_MODEL", model)
+    art, doc = _art("Senator Jane Smith opposes the deal, a pact with Iran.")
+    rules = [r.text for r in extract_records(doc, stances=True)]
+    assert rules == ["the deal"]
+    recs = extract_records(doc, stances=True, learned=True)
+    assert [(r.text, r.speaker, r.extra.get("learned")) for r in recs] == [
+        ("the deal, a pact with Iran", "Jane Smith", True)]
