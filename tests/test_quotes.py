@@ -967,3 +967,14 @@ def test_a_learned_attribution_longer_than_the_rule_stance_it_overlaps_replaces_
     recs = extract_records(doc, stances=True, learned=True)
     assert [(r.text, r.speaker, r.extra.get("learned")) for r in recs] == [
         ("the deal, a pact with Iran", "Jane Smith", True)]
+    # tagged with no cue and no source, the span alone widens the rule's stance, which keeps its cue and speaker
+    del weights["w=opposes"]
+    names = sorted(weights)
+    monkeypatch.setattr(q, "_MODEL", q.AttributionModel({
+        "labels": labels, "transitions": [[0.0] * 5 for _ in labels], "features": names,
+        "weights": [weights[n] for n in names]}))
+    recs = extract_records(doc, stances=True, learned=True)
+    assert [(r.text, r.speaker, doc.text[r.cue[0]:r.cue[1]]) for r in recs] == [
+        ("the deal, a pact with Iran", "Jane Smith", "opposes")]
+    art, doc = _art("The deal, a pact with Iran, was signed.")
+    assert extract_records(doc, stances=True, learned=True) == []  # and adds nothing on its own

@@ -36,7 +36,8 @@ Pipeline per article (spaCy Doc with parser + NER):
    quotes_model.json, decoded here with Viterbi) tags content, cue and source tokens, reading the rules' records among
    its features; its attributions that no rule record overlaps and that name a source are added (cues outside the
    lists: "Republican leaders cast the plan as a giveaway"), and one that holds the single rule clause it overlaps
-   and more replaces it (mostly stances, whose objects the rules cut short). Quotes take from them only a clause
+   and more replaces it, with the rule's source if it names none (mostly stances, whose objects the rules cut
+   short). Quotes take from them only a clause
    with its own subject governed by a speech or cognition verb; the rest is benchmark content, as the rules'
    stances are.
 
@@ -1438,13 +1439,19 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True, st
         for rec in added:
             hits = [k for k in range(rules) if _spans_overlap(records[k].content, rec.content)]
             if not hits:
-                records.append(rec)
+                if rec.mention is not None:  # on its own, only an attribution with someone to attribute it to
+                    records.append(rec)
             elif len(hits) == 1 and records[hits[0]].kind != "direct" \
                     and _chars(rec.content) > _chars(records[hits[0]].content):
                 # the model's attribution holds the one rule clause it overlaps and more: on the train slice its
-                # longer span is the better content (all attributions 0.7756 -> 0.778; most are stances)
-                if records[hits[0]].kind == "mixed":
+                # longer span is the better content (all attributions 0.7756 -> 0.779; most are stances); one that
+                # names no source takes the rule's
+                old = records[hits[0]]
+                if old.kind == "mixed":
                     rec.kind = "mixed"  # the quoted fragments it held stay held
+                if rec.mention is None:
+                    rec.cue, rec.mention, rec.mention_text, rec.speaker = old.cue, old.mention, old.mention_text, \
+                        old.speaker
                 records[hits[0]] = rec
         return records
     finally:
@@ -2721,8 +2728,10 @@ def _reported_clause(words: list["Token"], flags: _TokenFlags) -> bool:
 
 def _learned_records(doc: "Doc", flags: _TokenFlags, records: list[QuoteRecord], *,
                      clauses_only: bool) -> list[QuoteRecord]:
-    """The model's attributions that name a source, as records: speaker from its source words (else its cue's
-    subject), resolved as the rules' are. `clauses_only`: quotes only (see below), not stances."""
+    """The model's attributions as records: speaker from its source words (else its cue's subject), resolved as the
+    rules' are; one with neither has no mention (extract_records uses it only to widen a rule record: on train most
+    such model attributions on their own are false or already partly found). `clauses_only`: quotes only (see
+    below), not stances."""
     text = doc_text(doc)
     quote_spans = flags.quote_spans(doc)
     model = attribution_model()
@@ -2741,9 +2750,6 @@ def _learned_records(doc: "Doc", flags: _TokenFlags, records: list[QuoteRecord],
             subj = _subject(doc[att["cue"][0]])
             if subj is not None and in_quote(subj.idx):
                 subj = None
-        # no one to attribute it to: on train most such model attributions are false or already partly found
-        if subj is None:
-            continue
         if clauses_only and not _reported_clause(words, flags):
             continue
         direct = all(in_quote(s) and in_quote(e - 1) for s, e in content)
