@@ -932,6 +932,17 @@ def test_a_subject_that_said_something_in_a_statement_is_a_source():
                    ("the ship was sinking", "the crew", "indirect")]
 
 
+def test_the_company_is_the_organisation_the_article_named():
+    # one outlet writes "Equifax said", another "the company said": one speaker; an unnamed bank stays a description
+    art, doc = _art("Equifax said on Thursday that hackers had stolen the data of 143 million people.\n\n"
+                    "The company said it had hired Mandiant to investigate the breach. \"We acted immediately,\" "
+                    "the company said.\n\nA spokesman for the bank said it was not affected.")
+    got = {q.text: (q.speaker, q.speaker_mention) for q in extract_quotes(art, doc)}
+    assert got["it had hired Mandiant to investigate the breach"] == ("Equifax", "The company")
+    assert got["We acted immediately"] == ("Equifax", "the company")
+    assert got["it was not affected"][0] == "a spokesman for the bank"
+
+
 def test_a_stance_never_repeats_words_a_quote_or_reported_clause_already_attributes():
     # PolNeAR has one attribution where a stance verb's object holds a quote ('called X "a citizenship election"'):
     # the clause around the quote; a stance over the same words would be a second, unmatched prediction

@@ -1107,7 +1107,7 @@ class _Resolver:
     def _description(self, tok: "Token", text: str) -> str | None:
         """The source as the text describes it: "the network", "Iranian officials"; None for a bare "Study". A
         statement or spokesman of a named organisation is that organisation (the description stays the mention)."""
-        owner = self._voice_owner(tok)
+        owner = self._voice_owner(tok) or self._organisation(tok)
         if owner:
             return owner
         desc = normalize_ws(text)
@@ -1122,6 +1122,14 @@ class _Resolver:
         if first.lower() in ("the", "a", "an"):
             desc = rest
         return desc or None
+
+    def _organisation(self, tok: "Token") -> str | None:
+        """The named organisation a definite "the company" / "the agency" stands for: the nearest one before it (as
+        for "it"), so an outlet's "the company said" and another's "Equifax said" are one speaker."""
+        if tok.tag_ != "NN" or tok.lemma_.lower() not in ORGANISATION_NOUNS or not any(
+                c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children):
+            return None
+        return self._antecedent(tok, ("ORG",))
 
     def _voice_owner(self, tok: "Token") -> str | None:
         """Whose words a statement or a spokesman carries: "a statement from the Kenya Wildlife Service", "a
@@ -2239,6 +2247,10 @@ def _title_records(article: Article, doc: "Doc") -> list[tuple["Doc", QuoteRecor
 # Nouns that carry someone else's words: documents (their author or issuer) and spokespeople (their organisation)
 DOCUMENT_NOUNS = frozenset("statement release announcement letter memo filing report tweet post email".split())
 SPOKESPERSON_NOUNS = frozenset("spokesman spokeswoman spokesperson official representative".split())
+# what a definite description of a named organisation is headed by ("the company said", "the agency added")
+ORGANISATION_NOUNS = frozenset("""company firm corporation business retailer airline carrier automaker manufacturer
+bank lender insurer agency bureau ministry department network newspaper broadcaster charity organisation
+organization""".split())
 # singular in form, plural in sense: a source without a determiner ("Police said")
 COLLECTIVE_NOUNS = frozenset({"police", "staff", "personnel", "military", "management", "media", "press"})
 # Heads of descriptions that can be a source ("the minister said", "a report said"). A subject outside
