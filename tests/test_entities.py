@@ -245,3 +245,11 @@ def test_an_organisation_named_in_the_singular_and_the_plural_is_one():
     ents = _by_name(art)
     kws = [name for name in ents if name.startswith("Kenya Wildlife")]
     assert len(kws) == 1 and ents[kws[0]].count == 3
+
+
+def test_a_picture_credit_run_into_a_name_is_not_part_of_it():
+    from unspun.entities import clean_name
+
+    assert clean_name("Reuters Equifax") == "Equifax" and clean_name("AFP Angela Merkel") == "Angela Merkel"
+    assert clean_name("Reuters Institute") == "Reuters Institute" and clean_name("AP") == "AP"
+    assert clean_name("AP Photo") == "AP Photo"

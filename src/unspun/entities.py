@@ -131,10 +131,15 @@ _CUT_AFTER = {"of", "the", "and", "for", "in", "on", "at", "to", "a"}  # no name
 _EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
 _POSSESSIVE = re.compile(r"(?:'s|’s|‘s|'|’)$")  # "Trump‘s": some outlets print the opening quote
 _WS = re.compile(r"\s+")
+# a picture credit run into the sentence after it ("Reuters Equifax claimed ..."): the agency is not part of the name
+_CREDIT_PREFIX = re.compile(r"^(?:Reuters|AFP|AP|EPA|Getty Images|Getty|Shutterstock|Alamy)\s+"
+                            r"(?!(?:Institute|Foundation|Stylebook|Photos?|Images|Media|News|Television|Poll)\b)"
+                            r"(?=[A-Z])")
 
 
 def clean_name(text: str) -> str:
-    """Entity text without surrounding quotes/punctuation, leading 'the', trailing possessive, newlines."""
+    """Entity text without surrounding quotes/punctuation, leading 'the', trailing possessive, newlines, a picture
+    credit run into it ("Reuters Equifax")."""
     text = _WS.sub(" ", text).strip()
     text = _POSSESSIVE.sub("", text)
     text = _EDGE_JUNK.sub("", text)
@@ -143,6 +148,7 @@ def clean_name(text: str) -> str:
         text += "."
     if text.lower().startswith("the "):
         text = text[4:]
+    text = _CREDIT_PREFIX.sub("", text)
     return text.strip()
 
 
