@@ -566,3 +566,41 @@ def test_tree_scores_are_the_plain_walk_of_each_tree():
             score += model["lr"] * t["value"][node]
         assert got == score
     assert predict(model, np.zeros((0, len(FEATURES)))).shape == (0,)
+
+
+def test_reprint_notices_and_site_pointers_are_junk():
+    assert not is_candidate("Dow Jones Reprints: This copy is for your personal, non-commercial use only.")
+    assert not is_candidate("For more information on crime in your area, visit our online crime mapping tool.")
+    assert is_candidate("For more information, police said, residents should call the city's emergency line.")
+    assert is_candidate("For more than a decade, the bridge carried traffic between the two halves of the city.")
+
+
+def _fill_case(learned, words, dep=None, sim=None):
+    import numpy as np
+
+    from unspun.summarize import DEFAULT_PARAMS, _fill_budget, _Sent
+
+    n = len(words)
+    cands = [_Sent(f"Sentence number {i} " + "word " * (w - 3), 0, i, w) for i, w in enumerate(words)]
+    sim = np.zeros((n, n)) if sim is None else np.asarray(sim, dtype=float)
+    return lambda chosen, budget: _fill_budget(cands, chosen, learned, sim, dep or [-1] * n, budget,
+                                               DEFAULT_PARAMS)
+
+
+def test_end_game_swaps_a_pick_for_a_longer_one_rated_as_high():
+    """Words left over: a pick gives way to a longer sentence that fits them when the step score rates it at
+    least as high; never to a lower-rated one, never past the budget, never the opening pick."""
+    fill = _fill_case(learned=[1.0, 0.5, 0.5, 0.4, 0.9], words=[20, 10, 14, 19, 40])
+    assert fill([0, 1], 35) == [0, 2]  # 14 words at 0.5 replace 10 words at 0.5; 19 at 0.4 is rated lower
+    assert fill([0, 1], 30) == [0, 1]  # nothing longer fits
+    assert fill([0, 2], 60) == [0, 4]  # 40 words at 0.9 replace 14 at 0.5 when the budget has room
+    fill = _fill_case(learned=[1.0, 0.5, 0.9], words=[20, 10, 30])
+    assert fill([0, 1], 40) == [0, 1]  # only the opening pick could give way to the 30-word sentence
+    # a sentence a chosen dependent follows stays; a dependent swap-in needs its predecessor chosen, and goes after it
+    fill = _fill_case(learned=[1.0, 0.5, 0.6, 0.55], words=[20, 10, 12, 15], dep=[-1, -1, 1, 0])
+    assert fill([0, 1, 2], 50) == [0, 1, 2]
+    assert fill([0, 1], 45) == [0, 3]
+    # too similar to another pick: no swap
+    fill = _fill_case(learned=[1.0, 0.5, 0.9], words=[20, 10, 15],
+                      sim=[[1, 0, 0.9], [0, 1, 0], [0.9, 0, 1]])
+    assert fill([0, 1], 40) == [0, 1]
