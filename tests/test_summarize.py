@@ -604,3 +604,12 @@ def test_end_game_swaps_a_pick_for_a_longer_one_rated_as_high():
     fill = _fill_case(learned=[1.0, 0.5, 0.9], words=[20, 10, 15],
                       sim=[[1, 0, 0.9], [0, 1, 0], [0.9, 0, 1]])
     assert fill([0, 1], 40) == [0, 1]
+
+
+def test_a_story_whose_only_candidate_leans_on_a_missing_predecessor_has_an_empty_summary():
+    # PolNeAR: a 26-word post, its title and one sentence opening on "It" (a stage error before: TF-IDF on no rows)
+    title = "The Mythology Of Trump\u2019s \u2018Working Class\u2019 Support"
+    a = Article(id="a", title=title, text=title + ".\n\nIt\u2019s been extremely common for news accounts to portray "
+                "Donald Trump\u2019s candidacy as a \u201cworking-class\u201d rebellion against Republican elites.",
+                source="t")
+    assert summarize([a]) == []

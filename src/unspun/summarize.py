@@ -746,6 +746,8 @@ def _prepare(articles: list[Article], per_article: list[list[str]], params: Para
         kept_ids.add(id(c))
         linked.append(c)
     cands = linked
+    if not cands:  # every candidate leaned on a predecessor that is none (a one-sentence story below its title)
+        return None
     index_of = {id(c): i for i, c in enumerate(cands)}
     dep = [index_of[id(c.prev)] if c.prev is not None else -1 for c in cands]
 
