@@ -9,13 +9,14 @@ import pytest
 
 from unspun import cli
 from unspun.cluster import StoryClusterer, _day, cluster_articles
-from unspun.developments import (DEVELOPMENT_DAYS, cite_verbatim, development_groups, developments_summary,
-                                 is_topic, story_developments)
+from unspun.developments import (DEVELOPMENT_DAYS, development_groups, developments_summary, is_topic,
+                                 story_developments)
 from unspun.model import Article, Development
 from unspun.pipeline import analyze_story, choose_headline
 from unspun.report.html import render_html
 from unspun.report.markdown import render_markdown
 from unspun.store import Store
+from unspun.summarize import sentence_citer
 
 # One topic (the Fed's interest rates) over two months: a February decision and a March one, two articles each,
 # written for these tests.
@@ -165,7 +166,7 @@ def test_the_summary_budget_takes_the_latest_development_first():
     arts = _fed()
     devs = story_developments(arts, choose_headline)
     sents = [[a.text.split(". ")[0] + "."] for a in arts]
-    one = developments_summary(arts, sents, devs, lambda t: cite_verbatim(t, arts), max_sentences=1)
+    one = developments_summary(arts, sents, devs, sentence_citer(arts), max_sentences=1)
     assert len(one) == 1 and one[0].citations[0] in devs[-1].article_ids
 
 

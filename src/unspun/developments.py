@@ -18,7 +18,9 @@ developments; for the others the story is its one development.
 
 A story whose largest development holds less than `TOPIC_SHARE` of its articles is a topic: its summary is one lead
 per development, what happened when (`developments_summary`), not the cross-outlet summary, which finds no sentence
-most outlets agree on over months. Each development carries its own headline (`pipeline.choose_headline`'s rule; the article it comes from is cited),
+most outlets agree on over months.
+
+Each development carries its own headline (`pipeline.choose_headline`'s rule; the article it comes from is cited),
 its outlets and its date range. No summary of its own: the story summariser, asked for one or two sentences of a
 development of 2-5 articles with little text in common, picked a quotation for most of them on PolNeAR (a glance
 that says less than the headline). Its id is "d" + sha1 of its first article's id, stable while its first article
@@ -80,21 +82,13 @@ def is_topic(story_articles: int, developments: list[Development]) -> bool:
     return bool(developments) and max(len(d.article_ids) for d in developments) < TOPIC_SHARE * story_articles
 
 
-def cite_verbatim(text: str, articles: list[Article]) -> SummarySentence:
-    """`text` cited to every article (earliest first) that carries it word for word."""
-    needle = normalize_ws(text)
-    cited = [a for a in articles if needle in normalize_ws(a.text)]
-    return SummarySentence(text=text, citations=[a.id for a in cited],
-                           single_source=len({a.outlet or a.id for a in cited}) <= 1)
-
-
 def developments_summary(articles: list[Article], sent_lists: list[list[str]], developments: list[Development],
                          cite: Callable[[str], SummarySentence], *, max_words: int | None = 120,
                          max_sentences: int | None = None) -> list[SummarySentence]:
     """A topic's summary: what happened when. One lead per development (its headline article's lead, else the first
     of its articles with one), taken for the latest development first and then the largest (most articles, then
     outlets), until the length budget is used; shown in date order. `articles` and `sent_lists` go together
-    (earliest first); `cite(text)` gives a chosen lead its citations and support.
+    (earliest first); `cite(text)` gives a chosen lead its citations and support (`summarize.sentence_citer`).
 
     Why leads: a story of months has no sentence most outlets agree on (the cross-outlet summary of PolNeAR's
     141-article story opened with one outlet's anecdote and closed with "And I've decided to vote for Bernie

@@ -21,7 +21,7 @@ from . import __version__, nlp
 from .clean import clean_article, remove_templates
 from .cluster import StoryClusterer
 from .dedup import near_duplicates
-from .developments import cite_verbatim, developments_summary, is_topic, story_developments
+from .developments import developments_summary, is_topic, story_developments
 from .entities import story_entities
 from .ingest import iter_articles
 from .ingest.html import MIN_BODY_WORDS
@@ -32,7 +32,7 @@ from .provenance import analyze as provenance_analyze
 from .quotes import extract_quotes, merge_quotes
 from .spin import single_source_quotes, story_spin
 from .store import Store
-from .summarize import summarize
+from .summarize import sentence_citer, summarize
 from .timeline import extract_events, story_timeline
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
@@ -189,7 +189,7 @@ def analyze_story(
         "developments", lambda: story_developments(articles, choose_headline), [])
     if is_topic(len(articles), story.developments):  # months of one beat: what happened when, not one consensus
         story.summary = stage("summarize", lambda: developments_summary(
-            articles, sent_lists, story.developments, lambda text: cite_verbatim(text, articles),
+            articles, sent_lists, story.developments, sentence_citer(articles, docs),
             max_words=options.summary_words, max_sentences=options.summary_sentences), [])
         story.summary_kind = "developments"
     else:

@@ -103,7 +103,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from .ingest.common import match_dateline
 from .model import Article, SummarySentence, normalize_ws
@@ -1005,27 +1005,54 @@ def _opening_pick(prep: _Prep, params: Params, learned: bool, max_words: int | N
     return None
 
 
+class _Citer:
+    """Where one story's articles carry a sentence: the articles holding it verbatim (`cited`), and the others
+    holding a sentence that restates it as `_Claim` counts it, with that sentence's index (`support_at`)."""
+
+    def __init__(self, per_article: list[list[str]], norm_texts: list[str]) -> None:
+        self.per_article, self.norm_texts = per_article, norm_texts
+        self.content_sets = [[set(x for x in _content_stems(s) if x) for s in sents] for sents in per_article]
+
+    def locate(self, text: str) -> tuple[list[int], dict[int, int]]:
+        needle = normalize_ws(text)
+        cited = [ai for ai, t in enumerate(self.norm_texts) if needle in t]
+        claim = _Claim(text)
+        support_at: dict[int, int] = {}
+        for ai, (sets, sents) in enumerate(zip(self.content_sets, self.per_article)):
+            if ai not in cited:
+                at = next((k for k, (o, t) in enumerate(zip(sets, sents)) if claim.supported_by(o, t)), None)
+                if at is not None:
+                    support_at[ai] = at
+        return cited, support_at
+
+
+def sentence_citer(articles: list[Article], docs: dict[str, "Doc"] | None = None) -> Callable[[str], SummarySentence]:
+    """`cite(text)` for a sentence of one of `articles` (earliest first): a SummarySentence citing every article that
+    carries it word for word and supported by those that restate it, as the story summary cites its own."""
+    docs = docs or {}
+    citer = _Citer([_merge_quotes(article_sentences(a, docs.get(a.id))) for a in articles],
+                   [normalize_ws(a.text or "") for a in articles])
+    outlets = [_outlet_key(a) for a in articles]
+
+    def cite(text: str) -> SummarySentence:
+        cited, support_at = citer.locate(text)
+        support = sorted(support_at)
+        return SummarySentence(text=text, citations=[articles[ai].id for ai in cited],
+                               support=[articles[ai].id for ai in support],
+                               single_source=len({outlets[ai] for ai in cited + support}) <= 1)
+
+    return cite
+
+
 def _cite_and_order(prep: _Prep, chosen: list[int], params: Params) -> list[SummarySentence]:
-    articles, per_article, outlets, norm_texts = prep.articles, prep.per_article, prep.outlets, prep.norm_texts
+    articles, per_article, outlets = prep.articles, prep.per_article, prep.outlets
     cands, dep = prep.cands, prep.dep
-    # Citations and support.
-    content_sets: list[list[set]] = [
-        [set(x for x in _content_stems(s) if x) for s in sents] for sents in per_article
-    ]
+    citer = _Citer(per_article, prep.norm_texts)
     out: list[tuple[tuple, bool, SummarySentence]] = []  # (order key, dependent, sentence)
     order_key: dict[int, tuple] = {}
     for rank, i in enumerate(chosen):
         c = cands[i]
-        needle = normalize_ws(c.text)
-        cited = [ai for ai, t in enumerate(norm_texts) if needle in t]
-        claim = _Claim(c.text)
-        support_at: dict[int, int] = {}  # supporting article -> index of its first sentence restating the claim
-        for ai in range(len(articles)):
-            if ai not in cited:
-                at = next((k for k, (o, t) in enumerate(zip(content_sets[ai], per_article[ai]))
-                           if claim.supported_by(o, t)), None)
-                if at is not None:
-                    support_at[ai] = at
+        cited, support_at = citer.locate(c.text)  # support_at: article -> index of its sentence restating it
         support = sorted(support_at)
         owners = {outlets[ai] for ai in cited + support}
         first = min(cited)
