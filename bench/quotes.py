@@ -130,6 +130,17 @@ def gold_items(row: dict) -> tuple[list[dict], list[dict]]:
     return all_items, direct
 
 
+def attribution_spans(recs) -> list[tuple[object, list[tuple[int, int]]]]:
+    """(record, content spans) per attribution of `extract_records`: a mixed quote counts once, its clause holding
+    the rest of the quote it contains ('"A" in X, he said. "B"')."""
+    held: dict[int, list] = {}
+    for r in recs:
+        if r.kind == "direct" and r.fragment_of is not None:
+            held.setdefault(r.fragment_of, []).extend(r.content)
+    return [(r, r.content + held.get(i, [])) for i, r in enumerate(recs)
+            if not (r.kind == "direct" and r.fragment_of is not None)]
+
+
 def unspun_items(doc, learned: bool) -> tuple[list[dict], list[dict]]:
     """unspun's predictions: "direct" = the quotes extract_quotes reports whose content has double quote marks (a
     mixed quote counts once, as its clause and the quote spans it holds); "all" = those plus stance attributions
@@ -139,16 +150,8 @@ def unspun_items(doc, learned: bool) -> tuple[list[dict], list[dict]]:
     text = doc.text
 
     def items(recs, direct_only: bool) -> list[dict]:
-        # a mixed clause's attribution also holds the rest of the quote it contains ('"A" in X, he said. "B"')
-        held = {}
-        for r in recs:
-            if r.kind == "direct" and r.fragment_of is not None:
-                held.setdefault(r.fragment_of, []).extend(r.content)
         out = []
-        for i, r in enumerate(recs):
-            if r.kind == "direct" and r.fragment_of is not None:
-                continue  # counted through the mixed clause that holds it
-            spans = r.content + held.get(i, [])
+        for r, spans in attribution_spans(recs):
             if direct_only and not has_marks(text, spans):
                 continue  # same definition of "direct" as the gold side (double quote marks)
             out.append({"tok": word_positions(text, spans), "src": None, "spk": r.mention})

@@ -97,17 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         text, doc = row["text"], docs[row["text"]]
         if text not in cache:
             recs = quotes.extract_records(doc, stances=True, learned=args.learned)
-            held: dict[int, list] = {}
-            for r in recs:
-                if r.kind == "direct" and r.fragment_of is not None:
-                    held.setdefault(r.fragment_of, []).extend(r.content)
-            items = []
-            for i, r in enumerate(recs):
-                if r.kind == "direct" and r.fragment_of is not None:
-                    continue  # counted through the clause that holds it, as bench/quotes.py does
-                spans = r.content + held.get(i, [])
-                items.append({"tok": qbench.word_positions(text, spans), "src": None, "spk": r.mention,
-                              "bucket": pred_bucket(doc, r), "spans": spans})
+            items = [{"tok": qbench.word_positions(text, spans), "src": None, "spk": r.mention,
+                      "bucket": pred_bucket(doc, r), "spans": spans} for r, spans in qbench.attribution_spans(recs)]
             cache[text] = [p for p in items if p["tok"]]
         pred = cache[text]
         gold_all = qbench.gold_items(row)[0]
