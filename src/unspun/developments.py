@@ -5,8 +5,8 @@ topic. Fed a year of US election coverage (PolNeAR, 924 articles from 7 outlets)
 days and 32 over 281 days ("Bernie Sanders ..." / "Clinton's e-mails") formed, and 79% of the articles in stories of
 two or more sat in stories spanning over 30 days. One summary of such a story tells a reader nothing. Capping the
 stories themselves at 30 days costs the event benchmark (Giveme5W1H, whose gold keeps follow-ups months apart in one
-event: pairwise F1 86.7 -> 85.2, docs/clustering.md round 9), so the story stays (its id, summary and citations
-unchanged) and is read as a sequence of developments.
+event: pairwise F1 86.7 -> 85.2, docs/clustering.md round 9), so the story stays (its id and members unchanged)
+and is read as a sequence of developments.
 
 A development is what the story clusterer makes of the story's own articles when no group may span more than
 `DEVELOPMENT_DAYS` (`StoryClusterer(max_span_days=...)`): the same calibrated same-story decision, but with the
