@@ -188,3 +188,14 @@ def test_a_story_that_grows_past_the_window_gains_developments_and_keeps_its_id(
     assert grown["id"] == first["id"] and len(grown["article_ids"]) == 4
     assert [d["article_ids"] for d in grown["developments"]] == [["f1", "f2"], ["f3", "f4"]]
     assert grown["developments"][0]["id"] == "d" + hashlib.sha1(b"f1").hexdigest()[:12]
+
+
+def test_a_merge_never_stretches_a_story_past_its_span_cap():
+    from unspun.cluster import _Story
+
+    c = StoryClusterer(max_span_days=14)
+    early, late = _Story("a", 1, None), _Story("b", 2, None)
+    early.first, early.last, late.first, late.last = 0.0, 10.0, 10.0, 20.0
+    assert c._too_long(early, late) and not StoryClusterer()._too_long(early, late)
+    late.first, late.last = 5.0, 12.0
+    assert not c._too_long(early, late)

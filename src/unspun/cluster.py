@@ -631,6 +631,8 @@ class StoryClusterer:
                 for p2, other, _ in scored[1:]:
                     if p2 < self.merge_threshold:
                         break
+                    if self._too_long(story, other):
+                        continue  # each fits the article, the two together would stretch past ``max_span_days``
                     story = self._merge(story, other, article.id, p2)
         else:
             story = self._new_story(article.id, lang)
@@ -640,6 +642,11 @@ class StoryClusterer:
         story.members.append(article.id)
         self.assigned[article.id] = story.id
         return story.id
+
+    def _too_long(self, a: _Story, b: _Story) -> bool:
+        if not self.max_span_days or a.first is None or b.first is None:
+            return False
+        return max(a.last, b.last) - min(a.first, b.first) > self.max_span_days
 
     def story_of(self, article_id: str) -> str | None:
         """Current story of an article still in an active story (None once its story retired)."""
