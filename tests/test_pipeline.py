@@ -270,3 +270,15 @@ def test_dense_stories_is_kept_in_the_saved_clusterer_state(tmp_path):
         assert p.clusterer.dense
         store.write_batch([], [], [], [], [], p.clusterer.to_state())
         assert Pipeline(store, Options(progress="quiet")).clusterer.dense  # later runs go on with it
+
+
+def test_analysis_workers_do_not_load_torch():
+    # spaCy's thinc imports torch whenever it is installed (~190 MB a worker); story analysis never needs it
+    import subprocess
+    import sys
+
+    code = ("import os, sys\nfrom unspun.pipeline import _init_worker\n_init_worker(os.getppid())\n"
+            "print(sys.modules.get('torch', 'absent'), 'thinc' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["None", "True"]
