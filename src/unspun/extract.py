@@ -32,7 +32,7 @@ try:  # the module whose `_node_cache` resiliparse looks up at every node it han
 except ImportError:  # another resiliparse layout: its own cache is used
     _resiliparse_node = None
 
-from .ingest.common import decode_text, outlet_from_url
+from .ingest.common import decode_text, is_blank, outlet_from_url
 
 # htmldate calls dateutil too: its "tzname EST identified but not understood" warnings say nothing a user can act on
 # (only the day is used) and would flood stderr on archive runs.
@@ -109,11 +109,6 @@ def _mostly_utf8(data: bytes) -> str | None:
     return text if good >= 20 * bad else None
 
 
-def _blank(text: str) -> bool:
-    """`not text.strip()` without copying a page that ends in a newline (isspace stops at its first letter)."""
-    return not text or text.isspace()
-
-
 def _parse_tree(html: str, utf8: bytes | None = None):
     """The page's lxml tree. `utf8`: the bytes `html` was decoded from as UTF-8; when they are exactly `html` (no
     BOM, no invalid byte replaced) lxml parses them as they are instead of encoding the str again: ~15% of the
@@ -121,9 +116,9 @@ def _parse_tree(html: str, utf8: bytes | None = None):
     try:
         if _XML_DECLARATION.match(html):  # lxml refuses str with an XML encoding declaration
             html = _XML_DECLARATION.sub("", html, count=1)
-        elif utf8 is not None and not utf8.startswith(_BOMS) and "\ufffd" not in html and not _blank(html):
+        elif utf8 is not None and not utf8.startswith(_BOMS) and "\ufffd" not in html and not is_blank(html):
             return lxml.html.fromstring(utf8, parser=_UTF8_PARSER)
-        if _blank(html):
+        if is_blank(html):
             return None
         return lxml.html.fromstring(html, parser=_HTML_PARSER)
     except (etree.ParserError, ValueError, TypeError):
@@ -140,7 +135,7 @@ _UTF8_PARSER = lxml.html.HTMLParser(collect_ids=False, encoding="utf-8")  # a pa
 def _lexbor_tree(html: str) -> HTMLTree | None:
     """The page parsed by resiliparse (lexbor, ~0.7 ms against lxml's ~1.2 ms plus ~0.5 ms to free the tree): the
     fast extractor's only parse, for body and metadata alike. None when the page is blank or lexbor fails."""
-    if _blank(html):
+    if is_blank(html):
         return None
     try:
         return HTMLTree.parse(html)

@@ -61,9 +61,14 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str, boo
         return data.decode("cp1252", errors="replace"), "cp1252", False
 
 
+def is_blank(data: str | bytes) -> bool:
+    """`not data.strip()` without copying a page that ends in whitespace (isspace stops at its first letter)."""
+    return not data or data.isspace()
+
+
 def unusable(data: bytes, source: str, what: str) -> Problem | None:
     """The problem with an input that is empty or binary, else None. `what` names the expected format."""
-    if not data or data.isspace():  # `not data.strip()` without copying a page (isspace stops at its first letter)
+    if is_blank(data):
         return problem(source, "empty", "input is empty")
     if looks_binary(data):
         return problem(source, "binary", f"not a {what} (NUL or control bytes)")
