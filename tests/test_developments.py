@@ -199,3 +199,12 @@ def test_a_merge_never_stretches_a_story_past_its_span_cap():
     assert c._too_long(early, late) and not StoryClusterer()._too_long(early, late)
     late.first, late.last = 5.0, 12.0
     assert not c._too_long(early, late)
+
+
+def test_a_story_span_cap_must_be_positive(tmp_path):
+    from unspun.pipeline import Options, Pipeline
+
+    with Store(tmp_path / "s.duckdb") as store:
+        for bad in (0, -3, float("nan")):
+            with pytest.raises(ValueError, match="story_days"):
+                Pipeline(store, Options(progress="quiet", story_days=bad))

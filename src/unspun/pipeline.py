@@ -335,7 +335,9 @@ class Pipeline:
         self.clusterer = StoryClusterer.from_state(state) if state else StoryClusterer()
         if self.options.dense_stories:  # asked for once, kept in the saved state for the runs that follow
             self.clusterer.dense = True
-        if self.options.story_days:  # likewise kept for the runs that follow
+        if self.options.story_days is not None:  # likewise kept for the runs that follow
+            if not self.options.story_days > 0:
+                raise ValueError(f"story_days must be a number of days above 0, not {self.options.story_days!r}")
             self.clusterer.max_span_days = float(self.options.story_days)
         self.problems: list[Problem] = []  # this run's problems (input and stage errors)
 
