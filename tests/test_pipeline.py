@@ -282,3 +282,29 @@ def test_analysis_workers_do_not_load_torch():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["None", "True"]
+
+
+def test_a_failed_stage_is_stored_with_its_story_and_cleared_when_it_succeeds(tmp_path, seeds_copy, monkeypatch):
+    """A stage error is a problem of the run's output (stories.json, the store, the exit code), not only a line on
+    stderr; analysing the story again without the error removes it."""
+    from unspun import pipeline
+
+    def broken(article, doc):
+        raise ValueError("timeline bug")
+
+    out = tmp_path / "out"
+    with monkeypatch.context() as m:
+        m.setattr(pipeline, "extract_events", broken)
+        res = run([str(seeds_copy)], out, options=Options(progress="quiet"))
+    stage = [p for p in res.result["problems"] if p["reason"] == "stage_error"]
+    assert [p["source"] for p in stage] == [f"story:{res.result['stories'][0]['id']}/timeline"]
+    assert "timeline bug" in stage[0]["detail"] and res.result["run"]["problems"] == 1
+    assert res.exit_code == EXIT_PARTIAL
+    validate(res.result)
+    # the same store, new input joining the story: analysed again, the error is gone with the old analysis
+    more = tmp_path / "more"
+    more.mkdir()
+    shutil.copy(next(p for p in seeds_copy.iterdir() if p.is_file()), more / "again.txt")
+    (more / "again.txt").write_text((more / "again.txt").read_text() + "\nOne more line for a new version.\n")
+    res = run([str(more)], out, options=Options(progress="quiet"))
+    assert not [p for p in res.result["problems"] if p["reason"] == "stage_error"]

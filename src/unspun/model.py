@@ -43,11 +43,18 @@ class _Serializable:
 
 @dataclass
 class Problem(_Serializable):
-    """An input item that could not be (fully) read. Reported on stderr, counted, stored."""
+    """An input item that could not be (fully) read, or a story stage that failed. Reported on stderr, counted,
+    stored."""
 
-    source: str  # path, path:line, path#record, or "<stdin>"
-    reason: str  # short code: empty, binary, decode, json, truncated, html, unsupported, ...
+    source: str  # path, path:line, path#record, "<stdin>", or story:ID/STAGE (`story_problem_source`)
+    reason: str  # short code: empty, binary, decode, json, truncated, html, unsupported, stage_error, ...
     detail: str = ""
+
+
+def story_problem_source(story_id: str, stage: str) -> str:
+    """The source of a problem met while analysing a story: stored with the story, replaced when it is analysed
+    again, dropped with it."""
+    return f"story:{story_id}/{stage}"
 
 
 @dataclass

@@ -26,7 +26,7 @@ from .developments import developments_summary, is_topic, story_developments
 from .entities import story_entities
 from .ingest import iter_articles
 from .ingest.html import MIN_BODY_WORDS
-from .model import Article, Event, Problem, Quote, Story
+from .model import Article, Event, Problem, Quote, Story, story_problem_source
 from .procs import die_with_parent
 from .progress import Progress
 from .provenance import analyze as provenance_analyze
@@ -179,7 +179,8 @@ def analyze_story(
         except Exception as exc:  # one stage's bug must not lose the story: record it, keep the rest
             if options.strict:
                 raise
-            problems.append(Problem(f"story:{story_id}", "stage_error", f"{name}: {type(exc).__name__}: {exc}"))
+            detail = f"{type(exc).__name__}: {exc}"
+            problems.append(Problem(story_problem_source(story_id, name), "stage_error", detail))
             return default
 
     story = Story(id=story_id, headline=choose_headline(articles), article_ids=[a.id for a in articles])
@@ -526,7 +527,7 @@ class Pipeline:
                     if self.options.keep_parses:
                         self.store.write_parses(articles, fresh, parser)
                         self.store.write_findings(articles, fresh_findings, analyzer)
-                    self.store.write_story(story)
+                    self.store.write_story(story, problems)
                     next(ticks, None)
             for _ in ticks:  # close the bar
                 pass

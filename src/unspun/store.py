@@ -18,7 +18,7 @@ from typing import Iterable, Iterator
 import duckdb
 import numpy as np
 
-from .model import Article, Block, Problem, Story
+from .model import Article, Block, Problem, Story, story_problem_source
 
 SCHEMA_VERSION = "1"
 MEMORY_LIMIT = "1GB"  # ":memory:" stores: all their data lives in the buffer pool
@@ -345,12 +345,17 @@ class Store:
     def dirty_story_ids(self) -> list[str]:
         return [r[0] for r in self.con.execute("SELECT id FROM stories WHERE dirty ORDER BY id").fetchall()]
 
-    def write_story(self, story: Story) -> None:
+    def write_story(self, story: Story, problems: Iterable[Problem] = ()) -> None:
+        """Store an analysed story with the problems its analysis met (stage errors, sources "story:ID/STAGE"),
+        replacing what an earlier analysis of it stored."""
         data = story.to_dict()
         self.con.execute("BEGIN TRANSACTION")
         try:
             for table in _STORY_PART_TABLES:
                 self.con.execute(f"DELETE FROM {table} WHERE story_id = ?", [story.id])
+            self._drop_story_problems(story.id)
+            probs = {(p.source, p.reason): (p.source, p.reason, p.detail) for p in problems}
+            self._insert("problems", sorted(probs.values()))
             self.con.execute(
                 """INSERT INTO stories VALUES (?, FALSE, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET dirty = FALSE,
                    headline = excluded.headline, n_articles = excluded.n_articles, data = excluded.data""",
@@ -423,7 +428,11 @@ class Store:
         """Remove a story that was merged into another (its id stays resolvable through `merges`)."""
         for table in _STORY_PART_TABLES:
             self.con.execute(f"DELETE FROM {table} WHERE story_id = ?", [story_id])
+        self._drop_story_problems(story_id)
         self.con.execute("DELETE FROM stories WHERE id = ?", [story_id])
+
+    def _drop_story_problems(self, story_id: str) -> None:
+        self.con.execute("DELETE FROM problems WHERE starts_with(source, ?)", [story_problem_source(story_id, "")])
 
     def stories(self) -> list[dict]:
         """Analysed stories as dicts, largest first, then by id."""
