@@ -251,5 +251,20 @@ def test_a_picture_credit_run_into_a_name_is_not_part_of_it():
     from unspun.entities import clean_name
 
     assert clean_name("Reuters Equifax") == "Equifax" and clean_name("AFP Angela Merkel") == "Angela Merkel"
+    assert clean_name("GETTY Bitcoin") == "Bitcoin"  # credits printed in capitals
     assert clean_name("Reuters Institute") == "Reuters Institute" and clean_name("AP") == "AP"
     assert clean_name("AP Photo") == "AP Photo"
+
+
+def test_a_name_twice_in_a_row_is_the_name_once_when_the_story_names_it_once():
+    ix = NameIndex([("Equifax", "ORG"), ("Equifax Equifax", "ORG"), ("Justin Timberlake", "PERSON"),
+                    ("Justin Timberlake Justin Timberlake", "PERSON"), ("Dilly Dilly", "PERSON")])
+    assert ix.canonical("Equifax Equifax", "ORG") == "Equifax"
+    assert ix.canonical("Justin Timberlake Justin Timberlake", "PERSON") == "Justin Timberlake"
+    assert ix.canonical("Timberlake", "PERSON") == "Justin Timberlake"  # the doubled form is no longer name
+    assert ix.canonical("Dilly Dilly", "PERSON") == "Dilly Dilly"  # never named once: a name of its own
+    text = ("Equifax said hackers accessed data on 143 million Americans.\n\n"
+            "Equifax Equifax holds data on 800 million individuals, the company said in a filing.\n\n"
+            "Shares of Equifax fell 13 percent on Friday.")
+    ents = _by_name(Article(id="a", title="Equifax hack", text=text, source="a.txt"))
+    assert "Equifax Equifax" not in ents and ents["Equifax"].count == 3

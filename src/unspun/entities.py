@@ -132,7 +132,8 @@ _EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
 _POSSESSIVE = re.compile(r"(?:'s|’s|‘s|'|’)$")  # "Trump‘s": some outlets print the opening quote
 _WS = re.compile(r"\s+")
 # a picture credit run into the sentence after it ("Reuters Equifax claimed ..."): the agency is not part of the name
-_CREDIT_PREFIX = re.compile(r"^(?:Reuters|AFP|AP|EPA|Getty Images|Getty|Shutterstock|Alamy)\s+"
+_CREDIT_PREFIX = re.compile(r"^(?:Reuters|REUTERS|AFP|AP|EPA|Getty Images|GETTY IMAGES|Getty|GETTY|Shutterstock|"
+                            r"Alamy)\s+"
                             r"(?!(?:Institute|Foundation|Stylebook|Photos?|Images|Media|News|Television|Poll)\b)"
                             r"(?=[A-Z])")
 
@@ -249,6 +250,14 @@ class NameIndex:
         if key and (key not in self.full or len(name) > len(self.full[key][0])):
             self.full[key] = (name, label)
 
+    def _doubled(self, words: list[str]) -> bool:
+        """A name twice in a row ("Equifax Equifax holds data", "Justin Timberlake Justin Timberlake's show"): a topic
+        tag or link a scrape ran into the sentence, when the texts also name it once ("Walla Walla" and "Dilly
+        Dilly", never halved, stay)."""
+        half = len(words) // 2
+        return bool(half) and len(words) == 2 * half and words[:half] == words[half:] and \
+            " ".join(words[:half]) in self.full
+
     def canonical(self, text: str, label: str | None = None) -> str:
         name = clean_name(text)
         if label in ("GPE", "LOC") or canonical_gpe(name) != name:
@@ -261,12 +270,16 @@ class NameIndex:
         if label == "NORP":  # a group is no short form of a longer one: "Korean" is not "North Korean"
             return self.full[key][0] if key in self.full else name
         words = key.split()
+        if self._doubled(words):
+            return self.canonical(" ".join(name.split()[: len(name.split()) // 2]), label)
         acronym = bool(_ACRONYM.fullmatch(name))
         longer = []
         for k, (disp, lab) in self.full.items():
             if acronym and lab == "PERSON":
                 continue  # "U.N." is not short for Kim Jong Un
             kw = k.split()
+            if self._doubled(kw):
+                continue  # "Justin Timberlake Justin Timberlake" is no longer form of "Timberlake"
             head = label == "PERSON" and lab == "PERSON" and kw[: len(words)] == words and len(words) > 1
             if len(kw) > len(words) and (kw[-len(words):] == words or head):
                 if label is None or lab == label or (label == "PERSON") == (lab == "PERSON"):
