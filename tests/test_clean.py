@@ -553,3 +553,16 @@ def test_long_line_anchors_are_those_of_all_anchors_its_rules_look_up():
     assert len(lines[1].split()) > clean._SHORT_RULES_MAX_WORDS
     assert classify_line(lines[1]) == "notice"
     assert classify_line(lines[0]) is None  # promo words inside a long paragraph: reporting, kept
+
+
+def test_a_search_results_page_is_a_notice_and_an_article_slug_with_search_is_not():
+    from unspun.clean import is_search_page
+
+    text = ("As the 2010 Winter Games enters its final days, the U.S. women's and men's hockey teams hope to medal.\n\n"
+            "... we saw today was that ESPN plans to bid for ... or even when we might be risking a crash. ...")
+    page = clean_article(Article(id="s", title="NPR Search : NPR", text=text, source="x",
+                                 url="https://www.npr.org/templates/search/index.php?searchinput=Costa+Rica+crash"))
+    assert page.text == "" and {b.reason for b in page.blocks} == {"notice"}
+    assert is_search_page("https://example.com/search?q=storm") and is_search_page("https://example.com/search.html")
+    assert not is_search_page("https://example.com/2018/01/02/search-for-missing-plane-called-off")
+    assert not is_search_page("https://searchlight.example.com/news/1") and not is_search_page(None)

@@ -16,8 +16,9 @@ Each junk block is kept in `article.blocks` with `kept=False` and a reason code:
 - `notice`     text that stands where an article should be: error and gone pages ("this page is not available"),
                log-in, JavaScript and robot walls, parked domains, platform widgets kept instead of the post
                ("Tweet with a location", a video player's "The interactive transcript could not be loaded"),
-               web-archive crawl descriptions; a page made only of notices comes out empty and is reported, not
-               turned into a story;
+               web-archive crawl descriptions, the whole text of a search-results page (a "search" segment in its
+               URL's path: result snippets are no article); a page made only of notices comes out empty and is
+               reported, not turned into a story;
 - `template`   lines repeated across many articles of the same outlet (`remove_templates`).
 
 The signals are general shapes and phrasings (no article-specific strings; the only outlet-specific ones are the
@@ -32,6 +33,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from .model import Article, Block, content_hash, normalize_ws
 
@@ -541,6 +543,15 @@ def _rebuild(article: Article) -> Article:
     return article
 
 
+def is_search_page(url: str | None) -> bool:
+    """A site's search results ("https://www.npr.org/templates/search/index.php?searchinput=..."), by a path segment
+    "search"/"searches" (an article's slug holding the word, "/search-for-the-missing-plane", is no match)."""
+    if not url:
+        return False
+    segments = urlsplit(url).path.lower().split("/")
+    return any(seg in ("search", "searches") or seg.startswith("search.") for seg in segments)
+
+
 def clean_article(article: Article) -> Article:
     """Split the body into blocks, mark junk blocks (kept=False, reason), rebuild `text` from the kept blocks and
     set `hash`. Idempotent: blocks already removed (e.g. as template) stay removed."""
@@ -551,9 +562,12 @@ def clean_article(article: Article) -> Article:
         source_text = article.text or ""
         previously_removed = {}
     blocks = []
+    search_page = is_search_page(article.url)
     for text, reason in _segment(source_text):
         if reason is None and previously_removed:
             reason = previously_removed.get(normalize_ws(text))
+        if reason is None and search_page:
+            reason = "notice"
         blocks.append(Block(text=text, kept=reason is None, reason=reason))
     article.blocks = blocks
     return _rebuild(article)
