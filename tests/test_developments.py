@@ -208,3 +208,19 @@ def test_a_story_span_cap_must_be_positive(tmp_path):
         for bad in (0, -3, float("nan")):
             with pytest.raises(ValueError, match="story_days"):
                 Pipeline(store, Options(progress="quiet", story_days=bad))
+
+
+def test_a_development_leads_with_a_sentence_that_reads_alone():
+    """A scrape that starts mid-article leads with a sentence pointing back ("Only days later, that ..."): another
+    article of the development gives the lead; with no other article, that lead is still used."""
+    arts = _fed()
+    arts[2].text = ("Only days later, that calm seemed premature when the Federal Reserve raised its benchmark "
+                    "interest rate by a quarter point again. " + arts[2].text)
+    devs = story_developments(arts, choose_headline)
+    devs[1].headline_article = "f3"
+    sents = [[s if s.endswith(".") else s + "." for s in a.text.split(". ")] for a in arts]
+    leads = developments_summary(arts, sents, devs, sentence_citer(arts))
+    assert [s.citations[0] for s in leads] == ["f1", "f4"] and leads[1].text.startswith("A day after")
+    devs[1].article_ids = ["f3"]
+    leads = developments_summary(arts, sents, devs, sentence_citer(arts))
+    assert leads[1].text.startswith("Only days later")

@@ -1101,6 +1101,20 @@ _WEAK_OPENING = re.compile(
     r"It[’']s\s+worth\s+noting)\b)"
 )
 
+# a demonstrative subject after a short time phrase ("Only days later, that optimism seemed premature ...") points
+# back as a pronoun does
+_DEMONSTRATIVE_AFTER_OPENER = re.compile(
+    r"^[^,.;:]{0,40},\s+(?:that|this|these|those|such)\b"
+    r"(?!\s+(?:year|week|month|morning|afternoon|evening|weekend|season|summer|winter|spring|fall|autumn)\b)",
+    re.IGNORECASE)
+
+
+def stands_alone(sent: str) -> bool:
+    """The sentence can open a text: a candidate that needs no predecessor, with no connective or quotation first
+    and no demonstrative pointing back ("Only days later, that optimism ...")."""
+    return candidate_status(sent) == OK and not _WEAK_OPENING.match(sent) \
+        and not _DEMONSTRATIVE_AFTER_OPENER.match(sent)
+
 
 def _strong_opening(sents: list[SummarySentence], dependent: list[bool]) -> list[SummarySentence]:
     """`sents` with the first sentence that opens strongly (and the dependents right after it) moved to the front,
