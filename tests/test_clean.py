@@ -566,3 +566,33 @@ def test_a_search_results_page_is_a_notice_and_an_article_slug_with_search_is_no
     assert is_search_page("https://example.com/search?q=storm") and is_search_page("https://example.com/search.html")
     assert not is_search_page("https://example.com/2018/01/02/search-for-missing-plane-called-off")
     assert not is_search_page("https://searchlight.example.com/news/1") and not is_search_page(None)
+
+
+def test_headlines_beside_a_box_label_are_its_other_stories_and_a_subhead_is_not():
+    box = ["U.S. imposes sanctions on two key figures in North Korea’s weapons program",
+           "Retired military leaders urge Trump to choose words, not action, to deal with North Korea",
+           "Today’s coverage from Post correspondents around the world",
+           "Like Washington Post World on Facebook and stay updated on foreign news"]
+    body = ("North Korea fired a missile on Friday, officials said.\n\n" + "\n".join(box)
+            + "\n\nThe launch was the third this month, according to Seoul.")
+    art = clean_article(Article(id="x", title="t", text=body, source="s"))
+    assert [b.reason for b in art.blocks] == [None, "link_list", "link_list", "promo", "promo", None]
+    # one bare line (a subhead) beside prose stays
+    body = "Officials said the missile flew 900 km.\nWhat happens next\nThe launch was the third this month."
+    assert clean_article(Article(id="y", title="t", text=body, source="s")).text == body
+
+
+def test_wire_credits_and_cnn_boxes_are_junk_and_the_story_stays():
+    text = ('Officials said the missile flew 900 km.\n\n"North Korea will be in the spotlight," he said. '
+            "(Additional reporting by Soyoung Kim in SEOUL; Editing by Bill Rigby)\n\n"
+            "(Reporting by Joan Gralla; Editing by Jan Paschal)")
+    art = clean_article(Article(id="w", title="t", text=text, source="s"))
+    assert art.text == 'Officials said the missile flew 900 km.\n\n"North Korea will be in the spotlight," he said.'
+    assert [b.reason for b in art.blocks if not b.kept] == ["author_box", "author_box"]
+    text = ('Story highlights "Caught RED HANDED," Trump tweeted\nThe tweet may be related to a debate over China\n'
+            "West Palm Beach, Florida (CNN) President Donald Trump said Thursday that he is disappointed.\n"
+            "He spoke from his golf club\n\nChat with us in Facebook Messenger. Find out what's happening in the "
+            "world as it unfolds.")
+    art = clean_article(Article(id="c", title="t", text=text, source="s"))
+    assert art.text == ("West Palm Beach, Florida (CNN) President Donald Trump said Thursday that he is disappointed."
+                        "\nHe spoke from his golf club")

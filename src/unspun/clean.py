@@ -4,12 +4,15 @@ The body is split into blocks (paragraphs; a paragraph is split into its lines w
 Each junk block is kept in `article.blocks` with `kept=False` and a reason code:
 
 - `link_list`  aggregator link lines ("Label: Headline Without Final Punctuation", the label repeated or a
-               link-list label), bare URLs, runs of short headline-like lines;
+               link-list label), bare URLs, runs of short headline-like lines (in a paragraph of their own, or two
+               or more beside a junk line of theirs: a box of other stories);
 - `promo`      subscription/newsletter/donation pleas, "more people are reading X than ever", follow/share bars,
                cookie notices, photo credits and source lines, copyright lines, "Advertisement", affiliate
-               disclosures, headings of contact boxes, notes about the page ("This story has been updated");
+               disclosures, headings of contact boxes, notes about the page ("This story has been updated"), CNN's
+               "Story highlights" box (its bullets, which the body restates);
 - `author_box` the author or columnist box closing an article (a bio with a contact call or the writer's career,
-               a column's schedule, the writer's contact line, who reported or contributed), allowed a longer
+               a column's schedule, the writer's contact line, who reported or contributed, a wire story's
+               "(Reporting by ...; Editing by ...)" credits, also when run onto the last sentence), allowed a longer
                paragraph than promos;
 - `transcript` broadcast framing: upper-case speaker tags ("SHAPIRO: ...") used more than once or with a
                broadcast role, stage directions ("(SOUNDBITE OF ...)"), sign-offs ("NPR's X in Y, thanks");
@@ -222,11 +225,17 @@ _PROMO_RULES = [
     (("play facebook", "icon"), r"^play facebook\b|^(\w+ icon ){2,}"),
     (("enlarge this image",), r"^enlarge this image\b"),  # NPR's caption toggle, with the caption and its credit
     (("most read in",), r"^(?-i:MOST READ IN|Most Read In) "),  # a box of other stories' headlines
+    # the Washington Post's box of its other foreign stories, closing on its Facebook page's follow plea
+    (("post correspondents",), r"^today['’]s coverage from post correspondents around the world\W*$"),
+    (("on facebook",), r"^like [\w .'’&-]{1,50} on facebook\b"),
     (("published on",), r"^published on \w+ \d{1,2}, \d{4}$"),  # a video page's upload date, above its description
     (("just watched", "must watch"), r"^(just watched|must watch)\b"),
     (("hide caption",), r"\bhide caption\b"),
     (("story highlights",), r"^story highlights\W*$"),
-    (("as it unfolds",), r"^find out what['’]s happening in the world as it unfolds\W*$"),  # CNN's slogan
+    # CNN's slogan, and its messenger plea before it
+    (("as it unfolds",), r"^(chat with us in facebook messenger\.\s*)?find out what['’]s happening in the world as it "
+                         r"unfolds\W*$"),
+    (("facebook messenger",), r"^chat with us in facebook messenger\W*$"),
     # a site's content notice ("The content (including but not limited to text, photo, multimedia information, etc)
     # published in this site belongs to China Daily Information Co (CDIC).")
     (("belongs to", "belong to"), r"\b(?:published|posted) (?:in|on) this (?:site|website) belongs? to\b"),
@@ -375,7 +384,12 @@ _AUTHOR_BOX_RULES = [
     (_ROLES, r"^[^.!?]{0,40}\b" + _ROLE + r"\s+(?:(?-i:[A-Z])[\w.'’-]*\s+){1,4}"
              r"(?:reported\s+(?:this|the)\s+(?:story|report)|reported\s+from|contributed\s+(?:to|reporting))\b"),
     (("contributed",), r"\bcontributed\s+(?:reporting\s+)?(?:to\s+(?:this|the)\s+(?:report|story)|reporting)\W*$"),
+    # a wire story's credits ("(Reporting by Joan Gralla; Editing by Jan Paschal)", "(Additional reporting by Soyoung
+    # Kim in SEOUL ...)"); `_CREDIT_RUN_IN` puts one run onto the last sentence on a line of its own
+    (("reporting by", "writing by", "editing by", "compiled by"),
+     r"^\(?\s*(?:additional\s+)?(?:reporting|writing|editing|compiled)\s+by\s+[^()]{2,300}\)?\W*$"),
 ]
+_CREDIT_RUN_IN = re.compile(r"(?<=[.!?\"”])[ \t]+(?=\((?:Additional )?(?:[Rr]eporting|Writing|Editing) by )")
 _AUTHOR_BOX = _by_anchor(_AUTHOR_BOX_RULES)
 AUTHOR_BOX_MAX_WORDS = 120
 
@@ -418,6 +432,9 @@ def _label(line: str) -> str | None:
 # ------------------------------------------------------------------ block splitting
 
 
+_HIGHLIGHTS = re.compile(r"^story highlights\b", re.IGNORECASE)
+
+
 def _split_paragraphs(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if p.strip()]
 
@@ -437,6 +454,14 @@ class _Context:
             if tag:
                 self.tags[tag] += 1
         self.transcript_like = sum(self.tags.values()) >= 2
+        # CNN's "Story highlights" box: its label (alone or run into the first bullet) and the bare bullet lines
+        # after it, up to the first line ending like a sentence (the body, which restates them)
+        self.highlights: set[str] = set()
+        in_box = False
+        for ln in lines:
+            in_box = bool(_HIGHLIGHTS.match(ln)) or (in_box and _headline_like(ln))
+            if in_box:
+                self.highlights.add(ln)
 
 
 _ANCHORS = _AnchorFinder(anchor for index in (_NOTICE, _LONG_NOTICE, _AUTHOR_BOX, _PROMO) for anchor in index)
@@ -459,6 +484,8 @@ def classify_line(line: str, ctx: _Context | None = None, *, in_run_of_short: bo
 def _classify(s: str, ctx: _Context, in_run_of_short: bool) -> str | None:
     """`classify_line` of a non-empty, whitespace-normalised line."""
     words = s.split()
+    if s in ctx.highlights:
+        return "promo"
 
     # transcript framing
     if _STAGE.match(s):
@@ -502,9 +529,23 @@ def _classify(s: str, ctx: _Context, in_run_of_short: bool) -> str | None:
     return None
 
 
+def _headlines_by_junk(pairs: list[tuple[str, str]], reasons: list[str | None]) -> None:
+    """Two or more bare headlines in a row right beside a junk line of their paragraph are its box of other stories
+    (the Washington Post's headlines above "Today's coverage from Post correspondents around the world"): marked
+    `link_list` in `reasons`, in place. Prose lines end like sentences; a lone bare line (a subhead) stays."""
+    i = 0
+    while i < len(pairs):
+        j = i
+        while j < len(pairs) and not reasons[j] and _headline_like(pairs[j][1]) and len(pairs[j][1].split()) <= 20:
+            j += 1
+        if j - i >= 2 and ((i > 0 and reasons[i - 1]) or (j < len(pairs) and reasons[j])):
+            reasons[i:j] = ["link_list"] * (j - i)
+        i = max(j, i + 1)
+
+
 def _segment(text: str) -> list[tuple[str, str | None]]:
     """Body -> [(block text, reason or None)]. Paragraphs stay whole unless some of their lines are junk."""
-    paragraphs = _split_paragraphs(text)
+    paragraphs = _split_paragraphs(_CREDIT_RUN_IN.sub("\n", text))
     # every paragraph's lines, stripped, with their normalised text: computed once for the context and each test
     para_lines = [[(ln, normalize_ws(ln)) for ln in map(str.strip, p.split("\n")) if ln] for p in paragraphs]
     ctx = _Context([norm for lines in para_lines for _, norm in lines])
@@ -514,6 +555,8 @@ def _segment(text: str) -> list[tuple[str, str | None]]:
         # a paragraph that is a list of >= 3 bare headlines (the test skipped for shorter ones: most are one line)
         run = len(lines) >= 3 and all(_headline_like(norm) and len(ln.split()) <= 14 for ln, norm in pairs)
         reasons = [_classify(norm, ctx, run) for _, norm in pairs]
+        if len(lines) > 2 and any(reasons):
+            _headlines_by_junk(pairs, reasons)
         if len(lines) == 1 or not any(reasons):
             whole = classify_line(para, ctx) if len(lines) > 1 else reasons[0]
             out.append((para, whole))
