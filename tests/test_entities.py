@@ -268,3 +268,15 @@ def test_a_name_twice_in_a_row_is_the_name_once_when_the_story_names_it_once():
             "Shares of Equifax fell 13 percent on Friday.")
     ents = _by_name(Article(id="a", title="Equifax hack", text=text, source="a.txt"))
     assert "Equifax Equifax" not in ents and ents["Equifax"].count == 3
+
+
+def test_a_family_name_first_names_the_one_person_spelt_two_ways():
+    from unspun.entities import first_name_owners
+
+    assert set(first_name_owners({"kim jong un": "Kim Jong Un", "kim jongun": "Kim Jong-un"})) == {"kim"}
+    assert first_name_owners({"kim jong un": "Kim Jong Un", "kim yo jong": "Kim Yo Jong"}) == {}  # two people
+    text = ("North Korean leader Kim Jong Un offered talks with the South on Monday.\n\n"
+            "Kim Jong-un said the nuclear button was always on his desk. Kim also wished the Olympics success.")
+    ents = _by_name(Article(id="k", title="Kim offers talks", text=text, source="k.txt"))
+    kims = [n for n in ents if n.startswith("Kim")]
+    assert len(kims) == 1 and ents[kims[0]].count == 3

@@ -381,9 +381,11 @@ def first_name_owners(full_names: dict[str, str]) -> dict[str, str]:
     names_of_first: dict[str, set[str]] = defaultdict(set)
     for k in full_names:
         names_of_first[k.split()[0]].add(k)
+    # one surname, or one name spelt two ways ("Kim Jong Un", "Kim Jong-un": Korean names put the family name first)
     return {first: max((full_names[k] for k in keys), key=lambda d: (len(d), d))
             for first, keys in names_of_first.items()
-            if len({k.split()[-1] for k in keys}) == 1 and first not in surnames}
+            if (len({k.split()[-1] for k in keys}) == 1 or len({k.replace(" ", "") for k in keys}) == 1)
+            and first not in surnames}
 
 
 def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: bool = True) -> list[Entity]:
