@@ -252,6 +252,8 @@ def test_a_picture_credit_run_into_a_name_is_not_part_of_it():
 
     assert clean_name("Reuters Equifax") == "Equifax" and clean_name("AFP Angela Merkel") == "Angela Merkel"
     assert clean_name("GETTY Bitcoin") == "Bitcoin"  # credits printed in capitals
+    assert clean_name("Associated Press North Korea") == "North Korea"  # "(Associated Press) North Korea ..."
+    assert clean_name("Associated Press Stylebook") == "Associated Press Stylebook"
     assert clean_name("Reuters Institute") == "Reuters Institute" and clean_name("AP") == "AP"
     assert clean_name("AP Photo") == "AP Photo"
 

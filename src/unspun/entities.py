@@ -132,8 +132,8 @@ _EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
 _POSSESSIVE = re.compile(r"(?:'s|’s|‘s|'|’)$")  # "Trump‘s": some outlets print the opening quote
 _WS = re.compile(r"\s+")
 # a picture credit run into the sentence after it ("Reuters Equifax claimed ..."): the agency is not part of the name
-_CREDIT_PREFIX = re.compile(r"^(?:Reuters|REUTERS|AFP|AP|EPA|Getty Images|GETTY IMAGES|Getty|GETTY|Shutterstock|"
-                            r"Alamy)\s+"
+_CREDIT_PREFIX = re.compile(r"^(?:Reuters|REUTERS|AFP|AP|Associated Press|EPA|Getty Images|GETTY IMAGES|Getty|GETTY|"
+                            r"Shutterstock|Alamy)\s+"
                             r"(?!(?:Institute|Foundation|Stylebook|Photos?|Images|Media|News|Television|Poll)\b)"
                             r"(?=[A-Z])")
 
