@@ -2,7 +2,8 @@
 
 Pages: the first N distinct pages of ../shared/data/extract/trafilatura_eval (real news and blog pages, several
 languages). Reports seconds per phase (ingest = read + extract + clean + dedup + cluster + store; analyse = spaCy
-parse + summary, quotes, entities, timeline, copy map, spin per story), articles/s, articles/s/core and peak RSS.
+parse + summary, quotes, entities, timeline, copy map, spin per story), articles/s, articles/s/core, peak RSS, and
+the CPU seconds of each phase (this process and its workers).
 
     python bench/pipeline.py [--records 200] [--jobs 0] [--extractor fast] [--engine spark]
 
@@ -26,6 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "extract" / "trafilatura_eval"
 RESULTS = ROOT / "bench" / "results"
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time of this process and of its children that have ended."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def build_warc(path: Path, records: int) -> int:
@@ -79,7 +86,7 @@ def main(argv=None) -> int:
             spark_start = time.perf_counter() - t
         with Store(Path(tmp) / "u.duckdb") as store:
             pipe = Pipeline(store, Options(progress="quiet", jobs=jobs, extractor=args.extractor))
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), cpu_seconds()
             if sc is None:
                 stats = pipe.ingest([str(warc)])
             else:
@@ -88,9 +95,9 @@ def main(argv=None) -> int:
                 items, release = extracted_items(sc, [str(warc)], args.extractor)
                 stats = pipe.ingest_items(items)
                 release()
-            t1 = time.perf_counter()
+            t1, c1 = time.perf_counter(), cpu_seconds()
             stories = pipe.analyze() if sc is None else pipe.analyze(job_mapper(sc), window=analysis_window(sc))
-            t2 = time.perf_counter()
+            t2, c2 = time.perf_counter(), cpu_seconds()
         if sc is not None:
             sc.stop()
     total = t2 - t0
@@ -105,6 +112,11 @@ def main(argv=None) -> int:
         "duplicates": stats.duplicates,
         "stories": len(stories),
         "ingest_s": round(t1 - t0, 2),
+        # CPU seconds of this process and its finished workers (the pools are shut down within each phase): on a
+        # shared machine the wall times above move with the load, these much less
+        "ingest_cpu_s": round(c1 - c0, 2),
+        "analyse_cpu_s": round(c2 - c1, 2),
+        "analyse_cpu_ms_per_article": round(1000 * (c2 - c1) / stats.added, 1) if stats.added else None,
         "analyse_s": round(t2 - t1, 2),
         "total_s": round(total, 2),
         "ingest_articles_per_s": round(stats.added / (t1 - t0), 2),

@@ -8,6 +8,7 @@ The name helpers (`clean_name`, `name_key`, `NameIndex`) are shared with `quotes
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -138,6 +139,8 @@ _CREDIT_PREFIX = re.compile(r"^(?:Reuters|REUTERS|AFP|AP|Associated Press|EPA|Ge
                             r"(?=[A-Z])")
 
 
+# The name helpers below are pure and asked about the same few hundred names of a story many times over.
+@functools.lru_cache(maxsize=1 << 16)
 def clean_name(text: str) -> str:
     """Entity text without surrounding quotes/punctuation, leading 'the', trailing possessive, newlines, a picture
     credit run into it ("Reuters Equifax")."""
@@ -164,6 +167,7 @@ def strip_titles(name: str) -> str:
     return " ".join(words[k:])
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """Lower case, no punctuation, no accents: outlets differ in all three ("Guaidó", "Juan Guaido")."""
     plain = "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if not unicodedata.combining(c))
@@ -235,6 +239,10 @@ class NameIndex:
 
     def __init__(self, names: Iterable[tuple[str, str]] = ()):
         self.full: dict[str, tuple[str, str]] = {}  # key -> (display name, label)
+        # canonical() is a function of the names added so far and is asked again and again (every mention, several
+        # times): answers and the split longer names are kept until the next add (3/4 of the entities stage's time)
+        self._answers: dict[tuple[str, str | None], str] = {}
+        self._entries: list[tuple[list[str], str, str]] | None = None  # (key words, display, label), none doubled
         for text, label in names:
             self.add(text, label)
 
@@ -249,6 +257,8 @@ class NameIndex:
         key = name_key(name)
         if key and (key not in self.full or len(name) > len(self.full[key][0])):
             self.full[key] = (name, label)
+            self._answers.clear()
+            self._entries = None
 
     def _doubled(self, words: list[str]) -> bool:
         """A name twice in a row ("Equifax Equifax holds data", "Justin Timberlake Justin Timberlake's show"): a topic
@@ -259,6 +269,19 @@ class NameIndex:
             " ".join(words[:half]) in self.full
 
     def canonical(self, text: str, label: str | None = None) -> str:
+        answer = self._answers.get((text, label))
+        if answer is None:
+            answer = self._answers[(text, label)] = self._canonical(text, label)
+        return answer
+
+    def _longer_names(self) -> list[tuple[list[str], str, str]]:
+        if self._entries is None:
+            self._entries = [(kw, disp, lab) for kw, disp, lab in ((k.split(), disp, lab)
+                                                                   for k, (disp, lab) in self.full.items())
+                             if not self._doubled(kw)]  # "Justin Timberlake Justin Timberlake" is no longer form
+        return self._entries
+
+    def _canonical(self, text: str, label: str | None) -> str:
         name = clean_name(text)
         if label in ("GPE", "LOC") or canonical_gpe(name) != name:
             return canonical_gpe(name)
@@ -274,12 +297,9 @@ class NameIndex:
             return self.canonical(" ".join(name.split()[: len(name.split()) // 2]), label)
         acronym = bool(_ACRONYM.fullmatch(name))
         longer = []
-        for k, (disp, lab) in self.full.items():
+        for kw, disp, lab in self._longer_names():
             if acronym and lab == "PERSON":
                 continue  # "U.N." is not short for Kim Jong Un
-            kw = k.split()
-            if self._doubled(kw):
-                continue  # "Justin Timberlake Justin Timberlake" is no longer form of "Timberlake"
             head = label == "PERSON" and lab == "PERSON" and kw[: len(words)] == words and len(words) > 1
             if len(kw) > len(words) and (kw[-len(words):] == words or head):
                 if label is None or lab == label or (label == "PERSON") == (lab == "PERSON"):

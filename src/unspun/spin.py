@@ -242,26 +242,30 @@ def single_source_facts(articles: list[Article], sent_lists: list[list[str]]) ->
         return []
     sim = (mat @ mat.T).toarray()
     row_outlet = np.array([outlets[r[0]] for r in rows], dtype=object)
-    figures_of: dict[str, set[Figure]] = {}
+    figures_of: dict[str, set[Figure]] = {}  # read when a candidate first needs them (few get that far)
     words_of: dict[str, set[str]] = {}
     for ai, _si, sent in rows:
-        figures_of.setdefault(outlets[ai], set()).update(figures(sent))
         words_of.setdefault(outlets[ai], set()).update(_content_words(sent))
     n_users = Counter(w for words in words_of.values() for w in words)  # how many outlets use each word
     candidates: list[tuple[float, int]] = []
     for idx, (ai, si, sent) in enumerate(rows):
         # facts, not quotes (single-outlet quotes are listed from the merged quotes) and not fragments
         if len(sent.split()) < 8 or not _FACT_SIGNAL.search(sent) or _QUOTE_OPEN.match(sent) \
-                or not _is_story_sentence(sent_lists[ai], si) or sent.rstrip("\"'\u201d\u2019)").endswith("?") \
-                or _PERSONAL.search(_QUOTED.sub("", sent)):
+                or sent.rstrip("\"'\u201d\u2019)").endswith("?"):
             continue
         other = row_outlet != outlets[ai]
         if not other.any() or sim[idx, other].max() >= EXCLUSIVE_MAX_SIM:
+            continue
+        # after the similarity test, which drops more sentences for less: the caption patterns are slow
+        if not _is_story_sentence(sent_lists[ai], si) or _PERSONAL.search(_QUOTED.sub("", sent)):
             continue
         own = _content_words(sent)
         if sum(n_users[w] == 1 for w in own) < EXCLUSIVE_MIN_NEW_WORDS * len(own):
             continue  # its words are the other outlets' words: the same story retold
         precise = specific_figures(sent)
+        if precise and not figures_of:
+            for ai2, _si, sent2 in rows:
+                figures_of.setdefault(outlets[ai2], set()).update(figures(sent2))
         elsewhere = [f for o, figs in figures_of.items() if o != outlets[ai] for f in figs]
         if precise and all(any(same_figure(f, g) for g in elsewhere) for f in precise):
             continue  # a paraphrase: every precise figure it gives ("$284.46") is in another outlet too

@@ -216,8 +216,17 @@ _JUNK = re.compile(
 _READER = re.compile(r"^(?:You|Your|Please)\b")
 
 
+# _JUNK without IGNORECASE, for lower-cased text: ~2.5x faster (the 60-way alternation searched case-insensitively
+# was 1/8 of a short story's summary time). The pattern's literals are lower case, and lower-casing keeps positions
+# and word characters, so the answers are the same, except for the letters whose case matching the re module treats
+# specially (dotted and dotless i, long s), for which the case-insensitive pattern is kept.
+_JUNK_LOWER = re.compile(_JUNK.pattern)
+_SPECIAL_CASE = frozenset("\u0130\u0131\u017f")
+
+
 def _is_junk(sent: str) -> bool:
-    return bool(_JUNK.search(sent) or _JUNK_CS.search(sent) or _READER.match(sent))
+    junk = _JUNK_LOWER.search(sent.lower()) if _SPECIAL_CASE.isdisjoint(sent) else _JUNK.search(sent)
+    return bool(junk or _JUNK_CS.search(sent) or _READER.match(sent))
 # Case-sensitive junk: photo credits "(Jane Doe / Staff)", transcript speaker tags "SHAPIRO:".
 _JUNK_CS = re.compile(r"\(\s*[A-Z][\w .'-]*/\s*[\w .'-]*\)|^[A-Z][A-Z .'-]{3,}:|^FILE\s*[-–—]|^CLOSE\s")
 _END_PUNCT = re.compile(r"[.!?][”\"’')\]]*$")
@@ -1176,16 +1185,26 @@ def _tfidf_signals(cands: list[_Sent], all_sents: list[_Sent], outlets: list[str
     except ValueError:  # empty vocabulary
         n = len(cands)
         return np.zeros((n, n)), np.zeros(n), np.ones(n_articles), np.zeros(n)
-    X = vec.transform([c.text for c in cands])  # rows are L2-normalised
-    sim = (X @ X.T).toarray()
-    whole = np.asarray(vec.transform([" ".join(s.text for s in all_sents)]).todense()).ravel()
-    centroid = np.asarray(X @ whole).ravel()  # cosine to the whole story (rows and `whole` are L2-normalised)
-    # Per-outlet centroid of all its sentences.
+    # Per-outlet and (several outlets) per-article text.
     by_outlet: dict[str, list[str]] = defaultdict(list)
     for s in all_sents:
         by_outlet[outlets[s.art]].append(s.text)
     names = sorted(by_outlet)
-    C = vec.transform([" ".join(by_outlet[o]) for o in names])
+    by_art: dict[int, list[str]] = defaultdict(list)
+    if n_outlets > 1:
+        for s in all_sents:
+            by_art[s.art].append(s.text)
+    arts = sorted(by_art)
+    # One transform for every text (each row is weighted and normalised on its own, so the rows are the ones
+    # separate calls give): sklearn's per-call checks cost more than the work on a one-article story.
+    n = len(cands)
+    M = vec.transform([c.text for c in cands] + [" ".join(s.text for s in all_sents)]
+                      + [" ".join(by_outlet[o]) for o in names] + [" ".join(by_art[a]) for a in arts])
+    X = M[:n]  # rows are L2-normalised
+    sim = (X @ X.T).toarray()
+    whole = M[n].toarray().ravel()
+    centroid = np.asarray(X @ whole).ravel()  # cosine to the whole story (rows and `whole` are L2-normalised)
+    C = M[n + 1 : n + 1 + len(names)]
     cs = (X @ C.T).toarray()  # cand x outlet
     central = np.zeros(len(cands))
     for i, c in enumerate(cands):
@@ -1197,11 +1216,7 @@ def _tfidf_signals(cands: list[_Sent], all_sents: list[_Sent], outlets: list[str
     # Article relevance: boilerplate / off-topic articles (cookie walls, archive notices) resemble nobody.
     rel = np.ones(n_articles)
     if n_outlets > 1:
-        by_art: dict[int, list[str]] = defaultdict(list)
-        for s in all_sents:
-            by_art[s.art].append(s.text)
-        arts = sorted(by_art)
-        A = vec.transform([" ".join(by_art[a]) for a in arts])
+        A = M[n + 1 + len(names):]
         ao = (A @ C.T).toarray()
         for r, a in enumerate(arts):
             own = outlets[a]
