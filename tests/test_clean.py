@@ -577,9 +577,11 @@ def test_headlines_beside_a_box_label_are_its_other_stories_and_a_subhead_is_not
             + "\n\nThe launch was the third this month, according to Seoul.")
     art = clean_article(Article(id="x", title="t", text=body, source="s"))
     assert [b.reason for b in art.blocks] == [None, "link_list", "link_list", "promo", "promo", None]
-    # one bare line (a subhead) beside prose stays
+    # one bare line (a subhead) beside prose stays, as a block of its own (no sentence runs it into the next)
     body = "Officials said the missile flew 900 km.\nWhat happens next\nThe launch was the third this month."
-    assert clean_article(Article(id="y", title="t", text=body, source="s")).text == body
+    art = clean_article(Article(id="y", title="t", text=body, source="s"))
+    assert all(b.kept for b in art.blocks) and [b.text for b in art.blocks][1] == "What happens next"
+    assert art.text == body.replace("\n", "\n\n")
 
 
 def test_wire_credits_and_cnn_boxes_are_junk_and_the_story_stays():
@@ -596,3 +598,14 @@ def test_wire_credits_and_cnn_boxes_are_junk_and_the_story_stays():
     art = clean_article(Article(id="c", title="t", text=text, source="s"))
     assert art.text == ("West Palm Beach, Florida (CNN) President Donald Trump said Thursday that he is disappointed."
                         "\nHe spoke from his golf club")
+
+
+def test_a_subhead_is_a_block_of_its_own_and_lines_of_prose_stay_together():
+    text = ("The talks ended on Monday.\n\nSoftened tone\nEuan Graham, director of the program, told CNN the tone was "
+            "a surprise.\nHe said the offer was new.\n\nThe city of Seoul\nwelcomed the offer")
+    art = clean_article(Article(id="s", title="t", text=text, source="s"))
+    assert [b.text for b in art.blocks] == [
+        "The talks ended on Monday.", "Softened tone",
+        "Euan Graham, director of the program, told CNN the tone was a surprise.\nHe said the offer was new.",
+        "The city of Seoul\nwelcomed the offer"]  # a lower-case line after it: one sentence broken over two lines
+    assert all(b.kept for b in art.blocks)

@@ -559,21 +559,45 @@ def _segment(text: str) -> list[tuple[str, str | None]]:
             _headlines_by_junk(pairs, reasons)
         if len(lines) == 1 or not any(reasons):
             whole = classify_line(para, ctx) if len(lines) > 1 else reasons[0]
-            out.append((para, whole))
+            if whole or len(lines) == 1:
+                out.append((para, whole))
+            else:
+                out += [(block, None) for block in _kept_blocks(lines)]
             continue
         # split: consecutive kept lines stay together as one block
         buf: list[str] = []
         for ln, reason in zip(lines, reasons):
             if reason:
-                if buf:
-                    out.append(("\n".join(buf), None))
-                    buf = []
+                out += [(block, None) for block in _kept_blocks(buf)]
+                buf = []
                 out.append((ln, reason))
             else:
                 buf.append(ln)
-        if buf:
-            out.append(("\n".join(buf), None))
+        out += [(block, None) for block in _kept_blocks(buf)]
     return out
+
+
+_SUBHEAD = re.compile(r"^[\"“]?[A-Z0-9][^.!?:;,\"”]{0,60}$")
+_STARTS_UPPER = re.compile(r"^[\"“‘'(]?[A-Z0-9]")
+
+
+def _kept_blocks(lines: list[str]) -> list[str]:
+    """Kept lines as blocks: together, except that a subhead ("Softened tone" over "Euan Graham, director of ...
+    told CNN ...") is a block of its own, so no sentence splitter runs it into the sentence under it."""
+    blocks: list[list[str]] = []
+    buf: list[str] = []
+    for i, ln in enumerate(lines):
+        if i + 1 < len(lines) and len(ln.split()) <= 8 and _SUBHEAD.match(ln) \
+                and (i == 0 or re.search(r"[.!?\"”’)]$", lines[i - 1])) and _STARTS_UPPER.match(lines[i + 1]):
+            if buf:
+                blocks.append(buf)
+                buf = []
+            blocks.append([ln])
+        else:
+            buf.append(ln)
+    if buf:
+        blocks.append(buf)
+    return ["\n".join(b) for b in blocks]
 
 
 def _rebuild(article: Article) -> Article:
