@@ -255,6 +255,9 @@ def test_index_order_and_content(page):
     assert idx.index("restore US-Russia ties") < idx.index("Breaking")
     assert "2 articles" in idx and "2019-05-14 – 2019-05-15" in idx
     assert "npr.example, tass.example" in idx
+    # the gist: each card shows its story's first summary sentence, escaped like the rest
+    assert '<span class="gist">Pompeo held talks in Sochi on Tuesday' in idx
+    assert htmllib.escape("<script>window.__xss=1</script>", quote=False) in idx
 
 
 def test_story_sections_present(page):
@@ -324,6 +327,7 @@ def test_markdown(result):
     md = render_markdown(result)
     assert "## Stories" in md
     assert "### Summary" in md
+    assert re.search(r"^   Pompeo held talks in Sochi on Tuesday", md, re.M)  # the gist under its index line
     # summary sentences with their citations as [n]
     assert re.search(r"^1\. Pompeo held talks in Sochi .* \[1\] \(supported by \[2\]\)$", md, re.M)
     assert re.search(r"^2\. Washington previous year .*relief\\\. \[1\]\[2\]$", md, re.M) or re.search(

@@ -196,9 +196,11 @@ def render_markdown(result: dict) -> str:
             latest = st["developments"][0]
             line += (f" · {len(st['developments'])} developments; latest ({md(latest['date_range'])}): "
                      f"{md(latest['headline'])}")
+        elif st["summary"]:  # the gist: the summary's first sentence, on the item's next line
+            line += "  \n   " + md(st["summary"][0]["text"])
         index.append(line)
     out += _block("## Stories", index)
-    out += _block("## Input problems", [f"- {md(p['source'])}: {md(p['reason'])}"
+    out += _block("## Problems", [f"- {md(p['source'])}: {md(p['reason'])}"
                                          + (f" — {md(p['detail'])}" if p["detail"] else "") for p in v["problems"]])
     for st in v["stories"]:
         out += ["---", ""] + _story(st)
