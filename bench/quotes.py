@@ -22,8 +22,10 @@ comma/full stop inside them (word-token comparison makes both irrelevant); '"A,"
 continued in the next paragraph without a cue are one attribution with several content spans; a quoted fragment
 inside a sentence is annotated as the whole reported clause ('said he expects an "aggressive appeal" of ...').
 
-Rows: "unspun" = extract_records with the learned attribution model (`learned=True`: the rules plus the model, see
-bench/train_quotes.py); "rules" = the rules alone, which is what readers' quotes (`extract_quotes`) use.
+Rows: "unspun" = extract_records with the learned attribution model (`learned=True`: the rules plus the model: the
+fine-tuned transformer of bench/train_quotes_tf.py where torch is installed, else the CRF of bench/train_quotes.py;
+meta.learned_tagger says which); "unspun-crf" = the same with the CRF, when the transformer ran; "rules" = the rules
+alone, which is what readers' quotes (`extract_quotes`) use.
 
 Usage: python bench/quotes.py [--split dev|train] [--limit N] [--no-textacy] [--cache DIR]
 Parsed docs are cached as a spaCy DocBin under --cache (default /tmp/unspun-bench-cache; parse_seconds then
@@ -233,12 +235,23 @@ def main(argv: list[str] | None = None) -> int:
     rules_cache = {t: unspun_items(d, learned=False) for t, d in docs.items()}  # without the learned model
     c_rules = time.process_time() - c0
     tx_cache = {t: textacy_items(d) for t, d in docs.items()} if use_textacy else {}
+    from unspun import quotes
 
-    parts = {"unspun/direct": [], "unspun/all": [], "rules/direct": [], "rules/all": [], "textacy/direct": [],
-             "textacy/all": []}
+    tagger = quotes.learned_tagger()
+    systems = [("unspun", pred_cache), ("rules", rules_cache)]
+    c_crf = None
+    if tagger == "tf":  # the CRF the transformer replaced, for comparison
+        quotes._TAGGER = "crf"
+        c0 = time.process_time()
+        systems.append(("unspun-crf", {t: unspun_items(d, learned=True) for t, d in docs.items()}))
+        c_crf = time.process_time() - c0
+        quotes._TAGGER = tagger
+
+    parts = {f"{name}/{k}": [] for name, _ in systems for k in ("direct", "all")}
+    parts.update({"textacy/direct": [], "textacy/all": []})
     for r in rows:
         g_all, g_direct = gold_items(r)
-        for name, cache in (("unspun", pred_cache), ("rules", rules_cache)):
+        for name, cache in systems:
             p_all, p_direct = cache[r["text"]]
             parts[f"{name}/direct"].append(score(g_direct, p_direct))
             parts[f"{name}/all"].append(score(g_all, p_all))
@@ -257,7 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     meta = {"split": args.split, "annotations": len(rows), "articles": len(texts),
             "parse_seconds": round(t_parse, 1), "parse_cached": cached, "extract_seconds": round(t_extract, 2),
             "extract_cpu_ms_per_article": round(1000 * c_extract / len(docs), 1),
-            "rules_only_cpu_ms_per_article": round(1000 * c_rules / len(docs), 1),
+            "rules_only_cpu_ms_per_article": round(1000 * c_rules / len(docs), 1), "learned_tagger": tagger,
+            "crf_cpu_ms_per_article": round(1000 * c_crf / len(docs), 1) if c_crf is not None else None,
             "textacy": use_textacy, "data": str(DATA)}
     out = {"meta": meta, "results": results,
            "targets": {"direct_overlap_f1": 0.90, "direct_speaker_acc": 0.90, "all_overlap_f1": 0.80},

@@ -873,9 +873,17 @@ def test_model_loads_fast_and_tags_deterministically():
     assert [model.tag(seq) for _, seq in paras] == [model.tag(seq) for _, seq in paras]
 
 
-def test_learned_model_finds_a_cue_the_rules_do_not_know():
-    """'cast X as Y' is in no cue list: the rules miss the stance, the model adds it with its source; it is benchmark
-    content (PolNeAR annotates it), not a quote, so readers do not see it."""
+@pytest.mark.parametrize("tagger", ["crf", "tf"])
+def test_learned_model_finds_a_cue_the_rules_do_not_know(monkeypatch, tagger):
+    """'cast X as Y' is in no cue list: the rules miss the stance, the model (the CRF, or the transformer where
+    torch is installed) adds it with its source; it is benchmark content (PolNeAR annotates it), not a quote, so
+    readers do not see it."""
+    from unspun import quotes as q
+    from unspun import quotes_tf
+
+    if tagger == "tf" and not quotes_tf.available():
+        pytest.skip("torch, transformers or the transformer weights are not installed")
+    monkeypatch.setattr(q, "_TAGGER", tagger)
     text = "Republican leaders cast the plan as a giveaway to big banks."
     art, doc = _art(text)
     assert not extract_records(doc, stances=True, learned=False)
@@ -972,6 +980,7 @@ def test_a_learned_attribution_longer_than_the_rule_stance_it_overlaps_replaces_
     model = q.AttributionModel({"labels": labels, "transitions": [[0.0] * 5 for _ in labels], "features": names,
                                 "weights": [weights[n] for n in names]})
     monkeypatch.setattr(q, "_MODEL", model)
+    monkeypatch.setattr(q, "_TAGGER", "crf")  # the stand-in is a CRF
     art, doc = _art("Senator Jane Smith opposes the deal, a pact with Iran.")
     rules = [r.text for r in extract_records(doc, stances=True)]
     assert rules == ["the deal"]

@@ -39,7 +39,10 @@ Pipeline per article (spaCy Doc with parser + NER):
    and more replaces it, with the rule's source if it names none (mostly stances, whose objects the rules cut
    short). Quotes take from them only a clause
    with its own subject governed by a speech or cognition verb; the rest is benchmark content, as the rules'
-   stances are.
+   stances are. Where torch is installed (the `embed` extra) a fine-tuned transformer tagger (all-MiniLM-L6-v2,
+   `quotes_tf`, bench/train_quotes_tf.py) takes the CRF's place with the same labels and the same combination (all
+   attributions: train slice 0.7792 -> 0.7847, dev 0.780 -> 0.786) at ~5x the CRF's CPU (~240 vs ~45 ms an
+   article); the CRF stays the fallback where torch is not installed.
 
 `merge_quotes` folds quotes across articles: speakers normalised story-wide with `entities.NameIndex`
 ("Secretary of State Mike Pompeo" = "Mike Pompeo" = "Pompeo"; "Chris" = the story's one "Chris Stevens"), the same
@@ -1422,9 +1425,10 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True, st
                     learned: bool = False) -> list[QuoteRecord]:
     """All attributions in a parsed text, with offsets. Deterministic order: the rules' records by content start,
     then, with `learned=True`, the learned model's (section 6) where no rule record overlaps them; a model
-    attribution longer than the one non-quote rule record it overlaps takes that record's place. The model adds
-    attributions mostly in the stance setting (PolNeAR dev, all attributions: overlap F1 0.766 -> 0.776) and ~0.4% to
-    the quotes readers see, at ~3x the CPU, so `extract_quotes` (the reader path) uses the rules alone.
+    attribution longer than the one non-quote rule record it overlaps takes that record's place. The model (the
+    transformer where torch is installed, else the CRF: `learned_tagger`) adds attributions mostly in the stance
+    setting (PolNeAR dev, all attributions: overlap F1 0.767 -> 0.786) and ~0.4% to the quotes readers see, at many
+    times the rules' CPU, so `extract_quotes` (the reader path) uses the rules alone.
 
     `stances=True` also returns stance attributions with nominal/infinitival content ("opposes the deal",
     "talked about X"): PolNeAR annotates those, but they are not quotes, so `extract_quotes` leaves them out (and
@@ -2670,6 +2674,18 @@ class AttributionModel:
 
 
 _MODEL: AttributionModel | None = None
+_TAGGER: str | None = None  # "tf" or "crf", chosen on first use
+
+
+def learned_tagger() -> str:
+    """Which learned model tags tokens: the fine-tuned transformer ("tf", unspun.quotes_tf) where torch and its
+    weights are installed, else the CRF ("crf")."""
+    global _TAGGER
+    if _TAGGER is None:
+        from . import quotes_tf
+
+        _TAGGER = "tf" if quotes_tf.available() else "crf"
+    return _TAGGER
 
 
 def attribution_model() -> AttributionModel:
@@ -2746,8 +2762,13 @@ def _learned_records(doc: "Doc", flags: _TokenFlags, records: list[QuoteRecord],
     below), not stances."""
     text = doc_text(doc)
     quote_spans = flags.quote_spans(doc)
-    model = attribution_model()
-    tagged = [(idx, model.tag(seq)) for idx, seq in attribution_features(doc, records, quote_spans, flags)]
+    if learned_tagger() == "tf":
+        from . import quotes_tf
+
+        tagged = quotes_tf.load().tag(doc, _rule_marks(doc, records), _paragraphs(text) or [(0, len(text))])
+    else:
+        model = attribution_model()
+        tagged = [(idx, model.tag(seq)) for idx, seq in attribution_features(doc, records, quote_spans, flags)]
     in_quote = _InSpans([(s, e) for s, e, _ in quote_spans])
     resolver = None
     out = []

