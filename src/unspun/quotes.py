@@ -46,18 +46,20 @@ Pipeline per article (spaCy Doc with parser + NER):
 
 `merge_quotes` folds quotes across articles: speakers normalised story-wide with `entities.NameIndex`
 ("Secretary of State Mike Pompeo" = "Mike Pompeo" = "Pompeo"; "Chris" = the story's one "Chris Stevens"), the same
-quote (fuzzy match, rapidfuzz) merged with all its article ids, changed wording kept in `variants`.
+quote (fuzzy match, rapidfuzz) merged with all its article ids, changed wording kept in `variants`; a piece of a
+longer quote of the same speaker in the same articles (the quoted words of a paraphrase) is not listed apart.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .entities import TITLE_WORDS, NameIndex, clean_name, first_name_owners, name_key, spelling_key, strip_titles
+from .entities import TITLE_WORDS, NameIndex, _headline_like, clean_name, first_name_owners, name_key, strip_titles
 from .model import Article, Quote, normalize_ws
 from .nlp import doc_text
 
@@ -999,6 +1001,31 @@ def _heading_word(tok: "Token") -> bool:
     return tok.is_upper and len(tok) > 1 and tok.vocab[tok.lower_].is_stop
 
 
+# titles news abbreviates before a name, as the noun a later description of the person uses
+_TITLE_ABBREVIATION_NOUNS = {"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general",
+                             "lt": "lieutenant", "col": "colonel", "sgt": "sergeant", "capt": "captain",
+                             "adm": "admiral", "pres": "president", "sec": "secretary", "amb": "ambassador",
+                             "atty": "attorney", "supt": "superintendent", "insp": "inspector", "det": "detective",
+                             "prof": "professor", "rev": "reverend"}
+
+
+def _without_headline_run_ons(doc: "Doc", ents: list["Span"]) -> list["Span"]:
+    """`ents` less the names spaCy ran into the next words on a Title Case line (a headline or link list: "Bernie
+    Sanders Pins The Rise Of ISIS ...", "Ben Carson Defends ..."): over three words, or a name of the running text
+    with words after it. They are no full name for the index to stretch a mention to; "Peter Westmacott" on a
+    headline beside a running "Westmacott" is one."""
+    text = doc_text(doc)
+    heading = [_headline_like(text, e) for e in ents]
+    running = {tuple(name_key(clean_name(e.text)).split()) for e, h in zip(ents, heading) if not h}
+    keep = []
+    for e, h in zip(ents, heading):
+        words = tuple(name_key(clean_name(e.text)).split())
+        if h and (len(words) > 3 or any(words[:k] in running for k in range(1, len(words)))):
+            continue
+        keep.append(e)
+    return keep
+
+
 class _Resolver:
     """Rule-based resolution of speaker mentions to names within one article (see module docstring)."""
 
@@ -1006,7 +1033,7 @@ class _Resolver:
         self.doc = doc
         self.quoted = _InSpans([(s, e) for s, e, _ in quote_spans])
         ents = [e for e in doc.ents if e.label_ in SPEAKER_LABELS and not self._in_quote(e.start_char)]
-        self.index = NameIndex((e.text, e.label_) for e in ents)
+        self.index = NameIndex((e.text, e.label_) for e in _without_headline_run_ons(doc, ents))
         # spaCy tags a bare surname ORG now and then ("Lavrov countered"): a surname of a known person is a PERSON
         surnames = {k.split()[-1] for k, (_, lab) in self.index.full.items() if lab == "PERSON"}
         self.label = {}
@@ -1018,6 +1045,7 @@ class _Resolver:
         self.ents = ents
         # persons introduced with a title: {"minister": [(char, name)], ...}
         self.titled: list[tuple[int, str, set[str]]] = []
+        self.abbreviated_title: dict[str, list[tuple[int, str | None]]] = {}
         for e in ents:
             if e.label_ != "PERSON":
                 continue
@@ -1035,6 +1063,13 @@ class _Resolver:
                 words |= {x.lemma_.lower() for x in root.head.subtree if x.is_alpha and not (e.start <= x.i < e.end)
                           and x.i < e.start}
             self.titled.append((e.start_char, e.text, words))
+            # an abbreviated title before the name or in it ("Sen. Bernie Sanders"): the noun a later description
+            # uses ("the Vermont senator"); asked only when no written-out title matches, and only if one person named
+            # before the description has it
+            abbreviated = {_TITLE_ABBREVIATION_NOUNS.get(x.lower_.rstrip(".")) for x in e.doc[max(e.start - 2, 0):e.end]
+                           if x.text[:1].isupper()}
+            for noun in abbreviated - {None}:
+                self.abbreviated_title.setdefault(noun, []).append((e.start_char, self.name(e.text, "PERSON")))
         # grammatical gender per canonical person (None = unknown)
         evidence: dict[str, set[str]] = {}
         titled_words = {start: words for start, _, words in self.titled}
@@ -1105,6 +1140,9 @@ class _Resolver:
                     break
         if best is not None:
             return self.name(best, "PERSON")
+        before = {name for start, name in self.abbreviated_title.get(head, ()) if start < tok.idx} if titled else ()
+        if len(before) == 1 and None not in before:
+            return next(iter(before))
         return self._description(tok, text)
 
     def _description(self, tok: "Token", text: str) -> str | None:
@@ -2416,6 +2454,38 @@ def _first_names(speakers: set[str]) -> dict[str, str]:
             if " " not in s and name_key(s) in owners and _name_data_gender(s) != "unknown"}
 
 
+def _speaker_key(name: str) -> str:
+    """`spelling_key` without middle initials: "Donald J. Trump" and "Donald Trump" are one speaker (as one entity
+    in `entities.story_entities`); descriptions and one- or two-word names are their spelling key."""
+    words = name_key(name).split()
+    if len(words) > 2 and name[:1].isupper():
+        words = [words[0]] + [w for w in words[1:-1] if len(w) > 1] + [words[-1]]
+    return "".join(words)
+
+
+def _without_pieces(groups: list[dict]) -> list[dict]:
+    """Merged quotes less those that are a piece of a longer one of the same speaker in the same articles: the
+    words a paraphrase quotes ('“exciting.”' beside 'next month's launch will be "exciting."') or a phrase of a
+    longer quotation ('“Space Oddity”'), listed on their own by the rules. A piece carried by an article the longer
+    quote is not in stays; an unattributed piece goes into any speaker's longer quote."""
+    ids = [{a for v in g["texts"].values() for a in v} for g in groups]
+    norms = [[f" {_norm_quote(t)} " for t in g["texts"]] for g in groups]
+    by_speaker: dict[str, list[int]] = defaultdict(list)
+    for j, g in enumerate(groups):
+        if g["speaker"]:
+            by_speaker[_speaker_key(g["speaker"])].append(j)
+    everyone = range(len(groups))
+    keep = []
+    for i, g in enumerate(groups):
+        others = by_speaker[_speaker_key(g["speaker"])] if g["speaker"] else everyone
+        piece = any(j != i and ids[i] <= ids[j]
+                    and all(n.strip() and any(n in m and len(m) > len(n) for m in norms[j]) for n in norms[i])
+                    for j in others)
+        if not piece:
+            keep.append(g)
+    return keep
+
+
 def merge_quotes(quotes: list[Quote], articles: list[Article]) -> list[Quote]:
     """One entry per (speaker, quote) across the story; ids earliest first; drifted wording in `variants`.
 
@@ -2428,7 +2498,7 @@ def merge_quotes(quotes: list[Quote], articles: list[Article]) -> list[Quote]:
     counts: dict[str, dict[str, int]] = {}
     for q in quotes:
         if q.speaker:
-            by_key = counts.setdefault(spelling_key(q.speaker), {})
+            by_key = counts.setdefault(_speaker_key(q.speaker), {})
             by_key[q.speaker] = by_key.get(q.speaker, 0) + 1
     spelling = {}
     for by_key in counts.values():
@@ -2458,7 +2528,7 @@ def merge_quotes(quotes: list[Quote], articles: list[Article]) -> list[Quote]:
         for g in groups:
             if g["kind"] != q.kind:
                 continue
-            if spk and g["speaker"] and spelling_key(spk) != spelling_key(g["speaker"]):
+            if spk and g["speaker"] and _speaker_key(spk) != _speaker_key(g["speaker"]):
                 continue
             if any(_same_quote(q.text, v) for v in g["texts"]):
                 target = g
@@ -2478,6 +2548,7 @@ def merge_quotes(quotes: list[Quote], articles: list[Article]) -> list[Quote]:
         if target["mention"] is None:
             target["mention"] = q.speaker_mention
 
+    groups = _without_pieces(groups)
     out: list[Quote] = []
     for g in groups:
         all_ids: list[str] = []
