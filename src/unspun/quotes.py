@@ -41,8 +41,9 @@ Pipeline per article (spaCy Doc with parser + NER):
    with its own subject governed by a speech or cognition verb; the rest is benchmark content, as the rules'
    stances are. Where torch is installed (the `embed` extra) a fine-tuned transformer tagger (all-MiniLM-L6-v2,
    `quotes_tf`, bench/train_quotes_tf.py) takes the CRF's place with the same labels and the same combination (all
-   attributions: train slice 0.7792 -> 0.7847, dev 0.780 -> 0.786) at ~5x the CRF's CPU (~240 vs ~45 ms an
-   article); the CRF stays the fallback where torch is not installed.
+   attributions: train slice 0.7792 -> 0.7847, dev 0.780 -> 0.786) at ~7x the CRF path's CPU (dev bench, both
+   settings: ~356 vs ~50 ms an article; tagging alone ~310 vs ~18 ms); the CRF stays the fallback where torch is
+   not installed.
 
 `merge_quotes` folds quotes across articles: speakers normalised story-wide with `entities.NameIndex`
 ("Secretary of State Mike Pompeo" = "Mike Pompeo" = "Pompeo"; "Chris" = the story's one "Chris Stevens"), the same
