@@ -41,9 +41,9 @@ Pipeline per article (spaCy Doc with parser + NER):
    with its own subject governed by a speech or cognition verb; the rest is benchmark content, as the rules'
    stances are. Where torch is installed (the `embed` extra) a fine-tuned transformer tagger (all-MiniLM-L6-v2,
    `quotes_tf`, bench/train_quotes_tf.py) takes the CRF's place with the same labels and the same combination (all
-   attributions: train slice 0.7792 -> 0.7847, dev 0.780 -> 0.786) at ~7x the CRF path's CPU (dev bench, both
-   settings: ~356 vs ~50 ms an article; tagging alone ~310 vs ~18 ms); the CRF stays the fallback where torch is
-   not installed.
+   attributions: train slice 0.7792 -> 0.7847 fitted on 80% of train, dev 0.780 -> 0.789 fitted on all of it) at
+   ~7x the CRF path's CPU (dev bench, both settings: ~356 vs ~50 ms an article; tagging alone ~310 vs ~18 ms); the
+   CRF stays the fallback where torch is not installed.
 
 `merge_quotes` folds quotes across articles: speakers normalised story-wide with `entities.NameIndex`
 ("Secretary of State Mike Pompeo" = "Mike Pompeo" = "Pompeo"; "Chris" = the story's one "Chris Stevens"), the same
@@ -1466,7 +1466,7 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True, st
     then, with `learned=True`, the learned model's (section 6) where no rule record overlaps them; a model
     attribution longer than the one non-quote rule record it overlaps takes that record's place. The model (the
     transformer where torch is installed, else the CRF: `learned_tagger`) adds attributions mostly in the stance
-    setting (PolNeAR dev, all attributions: overlap F1 0.767 -> 0.786) and ~0.4% to the quotes readers see, at many
+    setting (PolNeAR dev, all attributions: overlap F1 0.767 -> 0.789) and ~0.4% to the quotes readers see, at many
     times the rules' CPU, so `extract_quotes` (the reader path) uses the rules alone.
 
     `stances=True` also returns stance attributions with nominal/infinitival content ("opposes the deal",
