@@ -30,3 +30,15 @@ def test_the_quoted_words_of_a_paraphrase_are_not_listed_apart():
     # carried by an article the paraphrase is not in: it stays, with that article
     out = merge_quotes([para, piece, elsewhere], _arts("a", "b"))
     assert [(q.kind, q.article_ids) for q in out] == [("indirect", ["a"]), ("direct", ["a", "b"])]
+
+
+def test_a_name_shouted_in_capitals_takes_the_running_text_spelling():
+    quotes = [Quote(text="we consciously uncoupled", speaker="MICHAEL Sheen", kind="direct", article_ids=["a"]),
+              Quote(text="we stay friends", speaker="MICHAEL Sheen", kind="direct", article_ids=["a"]),
+              Quote(text="it was a long time coming", speaker="Michael Sheen", kind="direct", article_ids=["b"])]
+    assert {q.speaker for q in merge_quotes(quotes, _arts("a", "b"))} == {"Michael Sheen"}
+    # the only speaker spelling shouted: the story's text gives the running one
+    arts = _arts("a")
+    arts[0].text = "MICHAEL Sheen and Sarah Silverman have split. Michael Sheen said they stay friends."
+    out = merge_quotes(quotes[:1], arts)
+    assert [q.speaker for q in out] == ["Michael Sheen"]

@@ -2455,6 +2455,14 @@ def _first_names(speakers: set[str]) -> dict[str, str]:
             if " " not in s and name_key(s) in owners and _name_data_gender(s) != "unknown"}
 
 
+def _shouted(name: str) -> bool:
+    """A word in capitals beside words that are not ("MICHAEL Sheen"); an acronym ("FBI") among them counts too, but
+    only spellings of one name are compared."""
+    words = name.split()
+    caps = [w.isupper() and len(w) > 2 for w in words]
+    return any(caps) and not all(caps)
+
+
 def _speaker_key(name: str) -> str:
     """`spelling_key` without middle initials: "Donald J. Trump" and "Donald Trump" are one speaker (as one entity
     in `entities.story_entities`); descriptions and one- or two-word names are their spelling key."""
@@ -2494,8 +2502,9 @@ def merge_quotes(quotes: list[Quote], articles: list[Article]) -> list[Quote]:
     without speaker merges into a matching attributed one. Output order: by first article, then position.
     """
     order = {a.id: i for i, a in enumerate(articles)}
-    # one spelling per speaker key ("Erie Times-News" / "Erie Times News"): the most used, then the one that keeps
-    # more of its punctuation (the careful spelling), then the first in sorted order
+    # one spelling per speaker key ("Erie Times-News" / "Erie Times News"): one without a word set in capitals beside
+    # words that are not (the Sun's "MICHAEL Sheen" opening an article), the most used, then the one that keeps more
+    # of its punctuation (the careful spelling), then the first in sorted order
     counts: dict[str, dict[str, int]] = {}
     for q in quotes:
         if q.speaker:
@@ -2503,7 +2512,12 @@ def merge_quotes(quotes: list[Quote], articles: list[Article]) -> list[Quote]:
             by_key[q.speaker] = by_key.get(q.speaker, 0) + 1
     spelling = {}
     for by_key in counts.values():
-        best = min(by_key, key=lambda s: (-by_key[s], -sum(not (c.isalnum() or c.isspace()) for c in s), s))
+        best = min(by_key, key=lambda s: (_shouted(s), -by_key[s], -sum(not (c.isalnum() or c.isspace()) for c in s),
+                                          s))
+        if _shouted(best):  # no speaker spelling in running text: the story's texts may still have one
+            pattern = re.compile(r"\b" + r"\s+".join(map(re.escape, best.split())) + r"\b", re.IGNORECASE)
+            written = (m.group(0) for a in articles for m in pattern.finditer(a.text or ""))
+            best = next((" ".join(w.split()) for w in written if not _shouted(w)), best)
         spelling.update((s, best) for s in by_key)
     index = NameIndex()
     for s in sorted(set(spelling.values())):
