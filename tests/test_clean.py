@@ -609,3 +609,11 @@ def test_a_subhead_is_a_block_of_its_own_and_lines_of_prose_stay_together():
         "Euan Graham, director of the program, told CNN the tone was a surprise.\nHe said the offer was new.",
         "The city of Seoul\nwelcomed the offer"]  # a lower-case line after it: one sentence broken over two lines
     assert all(b.kept for b in art.blocks)
+
+
+def test_a_most_read_box_is_junk_whatever_its_length():
+    box = ("MOST READ IN NEWS SIN CITY How Thai vice haven Pattaya has become the new Costa del Crime PORN DEATHS "
+           + "Actress reveals pressures after fourth star dies in 2 months " * 12)
+    text = "Officials said the ship was seized in November.\n\n" + box + "\n\nThe ship stays in custody, they said."
+    art = clean_article(Article(id="m", title="t", text=text, source="s"))
+    assert [b.reason for b in art.blocks] == [None, "promo", None] and len(box.split()) > 120

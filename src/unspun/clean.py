@@ -224,7 +224,6 @@ _PROMO_RULES = [
      r"^(photo|screenshot|image|illustration)s?( by [^.!?]{2,80})?$"),
     (("play facebook", "icon"), r"^play facebook\b|^(\w+ icon ){2,}"),
     (("enlarge this image",), r"^enlarge this image\b"),  # NPR's caption toggle, with the caption and its credit
-    (("most read in",), r"^(?-i:MOST READ IN|Most Read In) "),  # a box of other stories' headlines
     # the Washington Post's box of its other foreign stories, closing on its Facebook page's follow plea
     (("post correspondents",), r"^today['’]s coverage from post correspondents around the world\W*$"),
     (("on facebook",), r"^like [\w .'’&-]{1,50} on facebook\b"),
@@ -433,6 +432,8 @@ def _label(line: str) -> str | None:
 
 
 _HIGHLIGHTS = re.compile(r"^story highlights\b", re.IGNORECASE)
+# a box of other stories' headlines ("MOST READ IN NEWS SIN CITY How Thai vice haven ... PORN DEATHS ...")
+_MOST_READ_BOX = re.compile(r"^(?:MOST READ IN|Most Read In) ")
 
 
 def _split_paragraphs(text: str) -> list[str]:
@@ -512,6 +513,8 @@ def _classify(s: str, ctx: _Context, in_run_of_short: bool) -> str | None:
     if alone and _LINK_LABELS.match(alone.group("label")):
         return "link_list"
     if alone and _BOX_LABELS.match(alone.group("label")):
+        return "promo"
+    if _MOST_READ_BOX.match(s):  # whatever its length: the box's headlines run on in one line (the Sun)
         return "promo"
 
     # notices, then promos (a log-in wall is both; it is a notice)
