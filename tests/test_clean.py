@@ -566,6 +566,8 @@ def test_a_search_results_page_is_a_notice_and_an_article_slug_with_search_is_no
     assert is_search_page("https://example.com/search?q=storm") and is_search_page("https://example.com/search.html")
     assert not is_search_page("https://example.com/2018/01/02/search-for-missing-plane-called-off")
     assert not is_search_page("https://searchlight.example.com/news/1") and not is_search_page(None)
+    bad = clean_article(Article(id="b", title="t", text="The river rose on Monday.", source="s", url="http://[bad/search"))
+    assert bad.text == "The river rose on Monday."  # a malformed URL is input, not a crash
 
 
 def test_headlines_beside_a_box_label_are_its_other_stories_and_a_subhead_is_not():

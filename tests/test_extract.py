@@ -778,3 +778,14 @@ def test_cue_dates_text_run_prefilter_changes_nothing(pieces, month_first):
         assert got == ux._cue_dates(html, month_first)
     finally:
         ux._CUE_TEXT_RUNS = real
+
+
+@pytest.mark.parametrize("extractor", ["accurate", "fast"])
+def test_a_malformed_url_is_ignored_and_the_page_still_read(extractor):
+    from unspun.extract import extract_html
+
+    html = ("<html><head><title>Flood hits town</title></head><body><article><h1>Flood hits town</h1>"
+            + "".join(f"<p>The river rose on Monday and flooded {i} streets in the town, officials said, as rain "
+                      "kept falling over the valley.</p>" for i in range(8)) + "</article></body></html>")
+    ex = extract_html(html, url="http://[bad/2019/10/flood-hits-town.html", extractor=extractor)
+    assert "The river rose on Monday" in ex.text and ex.title == "Flood hits town"

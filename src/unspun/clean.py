@@ -618,7 +618,11 @@ def is_search_page(url: str | None) -> bool:
     "search"/"searches" (an article's slug holding the word, "/search-for-the-missing-plane", is no match)."""
     if not url:
         return False
-    segments = urlsplit(url).path.lower().split("/")
+    try:
+        path = urlsplit(url).path
+    except ValueError:  # a malformed URL in the input ("http://[bad/...") is no search page, and no reason to stop
+        return False
+    segments = path.lower().split("/")
     return any(seg in ("search", "searches") or seg.startswith("search.") for seg in segments)
 
 

@@ -1808,6 +1808,11 @@ def extract_html(html: str | bytes, url: str | None = None, *, encoding: str | N
 
 
 def _extract_html(html: str | bytes, url: str | None, encoding: str | None, body: bool, fast: bool) -> Extracted:
+    if url:
+        try:
+            urllib.parse.urlsplit(url)
+        except ValueError:  # a malformed URL ("http://[bad/...") says nothing; the page is still read, without it
+            url = None
     try:
         text, enc = decode_html(html, encoding)
         # each path parses the page once for the body and the metadata alike: the accurate one as trafilatura
