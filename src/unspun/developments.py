@@ -99,16 +99,16 @@ def developments_summary(articles: list[Article], sent_lists: list[list[str]], d
     for d in developments:
         order = ([d.headline_article] if d.headline_article else []) + [i for i in d.article_ids
                                                                         if i != d.headline_article]
-        usable = []
+        # a lead that reads alone first (a scrape that starts mid-article leads with "Only days later, that ..."),
+        # else the first usable one
         for aid in order:
             a, sents = sents_of.get(aid, (None, []))
             lead = lead_sentence(sents, None if a is None or a.title_derived else a.title) if sents else ""
             if lead and len(lead.split()) <= LEAD_MAX_WORDS and normalize_ws(lead) in normalize_ws(a.text):
-                usable.append(lead)
-        # a lead that reads alone first: a scrape that starts mid-article leads with "Only days later, that ..."
-        lead = next((s for s in usable if stands_alone(s)), usable[0] if usable else None)
-        if lead:
-            leads[d.id] = lead
+                leads.setdefault(d.id, lead)
+                if stands_alone(lead):
+                    leads[d.id] = lead
+                    break
     latest = max(developments, key=lambda d: (d.date_range[1] or "", -developments.index(d)))
     ranked = sorted(developments, key=lambda d: (d is not latest, -len(d.article_ids), -len(d.outlets),
                                                  developments.index(d)))
