@@ -48,11 +48,24 @@ def test_doc_text_and_sentences_match_spacy():
     assert nlp.doc_text(doc) == doc.text == TEXT
     expected = []
     for sent in doc.sents:  # the definition: sentence texts, split at paragraph breaks, whitespace-normalised
-        expected += [" ".join(p.split()) for p in sent.text.split("\n\n") if p.strip()]
+        expected += [" ".join(p.split()) for p in sent.text.split("\n\n") if p.strip()]  # (TEXT has no \n alone)
     assert nlp.sentences(doc) == expected
     got = nlp.sentences(doc)
     got.append("x")  # callers get their own list, not the cache
     assert nlp.sentences(doc) == expected
+
+
+def test_a_line_without_a_full_stop_over_the_body_is_not_run_into_its_first_sentence():
+    # Giveme5W1H: a photo caption printed over the body without punctuation, on its own line.
+    text = ("The Vaunt glasses by Intel are designed to display notifications on the righthand lens\n"
+            "Google Glass, the spectacles with a built-in camera, were labelled creepy. Now Intel has unveiled "
+            "glasses that look like ordinary specs.\nIt said the device\nwould ship in 2018.")
+    got = nlp.sentences(nlp.parse_texts([text])[0])
+    assert "The Vaunt glasses by Intel are designed to display notifications on the righthand lens" in got
+    assert "Google Glass, the spectacles with a built-in camera, were labelled creepy." in got
+    assert not any("lens Google" in s for s in got)
+    # a line break before a lower-case word (a wrapped line) does not end a sentence
+    assert not any(s.startswith("would ship") for s in got)
 
 
 def test_shared_minhash_permutations_and_lsh_params_as_datasketch():

@@ -423,10 +423,18 @@ def is_parsed(doc: "Doc") -> bool:
     return doc.has_annotation("DEP")
 
 
+# Where a sentence piece ends: a paragraph break, or a line break between a line ending on a word (no punctuation)
+# and a line opening with a capital, digit or quote mark. Hard-wrapped text is joined at ingest (normalize_body).
+_LINE_UNIT = re.compile(r"\n\n|(?<=\w)[ \t]*\n(?=[\"“‘']?[A-Z0-9])")
+
+
 def sentences(doc: "Doc") -> list[str]:
     """Sentence strings of a Doc, whitespace-normalised, empty ones dropped.
 
-    Paragraph breaks always end a sentence (spaCy sometimes runs a title-less line into the next one).
+    Paragraph breaks always end a sentence (spaCy sometimes runs a title-less line into the next one), and so does
+    a line break after a line that ends on a word, before a capitalised line: a caption, standfirst or heading
+    printed without a full stop over the body ("... on the righthand lens\nGoogle Glass, the £1,000 spectacles
+    ..."), which spaCy reads as one sentence with the body's first.
     """
     from .model import normalize_ws
 
@@ -435,7 +443,7 @@ def sentences(doc: "Doc") -> list[str]:
         text = doc_text(doc)
         cached = []
         for sent in doc.sents:
-            for piece in text[sent.start_char : sent.end_char].split("\n\n"):  # == sent.text, without a rebuild
+            for piece in _LINE_UNIT.split(text[sent.start_char : sent.end_char]):  # == sent.text, without a rebuild
                 piece = normalize_ws(piece)
                 if piece:
                     cached.append(piece)
