@@ -168,7 +168,8 @@ def test_teasers_tweets_credits_and_captions_are_neither_leads_nor_facts():
             "| Jo Lane/AP photo riverton Bridge repairs stoke concern about the town's budget The mayor is accused of "
             "waste.",
             "A handout photo from the Riverton Port Authority shows the new cables on the eastern span, May 2, 2022.",
-            "This image provided by the harbour master shows the first cars crossing the bridge."]
+            "This image provided by the harbour master shows the first cars crossing the bridge.",
+            "[Editor\u2019s note: Details of the Riverton Port Authority's 2021 audit follow below.]"]
     fact = "The repair cost the Riverton Port Authority $3.2 million, its finance director Kim Osei said."
     sents = [[lead] + junk + [fact], ["Ferries ran every twenty minutes across the harbour while the bridge was shut."]]
     texts = [f["text"] for f in single_source_facts(arts, sents)]

@@ -129,6 +129,7 @@ def test_junk_pronoun_and_half_sentences_skipped():
     assert not is_candidate("Qatar's ruler said Tuesday he has transferred power to the 33-year-old crown...")
     assert not is_candidate("The council voted on Monday to close the old bridge to all heavy traffic from May…")
     assert not is_candidate("[Fatal distraction: Forgetting a child in the back seat of a car is a horrifying mistake.")
+    assert not is_candidate("[Editor\u2019s note: Spoilers follow for the season finale of the town council drama.]")
     assert is_candidate("The bridge, built in 1931, carries about 12,000 vehicles a day between the two districts.")
 
 

@@ -58,12 +58,13 @@ _CAPTION = re.compile(_CAPTION_WORDS.pattern + "|" + CAPTION_DATE.pattern + r"|\
 # what no reporter writes as a sentence of the story: a line without a sentence's end (a headline or teaser run into
 # the body) or cut off ("..."), a piece of a sentence split inside a quotation (it starts in lower case or closes a
 # quotation it did not open: 'This is wrong," the commissioner told the Star.'), a bulleted
-# related-story link, an embedded tweet, a reporting or contributor credit
+# related-story link, an embedded tweet, a reporting or contributor credit, an editor's note
 _SENTENCE_END = re.compile(r"(?<!\.\.)(?<!\u2026)[.!?][\"'\u201d\u2019)\]]*$")
 _STARTS_LOWER = re.compile(r"^[^\w]*[a-z]")
 _STARTS_IN_QUOTE = re.compile(r"^[^\u201c\u201d\"]*\u201d")  # the tail of a quotation: it closes one it never opened
 _NOT_STORY = re.compile(EMBEDDED_POST.pattern + r"|^\W*[|\u2022\u25b6\u25ba\u25b8\u203a\u00bb]"  # "|": a card
                         r"|^\W*(?:additional )?(?:reporting|writing|editing) by\b"
+                        r"|^\W*editor['\u2019]s note\b"  # "[Editor’s note: Spoilers follow for ...]"
                         r"|\bcontributed (?:reporting )?to (?:this|the) (?:report|story)\b"
                         r"|\bcontributed(?: reporting)?\W*$", re.IGNORECASE)  # "Jo Roe and Al Poe contributed."
 # "(Michael Wyke/Associated Press)" after a caption, "[Photo/Agencies]" before the text

@@ -196,7 +196,7 @@ _JUNK = re.compile(
     # reprint notices and "visit our site" pointers
     r"\breprints?\b|non-?commercial use|^for more (?:information|details)\b[^.]*\bvisit\b|"
     r"terms of (?:use|service)|privacy policy|sign in|your browser|"
-    r"contributed to this report|this story has been|this article|editor's note|updated at|"
+    r"contributed to this report|this story has been|this article|editor['’]s note|updated at|"
     r"^\d+ of \d+\b|"
     # Multi-News / web-scrape pseudo-articles: Twitter embeds, Wayback crawl notes, e-mail sign-up widgets
     r"tweet location|location information to your tweets|\bcrawl\b|\bwarc\b|internet archive|alexa internet|"
