@@ -274,6 +274,9 @@ def test_junk_in_other_languages_removed_and_lookalike_prose_kept():
 
 
 OUTLET_FURNITURE = [
+    "Email: jo@valley.example; Follow Valley Times Tech Columnist @joroe on Twitter",
+    "Follow Valley Times reporter Sam Poe on Twitter: @sampoe.",
+    "Read or Share this story: https://vt.example/2FDg8kl",
     "Advertisement Continue reading the main story",
     "Interested in Donald Trump? Add Donald Trump as an interest to stay up to date on the latest Donald Trump news, "
     "video, and analysis from ABC News. Add Interest",
@@ -304,6 +307,10 @@ OUTLET_FURNITURE = [
     "MOST READ IN NEWS 'BRIDGE SHUT' Valley bridge closes for a week FLOOD FEARS River rises again",
 ]
 FURNITURE_LOOKALIKES = [
+    "Thousands follow the mayor on Twitter, where she posts the council's votes.",
+    "Supporters who follow @riverton_mayor were told to gather at the bridge, police said.",
+    "Follow-up inspections of the bridge found no new cracks, the engineers said.",
+    "Readers who want to share this story with the council can send it to the clerk, the paper said.",
     "The paper said it would continue reading the main story of the day on air.",
     "Officials said the film's rating is available on the board's website.",
     "Breaking news from the capital kept the station on air all night, its director said.",

@@ -151,6 +151,11 @@ _PROMO_RULES = [
      r"\b(journalism|support)"),
     (("follow us", "follow me"), r"\bfollow (us|me)\b.{0,30}\b(on|at)\b"),
     (("like us on", "follow us on"), r"\b(like|follow) us on (facebook|twitter|instagram|linkedin|youtube|tiktok)"),
+    # a contact line's call opening its sentence ("Email: jo@example.com; Follow USA TODAY Personal Tech Columnist
+    # @jo on Twitter", "Follow Jo Roe on Twitter: @jo"): reporting says who follows whom, it does not tell you to
+    (("follow",), r"(^|[.!?;:]\s*)follow\b[^.!?]{0,80}?(\bon (twitter|facebook|instagram|linkedin|youtube|tiktok)\b|"
+                  r"@\w+)"),
+    (("read or share",), r"^read or share this (story|article)\b"),  # USA TODAY's footer, with its short link
     # the German syndication tail ("Den Originalartikel gibt es auf Business Insider Australia. Und ihr könnt ...
     # auf Twitter folgen.")
     (("folgen", "originalartikel"), r"\bauf (facebook|twitter|instagram|linkedin|youtube|tiktok) folgen\b|"
