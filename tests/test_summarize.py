@@ -130,6 +130,8 @@ def test_junk_pronoun_and_half_sentences_skipped():
     assert not is_candidate("The council voted on Monday to close the old bridge to all heavy traffic from May…")
     assert not is_candidate("[Fatal distraction: Forgetting a child in the back seat of a car is a horrifying mistake.")
     assert not is_candidate("[Editor\u2019s note: Spoilers follow for the season finale of the town council drama.]")
+    assert not is_candidate("The Riverton Port Authority has been contacted for comment on why the bridge was shut.")
+    assert not is_candidate("The ferry company did not immediately respond to phone and email messages on Monday.")
     assert is_candidate("The bridge, built in 1931, carries about 12,000 vehicles a day between the two districts.")
 
 

@@ -198,6 +198,12 @@ _JUNK = re.compile(
     r"terms of (?:use|service)|privacy policy|sign in|your browser|"
     r"contributed to this report|this story has been|this article|editor['’]s note|updated at|"
     r"^\d+ of \d+\b|"
+    # the reporting process, no fact of the story ("Apple has been contacted for comment", "did not immediately
+    # respond to a request for comment"; no Multi-News reference of 212 says such a thing)
+    r"\b(?:request|requests|asked|reached|contacted|approached) for comment\b|\bdeclined to comment\b|"
+    r"\bcould not (?:immediately )?be reached\b|\bno immediate comment\b|\b(?:has|have) been contacted\b|"
+    r"\bdid not (?:immediately )?(?:respond|reply|return)\b[^.]{0,40}\b(?:comment|messages?|calls?|e-?mails?|"
+    r"inquir(?:y|ies))\b|"
     # Multi-News / web-scrape pseudo-articles: Twitter embeds, Wayback crawl notes, e-mail sign-up widgets
     r"tweet location|location information to your tweets|\bcrawl\b|\bwarc\b|internet archive|alexa internet|"
     r"breaking news emails|news alerts|log in to continue|you must log in|legacy twitter|"
