@@ -66,6 +66,12 @@ def test_a_line_without_a_full_stop_over_the_body_is_not_run_into_its_first_sent
     assert not any("lens Google" in s for s in got)
     # a line break before a lower-case word (a wrapped line) does not end a sentence
     assert not any(s.startswith("would ship") for s in got)
+    # a heading in capitals run into its paragraph is a piece of its own; a lead-in in capitals is not
+    text = ("APPLE TO REPLACE OLD BATTERIES Apple may replace all batteries in older phones.\n"
+            "APPLE HAS REVEALED that it removed the app.")
+    assert nlp.sentences(nlp.parse_texts([text])[0]) == [
+        "APPLE TO REPLACE OLD BATTERIES", "Apple may replace all batteries in older phones.",
+        "APPLE HAS REVEALED that it removed the app."]
 
 
 def test_shared_minhash_permutations_and_lsh_params_as_datasketch():

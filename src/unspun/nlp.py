@@ -428,13 +428,21 @@ def is_parsed(doc: "Doc") -> bool:
 _LINE_UNIT = re.compile(r"\n\n|(?<=\w)[ \t]*\n(?=[\"“‘']?[A-Z0-9])")
 
 
+# A heading in capitals run into its paragraph ("THE CURSE OF THE BILLY GOAT Bar owner William Sianis ...", a box's
+# "APPLE TO REPLACE OLD BATTERIES Apple may be planning ..."): three or more words in capitals, then a capitalised
+# word. A lead-in in capitals that goes on in lower case ("APPLE HAS REVEALED that ...") or a dateline ("LAS VEGAS
+# (AP) —") is no heading; nor a transcript's "NAME, BYLINE: ..." (no colon in the run).
+_CAPS_HEADING = re.compile(r"^((?:[A-Z0-9][A-Z0-9'’&,-]*\s+){2,}[A-Z0-9][A-Z0-9'’&-]*)\s+(?=[A-Z][a-z])")
+
+
 def sentences(doc: "Doc") -> list[str]:
     """Sentence strings of a Doc, whitespace-normalised, empty ones dropped.
 
     Paragraph breaks always end a sentence (spaCy sometimes runs a title-less line into the next one), and so does
     a line break after a line that ends on a word, before a capitalised line: a caption, standfirst or heading
     printed without a full stop over the body ("... on the righthand lens\nGoogle Glass, the £1,000 spectacles
-    ..."), which spaCy reads as one sentence with the body's first.
+    ..."), which spaCy reads as one sentence with the body's first; a heading in capitals run into its paragraph is
+    a piece of its own (`_CAPS_HEADING`).
     """
     from .model import normalize_ws
 
@@ -445,6 +453,10 @@ def sentences(doc: "Doc") -> list[str]:
         for sent in doc.sents:
             for piece in _LINE_UNIT.split(text[sent.start_char : sent.end_char]):  # == sent.text, without a rebuild
                 piece = normalize_ws(piece)
+                head = _CAPS_HEADING.match(piece)
+                if head:
+                    cached.append(head.group(1))
+                    piece = piece[head.end():]
                 if piece:
                     cached.append(piece)
         doc.user_data[_SENTS] = cached = tuple(cached)
