@@ -190,6 +190,22 @@ def test_summary_never_opens_with_a_quotation_or_connective():
     assert summary == [first_plain] + [t for t in plain if t != first_plain]
 
 
+def test_the_headline_printed_atop_the_body_is_not_a_summary_sentence():
+    body = ("The city council of Riverton voted 7 to 2 to close the old Harbor Street bridge after inspectors found "
+            "deep cracks in two of its steel supports.\n\nDrivers will have to use the Mill Road crossing for the "
+            "next two years at least, the council said.")
+    title = "Riverton Council Votes To Close Harbor Street Bridge; Drivers Face Two Years Of Detours"
+    arts = [Article(id="t1", title=title, text=f"{title.split(';')[0]}.\n\n{body}", source="m", outlet="one.example"),
+            Article(id="t2", title=title, text=f"Drivers Face Two Years Of Detours\n\n{body}", source="m",
+                    outlet="two.example")]
+    texts = [s.text for s in summarize(arts, max_words=200, model=False)]
+    assert texts and not any("Riverton Council Votes" in t or "Detours" in t for t in texts)
+    # a title derived from the body's first line (input without a headline) keeps that line a candidate
+    derived = Article(id="t3", title="The city council of Riverton voted 7 to 2 to close the old Harbor Street bridge",
+                      text=body, source="m", outlet="one.example", title_derived=True)
+    assert summarize([derived], max_words=200, model=False)[0].text.startswith("The city council of Riverton voted")
+
+
 def test_pronoun_sentence_only_right_after_its_predecessor():
     lead = ("Senator Maria Alvarez announced on Friday that she will run for governor of the state next year, "
             "ending months of speculation.")

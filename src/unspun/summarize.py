@@ -665,6 +665,19 @@ class _Prep:
     features: object = None  # candidate x len(FEATURES) matrix (numpy), see _features
 
 
+def _title_key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _title_keys(article: Article) -> frozenset[str]:
+    """The article's headline and its parts ("America's autistic adults; A mother's testimony on ..."), as
+    `_title_key`s; none for a title derived from the body's first line (that line is the body's own)."""
+    if article.title_derived or not article.title:
+        return frozenset()
+    parts = [article.title] + re.split(r"\s*[;:|\u2013\u2014]\s+|\s+[|\u2013\u2014-]\s+", article.title)
+    return frozenset(k for k in map(_title_key, parts) if len(k.split()) >= 3)
+
+
 def _prepare(articles: list[Article], per_article: list[list[str]], params: Params) -> _Prep | None:
     outlets = [_outlet_key(a) for a in articles]
     n_outlets = len(set(outlets))
@@ -685,6 +698,7 @@ def _prepare(articles: list[Article], per_article: list[list[str]], params: Para
 
     # Candidates: filtered, verbatim in their article (citations are checked verbatim), first occurrence only.
     norm_texts = [normalize_ws(a.text or "") for a in articles]  # case kept: citations must be verbatim
+    titles = [_title_keys(a) for a in articles]
     cands: list[_Sent] = []
     seen: set[str] = set()
     by_pos = {(s.art, s.pos): s for s in all_sents}
@@ -703,6 +717,8 @@ def _prepare(articles: list[Article], per_article: list[list[str]], params: Para
         status = candidate_status(s.shown or s.text, params)
         if status == REJECT or (status == DEPENDENT and not params.dependents):
             continue
+        if _title_key(s.text) in titles[s.art]:
+            continue  # the headline printed again atop the body: the reader sees it above the summary
         if status == DEPENDENT:
             s.prev = by_pos.get((s.art, s.pos - 1))
             if s.prev is None:
