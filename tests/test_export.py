@@ -44,6 +44,8 @@ def test_tables_hold_the_stories_json(seeded_db, tmp_path):
         [s["text"] for s in first["summary"]]
     assert [r["citations"] for r in rows["summary_sentences"] if r["story_id"] == first["id"]] == \
         [s["citations"] for s in first["summary"]]
+    assert [r["speaker"] for r in rows["summary_sentences"] if r["story_id"] == first["id"]] == \
+        [s["speaker"] for s in first["summary"]]
     assert any("Democracy can not be done by force" in r["text"] and r["speaker"] == "Sergei Lavrov"
                for r in rows["quotes"])
     assert {r["expression"] for r in rows["events"]} >= {"previous year"}

@@ -85,6 +85,7 @@ def sample_result() -> dict:
             {"text": "Pompeo held talks in Sochi on Tuesday with Russian Foreign Minister Sergei Lavrov and was hosted by Putin.", "citations": [TASS], "support": [NPR], "single_source": False},
             {"text": "Washington previous year pulled out of a nuclear deal backed by Europe, Russia and China, which curbed Iran's nuclear ambitions in return for sanctions relief.", "citations": [TASS, NPR], "support": [], "single_source": False},
             {"text": "The U.S. and North Korea addressed the point explicitly in the Singapore Agreement signed last June.", "citations": [NPR], "support": [], "single_source": True},
+            {"text": "“Democracy can not be done by force.”", "citations": [TASS], "support": [], "single_source": True, "speaker": "Sergei Lavrov"},
         ],
         "quotes": [
             {"text": "Democracy can not be done by force", "speaker": "Sergei Lavrov", "kind": "direct", "article_ids": [TASS], "cue": "said", "speaker_mention": "Lavrov", "variants": []},
@@ -130,7 +131,8 @@ def sample_result() -> dict:
     }
     evil_story = {
         "id": "<svg/onload=window.__xss=13>", "headline": XSS_TITLE, "article_ids": [EVIL],
-        "summary": [{"text": XSS_BODY[0], "citations": [EVIL], "support": [], "single_source": True}],
+        "summary": [{"text": XSS_BODY[0], "citations": [EVIL], "support": [], "single_source": True,
+                     "speaker": "<b onmouseover=window.__xss=18>Mallory</b>"}],
         "quotes": [{"text": "<script>window.__xss=14</script>", "speaker": "<i onclick=window.__xss=15>Mallory</i>", "kind": "direct", "article_ids": [EVIL], "variants": []}],
         "entities": [{"name": "<script>window.__xss=16</script>", "type": "PERSON", "count": 1, "article_ids": [EVIL], "per_outlet": {"<b>x</b>": 1}}],
         "timeline": [{"text": XSS_BODY[1], "expression": "</style>", "date": None, "granularity": None, "resolution": "date unknown", "article_id": EVIL}],
@@ -266,6 +268,7 @@ def test_story_sections_present(page):
         "Sergei Lavrov", "Democracy can not be done by force", "wording differs", "written as “he”",
         "2018-06", "Date unknown", "<svg class=\"copymap\"", "marker-end=", "single source",
         "Show removed junk (2)", "link_list", "Removed junk (1)", "transcript", "Only this headline says",
+        '<span class="said">— Sergei Lavrov</span>',  # who says a summary sentence that is a bare quotation
     ):
         assert needle in page, needle
 
@@ -334,6 +337,7 @@ def test_markdown(result):
         r"^2\. Washington previous year .* \[1\]\[2\]$", md, re.M
     )
     assert "*(single source)*" in md
+    assert re.search(r"^4\. “Democracy can not be done by force\.” — Sergei Lavrov \[1\]", md, re.M)  # who says it
     assert "**Sergei Lavrov**" in md and "“Democracy can not be done by force” [1]" in md
     assert "### Sources" in md and "<https://tass.example/world/1>" in md
     # hostile text cannot become raw HTML or a link

@@ -206,6 +206,23 @@ def test_the_headline_printed_atop_the_body_is_not_a_summary_sentence():
     assert summarize([derived], max_words=200, model=False)[0].text.startswith("The city council of Riverton voted")
 
 
+def test_a_bare_quotation_in_the_summary_names_its_speaker_from_the_story_quotes():
+    from unspun.model import Quote
+    from unspun.summarize import name_quoted_speakers
+
+    summary = [SummarySentence(text="“Once the checks are done, we expect the bridge to reopen in May.”",
+                               citations=["a2"]),
+               SummarySentence(text="The bridge was closed on Monday.", citations=["a2"]),
+               SummarySentence(text="“We will not pay for it.”", citations=["a1"])]
+    quotes = [Quote(text="We found cracks. Once the checks are done we expect the bridge to reopen in May.",
+                    speaker="Jane Ortiz", kind="direct", article_ids=["a1", "a2"]),
+              Quote(text="Once the checks are done, we expect the bridge to reopen in May.", speaker="Sam Poe",
+                    kind="direct", article_ids=["a3"]),  # not an article the sentence cites
+              Quote(text="we will not pay for it", speaker=None, kind="direct", article_ids=["a1"])]
+    name_quoted_speakers(summary, quotes)
+    assert [s.speaker for s in summary] == ["Jane Ortiz", None, None]
+
+
 def test_pronoun_sentence_only_right_after_its_predecessor():
     lead = ("Senator Maria Alvarez announced on Friday that she will run for governor of the state next year, "
             "ending months of speculation.")

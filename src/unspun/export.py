@@ -1,9 +1,9 @@
 """Export a store as flat tables (Parquet, JSON Lines or CSV) for analysis in other tools.
 
-One file per table: articles, stories, summary_sentences, quotes, entities, events (the timelines),
-developments (of long stories), shared_passages, copy_map, duplicates, merges, problems. Every row names its story (`story_id`, the story's current
-id) and the articles it cites, so the tables join on ids. The story JSON (stories.json) stays the complete record;
-these tables are its columns, typed, for DuckDB, pandas, Spark or a spreadsheet.
+One file per table: articles, stories, summary_sentences, quotes, entities, events (the timelines), developments (of
+long stories), shared_passages, copy_map, duplicates, merges, problems. Every row names its story (`story_id`, the
+story's current id) and the articles it cites, so the tables join on ids. The story JSON (stories.json) stays the
+complete record; these tables are its columns, typed, for DuckDB, pandas, Spark or a spreadsheet.
 
 The tables are made by SQL on the store file itself (opened read-only): DuckDB unnests the stored story JSON and
 writes the files, so an archive of millions of articles never passes through Python objects.
@@ -20,7 +20,8 @@ FORMATS = {"parquet": ("parquet", "FORMAT PARQUET"), "jsonl": ("jsonl", "FORMAT 
 # come out NULL.
 _IDS = '["VARCHAR"]'
 _SHAPES = {
-    "summary": '[{"text": "VARCHAR", "citations": ["VARCHAR"], "support": ["VARCHAR"], "single_source": "BOOLEAN"}]',
+    "summary": '[{"text": "VARCHAR", "citations": ["VARCHAR"], "support": ["VARCHAR"], "single_source": "BOOLEAN", '
+               '"speaker": "VARCHAR"}]',
     "quotes": '[{"text": "VARCHAR", "speaker": "VARCHAR", "speaker_mention": "VARCHAR", "cue": "VARCHAR", '
               '"kind": "VARCHAR", "article_ids": ["VARCHAR"], '
               '"variants": [{"text": "VARCHAR", "article_ids": ["VARCHAR"]}]}]',
@@ -73,7 +74,7 @@ TABLES = {
                coalesce(data->>'$.summary_kind', 'cross_outlet') AS summary_kind,
                CAST(data->'$.spin' AS JSON) AS spin
         FROM s.stories WHERE data IS NOT NULL ORDER BY n_articles DESC, id""",
-    "summary_sentences": _story_parts("summary", "p.text, p.citations, p.support, p.single_source"),
+    "summary_sentences": _story_parts("summary", "p.text, p.speaker, p.citations, p.support, p.single_source"),
     "quotes": _story_parts("quotes", "p.text, p.speaker, p.speaker_mention, p.cue, p.kind, p.article_ids, p.variants"),
     "entities": _story_parts("entities", "p.name, p.type, p.count, p.role, p.article_ids, p.aliases, p.per_outlet"),
     "events": _story_parts("timeline", 'p.date, p."end" AS end_date, p.granularity, p.expression, p.resolution, '

@@ -101,6 +101,7 @@ class SummarySentence(_Serializable):
     citations: list[str]  # articles that carry this sentence (near-)verbatim, earliest first
     support: list[str] = field(default_factory=list)  # further articles whose text supports it
     single_source: bool = False  # only one outlet carries or supports it
+    speaker: str | None = None  # who is quoted, when the sentence is a bare quotation (summarize.name_quoted_speakers)
 
 
 @dataclass

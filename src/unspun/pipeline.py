@@ -33,7 +33,7 @@ from .provenance import analyze as provenance_analyze
 from .quotes import extract_quotes, merge_quotes
 from .spin import single_source_quotes, story_spin
 from .store import Store
-from .summarize import sentence_citer, summarize
+from .summarize import name_quoted_speakers, sentence_citer, summarize
 from .timeline import extract_events, story_timeline
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
@@ -205,6 +205,8 @@ def analyze_story(
         lambda: merge_quotes(per_article("quotes", extract_quotes, Quote), articles),
         [],
     )
+    if story.summary and story.quotes:  # who says a summary sentence that is a bare quotation
+        stage("summarize", lambda: name_quoted_speakers(story.summary, story.quotes), None)
     story.entities = stage("entities", lambda: story_entities(articles, docs), [])
     story.timeline = stage(
         "timeline", lambda: story_timeline(per_article("events", extract_events, Event), articles), []

@@ -1283,6 +1283,32 @@ def citation_support(
     return ok / total if total else 1.0
 
 
+# A sentence that is nothing but a quotation: its words inside quote marks, only punctuation outside.
+_BARE_QUOTATION = re.compile(r"^\W*[“\"‘'](?:[^”\"]+)[”\"’']\W*$")
+_WORD = re.compile(r"\w+")
+
+
+def name_quoted_speakers(summary: list[SummarySentence], quotes: Sequence) -> None:
+    """Sets `speaker` on each summary sentence that is a bare quotation ('“Once we have protections in place, we
+    expect the apps to be back.”'), from the story's merged quotes (unspun.quotes): the attributed direct quote of a
+    cited article holding most of the sentence's words. Selection keeps such sentences verbatim (citations check the
+    text), so the reader learns who said it from this field; left None when no quote names a speaker."""
+    for sent in summary:
+        if not _BARE_QUOTATION.match(sent.text):
+            continue
+        words = set(_WORD.findall(sent.text.lower()))
+        cited = set(sent.citations) | set(sent.support)
+        best, best_share = None, 0.0
+        for q in quotes:
+            if q.kind != "direct" or not q.speaker or not cited & set(q.article_ids):
+                continue
+            share = len(words & set(_WORD.findall(q.text.lower()))) / max(1, len(words))
+            if share > best_share:
+                best, best_share = q.speaker, share
+        if best_share >= 0.8:
+            sent.speaker = best
+
+
 __all__ = [
     "DEFAULT_MAX_WORDS",
     "DEFAULT_PARAMS",
@@ -1291,6 +1317,7 @@ __all__ = [
     "citation_support",
     "candidate_status",
     "is_candidate",
+    "name_quoted_speakers",
     "split_sentences",
     "summarize",
     "word_count",

@@ -48,7 +48,8 @@ def _separated(groups: list[list[str]]) -> list[str]:
 
 def _summary_line(i: int, x: dict) -> str:
     when = f"**{md(x['when'])}** " if x["when"] else ""
-    line = f"{i}. {when}{md(x['text'])} {_cites(x['cites'])}"
+    said = f" — {md(x['speaker'])}" if x["speaker"] else ""
+    line = f"{i}. {when}{md(x['text'])}{said} {_cites(x['cites'])}"
     if x["support"]:
         line += f" (supported by {_cites(x['support'])})"
     if x["single_source"]:

@@ -371,6 +371,7 @@ def _build_story(story: dict, articles: dict[str, dict], index: int, taken: set[
                 "cites": cites,
                 "support": support,
                 "single_source": bool(sent.get("single_source")),
+                "speaker": s(sent.get("speaker")),
                 "anchor": f"{sa}-sum-{len(summary) + 1}",
                 "when": development_dates.get(cites[0]["id"], "") if by_developments and cites else "",
             }
