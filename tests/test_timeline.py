@@ -243,7 +243,9 @@ def test_embedded_tweet_timestamps_are_not_events():
     text = ("Spectacular \u2014 Ed Howlett (@eddiehow124) December 27, 2017 I saw it when driving home. "
             "The meteor was seen on December 26 across New England.\n\n"
             "First published December 27, 9:14 a.m. ET.\n\nUpdated Dec. 28, 2017 at 7:02 a.m.\n\n"
-            "Copyright 2017 Valley Times. All rights reserved.")
+            "Copyright 2017 Valley Times. All rights reserved.\n\n"
+            "Because of an editing error, an article on Wednesday about the meteor misstated its speed.\n\n"
+            "An earlier version of this article said the meteor was seen on December 24.")
     art = Article(id="w", title="", text=text, source="t", date="2017-12-28")
     events = extract_events(art, parse_articles([art])["w"])
     assert [e.date for e in events] == ["2017-12-26"]

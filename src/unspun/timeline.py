@@ -346,8 +346,12 @@ def _absolute_span(e: str) -> tuple[dt.date, dt.date] | None:
 _TWEET_SIGNATURE = re.compile(r"\(@[\w.]{1,30}\)\s*(?:on\s+)?$")
 # "First published April 25, 8:32 p.m. PT.", "Updated 3:45 PM ET", "Copyright 2018.": when the page was written,
 # not a story event
+# the page's own history, not the story's: publishing stamps and corrections ("Because of an editing error, an article
+# on Wednesday about ...", "An earlier version of this article misstated ...")
 _PAGE_STAMP = re.compile(
-    r"^\W*(?:(?:(?:first|originally|last) )?(?:published|posted|updated|modified)\b|copyright\b|©)", re.IGNORECASE)
+    r"^\W*(?:(?:(?:first|originally|last) )?(?:published|posted|updated|modified)\b|copyright\b|©|"
+    r"(?:correction|clarification)s?\b|because of an? (?:editing|reporting|editor's|editor’s) error\b|"
+    r"an earlier version of this (?:article|story|report|post)\b)", re.IGNORECASE)
 _LEADING_PREPS = ("within", "in", "on", "since", "after", "by", "over", "until", "before")
 
 
