@@ -15,8 +15,9 @@ leading "the", title words (Mr., Sen., President, ...), single-letter initials a
 when their word sets are equal for one of the item's accepted names. So "Donald J. Trump" = "Donald Trump" and
 "Sen. Bernie Sanders" = "Bernie Sanders", but "Trump" alone is NOT "Donald Trump" (where the article never writes
 a fuller name, the label is the one it writes: "Obama"). For a NONE item the prediction is right when it names no
-one the mention does not: its normalised words all appear in the mention as written ("Saudi officials" for
-"Saudi officials", or no speaker); any other name is "invented".
+one the mention does not: no speaker, or no word of it is a name word the mention lacks, a name word being one
+written capitalised in the prediction that the article never writes in lower case ("Saudi officials" for "Saudi
+officials", "Workers" for "They" are right: a description; "Libyan groups" or "Hillary Clinton" is "invented").
 
 Systems (same run, same predicted quotes):
 - unspun: `extract_quotes` as `unspun run` calls it for readers (the rules and `_Resolver`), the Quote's speaker;
@@ -75,11 +76,17 @@ def name_matches(pred: str | None, accept: list[str]) -> bool:
     return bool(p) and any(p == norm_words(a) for a in accept)
 
 
-def invents_name(pred: str | None, mention_texts: list[str]) -> bool:
-    """A prediction for a NONE item names someone when it has a word the mention as written does not."""
-    p = norm_words(pred)
+def invents_name(pred: str | None, mention_texts: list[str], text: str) -> bool:
+    """A prediction for a NONE item names someone when it has a name word (capitalised in it, never lower case in
+    the article `text`) that the mention as written does not have."""
+    if not pred:
+        return False
     allowed = frozenset().union(*(norm_words(m) for m in mention_texts if m))
-    return bool(p - allowed)
+    for w in re.findall(r"[^\W\d_][\w'’.-]*", pred):
+        if w[:1].isupper() and not (norm_words(w) <= allowed) \
+                and not re.search(r"\b" + re.escape(w.lower()) + r"\b", text):
+            return True
+    return False
 
 
 def load_items(split: str) -> list[dict]:
@@ -169,8 +176,8 @@ def nearest_name(doc, mention: tuple[int, int] | None, mention_text: str | None)
     return stretch(cands[-1]) if cands else None
 
 
-def score(items: list[dict], preds: dict[int, dict | None], name_of) -> dict:
-    """name_of(item, pred) -> the system's name for the item's quote."""
+def score(items: list[dict], preds: dict[int, dict | None], name_of, texts_of: dict[str, str]) -> dict:
+    """name_of(item, pred) -> the system's name for the item's quote; texts_of: {annotation id: article text}."""
     tot = {"n": 0, "found": 0, "ok": 0}
     kinds = {k: {"n": 0, "found": 0, "ok": 0} for k in KINDS}
     none = {"n": 0, "found": 0, "invented": 0}
@@ -188,12 +195,13 @@ def score(items: list[dict], preds: dict[int, dict | None], name_of) -> dict:
             c["found"] += 1
         name = name_of(it, p)
         if is_none:
-            ok = not invents_name(name, [it["source_text"], p["mention_text"]])
+            ok = not invents_name(name, [it["source_text"], p["mention_text"]], texts_of[it["id"]])
             none["invented"] += not ok
         else:
             ok = name_matches(name, it["accept"])
             if not ok:
-                unresolved = not name or not invents_name(name, [it["source_text"], p["mention_text"]])
+                unresolved = not name or not invents_name(name, [it["source_text"], p["mention_text"]],
+                                                          texts_of[it["id"]])
                 named["unresolved" if unresolved else "wrong_name"] += 1
         if ok:
             for c in (tot, k) + ((named,) if not is_none else ()):
@@ -263,24 +271,25 @@ def main(argv: list[str] | None = None) -> int:
                               by_id[it["id"]]["text"]) for n, it in enumerate(items)}
 
     rule_picks = picks(rules)
+    texts_of = {i: by_id[i]["text"] for i in ids}
     results = {
-        "unspun": score(items, rule_picks, lambda it, p: p["speaker"]),
-        "mention": score(items, rule_picks, lambda it, p: p["mention_text"]),
+        "unspun": score(items, rule_picks, lambda it, p: p["speaker"], texts_of),
+        "mention": score(items, rule_picks, lambda it, p: p["mention_text"], texts_of),
         "nearest-name": score(items, rule_picks, lambda it, p: nearest_name(
-            docs[by_id[it["id"]]["text"]], p["mention"], p["mention_text"])),
+            docs[by_id[it["id"]]["text"]], p["mention"], p["mention_text"]), texts_of),
     }
     gold_picks: dict[int, dict | None] = {}
     for i in ids:
         gold_picks.update(gold_resolutions(docs[by_id[i]["text"]], [(n, it) for n, it in enumerate(items)
                                                                     if it["id"] == i]))
-    results["resolver@gold"] = score(items, gold_picks, lambda it, p: p["speaker"])
+    results["resolver@gold"] = score(items, gold_picks, lambda it, p: p["speaker"], texts_of)
     if learned:
-        results["unspun-learned"] = score(items, picks(learned), lambda it, p: p["speaker"])
+        results["unspun-learned"] = score(items, picks(learned), lambda it, p: p["speaker"], texts_of)
     errors = []
     for n, it in enumerate(items):
         p = rule_picks[n] or gold_picks[n]  # unfound quotes: the resolver's answer on the gold mention
         name = p["speaker"] if p else None
-        ok = p is not None and (not invents_name(name, [it["source_text"], p["mention_text"]])
+        ok = p is not None and (not invents_name(name, [it["source_text"], p["mention_text"]], texts_of[it["id"]])
                                 if it["label"] == "NONE" else name_matches(name, it["accept"]))
         if not ok:
             errors.append({"id": it["id"], "source": it["source"], "kind": it["kind"], "source_text": it["source_text"],
