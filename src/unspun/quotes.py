@@ -28,7 +28,12 @@ Pipeline per article (spaCy Doc with parser + NER):
    ("Foreign Minister Sergei Lavrov"), surnames to full names. "it"/"they" also point back to a source noun of their
    number ("our ambassadors", "the report"), never to a name that only modifies a noun ("U.S. facilities").
    Pronouns that cannot be resolved give speaker None; unresolved and indefinite descriptions ("another man")
-   keep the description.
+   keep the description. Measured on PolNeAR sources that are no full name (bench/speakers.py), rules a linguist
+   would write: he/she look back 3 sentences of the writer's own (all-quoted ones and paragraphs the parser ran
+   together do not count) and continue an earlier sentence whose main subject is the same pronoun; a surname several
+   persons share goes to the one of the mention's gender the text introduces first; a document ("the report", "a
+   Gallup poll") speaks for whoever issued it; a definite person noun no title explains ("the 57-year-old
+   scientist") re-names the subject of the sentence before.
 5. Layout attributions: "Name: content" paragraphs (headlines "Issa: ...", transcripts "TAPPER: ..."; not
    schedule or name-list lines, column names or "a problem for X:" phrases) and a "- Name." paragraph signing the
    quote above it.
@@ -1010,6 +1015,18 @@ _TITLE_ABBREVIATION_NOUNS = {"sen": "senator", "rep": "representative", "gov": "
                              "prof": "professor", "rev": "reverend"}
 
 
+# nouns news re-names a person by ("the 57-year-old scientist", "the billionaire businessman"); not the ones that
+# relate the person to someone else ("the adviser", "the supporter", "the lawyer") nor an anonymous "source"
+_EPITHET_NOUNS = frozenset("""president premier chancellor king queen prince analyst expert witness prosecutor judge
+leader chief director secretary senator lawmaker legislator congressman congresswoman governor mayor critic
+researcher scientist doctor economist investor diplomat envoy ambassador general commander coach player manager owner
+chairman chairwoman ceo executive founder victim survivor activist protester organizer candidate nominee student
+teacher professor author writer journalist reporter editor commentator businessman businesswoman billionaire
+millionaire actor actress singer rapper comedian host star mogul developer veteran""".split())
+# words after a surname that are no surname ("Joseph R. Biden Jr.")
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
 def _without_headline_run_ons(doc: "Doc", ents: list["Span"]) -> list["Span"]:
     """`ents` less the names spaCy ran into the next words on a Title Case line (a headline or link list: "Bernie
     Sanders Pins The Rise Of ISIS ...", "Ben Carson Defends ..."): over three words, or a name of the running text
@@ -1034,7 +1051,8 @@ class _Resolver:
         self.doc = doc
         self.quoted = _InSpans([(s, e) for s, e, _ in quote_spans])
         ents = [e for e in doc.ents if e.label_ in SPEAKER_LABELS and not self._in_quote(e.start_char)]
-        self.index = NameIndex((e.text, e.label_) for e in _without_headline_run_ons(doc, ents))
+        named = _without_headline_run_ons(doc, ents)
+        self.index = NameIndex((e.text, e.label_) for e in named)
         # spaCy tags a bare surname ORG now and then ("Lavrov countered"): a surname of a known person is a PERSON
         surnames = {k.split()[-1] for k, (_, lab) in self.index.full.items() if lab == "PERSON"}
         self.label = {}
@@ -1044,6 +1062,12 @@ class _Resolver:
                 lab = "PERSON"
             self.label[(e.start, e.end)] = lab
         self.ents = ents
+        # a known person's surname the NER left untagged ("Manafort insisted ..."): an antecedent all the same
+        missed = [doc[t.i : t.i + 1] for t in doc if t.pos_ == "PROPN" and not t.ent_type_ and t.is_title
+                  and t.dep_ != "compound" and name_key(t.text) in surnames and not self._in_quote(t.idx)]
+        for m in missed:
+            self.label[(m.start, m.end)] = "PERSON"
+        self.antecedents = sorted(ents + missed, key=lambda e: e.start)
         # persons introduced with a title: {"minister": [(char, name)], ...}
         self.titled: list[tuple[int, str, set[str]]] = []
         self.abbreviated_title: dict[str, list[tuple[int, str | None]]] = {}
@@ -1082,6 +1106,22 @@ class _Resolver:
             if g:
                 evidence.setdefault(canon, set()).add(g)
         self.gender = {c: next(iter(g)) for c, g in evidence.items() if len(g) == 1}  # conflicting cues: unknown
+        # persons named in full, by surname, in the order the text introduces them: whom a bare surname that several
+        # of them share may stand for ("Trump": Donald J. Trump, Melania Trump)
+        self.surname_owners: dict[str, list[tuple[int, str]]] = {}
+        for e in named:
+            if self.label[(e.start, e.end)] != "PERSON":
+                continue
+            # less words run into the name that are no name ("Telling Jeb Bush", "Top Clinton aide")
+            k = e.start
+            while k < e.end - 1 and e.doc[k].pos_ not in ("PROPN", "PUNCT"):
+                k += 1
+            text = e.doc[k : e.end].text
+            words = [w for w in name_key(strip_titles(clean_name(text))).split() if w not in _NAME_SUFFIXES]
+            canon = self.name(text, "PERSON") if len(words) >= 2 else None
+            owners = self.surname_owners.setdefault(words[-1], []) if canon else []
+            if canon and all(c != canon for _, c in owners):
+                owners.append((e.start_char, canon))
 
     def _in_quote(self, i: int) -> bool:
         return self.quoted(i)
@@ -1092,18 +1132,53 @@ class _Resolver:
             return None  # a "You:" label, a "― You" signature or a pronoun the NER took for a name names no one
         if label == "PERSON" or label is None:
             name = strip_titles(_drop_role_nouns(name))
-        return self.index.canonical(name, label if label in ("PERSON", "GPE") else None)
+        canon = self.index.canonical(name, label if label in ("PERSON", "GPE") else None)
+        if canon and canon.isupper() and not name.isupper() and name_key(canon) == name_key(name):
+            return name  # the index took a heading's capitals ("... HAPPENED TO DEMOCRATS"): the running spelling
+        return canon
+
+    def _person(self, text: str, gender: str | None, at: int) -> str | None:
+        """A person's name (`name`), where a bare surname ("Trump", "Mr. Biden") left as it is goes to a person named
+        in full with that surname: of those of the mention's gender ("Mr.", "Mrs.", "she"), the one the text
+        introduces first, before the mention if any is: news names its subject first and the relatives and namesakes
+        after ("Donald J. Trump" ... "his brother Freddy Trump"); a suffix is no surname ("Joseph R. Biden Jr.")."""
+        canon = self.name(text, "PERSON")
+        words = [w for w in name_key(canon).split() if w not in _NAME_SUFFIXES] if canon else []
+        if len(words) != 1:
+            return canon
+        owners = self.surname_owners.get(words[0], [])
+        if len(owners) == 1 and name_key(owners[0][1]).split()[-1] not in _NAME_SUFFIXES:
+            return canon  # one person of that name: the index's answer stands (it knows names of other types too)
+        owners = [o for o in owners if not gender or self.gender.get(o[1], gender) == gender]
+        owners = [o for o in owners if o[0] < at] or owners
+        return owners[0][1] if owners else canon
+
+    def _speaker_name(self, ent: "Span", label: str | None, gender: str | None = None) -> str | None:
+        """`name` of an entity mention; a person's through `_person`, with the gender of an honorific before it."""
+        if label != "PERSON":
+            return self.name(ent.text, label)
+        if gender is None:
+            first = ent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+            gender = _HONORIFIC_GENDER.get(ent[0].lower_.rstrip(".")) or _HONORIFIC_GENDER.get(first.rstrip("."))
+        return self._person(ent.text, gender, ent.start_char)
 
     def resolve(self, tok: "Token", text: str, label: str | None) -> str | None:
         low = tok.lower_
         if _heading_word(tok):
             return None  # "FIRST LOOKS – ...", "MORE ...": a newsletter heading, whatever the NER says
         if label in SPEAKER_LABELS:
-            return self.name(text, label)
+            ent = _ent_of(tok)
+            if ent is None:
+                return self.name(text, label)
+            # the label the resolver settled on (a known person's surname the NER called a place: "Palin posted")
+            label = self.label.get((ent.start, ent.end), label)
+            span = ent.doc.char_span(*_mention_span(tok)[:2]) or ent  # the mention: the entity less headline words
+            return self._speaker_name(span, label)
         if tok.pos_ == "PRON" or low in PRONOUNS:
             if low == "you":
                 return self._addressee(tok)
-            if low in ("i", "me", "we", "this", "one", "someone") or (low == "that" and tok.head.dep_ != "relcl"):
+            if low in ("i", "me", "my", "mine", "we", "us", "our", "ours", "this", "one", "someone") \
+                    or (low == "that" and tok.head.dep_ != "relcl"):
                 return None  # first person (the quote's own speaker, unknown here), demonstratives, indefinites
             if low in ("who", "which", "that"):
                 # relative pronoun subject: "Lavrov, who said ...", "a message that read ..." -> the antecedent
@@ -1112,7 +1187,7 @@ class _Resolver:
                     s, e, mtext, label = _mention_span(ante)
                     return self.resolve(ante, mtext, label) if ante.lower_ not in PRONOUNS else None
                 return None
-            want = ("PERSON",) if low in PERSON_PRONOUNS else ("ORG", "GPE", "NORP")
+            want = ("PERSON",) if low in PERSON_PRONOUNS or low in PRONOUN_GENDER else ("ORG", "GPE", "NORP")
             return self._antecedent(tok, want, PRONOUN_GENDER.get(low))
         if tok.pos_ == "PROPN" and tok.text[:1].isupper():
             # a name the NER missed in this spot ("Lopez told reporters"): a known person's surname
@@ -1130,7 +1205,9 @@ class _Resolver:
         head = tok.lemma_.lower()
         best = None
         indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an", "another", "some", "one") for c in tok.children)
-        titled = self.titled if tok.tag_ in ("NN", "NNP") and not indefinite else []
+        # no person is titled "report" or "poll" ("Ari Fleischer, one of the authors of that report"), nor "party"
+        titled = self.titled if tok.tag_ in ("NN", "NNP") and not indefinite and head not in ISSUED_NOUNS \
+            and head not in GROUP_NOUNS else []
         for start, name, words in titled:
             if head in words and start < tok.idx:
                 best = name
@@ -1144,7 +1221,37 @@ class _Resolver:
         before = {name for start, name in self.abbreviated_title.get(head, ()) if start < tok.idx} if titled else ()
         if len(before) == 1 and None not in before:
             return next(iter(before))
+        # a description no title in the text accounts for ("the senator" with two senators stays as written)
+        if titled and head in _EPITHET_NOUNS and head not in self.abbreviated_title \
+                and not any(head in words for _, _, words in titled) \
+                and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children) \
+                and not any(t.ent_type_ == "PERSON" for t in tok.subtree if t.i < tok.i):  # "the Cruz adviser"
+            epithet = self._epithet_of(tok)
+            if epithet:
+                return epithet
         return self._description(tok, text)
+
+    def _epithet_of(self, tok: "Token") -> str | None:
+        """A description opening a sentence the way news re-names the person the sentence before is about ("Lori
+        Bernstein held up a sign ... The 57-year-old scientist says ..."): that sentence's (last) subject, a person
+        named in full, when it matches the description's gender noun if any ("businessman", "actress")."""
+        sent = tok.sent
+        if tok.dep_ not in ("nsubj", "nsubjpass") or tok.head.dep_ != "ROOT" or sent.start == 0:
+            return None
+        prev = tok.doc[sent.start - 1].sent
+        while self._quoted_sentence(prev) and prev.start > 0:
+            prev = tok.doc[prev.start - 1].sent
+        # its last subject: the parser runs paragraphs together ('... chanting "Dump Trump." Lori Bernstein held')
+        subj = [t for t in prev if t.dep_ in ("nsubj", "nsubjpass") and not self._in_quote(t.idx)]
+        ent = _ent_of(subj[-1]) if subj else None
+        if ent is None or self.label.get((ent.start, ent.end)) != "PERSON" \
+                or any(c.dep_ == "conj" for c in subj[-1].children):  # "Sanders and McCaskill spoke"
+            return None
+        name = self._speaker_name(ent, "PERSON")
+        gender = _ROLE_GENDER.get(tok.lemma_.lower())
+        if not name or len(name.split()) < 2 or (gender and self.gender.get(name, gender) != gender):
+            return None
+        return name
 
     def _description(self, tok: "Token", text: str) -> str | None:
         """The source as the text describes it: "the network", "Iranian officials"; None for a bare "Study". A
@@ -1176,36 +1283,51 @@ class _Resolver:
     def _voice_owner(self, tok: "Token") -> str | None:
         """Whose words a statement or a spokesman carries: "a statement from the Kenya Wildlife Service", "a
         spokesman for Acme", "X said in a statement"; a definite "the statement" is the nearest earlier statement's
-        owner (nearest singular mention of the same noun). None when the text names no owner."""
+        owner (nearest singular mention of the same noun that names one). None when the text names no owner."""
         lemma = tok.lemma_.lower()
-        if lemma not in DOCUMENT_NOUNS and lemma not in SPOKESPERSON_NOUNS:
+        if lemma not in ISSUED_NOUNS and lemma not in SPOKESPERSON_NOUNS:
             return None
         owner = self._named_owner(tok)
         definite = tok.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that")
                                             for c in tok.children)
         if owner or not definite:
             return owner
-        for t in reversed(tok.doc[: tok.i]):
+        for t in reversed(tok.doc[: tok.i]):  # the nearest that says whose it is ("the poll" ... "the PPIC poll")
             if t.tag_ == "NN" and t.lemma_.lower() == lemma and not self._in_quote(t.idx):
-                return self._named_owner(t)
+                owner = self._named_owner(t)
+                if owner:
+                    return owner
         return None
 
     def _named_owner(self, tok: "Token") -> str | None:
         # a person speaks for an organisation ("a spokesman for Acme" is not a lawyer's client); a document can
         # carry a person's words too ("a statement from Pompeo")
-        document = tok.lemma_.lower() in DOCUMENT_NOUNS
+        document = tok.lemma_.lower() in ISSUED_NOUNS
         labels = ("ORG", "PERSON", "GPE", "NORP") if document else ("ORG",)
         preps = ("from", "by", "of") if document else ("for", "from", "at", "of", "with")
         for c in tok.children:
             owners = [p for p in c.children if p.dep_ == "pobj"] if c.dep_ == "prep" and c.lower_ in preps \
                 else [c] if c.dep_ == "poss" else []
+            if document and c.dep_ == "compound" and c.ent_type_ in ("ORG", "PERSON") and not c.is_sent_start:
+                owners = [c]  # "a Gallup poll", "a Pew report"; not "a Texas poll" (where), nor "Exit polls"
+            if document and c.dep_ == "acl" and c.tag_ == "VBN" and c.lemma_.lower() in ISSUING_VERBS:
+                # "a report released in September by the National Academies"
+                owners = [p for b in c.children if b.dep_ == "agent" or (b.dep_ == "prep" and b.lower_ == "by")
+                          for p in b.children if p.dep_ == "pobj"]
+            # an owner noun that names its owner in apposition: "a story by the website Politico"
+            owners += [a for p in owners if not p.ent_type_ for a in p.children if a.dep_ == "appos"]
             for p in owners:
                 ent = _ent_of(p) if p.ent_type_ in labels else None
                 # a title the NER took for an organisation ("Sheriff's officials") names no one
                 if ent is not None and name_key(clean_name(ent.text)) not in TITLE_WORDS:
                     return self.name(ent.text, self.label.get((ent.start, ent.end), p.ent_type_))
+        issuer = None
         if document and tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.head.head.pos_ == "VERB":
-            subj = _subject(tok.head.head)  # "the parks service said in a statement"
+            issuer = tok.head.head  # "the parks service said in a statement"
+        elif document and tok.dep_ == "dobj" and tok.head.lemma_.lower() in ISSUING_VERBS:
+            issuer = tok.head  # "the Republican National Committee published a report"
+        if issuer is not None:
+            subj = _subject(issuer)
             if subj is not None and subj.i != tok.i:
                 _, _, mtext, label = _mention_span(subj)
                 return self.resolve(subj, mtext, label)
@@ -1222,25 +1344,58 @@ class _Resolver:
                 return self.name(ent.text, "PERSON")
         return None
 
-    def _antecedent(self, tok: "Token", labels: tuple[str, ...], gender: str | None = None) -> str | None:
-        """Most recent entity of the wanted type before tok, preferring subjects; looks back 3 sentences.
-        `gender` ("male"/"female" for he/she) skips persons known to be of the other gender."""
+    def _quoted_sentence(self, s: "Span") -> bool:
+        return not any(t.is_alpha and not self._in_quote(t.idx) for t in s)
+
+    @staticmethod
+    def _segments(s: "Span") -> list["Span"]:
+        """The sentence cut at line breaks: the parser runs a paragraph into the next ('"...," Podesta added.' and
+        the next paragraph's 'When it came to the pledge, Obama made ...'), and a paragraph starts a new sentence."""
+        doc, out, start = s.doc, [], s.start
+        for t in s:
+            if "\n" in t.whitespace_ or (t.is_space and "\n" in t.text):
+                out.append(doc[start : t.i + 1])
+                start = t.i + 1
+        if start < s.end:
+            out.append(doc[start : s.end])
+        return [g for g in out if any(not t.is_space for t in g)]
+
+    @staticmethod
+    def _main_subject(t: "Token", seg: "Span") -> bool:
+        """t is the subject of the segment's main clause (its verb hangs on nothing inside the segment)."""
+        verb = t.head
+        return t.dep_ in ("nsubj", "nsubjpass") and (verb.dep_ == "ROOT" or not seg.start <= verb.head.i < seg.end)
+
+    def _antecedent(self, tok: "Token", labels: tuple[str, ...], gender: str | None = None,
+                    depth: int = 0) -> str | None:
+        """Most recent entity of the wanted type before tok, preferring subjects; looks back 3 sentences of the
+        writer's own (a sentence all in quote marks names no antecedent and is not counted: '"...," he said. "..."
+        "...," he said' runs on for many). `gender` ("male"/"female" for he/she) skips persons known to be of the
+        other gender. None found: a person pronoun continues the same pronoun before it ("She left in 2000 ... She
+        began ... she said"), so it stands for what that one stands for."""
         doc = tok.doc
-        sent = tok.sent
-        sents = [sent]
-        s = sent
-        for _ in range(3):
-            if s.start == 0:
-                break
-            s = doc[s.start - 1].sent
-            sents.append(s)
+        s = tok.sent
+        segs = [g for g in self._segments(s) if g.start <= tok.i] or [s]
+        sents = [segs[-1]]  # tok's own sentence (segment), then the ones before it, nearest first
+        earlier = segs[-2::-1]
+        counted = 0
+        while counted < 3 and len(sents) < 12:
+            if not earlier:
+                if s.start == 0:
+                    break
+                s = doc[s.start - 1].sent
+                earlier = self._segments(s)[::-1]
+                continue
+            sents.append(earlier.pop(0))
+            # "it"/"they" keep to 3 sentences, quoted or not: their antecedents are rarely that far back
+            counted += "PERSON" not in labels or not self._quoted_sentence(sents[-1])
         group = "PERSON" not in labels
         for k, s in enumerate(sents):
-            cands = [e for e in self.ents if self.label[(e.start, e.end)] in labels
+            cands = [e for e in self.antecedents if self.label[(e.start, e.end)] in labels
                      and s.start <= e.start and e.end <= s.end and e.start_char < tok.idx]
             if gender:
                 cands = [e for e in cands
-                         if self.gender.get(self.name(e.text, "PERSON"), gender) == gender]
+                         if self.gender.get(self._person(e.text, gender, e.start_char), gender) == gender]
             if group:
                 # a name modifying a noun ("U.S. diplomatic facilities", "America's strengths") is not what "it" or
                 # "they" points back to; the noun it modifies is
@@ -1261,6 +1416,16 @@ class _Resolver:
                                 and not (number == "NN" and t.lemma_.lower() in TITLE_WORDS))
                                or (t.lower_ == tok.lower_ and t.dep_ != "dobj"))]
                 found.sort(key=lambda f: f[0])
+            if gender and k > 0 and depth < 8:
+                # an earlier sentence whose main subject is the same pronoun, before any person of it: that pronoun's
+                # referent is still the topic ("She has gone public ... as Clinton has emerged ... his wife, Hillary
+                # Clinton", then "she said": Broaddrick, not Hillary Clinton)
+                same = [t for t in s if t.i < tok.i and PRONOUN_GENDER.get(t.lower_) == gender
+                        and self._main_subject(t, s) and not self._in_quote(t.idx)]
+                subjects = [f[0] for f in found if f[1]]
+                if same and (not subjects or same[0].i < subjects[0]):
+                    return self._antecedent(same[0], labels, gender, depth + 1)
+
             if not found:
                 continue
             pick = [f for f in found if f[1]] or found
@@ -1270,7 +1435,12 @@ class _Resolver:
                 return self._antecedent(noun, labels)
             if noun is not None:  # as described ("our ambassadors", "the campaign"), not a person with that title
                 return self._description(noun, _mention_span(noun)[2])
-            return self.name(ent.text, self.label[(ent.start, ent.end)])
+            return self._speaker_name(ent, self.label[(ent.start, ent.end)], gender)
+        if gender and depth < 8:
+            same = [t for s in sents[1:] for t in s if PRONOUN_GENDER.get(t.lower_) == gender
+                    and t.dep_ in ("nsubj", "nsubjpass") and not self._in_quote(t.idx)]
+            if same:
+                return self._antecedent(min(same, key=lambda t: t.i), labels, gender, depth + 1)
         return None
 
 
@@ -2290,10 +2460,19 @@ def _title_records(article: Article, doc: "Doc") -> list[tuple["Doc", QuoteRecor
 # Nouns that carry someone else's words: documents (their author or issuer) and spokespeople (their organisation)
 DOCUMENT_NOUNS = frozenset("statement release announcement letter memo filing report tweet post email".split())
 SPOKESPERSON_NOUNS = frozenset("spokesman spokeswoman spokesperson official representative".split())
+# what an organisation or person issues and the news then quotes, as a document ("a poll from the Public Policy
+# Institute of California", "a story by the website Politico"): its issuer is the source, no person is titled by it
+ISSUED_NOUNS = DOCUMENT_NOUNS | frozenset("poll survey study story article analysis".split())
+# verbs whose subject or agent is the author of the document they take ("the committee published a report", "a poll
+# conducted by Gallup"); not "commissioned", "cited", "read"
+ISSUING_VERBS = frozenset("release publish issue conduct write produce compile prepare author post file".split())
 # what a definite description of a named organisation is headed by ("the company said", "the agency added")
 ORGANISATION_NOUNS = frozenset("""company firm corporation business retailer airline carrier automaker manufacturer
 bank lender insurer agency bureau ministry department network newspaper broadcaster charity organisation
 organization""".split())
+# what a group is called: "the party" is the party, not the person titled "party chairman"
+GROUP_NOUNS = ORGANISATION_NOUNS | frozenset("""party campaign committee group administration government council board
+union team court police military army navy parliament congress senate house""".split())
 # singular in form, plural in sense: a source without a determiner ("Police said")
 COLLECTIVE_NOUNS = frozenset({"police", "staff", "personnel", "military", "management", "media", "press"})
 # Heads of descriptions that can be a source ("the minister said", "a report said"). A subject outside
