@@ -31,8 +31,13 @@ RESULTS = ROOT / "bench" / "results"
 
 def cpu_seconds() -> float:
     """User + system CPU time of this process and of its children that have ended."""
+    return sum(cpu_split())
+
+
+def cpu_split() -> tuple[float, float]:
+    """(this process, its children that have ended): user + system CPU seconds."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
 def build_warc(path: Path, records: int) -> int:
@@ -86,7 +91,7 @@ def main(argv=None) -> int:
             spark_start = time.perf_counter() - t
         with Store(Path(tmp) / "u.duckdb") as store:
             pipe = Pipeline(store, Options(progress="quiet", jobs=jobs, extractor=args.extractor))
-            t0, c0 = time.perf_counter(), cpu_seconds()
+            t0, c0, m0 = time.perf_counter(), cpu_seconds(), cpu_split()[0]
             if sc is None:
                 stats = pipe.ingest([str(warc)])
             else:
@@ -95,9 +100,9 @@ def main(argv=None) -> int:
                 items, release = extracted_items(sc, [str(warc)], args.extractor)
                 stats = pipe.ingest_items(items)
                 release()
-            t1, c1 = time.perf_counter(), cpu_seconds()
+            t1, c1, m1 = time.perf_counter(), cpu_seconds(), cpu_split()[0]
             stories = pipe.analyze() if sc is None else pipe.analyze(job_mapper(sc), window=analysis_window(sc))
-            t2, c2 = time.perf_counter(), cpu_seconds()
+            t2, c2, m2 = time.perf_counter(), cpu_seconds(), cpu_split()[0]
         if sc is not None:
             sc.stop()
     total = t2 - t0
@@ -116,6 +121,9 @@ def main(argv=None) -> int:
         # shared machine the wall times above move with the load, these much less
         "ingest_cpu_s": round(c1 - c0, 2),
         "analyse_cpu_s": round(c2 - c1, 2),
+        # of which this (the main) process: reading and writing the store, clustering, loading what workers share
+        "ingest_cpu_s_main": round(m1 - m0, 2),
+        "analyse_cpu_s_main": round(m2 - m1, 2),
         "analyse_cpu_ms_per_article": round(1000 * (c2 - c1) / stats.added, 1) if stats.added else None,
         "analyse_s": round(t2 - t1, 2),
         "total_s": round(total, 2),

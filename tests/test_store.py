@@ -173,3 +173,101 @@ def test_a_clusterer_state_of_many_megabytes_is_saved_in_parts_and_read_back(tmp
         assert store.get_cluster_state() == state
         store.write_batch([], [], [], [], [], {"stories": {}})
         assert store.get_meta("cluster_state") is None and store.get_cluster_state() == {"stories": {}}
+
+
+def _grouped_records(path, n):
+    """n one-article stories (grouped by an input field), each with a quote and a date for the stages to read."""
+    names = ["Maria Lopez", "John Carter", "Anna Novak", "Peter Brandt", "Sara Okafor", "Tom Reilly", "Lena Fischer"]
+    lines = []
+    for i in range(n):
+        who = names[i % len(names)]
+        text = (f"The city council of town number {i} approved a new bridge over the river on Monday, {who} said. "
+                f"\"We have waited {i + 3} years for this bridge\", {who} told reporters on 3 March 2021. "
+                f"Construction will begin in April and cost {i + 2} million euros, the council said.")
+        lines.append(json.dumps({"id": f"r{i}", "title": f"Town {i} approves bridge", "text": text, "g": f"g{i}",
+                                 "date": f"2021-03-{i % 28 + 1:02d}"}))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _story_tables(store):
+    """Every row a story's analysis stores, in a fixed order."""
+    out = {}
+    for table, order in (("stories", "id"), ("summary_sentences", "story_id, idx"), ("quotes", "story_id, idx"),
+                         ("entities", "story_id, name, type"), ("problems", "source, reason"),
+                         ("findings", "article_id"), ("parses", "article_id")):
+        out[table] = store.con.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall()
+    return out
+
+
+def test_stories_written_in_one_batch_store_what_one_by_one_stores(tmp_path):
+    """`write_stories` (one transaction, one statement a table) stores the rows `write_story` stores story by story,
+    and replaces an earlier analysis of a story, its problems included; a story given twice keeps the last."""
+    from unspun.model import Problem, story_problem_source
+    from unspun.pipeline import analyze_story
+
+    src = tmp_path / "in.jsonl"
+    _grouped_records(src, 3)
+    with Store() as store:
+        pipe = Pipeline(store, Options(progress="quiet", group_by="g", jobs=1))
+        pipe.ingest([str(src)])
+        stories = [(sid, store.articles_by_ids(ids)) for sid, ids in sorted(pipe._members().items())]
+    analysed = [(analyze_story(sid, arts), [Problem(story_problem_source(sid, "quotes"), "stage_error", "x")])
+                for sid, arts in stories]
+    stale = [(s, [Problem(story_problem_source(s.id, "spin"), "stage_error", "old")]) for s, _ in analysed]
+    one, batch = Store(tmp_path / "one.duckdb"), Store(tmp_path / "batch.duckdb")
+    with one, batch:
+        for story, problems in stale + analysed:
+            one.write_story(story, problems)
+        batch.write_stories(stale)
+        batch.write_stories([analysed[0], stale[1], analysed[1], analysed[2]])  # story 1: the last one counts
+        assert _story_tables(one) == _story_tables(batch)
+        assert len(_story_tables(batch)["quotes"]) >= 3
+        assert [p.detail for p in batch.problems()] == ["x"] * 3
+        assert not batch.dirty_story_ids()
+
+
+def test_a_run_stopped_between_story_writes_keeps_the_written_ones_and_resumes(tmp_path, monkeypatch):
+    """Analysed stories are stored STORIES_PER_WRITE to a transaction: a run killed while storing a batch keeps the
+    batches before it (no longer dirty), and the rerun analyses the rest to the clean run's result."""
+    monkeypatch.setattr("unspun.pipeline.STORIES_PER_WRITE", 2)
+    src = tmp_path / "in.jsonl"
+    _grouped_records(src, 5)
+    opts = Options(progress="quiet", group_by="g", jobs=1, strict=True)
+    clean = run([str(src)], tmp_path / "clean", options=opts).result
+
+    real_write = Store.write_stories
+    calls = {"n": 0}
+
+    def dying_write(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt("simulated kill")
+        return real_write(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "write_stories", dying_write)
+    with pytest.raises(KeyboardInterrupt):
+        run([str(src)], tmp_path / "resumed", options=opts)
+    monkeypatch.setattr(Store, "write_stories", real_write)
+    with Store(tmp_path / "resumed" / "unspun.duckdb") as store:
+        assert store.article_count() == 5
+        assert len(store.stories()) == 2 and len(store.dirty_story_ids()) == 3
+    resumed = run([str(src)], tmp_path / "resumed", options=opts)
+    assert resumed.stats.already_stored == 5
+    assert json.dumps(resumed.result, sort_keys=True) == json.dumps(clean, sort_keys=True)
+
+
+def test_analysis_in_worker_processes_stores_what_one_process_stores(tmp_path, monkeypatch):
+    """The worker pool (forked from this process, the next window handed to it before this one is stored) gives
+    the stories, parses and findings one process gives."""
+    monkeypatch.setattr("unspun.pipeline.PARALLEL_MIN_STORIES", 2)
+    src = tmp_path / "in.jsonl"
+    _grouped_records(src, 7)
+    tables = []
+    for jobs in (1, 2):
+        with Store(tmp_path / f"j{jobs}.duckdb") as store:
+            pipe = Pipeline(store, Options(progress="quiet", group_by="g", jobs=jobs, strict=True))
+            pipe.ingest([str(src)])
+            assert len(pipe.analyze(window=3)) == 7
+            tables.append(_story_tables(store))
+            tables[-1]["result"] = json.dumps(pipe.result(), sort_keys=True)
+    assert tables[0] == tables[1]

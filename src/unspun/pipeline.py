@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -247,6 +248,7 @@ def analyzer_id() -> str:
 
 
 ANALYSIS_WINDOW = 64  # stories loaded and analysed together
+STORIES_PER_WRITE = 16  # analysed stories stored in one transaction (one by one: ~12 ms a story, ~2 ms so)
 PARALLEL_MIN_STORIES = 24  # below this, starting worker processes (each loads spaCy, ~3 s) costs more than it saves
 
 
@@ -257,6 +259,29 @@ def _init_worker(parent_pid: int) -> None:
     # A None entry makes `import torch` fail, and thinc runs on numpy as it does without torch.
     sys.modules.setdefault("torch", None)
     nlp.get_nlp()
+
+
+def _analyze_here(job: tuple) -> tuple:
+    """`_analyze_job` in this process, spaCy loaded as the workers load it (without torch, see `_init_worker`); torch
+    stays importable here (the dense story stage imports it)."""
+    if "torch" not in sys.modules:
+        sys.modules["torch"] = None
+        try:
+            nlp.get_nlp()
+        finally:
+            if sys.modules.get("torch", False) is None:
+                del sys.modules["torch"]
+    return _analyze_job(job)
+
+
+def _worker_context():
+    """How analysis workers start. Forked, each begins with this process's imports (unspun's stages, scikit-learn,
+    spaCy's code): ~1 CPU s a worker less than spawn, which imports them all again. The workers never touch the
+    DuckDB connection (the ingest pool forks with it open too) and exit without finalising it. Spawned when torch is
+    loaded here (the dense story stage: its OpenMP threads do not survive a fork) or fork is missing."""
+    if "fork" in multiprocessing.get_all_start_methods() and sys.modules.get("torch") is None:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 def _analyze_job(job: tuple) -> tuple[Story, list[Problem], dict[str, bytes], dict[str, str]]:
@@ -502,35 +527,70 @@ class Pipeline:
             if not members.get(sid):
                 self.store.drop_story(sid)
         # Stories go in windows: the window's articles are loaded (main thread: the DuckDB connection is not
-        # shared with the pool's feeder thread), analysed, written; memory holds one window, not the archive.
+        # shared with the pool's feeder thread), analysed, written; memory holds two windows, not the archive.
         # concurrent.futures: a worker that dies (e.g. out of memory) raises BrokenProcessPool, not a hang
-        pool = None
+        pool, warm_up = None, False
         if map_jobs is None and jobs > 1 and len(live) >= PARALLEL_MIN_STORIES:
-            ctx = multiprocessing.get_context("spawn")  # no fork of the DuckDB connection or model threads
+            ctx = _worker_context()
             pool = ProcessPoolExecutor(min(jobs, len(live)), mp_context=ctx, initializer=_init_worker,
                                        initargs=(os.getpid(),))
+            # Forked workers (started at the first job) share what this process has loaded: the first story is
+            # analysed here, before them, so the spaCy model and the stages' lazily built tables (names' genders,
+            # dateparser's, the stemmer's; ~1.1 CPU s together) are loaded once, not once a worker.
+            warm_up = ctx.get_start_method() == "fork"
         parser, analyzer = nlp.parser_id(), analyzer_id()
+        keep = self.options.keep_parses
+        ticks = iter(self.progress.iter(range(len(live)), "stories", total=len(live), unit="story"))
+
+        def load(sids: list[str]) -> list[tuple]:
+            """The analysis jobs of these stories, their articles, parses and findings read in one query each (a
+            DuckDB statement costs milliseconds however few rows it reads)."""
+            groups = [members[sid] for sid in sids]
+            by_id = {a.id: a for a in self.store.articles_by_ids([aid for ids in groups for aid in ids])}
+            groups = [[by_id[aid] for aid in ids] for ids in groups]  # each in ingest order, as members are
+            everything = [a for articles in groups for a in articles]
+            parses = self.store.parses(everything, parser) if keep else {}
+            findings = self.store.findings(everything, analyzer) if keep else {}
+            return [(sid, articles, self.options, {a.id: parses[a.id] for a in articles if a.id in parses},
+                     {a.id: findings[a.id] for a in articles if a.id in findings})
+                    for sid, articles in zip(sids, groups)]
+
+        def write(jobs_now: list[tuple], results: Iterable) -> None:
+            """Store analysed stories with their parses and findings, STORIES_PER_WRITE to a transaction: a run
+            stopped in between keeps the stories written and analyses the others (still dirty) again."""
+            done: list[tuple] = []
+            for (_, articles, *_), (story, problems, fresh, fresh_findings) in zip(jobs_now, results):
+                for p in problems:
+                    self._problem(p)
+                done.append((articles, story, problems, fresh, fresh_findings))
+                next(ticks, None)
+                if len(done) >= STORIES_PER_WRITE:
+                    self._write_analysed(done, parser, analyzer)
+                    done = []
+            self._write_analysed(done, parser, analyzer)
+
         try:
-            ticks = iter(self.progress.iter(range(len(live)), "stories", total=len(live), unit="story"))
+            # With a pool, the next window's jobs are loaded and handed to the workers before this window's results
+            # are stored: the workers do not wait for the main process between windows.
+            pending = None
             for start in range(0, len(live), window):
-                jobs_now = []
-                for sid in live[start : start + window]:
-                    articles = self.store.articles_by_ids(members[sid])
-                    keep = self.options.keep_parses
-                    jobs_now.append((sid, articles, self.options, self.store.parses(articles, parser) if keep else {},
-                                     self.store.findings(articles, analyzer) if keep else {}))
+                jobs_now = load(live[start : start + window])
                 if map_jobs is not None:
                     results = map_jobs(_analyze_job, jobs_now)
+                elif pool is not None and warm_up:
+                    first = _analyze_here(jobs_now[0])
+                    results = itertools.chain([first], pool.map(_analyze_job, jobs_now[1:]))
+                    warm_up = False
                 else:
                     results = pool.map(_analyze_job, jobs_now) if pool else map(_analyze_job, jobs_now)
-                for (_, articles, *_), (story, problems, fresh, fresh_findings) in zip(jobs_now, results):
-                    for p in problems:
-                        self._problem(p)
-                    if self.options.keep_parses:
-                        self.store.write_parses(articles, fresh, parser)
-                        self.store.write_findings(articles, fresh_findings, analyzer)
-                    self.store.write_story(story, problems)
-                    next(ticks, None)
+                if pending is not None:
+                    write(*pending)
+                pending = (jobs_now, results)
+                if pool is None:
+                    write(*pending)
+                    pending = None
+            if pending is not None:
+                write(*pending)
             for _ in ticks:  # close the bar
                 pass
         finally:
@@ -543,6 +603,17 @@ class Pipeline:
             aid for sid in self.clusterer.stories for aid in members.get(sid, ())}
         self.store.prune_caches({"parses": parser, "findings": analyzer}, active)
         return targets
+
+    def _write_analysed(self, done: list[tuple], parser: str, analyzer: str) -> None:
+        """(articles, story, problems, fresh parses, fresh findings) of analysed stories, in one transaction."""
+        if not done:
+            return
+        articles = [a for arts, *_ in done for a in arts]
+        with self.store.transaction():
+            if self.options.keep_parses:
+                self.store.write_parses(articles, {k: v for *_, fresh, _ in done for k, v in fresh.items()}, parser)
+                self.store.write_findings(articles, {k: v for *_, found in done for k, v in found.items()}, analyzer)
+            self.store.write_stories([(story, problems) for _, story, problems, *_ in done])
 
     # --- output -----------------------------------------------------------------------------------
     def result(self) -> dict:
