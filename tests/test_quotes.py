@@ -998,3 +998,18 @@ def test_a_learned_attribution_longer_than_the_rule_stance_it_overlaps_replaces_
         ("the deal, a pact with Iran", "Jane Smith", "opposes")]
     art, doc = _art("The deal, a pact with Iran, was signed.")
     assert extract_records(doc, stances=True, learned=True) == []  # and adds nothing on its own
+
+
+def test_titles_scare_quotes_and_what_pictures_show_are_no_quotes():
+    text = ("Ben Carson told ABC's “This Week” that the story was false. \"I was never offered a scholarship,\" "
+            "Carson said.\n\nHis book described a class called “Perception” at Yale.\n\n"
+            "This photo shows smoke rising from the site of a plane crash in Punta Islita.\n\n"
+            "Pictures of the area showed roped off areas with orange cones and signs that read "
+            "“CAUTION: Watch for Falling Snow.”\n\n"
+            "The video shows the officer saying: “Get out of the car now.”")
+    art = Article(id="t", title="", text=text, source="t")
+    quotes = extract_quotes(art, parse_articles([art])["t"])
+    texts = {q.text: q.speaker for q in quotes}
+    assert texts.get("I was never offered a scholarship") == "Ben Carson"
+    assert texts.get("Get out of the car now.") == "the officer"  # the officer's words, not the video's
+    assert not any(t in ("This Week", "Perception") or "CAUTION" in t or "smoke rising" in t for t in texts), texts

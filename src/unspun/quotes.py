@@ -2560,6 +2560,34 @@ def _reports_a_statement(doc: "Doc", rec: QuoteRecord) -> bool:
                 and not (span.start <= root.head.i < span.end and root.head.i != root.i) and root.dep_ != "advcl")
 
 
+_MINOR_TITLE_WORDS = frozenset({"a", "an", "the", "of", "and", "in", "on", "for", "to", "with", "at", "by", "or"})
+_POSSESSIVE_END = re.compile(r"\w['’]s\s*$")
+
+
+def _quoted_title(text: str, rec: QuoteRecord) -> bool:
+    """The quote marks hold the name of a show, book or course, right after its owner's possessive ('told ABC's “This
+    Week”', 'Carson's “Gifted Hands”'): a few capitalised words, not words anyone said."""
+    if len(rec.content) != 1:
+        return False
+    start, end = rec.content[0]
+    words = re.findall(r"[\w'’-]+", text[start:end])
+    return (0 < len(words) <= 6 and words[0][:1].isupper()
+            and all(w[:1].isupper() or w.lower() in _MINOR_TITLE_WORDS for w in words)
+            and bool(_POSSESSIVE_END.search(text[max(0, start - 40) : start])))
+
+
+# What a picture, video or sign "shows" or "reads" is what it shows, not anyone's words ("This photo shows smoke
+# rising from the site", "Pictures of the area showed roped-off areas", "signs that read 'CAUTION'").
+_VISUAL_SOURCE = re.compile(r"\b(?:photo|photograph|picture|image|video|footage|clip|screenshot|graphic|map|chart|"
+                            r"sign|banner|poster|placard|cone)s?\b", re.IGNORECASE)
+_SHOW_CUE = re.compile(r"(?:show|read|depict|display|feature)", re.IGNORECASE)
+
+
+def _shown_not_said(text: str, rec: QuoteRecord) -> bool:
+    return bool(rec.cue and _SHOW_CUE.match(text[rec.cue[0] : rec.cue[1]])
+                and _VISUAL_SOURCE.search(f"{rec.mention_text or ''} {rec.speaker or ''}"))
+
+
 def extract_quotes(article: Article, doc: "Doc", *, title: bool = True) -> list[Quote]:
     """Direct and indirect quotes of one article (headline first, then body order) with speaker
     (canonical name within the article, a description, or None when unattributable)."""
@@ -2591,6 +2619,12 @@ def extract_quotes(article: Article, doc: "Doc", *, title: bool = True) -> list[
             if kind == "indirect":
                 continue  # "The fact that X indicates that Y" reports no one's words
             speaker = None
+        if kind == "direct" and speaker is None and r.extra.get("words", 0) <= 3:
+            continue  # a scare quote or a title nobody is said to have said ('the course called “Perception”')
+        if kind == "direct" and _quoted_title(text, r):
+            continue
+        if _shown_not_said(text, r):
+            continue
         key = (kind, r.text, speaker)
         if key in seen:
             continue
