@@ -365,6 +365,25 @@ def test_a_join_needs_real_text_evidence():
     assert m["q1"] == m["q2"] and m["f1"] == m["f2"] and m["m1"] == m["m2"]
 
 
+def test_headline_words_alone_are_no_evidence_when_the_two_share_no_name():
+    # AEB pages of one week: two stabbings in different cities, headlines sharing "stabbed to death"
+    a = Article(id="h1", source="test", date="2019-11-20", title="Man stabbed to death on San Francisco Bay train",
+                text="A man was stabbed to death aboard a BART train at the Lake Merritt station in Oakland on "
+                     "Tuesday night, and transit police arrested a suspect at the next stop, a spokeswoman said.")
+    b = Article(id="h2", source="test", date="2019-11-20",
+                title="Son of former German president stabbed to death in Berlin",
+                text="Fritz von Weizsaecker, a doctor and the son of former German president Richard von "
+                     "Weizsaecker, was killed during a lecture at the Schlosspark clinic, where an attacker "
+                     "with a knife rushed the stage.")
+    c = StoryClusterer(threshold=1e-9)
+    col: list = []
+    c.add(a)
+    sid = c.add(b, _collect=col)
+    x = col[0][0][0]
+    assert x[1] >= c.min_cos and x[0] < c.min_cos and x[3] == 0.0  # a title match, no body match, no shared name
+    assert sid != c.story_of("h1")
+
+
 def test_min_cos_persists_and_older_snapshots_get_the_default():
     from unspun.cluster import MIN_COS
 
