@@ -277,6 +277,8 @@ OUTLET_FURNITURE = [
     "Email: jo@valley.example; Follow Valley Times Tech Columnist @joroe on Twitter",
     "Follow Valley Times reporter Sam Poe on Twitter: @sampoe.",
     "Read or Share this story: https://vt.example/2FDg8kl",
+    "VT News Email Enter your email address Please enter an email address Email address is invalid",
+    "3/34 28 November 2017 Crowds watch the lighting of the Christmas tree in Riverton's market square PA",
     "Advertisement Continue reading the main story",
     "Interested in Donald Trump? Add Donald Trump as an interest to stay up to date on the latest Donald Trump news, "
     "video, and analysis from ABC News. Add Interest",
@@ -310,6 +312,9 @@ FURNITURE_LOOKALIKES = [
     "Thousands follow the mayor on Twitter, where she posts the council's votes.",
     "Supporters who follow @riverton_mayor were told to gather at the bridge, police said.",
     "Follow-up inspections of the bridge found no new cracks, the engineers said.",
+    "Residents were told to enter your email address on the council's site to get flood alerts, the mayor said "
+    "on Monday, adding that the alerts would be free.",
+    "3 November 2017 was the day the bridge reopened, 9/11 survivors said.",
     "Readers who want to share this story with the council can send it to the clerk, the paper said.",
     "The paper said it would continue reading the main story of the day on air.",
     "Officials said the film's rating is available on the board's website.",

@@ -156,6 +156,18 @@ _PROMO_RULES = [
     (("follow",), r"(^|[.!?;:]\s*)follow\b[^.!?]{0,80}?(\bon (twitter|facebook|instagram|linkedin|youtube|tiktok)\b|"
                   r"@\w+)"),
     (("read or share",), r"^read or share this (story|article)\b"),  # USA TODAY's footer, with its short link
+    # a newsletter sign-up form kept as text ("ES News Email Enter your email address Please enter an email address
+    # Email address is invalid ...")
+    (("enter your email", "enter your e-mail", "address is invalid", "enter an email", "enter a valid email"),
+     # the form's own words: its error message, or the prompt alone on its line (reporting tells readers to "enter
+     # your email address on the council's site")
+     r"\be-?mail address is invalid\b|^\W*(please )?enter (your|an?|a valid) e-?mail( address)?\W*$"),
+    # a numbered photo gallery of the day's other news kept with its captions ("3/34 28 November 2017 This year's V&A
+    # Christmas Tree ...")
+    (("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+      "december"),
+     r"^\d{1,3}/\d{1,3}\s+\d{1,2}\s+(january|february|march|april|may|june|july|august|september|october|november|"
+     r"december)\s+\d{4}\b"),
     # the German syndication tail ("Den Originalartikel gibt es auf Business Insider Australia. Und ihr könnt ...
     # auf Twitter folgen.")
     (("folgen", "originalartikel"), r"\bauf (facebook|twitter|instagram|linkedin|youtube|tiktok) folgen\b|"
