@@ -284,6 +284,20 @@ def test_analysis_workers_do_not_load_torch():
     assert out.stdout.split() == ["None", "True"]
 
 
+def test_stories_analysed_in_this_process_do_not_load_torch_and_leave_it_importable(seeds_dir):
+    # thinc's import of torch was ~1 CPU s of a short run; the dense story stage must still be able to import it
+    import subprocess
+    import sys
+
+    code = ("import importlib.util, sys\nfrom unspun.pipeline import Options, run\n"
+            f"res = run([{str(seeds_dir)!r}], options=Options(progress='quiet', jobs=1))\n"
+            "print(len(res.result['stories']), 'torch' in sys.modules)\n"
+            "if importlib.util.find_spec('torch'):\n    import torch\n    print(torch.__name__)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[:2] == ["1", "False"]
+
+
 def test_a_failed_stage_is_stored_with_its_story_and_cleared_when_it_succeeds(tmp_path, seeds_copy, monkeypatch):
     """A stage error is a problem of the run's output (stories.json, the store, the exit code), not only a line on
     stderr; analysing the story again without the error removes it."""

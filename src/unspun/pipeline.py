@@ -249,7 +249,7 @@ def analyzer_id() -> str:
 
 ANALYSIS_WINDOW = 64  # stories loaded and analysed together
 STORIES_PER_WRITE = 16  # analysed stories stored in one transaction (one by one: ~12 ms a story, ~2 ms so)
-PARALLEL_MIN_STORIES = 24  # below this, starting worker processes (each loads spaCy, ~3 s) costs more than it saves
+PARALLEL_MIN_STORIES = 24  # below this, one process: the pool's fork and transfers cost more CPU than they save
 
 
 def _init_worker(parent_pid: int) -> None:
@@ -262,8 +262,8 @@ def _init_worker(parent_pid: int) -> None:
 
 
 def _analyze_here(job: tuple) -> tuple:
-    """`_analyze_job` in this process, spaCy loaded as the workers load it (without torch, see `_init_worker`); torch
-    stays importable here (the dense story stage imports it)."""
+    """`_analyze_job` in this process, spaCy loaded as the workers load it: without torch (see `_init_worker`; the
+    import that thinc made here was ~1 CPU s of a short run). torch stays importable here (the dense story stage)."""
     if "torch" not in sys.modules:
         sys.modules["torch"] = None
         try:
@@ -582,7 +582,7 @@ class Pipeline:
                     results = itertools.chain([first], pool.map(_analyze_job, jobs_now[1:]))
                     warm_up = False
                 else:
-                    results = pool.map(_analyze_job, jobs_now) if pool else map(_analyze_job, jobs_now)
+                    results = pool.map(_analyze_job, jobs_now) if pool else map(_analyze_here, jobs_now)
                 if pending is not None:
                     write(*pending)
                 pending = (jobs_now, results)
