@@ -213,14 +213,15 @@ def test_a_bare_quotation_in_the_summary_names_its_speaker_from_the_story_quotes
     summary = [SummarySentence(text="“Once the checks are done, we expect the bridge to reopen in May.”",
                                citations=["a2"]),
                SummarySentence(text="The bridge was closed on Monday.", citations=["a2"]),
-               SummarySentence(text="“We will not pay for it.”", citations=["a1"])]
-    quotes = [Quote(text="We found cracks. Once the checks are done we expect the bridge to reopen in May.",
-                    speaker="Jane Ortiz", kind="direct", article_ids=["a1", "a2"]),
+               SummarySentence(text="“We will not pay for it.”", citations=["a1"]),
+               SummarySentence(text="We found cracks in two of the supports.", citations=["a1"])]
+    quotes = [Quote(text="We found cracks in two of the supports. Once the checks are done we expect the bridge to "
+                         "reopen in May.", speaker="Jane Ortiz", kind="direct", article_ids=["a1", "a2"]),
               Quote(text="Once the checks are done, we expect the bridge to reopen in May.", speaker="Sam Poe",
                     kind="direct", article_ids=["a3"]),  # not an article the sentence cites
               Quote(text="we will not pay for it", speaker=None, kind="direct", article_ids=["a1"])]
     name_quoted_speakers(summary, quotes)
-    assert [s.speaker for s in summary] == ["Jane Ortiz", None, None]
+    assert [s.speaker for s in summary] == ["Jane Ortiz", None, None, "Jane Ortiz"]  # the last: a quotation's sentence
 
 
 def test_pronoun_sentence_only_right_after_its_predecessor():

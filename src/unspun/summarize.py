@@ -1283,16 +1283,20 @@ def citation_support(
     return ok / total if total else 1.0
 
 
-# A sentence that is nothing but a quotation: its words inside quote marks, only punctuation outside.
-_BARE_QUOTATION = re.compile(r"^\W*[“\"‘'](?:[^”\"]+)[”\"’']\W*$")
+# A sentence that is nothing but a quotation: its words inside quote marks, only punctuation outside; or one in the
+# first person, a sentence of a quotation whose marks open or close in the sentences around it ("I don't think she
+# made it at all.").
+_BARE_QUOTATION = re.compile(r"^\W*[“\"‘'](?:[^”\"]+)[”\"’']\W*$|^(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|My|We|"
+                             r"We're|We’re|We've|We’ve|We'd|We’d|We'll|We’ll|Our)\b")
 _WORD = re.compile(r"\w+")
 
 
 def name_quoted_speakers(summary: list[SummarySentence], quotes: Sequence) -> None:
-    """Sets `speaker` on each summary sentence that is a bare quotation ('“Once we have protections in place, we
-    expect the apps to be back.”'), from the story's merged quotes (unspun.quotes): the attributed direct quote of a
-    cited article holding most of the sentence's words. Selection keeps such sentences verbatim (citations check the
-    text), so the reader learns who said it from this field; left None when no quote names a speaker."""
+    """Sets `speaker` on each summary sentence that is a bare quotation ('“Once we have protections in place, we expect
+    the apps to be back.”', or a first-person sentence of a longer quotation), from the story's merged quotes
+    (unspun.quotes): the attributed direct quote of a cited article holding most of the sentence's words. Selection
+    keeps such sentences verbatim (citations check the text), so the reader learns who said it from this field; left
+    None when no quote names a speaker."""
     for sent in summary:
         if not _BARE_QUOTATION.match(sent.text):
             continue
