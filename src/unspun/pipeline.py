@@ -517,9 +517,10 @@ class Pipeline:
         if not dirty:
             return []
         members = self._members()
-        targets = sorted({self.store.resolve(s) for s in dirty})
+        merges = self.store.merges()  # read once, not twice per dirty story (~0.3 ms a read)
+        targets = sorted({self.store.resolve(s, merges) for s in dirty})
         for sid in dirty:
-            if self.store.resolve(sid) != sid:
+            if self.store.resolve(sid, merges) != sid:
                 self.store.drop_story(sid)
         jobs = self.options.jobs or os.cpu_count() or 1
         live = [sid for sid in targets if members.get(sid)]
