@@ -198,6 +198,9 @@ def test_labels_corrected_by_the_name_itself():
     assert _corrected_label("Twitter", "PERSON") == "ORG"
     assert _corrected_label("Gunilla von Post", "ORG") == "PERSON"  # a particle inside the name
     assert strip_titles("Screenwriter Paula Pell") == "Paula Pell" and strip_titles("Musician Nelly") == "Nelly"
+    # the place of a title ending in "of" goes with the title
+    assert strip_titles("Mayor of London Sadiq Khan") == "Sadiq Khan"
+    assert strip_titles("Governor of Texas Greg Abbott") == "Greg Abbott" and strip_titles("Mayor of Paris") == "Paris"
 
 
 def test_a_group_is_not_folded_into_a_longer_group():

@@ -157,10 +157,13 @@ def clean_name(text: str) -> str:
 
 
 def strip_titles(name: str) -> str:
-    """'Secretary of State Mike Pompeo' -> 'Mike Pompeo' (leading title words only; keeps the last word)."""
+    """'Secretary of State Mike Pompeo' -> 'Mike Pompeo' (leading title words only; keeps the last word); the place of
+    a title that ends in "of" goes with it ('Mayor of London Sadiq Khan' -> 'Sadiq Khan')."""
     words = name.split()
     k = 0
     while k < len(words) - 1 and words[k].lower().strip(".") in TITLE_WORDS:
+        k += 1
+    if 0 < k and words[k - 1].lower() == "of" and len(words) - k > 2:
         k += 1
     if k == len(words) - 1 and not any(w.lower().strip(".") in ROLE_TITLES for w in words[:k]):
         return name  # "State Department", "Iranian officials": no person title to strip
