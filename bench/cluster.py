@@ -2,7 +2,9 @@
 
 Streams
   * giveme5w1h  - ../shared/data/cluster/giveme5w1h/news_cluster.jsonl, 419 English articles with title and
-                  date, gold `event_id`, streamed in date order (undated ones keep their file position).
+                  date (read to the day, as ingest reads it), gold `event_id`, streamed in date order: on the user
+                  path as `unspun run` orders stored articles (ingested in file order, clustered by publish day then
+                  ingest order, undated ones last), on the raw path undated ones keep their file position.
   * multinews   - ../shared/data/summarize/*.jsonl: every Multi-News cluster is one story; articles have no
                   title or date; all articles of a file are shuffled with a fixed seed and streamed.
   Records are read into articles by ``make_article``, as ingest reads them: an untitled article gets its first
@@ -26,7 +28,8 @@ without the encoder's time. ``--calibrate-dense`` refits ``DENSE_MODEL`` (writte
 
 Input path. By default every stream is run twice:
   * user path ("input": "user") - what `unspun ingest` does before clustering: the stream is cut into batches
-    of ``Options.batch_size`` articles in stream order and each batch goes through
+    of ``Options.batch_size`` articles in stream order (Giveme: in file order, then clustered in the store's
+    order, ``store_order``) and each batch goes through
     ``unspun.pipeline.prepare_articles`` (clean_article, remove_templates per batch, empty-body drop, exact-
     duplicate drop by ``Article.hash`` against everything earlier in the stream). Systems see the survivors
     and are scored on them only: a dropped duplicate or empty article, and its gold pairs, is not scored
@@ -76,6 +79,7 @@ import unspun.cluster as cluster_module  # noqa: E402
 from unspun.cluster import (_ECACHE, _WCACHE, DENSE_BAND, DENSE_FEATURES, DENSE_MODEL, FEATURES, MIN_COS,  # noqa: E402
                             MODEL, WINDOW_DAYS, StoryClusterer, _order, _prior_counts, cluster_articles,
                             featurize_article)
+from unspun.extract import normalize_date  # noqa: E402
 from unspun.ingest.common import make_article  # noqa: E402
 from unspun.model import Article  # noqa: E402
 from unspun.pipeline import Options, prepare_articles  # noqa: E402
@@ -95,9 +99,10 @@ def load_giveme(data: Path) -> list[tuple[Article, str]]:
         for line in f:
             r = json.loads(line)
             date = r.get("date_publish")
+            # the date as `unspun run` reads the record (ingest.jsonl: the day; the time of day is dropped)
             a = make_article(article_id=r["id"], title=r.get("title") or "", text=r.get("text") or "",
                              source="giveme5w1h", outlet=r.get("source_domain"), url=r.get("url"),
-                             date=(str(date) if date else None), language="en")
+                             date=(normalize_date(str(date)) if date else None), language="en")
             out.append((a, f"g{r['event_id']}"))
     return out
 
@@ -121,6 +126,12 @@ def load_multinews(data: Path, name: str) -> list[tuple[Article, str]]:
 def stream_order(items: list[tuple[Article, str]]) -> list[tuple[Article, str]]:
     gold = {a.id: g for a, g in items}
     return [(a, gold[a.id]) for a in _order([a for a, _ in items])]
+
+
+def store_order(items: list[tuple[Article, str]]) -> list[tuple[Article, str]]:
+    """The order `unspun run` clusters stored articles in (``Store.unclustered``): publish day, then ingest order,
+    undated articles last."""
+    return [it for _, it in sorted(enumerate(items), key=lambda t: (t[1][0].date or "~", t[0]))]
 
 
 def prepare_stream(items: list[tuple[Article, str]], batch_size: int | None = None):
@@ -579,9 +590,9 @@ def main(argv=None) -> int:
     t = time.process_time()
     _prior_counts()
     prior_load_s = time.process_time() - t
-    giveme_raw = stream_order(load_giveme(args.data))
+    giveme_file = load_giveme(args.data)
     raw_streams = {
-        "giveme": giveme_raw,
+        "giveme": stream_order(giveme_file),
         "multinews-dev92": load_multinews(args.data, "multinews_dev92.jsonl"),
         "multinews-test120": load_multinews(args.data, "multinews_test120.jsonl"),
     }
@@ -590,7 +601,11 @@ def main(argv=None) -> int:
     if not args.raw:
         user = {}
         for k, v in raw_streams.items():
-            user[k], preparation[k] = prepare_stream(v)
+            if k == "giveme":  # as `unspun run` does: ingest (and prepare) in file order, cluster in the store's order
+                kept, preparation[k] = prepare_stream(giveme_file)
+                user[k] = store_order(kept)
+            else:
+                user[k], preparation[k] = prepare_stream(v)
             print(f"user path {k}: {preparation[k]}")
         paths = {"user": user, "raw": raw_streams}
     main_path = next(iter(paths))
