@@ -106,3 +106,32 @@ def test_the_learned_path_uses_the_transformer_where_it_is_installed():
                     "giveaway to big banks.")
     recs = extract_records(doc, stances=True, learned=True)
     assert [(r.kind, r.mention_text) for r in recs if r.text.startswith("We will")] == [("direct", "the governor")]
+
+
+@needs_tf
+def test_bfloat16_inference_is_deterministic_and_close_to_float32(monkeypatch):
+    """Where the CPU has native bf16 the tagger's products run in bf16: the same windows give the same numbers every
+    time, and the labels of a plain attribution are float32's. UNSPUN_QUOTES_TF_FLOAT forces float32."""
+    import numpy as np
+
+    loaded = quotes_tf.load()
+    text = ("\"We will not back down,\" the governor said on Tuesday. Critics insisted that the budget was a "
+            "giveaway to big banks.")
+    doc = get_nlp()(text)
+    paras = quotes_tf.paragraph_inputs(doc, [None] * len(doc), [(0, len(text))])
+    tok = loaded.tokenizer
+    wins = quotes_tf.windows(doc, paras, loaded.tokenize, tok.cls_token_id, tok.sep_token_id, tok.unk_token_id)
+    first = loaded.tagger.log_probs(wins)
+    again = loaded.tagger.log_probs(wins)
+    assert sorted(first) == sorted(again) and all(np.array_equal(first[i], again[i]) for i in first)
+    monkeypatch.setattr(quotes_tf, "bf16", lambda: False)
+    exact = loaded.tagger.log_probs(wins)
+    assert all(first[i].argmax() == exact[i].argmax() for i in first)
+    assert max(float(np.abs(np.exp(first[i]) - np.exp(exact[i])).max()) for i in first) < 0.1
+    monkeypatch.undo()
+    quotes_tf.bf16.cache_clear()
+    monkeypatch.setenv("UNSPUN_QUOTES_TF_FLOAT", "1")
+    try:
+        assert quotes_tf.bf16() is False
+    finally:
+        quotes_tf.bf16.cache_clear()
