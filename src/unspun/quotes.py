@@ -1396,6 +1396,8 @@ class _Resolver:
             if gender:
                 cands = [e for e in cands
                          if self.gender.get(self._person(e.text, gender, e.start_char), gender) == gender]
+            if not group:  # a plural common noun the NER called a person names no "he" ("Flags will fly at half-staff")
+                cands = [e for e in cands if not (len(e) == 1 and e[0].tag_ == "NNS")]
             if group:
                 # a name modifying a noun ("U.S. diplomatic facilities", "America's strengths") is not what "it" or
                 # "they" points back to; the noun it modifies is
