@@ -55,6 +55,9 @@ def sniff(data: bytes) -> str:
     if head.startswith((b"{", b"[")):
         return "jsonl"
     if head.startswith(b"<"):
+        first = re.search(rb"<([a-z][\w:.-]*)", head)  # the root element (<?xml, <!DOCTYPE, comments skipped)
+        if first and first.group(1) in (b"rss", b"feed", b"rdf:rdf"):  # a feed whose items carry whole pages
+            return "feed"
         if re.search(rb"<(rss|feed|rdf:rdf)[\s>]", head) and not re.search(rb"<html[\s>]", head):
             return "feed"
         if re.search(rb"<(!doctype html|html|head|body|div|p|article|meta|title)[\s>]", head):

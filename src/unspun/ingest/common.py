@@ -84,6 +84,9 @@ def decode_input(data: bytes, source: str, what: str) -> tuple[str | None, str, 
     return text, enc, [] if clean else [problem(source, "encoding", f"not valid UTF-8; decoded as {enc}")]
 
 
+_NOT_WEB = {"javascript", "data", "vbscript", "mailto", "file", "about", "blob"}  # no outlet's host in these
+
+
 def outlet_from_url(url: str | None) -> str | None:
     if not url:
         return None
@@ -91,7 +94,7 @@ def outlet_from_url(url: str | None) -> str | None:
         host = urlsplit(url if "//" in url else "//" + url).hostname
     except ValueError:
         return None
-    if not host:
+    if not host or url.split(":", 1)[0].lower() in _NOT_WEB:
         return None
     host = host.lower().rstrip(".")
     return host[4:] if host.startswith("www.") else host
@@ -262,6 +265,62 @@ def input_id(*parts: bytes | str | None) -> str:
     return h.hexdigest()[:16]
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_STRAY_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")  # no text has them (tabs, newlines, \v, \f do)
+_STRAY_BYTES = bytes(set(range(0, 9)) | set(range(14, 32)) | {127})
+
+
+def valid_text(s: str) -> str:
+    """`s` with lone surrogates (a JSON "\\ud800" escape, a non-UTF-8 file name) made U+FFFD: they cannot be encoded
+    as UTF-8, so the store and every output would fail on them."""
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", s)
+
+
+def clean_chars(s: str) -> str:
+    """`valid_text` without stray control characters (a NUL from a JSON "\\u0000", a page's \\x1b): they would pass
+    into every output (a NUL in stories.md, the HTML report) and mean nothing."""
+    try:
+        data = s.encode("utf-8")
+    except UnicodeEncodeError:
+        s = _SURROGATE.sub("\ufffd", s)
+        data = s.encode("utf-8")
+    if len(data.translate(None, _STRAY_BYTES)) != len(data):  # C-level count: a regex scan cost ~10 us an article
+        s = _STRAY_CONTROLS.sub("", s)
+    return s
+
+
+def _valid_value(v):
+    if isinstance(v, str):
+        return valid_text(v)
+    if isinstance(v, dict):
+        return {valid_text(str(k)): _valid_value(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return type(v)(_valid_value(x) for x in v)
+    return v
+
+
+def source_label(path: str) -> str:
+    """A path (or a problem's detail, which may quote the input) as a one-line, UTF-8 label for reports: a byte of
+    a non-UTF-8 file name (decoded by Python as a lone surrogate) shows as \\xNN, a newline or other control or
+    format character escaped, so a problem stays on its own line of stderr and the store can hold it. A printable
+    path is returned as it is."""
+    if path.isprintable():
+        return path
+    out = []
+    for ch in path:
+        if ch.isprintable():
+            out.append(ch)
+        elif "\udc80" <= ch <= "\udcff":  # os.fsdecode's surrogateescape of one undecodable byte
+            out.append(f"\\x{ord(ch) - 0xdc00:02x}")
+        else:
+            out.append(ch.encode("unicode_escape", "backslashreplace").decode("ascii"))
+    return "".join(out)
+
+
 def make_article(
     *,
     title: str,
@@ -272,16 +331,18 @@ def make_article(
 ) -> Article:
     """An Article from a reader's fields; with no title, the text's first line serves (`title_derived`). Readers
     pass `article_id` (the input's own id, else `input_id`); articles built without one get a content hash."""
-    if not (title or "").strip():
-        title = derive_title(text or "")
+    text, title, source = clean_chars(text or ""), clean_chars(title or ""), source_label(source)
+    fields = {k: _valid_value(v) for k, v in fields.items()}
+    if not title.strip():
+        title = derive_title(text)
         fields["title_derived"] = bool(title)
     title = " ".join((title or "").split())
     text = normalize_body(text or "")
     fields["language"] = article_language(fields.get("language"), text)
     if not article_id:
         article_id = content_hash(title, text)[:16]
-    return Article(id=str(article_id), title=title, text=text, source=source, **fields)
+    return Article(id=valid_text(str(article_id)), title=title, text=text, source=source, **fields)
 
 
 def problem(source: str, reason: str, detail: str = "") -> Problem:
-    return Problem(source=source, reason=reason, detail=detail)
+    return Problem(source=source_label(source), reason=reason, detail=source_label(detail))

@@ -15,7 +15,7 @@ from .common import input_id, make_article, outlet_from_url, problem
 def _entry_date(entry) -> str | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         t = entry.get(key)
-        if t:
+        if t and 1 <= t.tm_year <= 9999:  # feedparser reads "0000-00-00" as -1-11-30
             return time.strftime("%Y-%m-%d", t)
     return None
 

@@ -112,7 +112,7 @@ def read_jsonl_stream(chunks: Iterable[bytes], source: str, *,
     if stripped.startswith("[") or (stripped.startswith("{") and "\n{" not in stripped):
         try:
             doc = json.loads(stripped)
-        except ValueError:
+        except (ValueError, RecursionError):  # read line by line below, each bad line reported
             doc = None
         if doc is not None:
             for i, rec in enumerate(doc if isinstance(doc, list) else [doc], 1):
@@ -132,12 +132,19 @@ def read_jsonl_stream(chunks: Iterable[bytes], source: str, *,
             text = None
 
 
+MAX_DEPTH = 256  # nesting a record may have (an article is a few levels deep); json.loads fails at ~1,000
+
+
 def _array_records(chunks: Iterator[bytes], source: str, defer: bool) -> Iterator[Article | Problem | HtmlTask]:
     """The records of a top-level JSON array, parsed as the bytes arrive (ijson's push parser): an export of
     millions of articles, often one minified line, is read in bounded memory, and a cut or broken array keeps
     every record before the damage (reported `truncated` at the end of input, else `json`, with the record's
-    number). json.loads of a whole 2 GB array would hold several times that in Python objects."""
+    number). json.loads of a whole 2 GB array would hold several times that in Python objects.
+    Records are built here from the parser's basic events rather than by ijson.items: items tracks a path prefix
+    per nesting level, and a record nested 200,000 levels deep (a few hundred KB of "[") took 17 GB; a record
+    deeper than MAX_DEPTH is reported and skipped, and the records after it still come out."""
     import ijson
+    from ijson.common import ObjectBuilder
 
     head = next(chunks, b"")
     # The encoding is judged on the head (UTF-8 unless its bytes say otherwise); the text is re-encoded as UTF-8,
@@ -150,9 +157,11 @@ def _array_records(chunks: Iterator[bytes], source: str, defer: bool) -> Iterato
         problems = [problem(source, "encoding", f"not valid UTF-8; decoded as {encoding}")]
     yield from problems
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-    found = ijson.sendable_list()
-    parser = ijson.items_coro(found, "item", use_float=True)
-    count = 0
+    events = ijson.sendable_list()
+    parser = ijson.basic_parse_coro(events, use_float=True)
+    count = depth = 0  # depth: 1 inside the top-level array, 2 inside one of its records, ...
+    builder: ObjectBuilder | None = None
+    too_deep = False
     # every chunk, then the end of input (final=True: the decoder's tail, and the parser told the input is over)
     for chunk, final in itertools.chain(((c, False) for c in itertools.chain([head], chunks)), [(b"", True)]):
         damage = None
@@ -163,10 +172,29 @@ def _array_records(chunks: Iterator[bytes], source: str, defer: bool) -> Iterato
                 parser.close()
         except ijson.JSONError as e:
             damage = ("truncated" if final else "json", str(e).strip().split("\n")[0])  # its next lines quote input
-        for rec in found:  # the records completed by this chunk (before any damage)
-            count += 1
-            yield record_to_article(rec, f"{source}:{count}", defer=defer)
-        found.clear()
+        for event, value in events:  # the events of this chunk (before any damage)
+            opens, closes = event in ("start_map", "start_array"), event in ("end_map", "end_array")
+            if depth == 0:  # the top-level array opening
+                depth = 1
+                continue
+            if depth == 1 and closes:  # the array's end
+                depth = 0
+                continue
+            if depth == 1:  # a record starts (a scalar one ends here too)
+                builder, too_deep = ObjectBuilder(), False
+            depth += opens - closes
+            if depth > MAX_DEPTH:
+                too_deep, builder = True, None  # what was built is dropped: memory stays bounded
+            if builder is not None:
+                builder.event(event, value)
+            if depth == 1:  # the record is complete
+                count += 1
+                if too_deep:
+                    yield problem(f"{source}:{count}", "json", f"record nested deeper than {MAX_DEPTH} levels")
+                else:
+                    yield record_to_article(builder.value, f"{source}:{count}", defer=defer)
+                builder = None
+        events.clear()
         if damage:
             reason, message = damage
             yield problem(f"{source}:{count + 1}", reason, f"invalid JSON array after record {count}: {message}")
@@ -197,6 +225,9 @@ def _records(text: str, source: str, first_line: int, final: bool, defer: bool) 
         loc = f"{source}:{first_line + i}"
         try:
             rec = json.loads(line)
+        except RecursionError:  # not a ValueError: it would end the whole file
+            yield problem(loc, "json", "invalid JSON: nested too deeply")
+            continue
         except ValueError as e:
             reason = "truncated" if i == last and not line.rstrip().endswith("}") else "json"
             yield problem(loc, reason, f"invalid JSON: {e}")

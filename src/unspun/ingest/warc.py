@@ -8,6 +8,7 @@ reported are warcio's. ARC and uncompressed archives are read with warcio."""
 
 from __future__ import annotations
 
+import logging
 import re
 import zlib
 from collections.abc import Iterator
@@ -23,6 +24,14 @@ from .html import HtmlTask, read_html
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 WARC_TYPES = {"warcinfo", "response", "resource", "request", "metadata", "revisit", "conversion", "continuation"}
+
+
+class _Iterator(ArchiveIterator):
+    INC_RECORD = ""  # warcio writes this warning, with raw bytes of the record, to stderr: a Problem says it instead
+
+
+# an invalid WARC-Target-URI is read on as warcio mends it; its warning would print the raw URI to stderr
+logging.getLogger("warcio.recordloader").setLevel(logging.ERROR)
 
 
 class _Truncated(Exception):
@@ -79,6 +88,11 @@ def _html_item(payload: bytes, charset: str | None, url: str | None, warc_date: 
                          meta={"warc_date": warc_date}, defer=defer)
 
 
+def _bad_length(source: str, n: int) -> Problem:
+    return problem(f"{source}#{n}", "warc", f"record {n} is not followed by a blank line: its Content-Length is "
+                                           "wrong, and its text may be cut short or run into the next record")
+
+
 def read_warc(stream: BinaryIO, source: str, *, defer: bool = False) -> Iterator[Article | Problem | HtmlTask]:
     done = 0  # records FastWARC has read
     if _fastwarc_can_read(stream):
@@ -86,23 +100,56 @@ def read_warc(stream: BinaryIO, source: str, *, defer: bool = False) -> Iterator
         if done is None:
             return
         stream.seek(0)
-    yield from _read_warcio(stream, source, defer, skip=done)
+    resume = yield from _read_warcio(stream, source, defer, skip=done)
+    while resume is not None:  # an uncompressed archive broken mid-way: read on from the next record header
+        at, n = resume
+        at = _next_header(stream, at)
+        if at is None:
+            return
+        stream.seek(at)
+        resume = yield from _read_warcio(stream, source, defer, base=at, n=n)
 
 
-def _read_warcio(stream: BinaryIO, source: str, defer: bool, skip: int = 0) -> Iterator:
-    """The archive with warcio; the first `skip` records were read already (by FastWARC) and only counted."""
-    n = 0
-    end_of_last = 0
+_HEADER = re.compile(rb"\nWARC/1\.[01]\r?\n")
+
+
+def _next_header(stream: BinaryIO, at: int) -> int | None:
+    """The offset of the first line "WARC/1.x" after `at`, else None."""
+    stream.seek(at)
+    tail = b""
+    while chunk := stream.read(1 << 20):
+        data = tail + chunk
+        if m := _HEADER.search(data):
+            return at - len(tail) + m.start() + 1
+        tail = data[-16:]
+        at += len(chunk)
+    return None
+
+
+def _read_warcio(stream: BinaryIO, source: str, defer: bool, skip: int = 0, base: int = 0,
+                 n: int = 0) -> Iterator:
+    """The archive with warcio, from offset `base` (records before it counted in `n`); the first `skip` records
+    were read already (by FastWARC) and only counted. Returns None, or where to look for the next record and the
+    records counted, when an uncompressed archive breaks mid-way (a record whose Content-Length lies lost every
+    record after it): its records start on a "WARC/1.x" line, which can be found again."""
+    end_of_last, start_of_last = 0, -1
+    plain = base > 0 or _uncompressed(stream)
+    bad_ends = 0  # warcio's count of records not followed by a blank line (it only writes a warning to stderr)
     try:
-        records = ArchiveIterator(stream, arc2warc=True)
+        records = _Iterator(stream, arc2warc=True)
         for record in records:
             n += 1
             loc = f"{source}#{n}"
+            start_of_last = end_of_last  # about where it starts (get_record_offset() would read it to its end)
+            if records.err_count > bad_ends:  # seen on reaching this record: the one before did not end right
+                bad_ends = records.err_count
+                yield _bad_length(source, n - 1)
             if n > skip:
                 if record.rec_type not in WARC_TYPES:
                     yield problem(loc, "truncated" if n > 1 else "warc",
-                                  f"not a valid WARC record (type {record.rec_type!r}); stopped")
-                    return
+                                  f"not a valid WARC record (type {record.rec_type!r}); "
+                                  + ("read on from the next record" if plain else "stopped"))
+                    return (base + records.get_record_offset() + 1, n) if plain else None
                 try:
                     found = _html_record(record)
                 except _Truncated as e:
@@ -114,21 +161,37 @@ def _read_warcio(stream: BinaryIO, source: str, defer: bool, skip: int = 0) -> I
             end_of_last = records.get_record_offset() + records.get_record_length()
     except Exception as e:  # warcio: ArchiveLoadFailed, zlib/EOF errors on broken gzip members
         reason = "truncated" if n else "warc"
-        yield problem(f"{source}#{n + 1}", reason, f"archive unreadable after {n} records: {type(e).__name__}: {e}")
-        return
+        yield problem(f"{source}#{n + 1}", reason, f"archive unreadable after {n} records: {type(e).__name__}: {e}"
+                      + ("; read on from the next record" if plain else ""))
+        # the search starts inside the last record read: a Content-Length too long swallowed the header after it
+        return (base + start_of_last + 1, n + 1) if plain else None
+    if records.err_count > bad_ends:
+        yield _bad_length(source, n)
     if not n:
         yield problem(source, "empty", "no WARC records")
         return
     # a record cut inside its gzip member ends iteration quietly: compare bytes consumed with the stream size
     try:
-        size = stream.seek(0, 2)
-        stream.seek(end_of_last)
+        size = stream.seek(0, 2) - base
+        stream.seek(base + end_of_last)
         trailing = stream.read(64).strip()  # uncompressed records are followed by a blank line
     except (OSError, ValueError, AttributeError):
         return
     if end_of_last and size > end_of_last and trailing:
         yield problem(f"{source}#{n + 1}", "truncated",
                       f"archive ends inside a record: {size - end_of_last} bytes after record {n} unreadable")
+
+
+def _uncompressed(stream: BinaryIO) -> bool:
+    """A seekable stream at its start whose bytes are not gzip (nor zstd): its records can be searched for."""
+    try:
+        if stream.tell() != 0:
+            return False
+        head = stream.read(4)
+        stream.seek(0)
+        return head[:2] != b"\x1f\x8b" and head != b"\x28\xb5\x2f\xfd"
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 # ---------------------------------------------------------------- FastWARC
