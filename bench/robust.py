@@ -98,7 +98,7 @@ def build(folder: Path) -> dict[str, str]:
                                       "onload=alert(7)>'>")), good.update(html_xss="XSS headline")
     cut = gzip.compress(page(recs[24]).encode())
     w("html/cut.html.gz", cut[: len(cut) * 2 // 3]), good.update(html_gzip_cut=recs[24]["title"])
-    w("html/utf16_nobom.html", page(recs[27]).encode("utf-16-le"))
+    w("html/utf16_nobom.html", page(recs[27]).encode("utf-16-le")), good.update(html_utf16_no_bom=recs[27]["title"])
     deep = "[" * 100_000 + "]" * 100_000
     lines = [json.dumps({"id": "j1", "title": recs[30]["title"], "text": recs[30]["text"]}), "[1,2]", "42", "null",
              json.dumps({"id": "obj", "text": {"a": 1}}),

@@ -140,3 +140,15 @@ def test_a_warc_record_whose_content_length_lies_is_reported_and_the_next_record
             continue
         assert [a.url for a in arts][-2:] == ["https://example.com/1", "https://example.com/2"], lie
         assert probs and probs[0].source[-2:] in ("#1", "#2"), lie  # the record that lied, or the one it broke
+
+
+def test_utf16_without_a_byte_order_mark_is_read_not_refused_as_binary(tmp_path):
+    page = f"<html><head><title>{TITLE}</title></head><body><article><p>{BODY}</p></article></body></html>"
+    for enc in ("utf-16-le", "utf-16-be"):
+        (tmp_path / f"{enc}.html").write_bytes(page.encode(enc))
+        (tmp_path / f"{enc}.txt").write_bytes(f"{TITLE}\n{BODY}".encode(enc))
+    arts, probs = split(iter_articles([str(tmp_path)]))
+    assert not probs and len(arts) == 4 and {a.title for a in arts} == {TITLE}
+    assert all("\x00" not in a.text for a in arts)
+    binary = bytes(range(256)) * 40  # NULs, but not every second byte: still binary
+    assert [p.reason for p in read_bytes(binary, "x")] == ["binary"]

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
 from ..model import Article, Problem
-from .common import problem, unusable
+from .common import problem, unusable, with_utf16_bom
 
 # The readers import `unspun.extract`, which imports `ingest.common`: they are loaded on first use so that either
 # package can be imported first.
@@ -154,6 +154,8 @@ def read_bytes(data: bytes, source: str, fmt: str | None = None, *,
             data, prob = _gunzip(data, source)
             if prob:
                 yield prob
+    if fmt != "warc":
+        data = with_utf16_bom(data)
     if fmt is None:
         bad = unusable(data, source, "text/HTML/JSON/WARC/feed input")
         if bad is not None:

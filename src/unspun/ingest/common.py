@@ -30,6 +30,20 @@ def looks_binary(data: bytes) -> bool:
     return controls / len(head) > 0.05
 
 
+def with_utf16_bom(data: bytes) -> bytes:
+    """UTF-16 saved without a byte order mark (a Windows export) given the mark it lacks, so it is read as UTF-16
+    everywhere instead of refused as binary: mostly-Latin text has a NUL in every second byte and in no other."""
+    head = data[:SNIFF_BYTES - SNIFF_BYTES % 2]
+    if len(head) < 64 or b"\x00" not in head or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data
+    even, odd = head[0::2].count(0) / (len(head) // 2), head[1::2].count(0) / (len(head) // 2)
+    if odd > 0.9 and even < 0.05:
+        return codecs.BOM_UTF16_LE + data
+    if even > 0.9 and odd < 0.05:
+        return codecs.BOM_UTF16_BE + data
+    return data
+
+
 def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str, bool]:
     """Decode bytes -> (text, encoding, clean). `clean` is False when the bytes were not valid in the declared
     encoding / UTF-8 and a detected encoding was used instead. Never raises."""

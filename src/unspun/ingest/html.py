@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..extract import Extracted, extract_html
 from ..model import Article, Problem
-from .common import input_id, make_article, outlet_from_url, problem, unusable
+from .common import input_id, make_article, outlet_from_url, problem, unusable, with_utf16_bom
 
 
 MIN_BODY_WORDS = 5  # fewer words extracted from a page: no article (the shortest news briefs are ~20 words)
@@ -69,7 +69,8 @@ def run_html_task(task: HtmlTask, extractor: str = "accurate") -> Article | Prob
 def read_html(data: bytes | str, source: str, *, url: str | None = None, encoding: str | None = None,
               fallback_date: str | None = None, meta: dict | None = None,
               defer: bool = False) -> Iterator[Article | Problem | HtmlTask]:
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+    raw = data.encode("utf-8") if isinstance(data, str) else with_utf16_bom(data)
+    data = raw if isinstance(data, bytes) else data
     bad = unusable(raw, source, "HTML file")
     if bad is not None:
         yield bad
