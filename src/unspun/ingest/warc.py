@@ -182,16 +182,23 @@ def _read_warcio(stream: BinaryIO, source: str, defer: bool, skip: int = 0, base
                       f"archive ends inside a record: {size - end_of_last} bytes after record {n} unreadable")
 
 
-def _uncompressed(stream: BinaryIO) -> bool:
-    """A seekable stream at its start whose bytes are not gzip (nor zstd): its records can be searched for."""
+def _head(stream: BinaryIO, n: int) -> bytes | None:
+    """The first `n` bytes of a seekable stream still at its start, the stream put back; None when it cannot be
+    peeked (not at its start, not seekable)."""
     try:
         if stream.tell() != 0:
-            return False
-        head = stream.read(4)
+            return None
+        head = stream.read(n)
         stream.seek(0)
-        return head[:2] != b"\x1f\x8b" and head != b"\x28\xb5\x2f\xfd"
+        return head
     except (OSError, ValueError, AttributeError):
-        return False
+        return None
+
+
+def _uncompressed(stream: BinaryIO) -> bool:
+    """A seekable stream at its start whose bytes are not gzip (nor zstd): its records can be searched for."""
+    head = _head(stream, 4)
+    return head is not None and head[:2] != b"\x1f\x8b" and head != b"\x28\xb5\x2f\xfd"
 
 
 # ---------------------------------------------------------------- FastWARC
@@ -201,12 +208,10 @@ def _fastwarc_can_read(stream: BinaryIO) -> bool:
     try:
         import fastwarc.warc  # noqa: F401  (resiliparse's sibling; warcio reads everything without it)
 
-        if stream.tell() != 0:
-            return False
-        head = stream.read(512)
-        stream.seek(0)
-        return head[:2] == b"\x1f\x8b" and zlib.decompressobj(wbits=31).decompress(head, 5) == b"WARC/"
-    except Exception:  # no FastWARC, an unseekable stream, a broken gzip header: warcio decides
+        head = _head(stream, 512)
+        return head is not None and head[:2] == b"\x1f\x8b" \
+            and zlib.decompressobj(wbits=31).decompress(head, 5) == b"WARC/"
+    except Exception:  # no FastWARC, a broken gzip header: warcio decides
         return False
 
 
