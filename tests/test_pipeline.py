@@ -224,6 +224,18 @@ def test_the_same_article_twice_in_one_run_is_a_duplicate(tmp_path, seeds_copy):
     assert dup["source"].endswith("zz-copy.txt") and dup["duplicate_of"] in res.result["stories"][0]["article_ids"]
 
 
+def test_one_id_given_to_two_different_articles_is_a_problem_and_the_same_record_twice_is_not(tmp_path):
+    rec = {"id": "a1", "title": "Bridge closed", "text": "The old bridge was closed on Monday after inspectors "
+           "found deep cracks in two of its steel supports, the city council said."}
+    other = dict(rec, text="The ferry will run every twenty minutes while the bridge is shut, the port said.")
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in (rec, rec, other)) + "\n", encoding="utf-8")
+    res = run([str(path)], tmp_path / "out", options=Options(progress="quiet"))
+    assert res.exit_code == EXIT_PARTIAL
+    assert [p.reason for p in res.problems] == ["duplicate_id"] and "a1" in res.problems[0].detail
+    assert [a["text"] for a in res.result["articles"]] == [rec["text"]]  # the first article, once
+
+
 def test_story_headline_prefers_a_real_title_to_a_first_line():
     from unspun.pipeline import choose_headline
 

@@ -27,7 +27,7 @@ from .developments import developments_summary, is_topic, story_developments
 from .entities import story_entities
 from .ingest import iter_articles
 from .ingest.html import MIN_BODY_WORDS
-from .model import Article, Event, Problem, Quote, Story, story_problem_source
+from .model import Article, Event, Problem, Quote, Story, content_hash, story_problem_source
 from .procs import die_with_parent
 from .progress import Progress
 from .provenance import analyze as provenance_analyze
@@ -394,16 +394,22 @@ class Pipeline:
         batch_problems: list[Problem] = []
         repeats: list[tuple[str, str, str]] = []  # (id, source, id): an article id met again within this run
         seen_hashes: dict[str, str] = {}
-        seen_ids: set[str] = set()
+        seen_ids: dict[str, tuple[str, str]] = {}  # id -> (source, content hash) of its first article this run
         for item in self.progress.iter(items, "ingest", unit="article"):
             if isinstance(item, Problem):
                 self._input_problem(item, batch_problems, stats)
                 continue
             stats.read += 1
             if item.id in seen_ids:  # the same input again (ids come from the input: `ingest.common.input_id`)
+                first, digest = seen_ids[item.id]
+                if digest != content_hash(item.title, item.text):  # one id, two articles: the input is wrong
+                    self._input_problem(Problem(item.source, "duplicate_id", f"id {item.id!r} was given to "
+                                                f"{first} with other text; this article is skipped"),
+                                        batch_problems, stats)
+                    continue
                 repeats.append((item.id, item.source, item.id))
                 continue
-            seen_ids.add(item.id)
+            seen_ids[item.id] = (item.source, content_hash(item.title, item.text))
             pending.append(item)
             if len(pending) >= self.options.batch_size:
                 self._flush(pending, batch_problems, stats, seen_hashes, repeats)
