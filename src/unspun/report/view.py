@@ -9,6 +9,7 @@ Both the HTML and the Markdown renderers read this view model, never the raw dic
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from typing import Any
@@ -173,10 +174,13 @@ _TYPOGRAPHY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u203
                              "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"})
 
 
+@functools.lru_cache(maxsize=4096)  # a paragraph is folded once for every sentence looked for in it
 def _fold(text: str) -> str:
     """Case and typography folded, one character for one (offsets into the fold are offsets into the text): a
     summary sentence whose "X reports that" lead was dropped and first letter re-capitalised, or an outlet that
     prints straight quotes where the cited copy has curly ones, still carries the sentence word for word."""
+    if text.isascii():  # ASCII lower-cases one character for one: no per-character check
+        return text.lower().translate(_TYPOGRAPHY)
     return "".join(low if len(low := c.lower()) == 1 else c for c in text).translate(_TYPOGRAPHY)
 
 
