@@ -107,6 +107,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from .ingest.common import match_dateline
 from .model import Article, SummarySentence, normalize_ws
+from .provenance import sentence_key
 from .spin import same_figure, specific_figures
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -665,17 +666,13 @@ class _Prep:
     features: object = None  # candidate x len(FEATURES) matrix (numpy), see _features
 
 
-def _title_key(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
-
-
 def _title_keys(article: Article) -> frozenset[str]:
     """The article's headline and its parts ("America's autistic adults; A mother's testimony on ..."), as
-    `_title_key`s; none for a title derived from the body's first line (that line is the body's own)."""
+    `sentence_key`s; none for a title derived from the body's first line (that line is the body's own)."""
     if article.title_derived or not article.title:
         return frozenset()
     parts = [article.title] + re.split(r"\s*[;:|\u2013\u2014]\s+|\s+[|\u2013\u2014-]\s+", article.title)
-    return frozenset(k for k in map(_title_key, parts) if len(k.split()) >= 3)
+    return frozenset(k for k in map(sentence_key, parts) if len(k.split()) >= 3)
 
 
 def _prepare(articles: list[Article], per_article: list[list[str]], params: Params) -> _Prep | None:
@@ -717,7 +714,7 @@ def _prepare(articles: list[Article], per_article: list[list[str]], params: Para
         status = candidate_status(s.shown or s.text, params)
         if status == REJECT or (status == DEPENDENT and not params.dependents):
             continue
-        if _title_key(s.text) in titles[s.art]:
+        if sentence_key(s.text) in titles[s.art]:
             continue  # the headline printed again atop the body: the reader sees it above the summary
         if status == DEPENDENT:
             s.prev = by_pos.get((s.art, s.pos - 1))
