@@ -224,6 +224,16 @@ def test_a_bare_quotation_in_the_summary_names_its_speaker_from_the_story_quotes
     assert [s.speaker for s in summary] == ["Jane Ortiz", None, None, "Jane Ortiz"]  # the last: a quotation's sentence
 
 
+def test_a_speaker_the_resolver_left_as_a_description_is_not_named_in_the_summary():
+    from unspun.model import Quote
+    from unspun.summarize import name_quoted_speakers
+
+    summary = [SummarySentence(text="“This tragedy hits our community very hard.”", citations=["a1"])]
+    name_quoted_speakers(summary, [Quote(text="This tragedy hits our community very hard.", speaker="the statement",
+                                         kind="direct", article_ids=["a1"])])
+    assert summary[0].speaker is None  # "— the statement" tells the reader nothing
+
+
 def test_pronoun_sentence_only_right_after_its_predecessor():
     lead = ("Senator Maria Alvarez announced on Friday that she will run for governor of the state next year, "
             "ending months of speculation.")

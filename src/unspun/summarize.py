@@ -1293,7 +1293,7 @@ def name_quoted_speakers(summary: list[SummarySentence], quotes: Sequence) -> No
     the apps to be back.”', or a first-person sentence of a longer quotation), from the story's merged quotes
     (unspun.quotes): the attributed direct quote of a cited article holding most of the sentence's words. Selection
     keeps such sentences verbatim (citations check the text), so the reader learns who said it from this field; left
-    None when no quote names a speaker."""
+    None when no quote names a speaker by name."""
     for sent in summary:
         if not _BARE_QUOTATION.match(sent.text):
             continue
@@ -1301,7 +1301,8 @@ def name_quoted_speakers(summary: list[SummarySentence], quotes: Sequence) -> No
         cited = set(sent.citations) | set(sent.support)
         best, best_share = None, 0.0
         for q in quotes:
-            if q.kind != "direct" or not q.speaker or not cited & set(q.article_ids):
+            # a description the resolver left ("the statement", "a spokesman") means nothing out of its article
+            if q.kind != "direct" or not q.speaker or not q.speaker[0].isupper() or not cited & set(q.article_ids):
                 continue
             share = len(words & set(_WORD.findall(q.text.lower()))) / max(1, len(words))
             if share > best_share:
