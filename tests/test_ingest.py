@@ -125,6 +125,19 @@ def test_bad_files_reported_good_ones_still_read(tmp_path):
     assert all(pr.detail for pr in probs)
 
 
+@pytest.mark.parametrize("text,encoding", [
+    ("Le président a déclaré à la télévision que la réforme était nécessaire.", "latin-1"),  # was cp775
+    ("The café owner said the naïve plan failed.", "latin-1"),
+    ("Москва заявила, что переговоры продолжатся в понедельник.", "cp1251"),
+    ("Zażółć gęślą jaźń, powiedział minister w poniedziałek.", "cp1250"),
+])
+def test_short_legacy_encoded_text_decodes_as_a_web_encoding(text, encoding):
+    from unspun.ingest.common import decode_text
+
+    decoded, used, clean = decode_text(text.encode(encoding))
+    assert decoded == text and not clean
+
+
 def test_glob_and_stdin(tmp_path):
     for name in ("b.txt", "a.txt", "c.md"):
         (tmp_path / name).write_text(f"Title {name}\n\nBody of {name}.", encoding="utf-8")

@@ -44,6 +44,17 @@ def with_utf16_bom(data: bytes) -> bytes:
     return data
 
 
+# The WHATWG Encoding Standard's encodings (what browsers and the web use), as Python codec names: labels
+# browsers map to one of these ("latin1" -> windows-1252, "gb2312" -> gbk, "euc-kr" -> windows-949) included.
+WEB_ENCODINGS = frozenset({
+    "utf_8", "utf_16", "utf_16_le", "utf_16_be", "ascii", "latin_1", "cp866", "koi8_r", "koi8_u", "mac_roman",
+    "mac_cyrillic", "cp874", "tis_620", "cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257",
+    "cp1258", "iso8859_2", "iso8859_3", "iso8859_4", "iso8859_5", "iso8859_6", "iso8859_7", "iso8859_8",
+    "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16", "gbk", "gb2312", "gb18030", "big5",
+    "big5hkscs", "euc_jp", "iso2022_jp", "shift_jis", "cp932", "euc_kr", "cp949",
+})
+
+
 def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str, bool]:
     """Decode bytes -> (text, encoding, clean). `clean` is False when the bytes were not valid in the declared
     encoding / UTF-8 and a detected encoding was used instead. Never raises."""
@@ -58,7 +69,10 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str, boo
         except (UnicodeDecodeError, LookupError):
             continue
     matches = charset_normalizer.from_bytes(data[:200_000])
-    best = matches.best()
+    # only what a browser could have decoded the page as (`WEB_ENCODINGS`): on short texts a DOS code page nobody
+    # publishes in can win charset_normalizer's ranking (a Latin-1 French sentence read as cp775, "prķsident")
+    web = [m for m in matches if m.encoding in WEB_ENCODINGS]
+    best = web[0] if web else matches.best()
     enc = best.encoding if best is not None else "cp1252"
     # On short texts several single-byte code pages tie; the web's most common one (cp1252) wins the tie.
     if best is not None and enc != "cp1252":
