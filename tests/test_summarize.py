@@ -660,3 +660,13 @@ def test_a_story_whose_only_candidate_leans_on_a_missing_predecessor_has_an_empt
                 "Donald Trump\u2019s candidacy as a \u201cworking-class\u201d rebellion against Republican elites.",
                 source="t")
     assert summarize([a]) == []
+
+
+def test_a_wire_caption_closing_on_place_and_weekday_is_no_candidate():
+    from unspun.summarize import candidate_status
+
+    caption = "The burned fuselage of the small plane that crashed, in Guanacaste, Costa Rica, on Sunday."
+    prose = "The small plane crashed in Guanacaste, Costa Rica, on Sunday, killing all twelve people on board."
+    assert candidate_status(caption) == "reject"
+    assert candidate_status(prose) == "ok"
+    assert candidate_status("The twelve victims, all tourists, were named by the airline on Sunday.") == "ok"

@@ -108,7 +108,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from .ingest.common import match_dateline
 from .model import Article, SummarySentence, normalize_ws
 from .provenance import sentence_key
-from .spin import same_figure, specific_figures
+from .spin import has_caption_wording, same_figure, specific_figures
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -404,7 +404,7 @@ def candidate_status(sent: str, params: Params = DEFAULT_PARAMS) -> str:
     first = sent.lstrip(_OPENERS)
     if not first or not (first[0].isupper() or first[0].isdigit()):
         return REJECT
-    if _is_junk(sent):
+    if _is_junk(sent) or has_caption_wording(sent):
         return REJECT
     # Unbalanced quotes = a fragment of a longer quotation.
     if sent.count("“") != sent.count("”") or sent.count('"') % 2:
