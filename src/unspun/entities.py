@@ -118,10 +118,38 @@ LEGAL_FORMS = {"inc", "co", "corp", "ltd", "llc", "plc", "ag", "gmbh", "sa", "nv
 ORG_WORDS = LEGAL_FORMS | {
     "company", "group", "holdings", "partners", "bank", "fund", "foundation", "institute", "university", "college",
     "school", "party", "police", "department", "council", "committee", "association", "club", "news", "times", "media",
-    "network", "records", "studios",
+    "network", "records", "studios", "society", "enterprises", "industries", "technologies", "agency", "commission",
+    "corporation", "organization", "organisation", "coalition", "alliance", "federation", "league", "academy",
+    "ministry", "consulate", "embassy", "service", "services",
 }
 FAC_WORDS = {"avenue", "street", "road", "boulevard", "square", "bridge", "tower", "building", "hospital", "center",
-             "centre", "airport", "station", "stadium", "gate"}
+             "centre", "airport", "station", "stadium", "gate", "observatory", "museum", "zoo"}
+
+# common nouns written before a name that say what kind of thing it is ("the militant group Boko Haram", "a company
+# called Harmony Enterprises", "the trio Migos", "the northern city of Mazar-i-Sharif"): the small model calls many
+# such organisations and places persons
+ORG_NOUNS = {
+    "group", "company", "firm", "organization", "organisation", "network", "band", "trio", "duo", "quartet", "agency",
+    "charity", "startup", "start-up", "maker", "manufacturer", "label", "team", "club", "website", "publication",
+    "newspaper", "magazine", "tabloid", "broadcaster", "channel", "retailer", "chain", "brand", "carrier", "airline",
+    "lender", "insurer", "conglomerate", "militia", "movement", "faction", "nonprofit", "non-profit", "outfit",
+    "publisher", "studio", "journal", "daily", "party", "coalition", "alliance", "union", "consortium", "website",
+}
+PLACE_NOUNS = {"city", "town", "village", "province", "county", "region", "capital", "district", "island", "port",
+               "suburb", "neighborhood", "neighbourhood", "municipality", "prefecture", "hamlet", "borough", "township"}
+_CREDIT_WORDS = {"images", "photos", "press", "pictures"}  # "Getty Images", "Associated Press"
+_NAMING_VERBS = {"called", "named", "dubbed"}  # "a company called Harmony Enterprises"
+# page furniture a scrape runs into the name after it ("Enlarge Image Google", "Photo Angela Merkel")
+FURNITURE_WORDS = {"enlarge", "image", "images", "photo", "photos", "picture", "video", "videos", "watch", "gallery",
+                   "caption", "slideshow", "advertisement", "sponsored", "related", "share", "click", "toggle", "hide",
+                   "play", "listen", "loading", "close", "credit", "getty", "screenshot", "ad", "more", "read", "see"}
+# a capitalised participle or adverb opening a caption or sentence before a name ("Disgraced Samsung boss",
+# "Overjoyed Cubs fans", "Tranquilizing Harambe"): a word, not part of the name, when it is no given name
+_LEAD_IN = re.compile(r"[A-Z][a-z]{2,}(?:ed|ing|ly)")
+# acronyms of common nouns the small model tags ORG ("AR and VR technologies", "a three-wheeled EV", "a CT scan")
+COMMON_ACRONYMS = {"ar", "vr", "ai", "ev", "evs", "tv", "ct", "mri", "dna", "gdp", "ipo", "ceo", "cfo", "coo", "gps",
+                   "suv", "suvs", "led", "lcd", "pc", "pcs", "atm", "sms", "pdf", "usb", "hiv", "vpn", "api", "ui",
+                   "3d", "4g", "5g", "lte", "wifi", "wi-fi", "diy", "faq", "hr", "pr", "qr", "rsvp", "ufo", "ufos"}
 
 # an amount with its unit letter ("850k", "3.2m", "12bn"): the tagger takes some for names
 _AMOUNT = re.compile(r"\d[\d.,]*\s?(?:k|m|bn|b|mn|million|billion)", re.I)
@@ -373,26 +401,147 @@ def _corrected_label(name: str, label: str) -> str:
     return "PERSON" if _first_name_gender(words[0]) else label
 
 
-def _name_spans(doc: "Doc") -> list[tuple["Span", str]]:
+def _name_spans(doc: "Doc", text: str | None = None) -> list[tuple["Span", str]]:
     """(span, label) of the doc's entities, with split person names joined: the small English model
     often tags an unfamiliar first name apart from the surname right after it ("Yury" ORG + "Ushakov" PERSON).
     A lone capitalised word tagged PERSON or ORG directly before a PERSON span is taken as that person's first
-    name; GPE and NORP are left alone ("Russian Putin" is not a name)."""
+    name; GPE and NORP are left alone ("Russian Putin" is not a name). A given name (one gender-guesser is sure of)
+    the model left out or called a place, before a one-word name it called a person, firm or date, is that
+    person's first name ("Ilya" + "Shapiro" ORG, "Theresa" GPE + "May" DATE). A body's name the model cut at "for
+    (the)" or "of" is joined ("Boston Center" + "Arts"). A place written with hyphened particles is one name
+    ("Mazar-i-Sharif": the tokenizer splits it and the model tags "Mazar")."""
     ents = list(doc.ents)
     out: list[tuple["Span", str]] = []
     i = 0
+    end = 0  # tokens before this are taken
     while i < len(ents):
         ent = ents[i]
+        if ent.start < end:
+            i += 1
+            continue
         nxt = ents[i + 1] if i + 1 < len(ents) else None
         if (nxt is not None and nxt.label_ == "PERSON" and ent.label_ in ("PERSON", "ORG") and len(ent) == 1
                 and nxt.start == ent.end and ent[0].whitespace_ == " " and ent.text.isalpha() and ent.text.istitle()
                 and len(nxt) == 1):
             out.append((doc[ent.start : nxt.end], "PERSON"))
+            end = nxt.end
             i += 2
             continue
-        out.append((ent, ent.label_))
+        if (nxt is not None and ent.label_ == "GPE" and nxt.label_ == "DATE" and len(nxt) == 1
+                and nxt.start == ent.end and _given_name_before(doc, ent.start, ent.end)):
+            out.append((doc[ent.start : nxt.end], "PERSON"))  # "Theresa May"
+            end = nxt.end
+            i += 2
+            continue
+        if (ent.label_ in ("PERSON", "ORG") and len(ent) == 1 and ent.start > 0 and doc[ent.start - 1].ent_iob_ == "O"
+                and _given_name_before(doc, ent.start - 1, ent.start)):
+            out.append((doc[ent.start - 1 : ent.end], "PERSON"))  # "Ilya Shapiro"
+            end = ent.end
+            i += 1
+            continue
+        if (nxt is not None and ent.label_ in ("ORG", "FAC") and nxt.label_ in ("ORG", "FAC")
+                and ent[-1].lower_ in ORG_WORDS | FAC_WORDS and nxt.start - ent.end in (1, 2)
+                and doc[ent.end].lower_ in ("for", "of")
+                and (nxt.start - ent.end == 1 or doc[ent.end + 1].lower_ == "the")):
+            out.append((doc[ent.start : nxt.end], ent.label_))  # "Boston Center" + "for the" + "Arts": one name
+            end = nxt.end
+            i += 2
+            continue
+        stop = ent.end
+        particles = _HYPHEN_PARTICLES.match(text if text is not None else doc.text, ent.end_char) \
+            if ent.label_ in ("GPE", "LOC") else None
+        if particles:
+            while stop < len(doc) and doc[stop].idx < particles.end():
+                stop += 1
+            if doc[stop - 1].idx + len(doc[stop - 1]) == particles.end():
+                ent = doc[ent.start : stop]
+            else:
+                stop = ent.end
+        out.append((ent, ents[i].label_))
+        end = stop
         i += 1
     return out
+
+
+_HYPHEN_PARTICLES = re.compile(r"(?:-[a-z]{1,4})+-[A-Z][a-z]+")  # "-i-Sharif", "-upon-Avon", "-de-Luz"
+
+
+def _given_name_before(doc: "Doc", start: int, stop: int) -> bool:
+    """doc[start:stop] is one capitalised word, a given name gender-guesser is sure of, run straight into a
+    capitalised word in the same sentence."""
+    if stop - start != 1 or stop >= len(doc):
+        return False
+    tok, nxt = doc[start], doc[stop]
+    if not (tok.text.isalpha() and tok.text.istitle() and tok.whitespace_ == " " and nxt.text.isalpha()
+            and nxt.text.istitle() and not nxt.is_sent_start and nxt.lower_ not in ORG_WORDS | FAC_WORDS):
+        return False
+    return _is_given_name(tok.text)
+
+
+def _context_kind(doc: "Doc", span: "Span", label: str) -> str | None:
+    """What the words right before a name say it is: "ORG" after an organisation noun ("the militant group Boko
+    Haram", "a company called Harmony Enterprises") or as the head of "the ..." when tagged a person ("the German
+    Consulate", "the App Store"; not "the Trump administration", not "the Clintons"), "GPE" after a place noun ("the
+    village of Nebi Saleh"), "PERSON" after a person's title ("Mr.", "Sen."), else None."""
+    i = span.start - 1
+    if i < 0:
+        return None
+    before = doc[i]
+    if before.text.lower().rstrip(".") in ROLE_TITLES and before.text[:1].isupper() and label == "PERSON":
+        return "PERSON"
+    linked = {span.root.head.i} | {t.i for t in span.root.children}  # the noun must govern the name or be its part
+    if before.lower_ in _NAMING_VERBS and i > 0 and before.i in linked:
+        i -= 1
+        before = doc[i]
+        linked.add(before.i)
+    if before.lower_ == "of" and i > 0 and doc[i - 1].lower_ in PLACE_NOUNS and before.i in linked:
+        return "GPE"
+    if before.text.islower() and before.tag_ in ("NN", "NNS") and (
+            before.i in linked or before.head.i in range(span.start, span.end)):
+        if before.lower_ in PLACE_NOUNS:
+            return "GPE"
+        if before.lower_ in ORG_NOUNS:
+            return "ORG"
+    if (label == "PERSON" and before.lower_ == "the" and len(span) > 1 and before.head.i in range(span.start, span.end)
+            and span[-1].tag_ != "NNPS"):
+        return "ORG"
+    return None
+
+
+def _initial(doc: "Doc", span: "Span", text: str) -> bool:
+    """The span opens a sentence, a line or a caption (after an ellipsis, a colon, a bar or a quote mark)."""
+    if span.start == 0 or span[0].is_sent_start:
+        return True
+    before = text[: span.start_char].rstrip(" ")
+    return not before or before.endswith(("\n", "...", "\u2026", ":", "|", '"', "\u201c", "'"))
+
+
+def _lead_in(name: str, known: set[str]) -> str:
+    """The name without page furniture or a participle run into it ("Enlarge Image Google" -> "Google", "Disgraced
+    Samsung" -> "Samsung") when what is left is a name the story names elsewhere; else the name."""
+    words = name.split()
+    k = 0
+    while k < min(2, len(words) - 1):
+        w = words[k]
+        if w.lower() in FURNITURE_WORDS or (_LEAD_IN.fullmatch(w) and not _is_given_name(w)):
+            k += 1
+        else:
+            break
+    while k and name_key(" ".join(words[k:])) not in known:
+        k -= 1
+    return " ".join(words[k:])
+
+
+def _written_lower(word: str, articles: list[Article]) -> bool:
+    """The word is written in lower case in some article's text ("ocean" beside a sentence's "Ocean")."""
+    pattern = re.compile(rf"\b{re.escape(word)}\b")
+    return any(pattern.search(a.text) for a in articles)
+
+
+def _is_given_name(word: str) -> bool:
+    from .quotes import _first_name_gender  # lazy: quotes imports this module
+
+    return _first_name_gender(word) is not None
 
 
 def first_name_owners(full_names: dict[str, str]) -> dict[str, str]:
@@ -419,8 +568,15 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
     "secondary" = mentioned >= 2 times or in >= 2 articles; else "mentioned". Headline mentions are found by matching
     canonical names/aliases in the titles that came with the input (not in titles derived from the text).
     """
-    raw: list[tuple[str, str, str, bool, bool]] = []  # (article id, text, label, in_lead, headline-like)
+    raw: list[tuple[str, str, str, bool, bool, bool]] = []  # (article id, text, label, in_lead, headline-like,
+    #                                                           opens a sentence or line)
     relative_pronouns: dict[str, set[str]] = defaultdict(set)  # name key -> the "who"/"which" written after it
+    context: dict[str, Counter] = defaultdict(Counter)  # name key -> what the words before it say it is
+
+    def cleaned(text: str, label: str) -> str:
+        t = clean_name(text)
+        return strip_titles(t) if label == "PERSON" else t
+
     for art in articles:
         doc = docs.get(art.id)
         if doc is None:
@@ -432,8 +588,10 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
         except Exception:  # no parser/senter: no lead
             first_sent_end = 0
         doc_text = nlp_doc_text(doc)
-        for span, label in _name_spans(doc):
+        for span, label in _name_spans(doc, doc_text):
             if label in KEEP_TYPES and "\n" not in span.text:
+                if span.text.isupper() and span.text.lower() in COMMON_ACRONYMS:
+                    continue  # "AR and VR", "a CT scan": a thing, not a body
                 name = span.text
                 place = place_name(span, doc_text) if label == span.label_ else None
                 if place == "":
@@ -455,20 +613,37 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
                 elif label == "PERSON":  # "Poehler's Maura": the person is Maura
                     name = _OWNER.sub("", name)
                     label = _corrected_label(name, label)  # or a platform: "Mitt Romney's Facebook"
-                raw.append((art.id, name, label, span.start < first_sent_end, _headline_like(doc_text, span)))
+                raw.append((art.id, name, label, span.start < first_sent_end, _headline_like(doc_text, span),
+                            _initial(doc, span, doc_text)))
                 relative = _RELATIVE_PRONOUN.match(doc_text, span.end_char)
                 if relative:
                     relative_pronouns[name_key(clean_name(name))].add(relative.group(1).lower())
-
-    def cleaned(text: str, label: str) -> str:
-        t = clean_name(text)
-        return strip_titles(t) if label == "PERSON" else t
+                kind = _context_kind(doc, span, label)
+                if kind:
+                    context[name_key(cleaned(name, label))][kind] += 1
 
     # names seen in running text (not on headline-like lines)
-    known_keys = {name_key(cleaned(t, lab)) for _, t, lab, _, head in raw if not head}
+    known_keys = {name_key(cleaned(t, lab)) for _, t, lab, _, head, _ in raw if not head}
     known_keys.discard("")
+    inside = {name_key(cleaned(t, lab)) for _, t, lab, _, head, initial in raw if not head and not initial}
+    labels_of: dict[str, Counter] = defaultdict(Counter)
+    for _, t, lab, _, head, _ in raw:
+        if not head:
+            labels_of[name_key(cleaned(t, lab))][lab] += 1
+    groups = {k for k, c in labels_of.items() if c["NORP"] and " " not in k}
     fitted = []
-    for aid, text, label, lead, head in raw:
+    for aid, text, label, lead, head, initial in raw:
+        first = text.split(" ", 1)[0]
+        if label == "PERSON" and " " in text and name_key(first) in groups and \
+                labels_of[name_key(cleaned(text[len(first) + 1:], label))]["PERSON"]:
+            text = text[len(first) + 1 :]  # a nationality run into a person's name ("Russian Putin" beside "Putin")
+        elif initial or first.lower() in FURNITURE_WORDS:
+            short = _lead_in(text, known_keys - {name_key(cleaned(text, label))})
+            if short != text:  # what was run into it decided the label too ("Enlarge Image Google" PERSON)
+                text, label = short, labels_of[name_key(short)].most_common(1)[0][0]
+        if initial and " " not in text and text.istitle() and name_key(text) not in inside and \
+                _written_lower(text.lower(), articles):
+            continue  # a common noun capitalised to open a sentence ("Ocean eddies ...") and nowhere else
         if head and name_key(cleaned(text, label)) not in known_keys:
             part = _fit_known(cleaned(text, label), label, known_keys)
             if part is None:
@@ -486,6 +661,16 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
         if is_junk(t, label):
             continue
         mentions.append((aid, t, label, lead))
+    # a name's entry in the index carries the label most of its mentions have (the first mention's label was kept:
+    # "Bernie Sanders" once tagged ORG kept "Sanders" apart from him in a 37-article story)
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for _, t, label, _ in mentions:
+        votes[name_key(t)][label] += 1
+    top_label = {key: min(c, key=lambda lab: (-c[lab], KEEP_TYPES.index(lab))) for key, c in votes.items()}
+    for _, t, label, _ in mentions:
+        if label == top_label[name_key(t)] and name_key(t) not in index.full:
+            index.add(t, label)
+    for _, t, label, _ in mentions:
         index.add(t, label)
 
     # A one-word mention equal to a known person's surname ("Lavrov" tagged ORG), or to the first name of exactly one
@@ -501,7 +686,8 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
         if _ACRONYM.fullmatch(t):  # "U.N." is nobody's surname, not even Kim Jong Un's
             return False
         return (label in ("ORG", "GPE", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART") and key in surnames
-                and canonical_gpe(t) == t) or (label in ("ORG", "PRODUCT", "WORK_OF_ART") and key in person_of_first)
+                and canonical_gpe(t) == t) or (label in ("ORG", "PRODUCT", "WORK_OF_ART") and key in person_of_first
+                                                  and _is_given_name(t))  # not "Bitcoin" beside "Bitcoin Cash"
 
     def canonical(t: str, label: str | None) -> str:
         return (label == "PERSON" and person_of_first.get(name_key(t))) or index.canonical(t, label)
@@ -514,13 +700,32 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
 
     # Fix labels by majority vote per canonical name (spaCy tags "Pompeo" as ORG now and then).
     by_name: dict[str, Counter] = defaultdict(Counter)
+    contexts: dict[str, Counter] = {}
     for aid, t, label, lead in mentions:
         by_name[canonical(t, None if label == "ORG" else label)][label] += 1
+    for name in by_name:  # the name as written, not its short forms ("Chibok" the town, in "Chibok Girls")
+        contexts[name] = context.get(name_key(name), Counter())
     label_of: dict[str, str] = {}
     for name, c in by_name.items():
         label_of[name] = sorted(c.items(), key=lambda kv: (-kv[1], KEEP_TYPES.index(kv[0])))[0][0]
-        if label_of[name] == "PERSON" and " " not in name and relative_pronouns.get(name_key(name)) == {"which"}:
-            label_of[name] = "ORG"  # "Knightscope, which is based in ...": a lone word the text never calls "who"
+        if label_of[name] == "PERSON" and relative_pronouns.get(name_key(name)) == {"which"} and (
+                " " not in name or not _is_given_name(name.split()[0])):
+            # "Knightscope, which is based in ...", "Sleeping Weazel, which premiered her play": a name the text
+            # never calls "who" that does not start with a given name
+            label_of[name] = "ORG"
+        # what the words before the name say ("the militant group Boko Haram", "the village of Nebi Saleh"), when
+        # nothing says it is a person (a title before it, "who" after it)
+        said = contexts.get(name)
+        last = name.split()[-1].lower()
+        if said and not said["PERSON"] and "who" not in relative_pronouns.get(name_key(name), ()) \
+                and name.lower() not in PLATFORMS:
+            if said["GPE"] > said["ORG"] and label_of[name] in ("PERSON", "ORG", "NORP") and last not in ORG_WORDS \
+                    and last not in _CREDIT_WORDS:  # not "in the city [photo: Getty Images]"
+                label_of[name] = "GPE"
+            elif said["ORG"] > said["GPE"] and (
+                    (label_of[name] == "PERSON" and not _is_given_name(name.split()[0]))  # "the Tom Brady of ..."
+                    or label_of[name] == "GPE" or (label_of[name] == "NORP" and " " in name)):  # a group "Americans"
+                label_of[name] = "FAC" if last in FAC_WORDS else "ORG"
 
     # Re-canonicalise with the voted label (a surname tagged ORG still folds into the PERSON full name)
     merged: dict[tuple[str, str], dict] = {}
@@ -543,9 +748,9 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
     # One entry per name: records of one name under different labels, written in other case ("DAVID GREENE",
     # "David Greene"), spacing or hyphenation ("Erie Times-News", "Erie Times News"), with a middle initial
     # ("Donald J. Trump"), a firm with and without its legal form ("Kellogg Co", "Kellogg"), a body's name with its
-    # last word in the singular and the plural ("Kenya Wildlife Service(s)") or a group as noun and
-    # adjective ("Venezuelans", "Venezuelan") merge into the dominant one, shown as running text writes it (capitals
-    # are a typeface).
+    # last word in the singular and the plural ("Kenya Wildlife Service(s)") or a group as noun and adjective
+    # ("Venezuelans", "Venezuelan", "Democrats", "Democratic") merge into the dominant one, shown as running text
+    # writes it (capitals are a typeface).
     def same_name(name: str, label: str) -> str:
         words = name_key(name).split()
         if label == "ORG" and len(words) > 1 and words[-1] in LEGAL_FORMS:
@@ -557,6 +762,8 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
             words = [words[0]] + [w for w in words[1:-1] if len(w) > 1] + [words[-1]]
         if label == "NORP" and len(words) == 1 and len(words[0]) > 4:
             words = [words[0].removesuffix("s")]
+            if words[0].endswith("ic") and len(words[0]) >= 8:  # the party as noun and adjective ("Democratic")
+                words = [words[0][:-2]]
         if label == "EVENT" and _storm_name(name):  # "Hurricane Sandy", "Superstorm Sandy", "Sandy": one storm
             words = words[-1:]
         return "".join(words)
