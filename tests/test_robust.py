@@ -142,6 +142,34 @@ def test_a_warc_record_whose_content_length_lies_is_reported_and_the_next_record
         assert probs and probs[0].source[-2:] in ("#1", "#2"), lie  # the record that lied, or the one it broke
 
 
+def test_a_corrupt_gzip_member_in_a_warc_gz_loses_only_its_own_record(tmp_path):
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=True)
+    starts = []
+    for i in range(5):
+        starts.append(buf.tell())
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        html = f"<html><head><title>{TITLE} {i}</title></head><body><article><p>{BODY}</p></article></body></html>"
+        writer.write_record(writer.create_warc_record(f"https://example.com/{i}", "response",
+                                                      payload=io.BytesIO(html.encode()), http_headers=headers))
+    data = bytearray(buf.getvalue())
+    for victim in (2, 4):  # a record in the middle, the last one
+        broken = bytearray(data)
+        mid = (starts[victim] + (starts[victim + 1] if victim + 1 < len(starts) else len(data))) // 2
+        broken[mid:mid + 40] = bytes(b ^ 0x5A for b in broken[mid:mid + 40])
+        path = tmp_path / f"broken{victim}.warc.gz"
+        path.write_bytes(bytes(broken))
+        arts, probs = split(iter_articles([str(path)]))
+        assert [a.url for a in arts] == [f"https://example.com/{i}" for i in range(5) if i != victim], victim
+        assert [(p.source.rsplit("#", 1)[-1], p.reason) for p in probs] == [(str(victim + 1), "truncated")]
+        assert "first line" not in probs[0].detail  # warcio's raw bytes of the broken member are not shown
+
+
 def test_utf16_without_a_byte_order_mark_is_read_not_refused_as_binary(tmp_path):
     page = f"<html><head><title>{TITLE}</title></head><body><article><p>{BODY}</p></article></body></html>"
     for enc in ("utf-16-le", "utf-16-be"):

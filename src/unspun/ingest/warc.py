@@ -100,14 +100,15 @@ def read_warc(stream: BinaryIO, source: str, *, defer: bool = False) -> Iterator
         if done is None:
             return
         stream.seek(0)
-    resume = yield from _read_warcio(stream, source, defer, skip=done)
-    while resume is not None:  # an uncompressed archive broken mid-way: read on from the next record header
+    gz = _gzipped(stream)
+    resume = yield from _read_warcio(stream, source, defer, skip=done, gz=gz)
+    while resume is not None:  # an archive broken mid-way: read on from the next record (header or gzip member)
         at, n = resume
-        at = _next_header(stream, at)
+        at = _next_member(stream, at) if gz else _next_header(stream, at)
         if at is None:
             return
         stream.seek(at)
-        resume = yield from _read_warcio(stream, source, defer, base=at, n=n)
+        resume = yield from _read_warcio(stream, source, defer, base=at, n=n, gz=gz)
 
 
 _HEADER = re.compile(rb"\nWARC/1\.[01]\r?\n")
@@ -126,14 +127,41 @@ def _next_header(stream: BinaryIO, at: int) -> int | None:
     return None
 
 
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+
+
+def _next_member(stream: BinaryIO, at: int) -> int | None:
+    """The offset of the first gzip member after `at` that opens a WARC record, else None. A gzipped WARC is one
+    member per record (the WARC standard's annex), so after a corrupt member the next record can be found again."""
+    stream.seek(at)
+    tail = b""
+    while chunk := stream.read(1 << 20):
+        data = tail + chunk
+        start = at - len(tail)
+        i = data.find(_GZIP_MAGIC)
+        while i >= 0:
+            stream.seek(start + i)
+            try:
+                if zlib.decompressobj(wbits=31).decompress(stream.read(1 << 12), 8).startswith(b"WARC/"):
+                    return start + i
+            except zlib.error:
+                pass
+            i = data.find(_GZIP_MAGIC, i + 1)
+        stream.seek(start + len(data))
+        tail = data[-2:]
+        at = start + len(data)
+    return None
+
+
 def _read_warcio(stream: BinaryIO, source: str, defer: bool, skip: int = 0, base: int = 0,
-                 n: int = 0) -> Iterator:
+                 n: int = 0, gz: bool = False) -> Iterator:
     """The archive with warcio, from offset `base` (records before it counted in `n`); the first `skip` records
     were read already (by FastWARC) and only counted. Returns None, or where to look for the next record and the
-    records counted, when an uncompressed archive breaks mid-way (a record whose Content-Length lies lost every
-    record after it): its records start on a "WARC/1.x" line, which can be found again."""
+    records counted, when a seekable archive breaks mid-way (a record whose Content-Length lies, a corrupt gzip
+    member lost every record after it): an uncompressed record starts on a "WARC/1.x" line, a gzipped one with
+    its own gzip member (`gz`), which can be found again."""
     end_of_last, start_of_last = 0, -1
-    plain = base > 0 or _uncompressed(stream)
+    plain = base > 0 or gz or _uncompressed(stream)  # can read on after a break
     bad_ends = 0  # warcio's count of records not followed by a blank line (it only writes a warning to stderr)
     try:
         records = _Iterator(stream, arc2warc=True)
@@ -161,10 +189,12 @@ def _read_warcio(stream: BinaryIO, source: str, defer: bool, skip: int = 0, base
             end_of_last = records.get_record_offset() + records.get_record_length()
     except Exception as e:  # warcio: ArchiveLoadFailed, zlib/EOF errors on broken gzip members
         reason = "truncated" if n else "warc"
-        yield problem(f"{source}#{n + 1}", reason, f"archive unreadable after {n} records: {type(e).__name__}: {e}"
+        why = str(e).split(", first line:")[0]  # warcio quotes the broken bytes after this
+        yield problem(f"{source}#{n + 1}", reason, f"archive unreadable after {n} records: {type(e).__name__}: {why}"
                       + ("; read on from the next record" if plain else ""))
-        # the search starts inside the last record read: a Content-Length too long swallowed the header after it
-        return (base + start_of_last + 1, n + 1) if plain else None
+        # the search starts inside the last record read: a Content-Length too long swallowed the header after it;
+        # a gzip member ends where it ends, so the search starts inside the broken one
+        return (base + (end_of_last if gz else start_of_last) + 1, n + 1) if plain else None
     if records.err_count > bad_ends:
         yield _bad_length(source, n)
     if not n:
@@ -193,6 +223,12 @@ def _head(stream: BinaryIO, n: int) -> bytes | None:
         return head
     except (OSError, ValueError, AttributeError):
         return None
+
+
+def _gzipped(stream: BinaryIO) -> bool:
+    """A seekable stream at its start whose bytes are gzip: its records can be searched for by member."""
+    head = _head(stream, 2)
+    return head == b"\x1f\x8b"
 
 
 def _uncompressed(stream: BinaryIO) -> bool:
