@@ -670,3 +670,11 @@ def test_a_wire_caption_closing_on_place_and_weekday_is_no_candidate():
     assert candidate_status(caption) == "reject"
     assert candidate_status(prose) == "ok"
     assert candidate_status("The twelve victims, all tourists, were named by the airline on Sunday.") == "ok"
+
+
+def test_a_quoted_question_is_no_candidate_as_a_plain_one_is_not():
+    from unspun.summarize import candidate_status
+
+    assert candidate_status("Why did the council wait until 2012 to inspect the bridge cables?") == "reject"
+    assert candidate_status("“Why did the council wait until 2012 to inspect the bridge cables?”") == "reject"
+    assert candidate_status("'How many people do we want to crash before the race is stopped?'") == "reject"

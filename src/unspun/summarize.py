@@ -417,7 +417,7 @@ def candidate_status(sent: str, params: Params = DEFAULT_PARAMS) -> str:
     upper = sum(c.isupper() for c in sent)
     if upper > 0.3 * letters:
         return REJECT
-    if sent.endswith("?"):  # questions rarely state facts
+    if sent.rstrip("\"'\u201d\u2019)").endswith("?"):  # questions rarely state facts, quoted ones neither
         return REJECT
     if _SPEECH_OPENER.match(sent):  # "He said the decision ...": attribution carries no fact of its own
         return REJECT
