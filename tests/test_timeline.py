@@ -273,7 +273,8 @@ def test_present_perfect_narrates_the_past_and_since_runs_to_the_publish_date():
     assert charged.date == "2022-10-30"  # told in the present perfect: last October, not three weeks ahead
     since = got[("since 2009", "all,")]
     assert (since.date, since.granularity, since.end) == ("2009", "range", "2023-10-05")  # a count up to now
-    assert resolve_expression("since 2009", dt.date(2023, 10, 5), tense="past")[:2] == ("2009", "year")
+    # in past narration too "since" names a stretch of time, not its first year ("had no port calls since August")
+    assert resolve_expression("since 2009", dt.date(2023, 10, 5), tense="past")[:3] == ("2009", "range", "2023-10-05")
     assert resolve_expression("since 2009", None)[:3] == ("2009", "range", None)  # from 2009 to an unknown date
     text = ("The country has been on alert since the November harbour bombings. "
             "It was the worst attack in the region since the bombings in November. "
@@ -348,3 +349,128 @@ def test_embedded_instagram_post_timestamps_are_not_events():
             "6:20am PDT")
     art = Article(id="i", title="", text=text, source="t", date="2017-09-02")
     assert [e.date for e in extract_events(art, parse_articles([art])["i"])] == ["2017-09-01"]
+
+
+@pytest.mark.parametrize("expr,base,date,end", [
+    ("earlier this year", dt.date(2017, 10, 2), "2017-01-01", "2017-10-02"),  # up to the publish date, not December
+    ("Earlier this week", dt.date(2017, 12, 29), "2017-12-25", "2017-12-29"),  # from the week's Monday
+    ("later this month", dt.date(2016, 9, 28), "2016-09-28", "2016-09-30"),
+])
+def test_part_of_the_current_period_is_a_range(expr, base, date, end):
+    assert resolve_expression(expr, base)[:3] == (date, "range", end)
+
+
+@pytest.mark.parametrize("expr,base,tense,date,end", [
+    ("over the weekend", dt.date(2016, 4, 3), "past", "2016-04-02", "2016-04-03"),  # a Sunday: the weekend at hand
+    ("the weekend", dt.date(2016, 4, 6), "past", "2016-04-02", "2016-04-03"),
+    ("this weekend", dt.date(2016, 4, 6), "future", "2016-04-09", "2016-04-10"),
+    ("last weekend", dt.date(2016, 4, 3), None, "2016-03-26", "2016-03-27"),
+    ("this summer", dt.date(2016, 4, 3), None, "2016-06-01", "2016-08-31"),
+    ("last spring", dt.date(2016, 1, 31), "past", "2015-03-01", "2015-05-31"),
+    ("in the fall", dt.date(2016, 7, 18), None, "2016-09-01", "2016-11-30"),  # "until the debates in the fall"
+    ("summer 2015", None, None, "2015-06-01", "2015-08-31"),
+    ("the 1990s", None, None, "1990-01-01", "1999-12-31"),
+    ("the early 1990s", None, None, "1990-01-01", "1999-12-31"),
+    ("the past six decades", dt.date(2018, 1, 2), None, "1958-01-02", "2018-01-02"),
+    ("the past decade", dt.date(2018, 1, 2), None, "2008-01-02", "2018-01-02"),
+])
+def test_weekends_seasons_and_decades_are_ranges(expr, base, tense, date, end):
+    assert resolve_expression(expr, base, tense=tense)[:3] == (date, "range", end)
+
+
+def test_decades_ago_and_this_past():
+    assert resolve_expression("two decades ago", dt.date(2016, 4, 3))[:2] == ("1996", "year")
+    assert resolve_expression("this past week", dt.date(2016, 1, 20))[0] == "2016-W02"
+    assert resolve_expression("since this past October", dt.date(2018, 2, 6))[:3] == ("2017-10", "range",
+                                                                                       "2018-02-06")
+
+
+def test_a_sundays_last_week_is_the_week_it_closes():
+    # published on Sunday 17 January: "Cruz said last week" is Monday 11 to Saturday 16, ISO week 2
+    assert resolve_expression("last week", dt.date(2016, 1, 17))[0] == "2016-W02"
+    assert resolve_expression("last week", dt.date(2016, 1, 18))[0] == "2016-W02"  # and still on Monday
+
+
+@pytest.mark.parametrize("expr,base,tense,date", [
+    ("on Christmas Day", dt.date(2017, 12, 27), "past", "2017-12-25"),
+    ("New Year's Eve", dt.date(2017, 12, 30), "future", "2017-12-31"),
+    ("New Year’s Eve", dt.date(2016, 3, 23), None, "2015-12-31"),  # the nearer one
+    ("Thanksgiving", dt.date(2016, 11, 1), "future", "2016-11-24"),  # fourth Thursday of November
+    ("Memorial Day", dt.date(2016, 6, 10), "past", "2016-05-30"),  # last Monday of May
+])
+def test_holidays_resolve_to_their_day(expr, base, tense, date):
+    assert resolve_expression(expr, base, tense=tense)[:2] == (date, "day")
+
+
+def test_holidays_are_found_whatever_spacy_calls_them():
+    text = ("A truck drove through a crowd celebrating Bastille Day in Nice. "
+            "The family had put up their Christmas lights wrong, she said.")
+    art = Article(id="h", title="", text=text, source="t", date="2016-07-14")
+    got = [(e.expression, e.date) for e in extract_events(art, parse_articles([art])["h"])]
+    assert ("Bastille Day", "2016-07-14") in got
+    assert not any("Christmas" in x for x, _ in got)  # a kind of lights, not a date
+
+
+@pytest.mark.parametrize("expr,tense,date", [
+    ("Monday", "present", "2016-07-25"),  # "the convention, which begins Monday": a schedule, the coming one
+    ("on Tuesday", "present", "2016-07-26"),
+    ("this Tuesday", None, "2016-07-26"),  # "hopes to win delegates this Tuesday"
+    ("this Tuesday", "past", "2016-07-19"),
+    ("Monday", "past", "2016-07-18"),
+])
+def test_weekdays_in_the_present_look_ahead(expr, tense, date):
+    assert resolve_expression(expr, dt.date(2016, 7, 22), tense=tense)[0] == date  # a Friday
+
+
+def test_schedules_in_the_present_and_modifiers_spacy_leaves_out():
+    text = ("She said she is headed to Philadelphia for the Democratic National Convention, which begins Monday. "
+            "When it launches on Tuesday, the rocket will attempt to land all three boosters. "
+            "\u201cThe choice this November is tragic,\u201d he writes. "
+            "He cited this week's FBI warnings of intrusions into state election systems.")
+    art = Article(id="s", title="", text=text, source="t", date="2016-05-25")  # a Wednesday
+    got = {e.expression: e.date for e in extract_events(art, parse_articles([art])["s"])}
+    assert got["Monday"] == "2016-05-30" and got["on Tuesday"] == "2016-05-31"
+    assert got["this November"] == "2016-11"  # not the November before, nearer by two days
+    assert got["this week"] == "2016-W21"
+
+
+def test_a_period_counted_within_what_it_names_is_not_an_event():
+    text = "Christie would not campaign with Mitt Romney in the last week of the race."
+    art = Article(id="l", title="", text=text, source="t", date="2016-02-11")
+    assert extract_events(art, parse_articles([art])["l"]) == []
+
+
+def test_a_weekday_inside_a_longer_time_phrase():
+    assert resolve_expression("a good night Tuesday", dt.date(2016, 3, 16), tense="past")[:2] == ("2016-03-15", "day")
+    assert resolve_expression("the night Saturday", dt.date(2016, 4, 3), tense="past")[0] == "2016-04-02"
+
+
+def test_lines_are_sentences_and_a_date_opening_a_line_dates_it():
+    # one-line paragraphs (Giveme's texts) are separate sentences: the same "on Sunday" in an embedded post's line and
+    # in the next line's report are two events; a chronology line a date opens without a colon is one event
+    text = ("Aeronave confirma la localizacion. Posted by Ministerio de Seguridad on Sunday, 31 December 2017\n"
+            "The charter flight crashed shortly after taking off just after noon on Sunday from Punta Islita.\n\n"
+            "Nov. 4, 2014 The one that got away.\n\n"
+            "The 2014 election was a triumphant one for Christie.")
+    art = Article(id="g", title="", text=text, source="t", date="2017-12-31")
+    events = extract_events(art, parse_articles([art])["g"])
+    sunday = [e for e in events if e.text.startswith("The charter flight")]
+    assert sunday and sunday[0].date == "2017-12-31"
+    nov = [e for e in events if e.expression == "Nov. 4, 2014"]
+    assert nov and nov[0].text == "Nov. 4, 2014 The one that got away." and nov[0].date == "2014-11-04"
+
+
+def test_a_participle_keeps_its_own_time_and_what_is_not_a_time():
+    text = ("Although the agreement reached in Paris on Saturday still leaves the world vulnerable, Obama welcomed it. "
+            "Sometimes he would take his brother onboard for summer fishing trips off Long Island. "
+            "At the party's meeting in Boston the summer after the 2012 loss, the chairman scolded Romney. "
+            "The kingdom has been fighting the same war on terror for over two decades. "
+            "The gorilla display has been closed to the public since the weekend. "
+            "Far fewer assaults were registered last year after the city sent more police.")
+    art = Article(id="q", title="", text=text, source="t", date="2015-12-13")  # a Sunday
+    got = {e.expression: (e.date, e.end) for e in extract_events(art, parse_articles([art])["q"])}
+    assert got.pop("on Saturday") == ("2015-12-12", None)  # reached on Saturday: not the coming one "leaves" suggests
+    assert got.pop("since the weekend") == ("2015-12-12", "2015-12-13")
+    assert got.pop("last year") == ("2014", None)  # "last year after ...": a date all the same
+    assert got.pop("2012") == ("2012", None)  # the loss, dated; the summer after it is not
+    assert got == {}  # "summer" fishing, "the summer after" a narrated loss, "for over two decades": not dates

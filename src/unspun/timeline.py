@@ -1,37 +1,50 @@
 """Timeline: dated events (sentences with a temporal expression) resolved against the publish date.
 
-Candidate expressions are spaCy DATE/TIME entities (plus the preposition in front: "within 60 days", "in 2020").
+Candidate expressions are spaCy DATE/TIME entities and holiday names (plus the preposition in front: "within 60
+days", "in 2020", and a "this"/"last" spaCy left out: "this November").
 Resolution = a small rule layer for the relative forms news uses, at the right granularity, and dateparser for
 absolute dates ("May 14", "14 May 2019"):
-- last/previous/past | this | next + year/month/week           -> year / month / week (ISO week as YYYY-Www);
+- last/previous/past | this | next + year/month/week           -> year / month / week (ISO week as YYYY-Www; a
+                                                                   Sunday's "last week" is the week it closes);
                                                                    "the past year" -> range (a year up to publish)
 - today / yesterday / tomorrow; (last|next|on) <weekday>       -> day (a bare weekday is the latest one on or
                                                                    before the publish date: news reports the past;
-                                                                   the coming one in a "will" clause)
+                                                                   the coming one in a "will" or present clause)
 - (last|next|in|since) <month name>, <month> <day>             -> month / day; without a year, the tense of the
                                                                    clause picks it: past -> on or before the publish
                                                                    date, "will" -> on or after, else the nearest;
                                                                    "last June" is strictly before
-- within / in / after N days|weeks|months|years                 -> range (publish date .. +N) or day/month
-- N days|weeks|months|years ago                                -> day / month / year
+- within / in / after N days|weeks|months|years|decades         -> range (publish date .. +N) or day/month
+- N days|weeks|months|years|decades ago                        -> day / month / year
 - a four-digit year ("in 2020", "2050")                         -> year (needs no publish date)
-- since <point> in a present or present-perfect clause          -> range from it to the publish date (open-ended
+- since <point>                                                 -> range from it to the publish date (open-ended
                                                                    without one): "749 children have died since
                                                                    1998" is a count up to now, not an event of 1998
+- earlier / later this week|month|year                          -> range: the part before / after the publish date
+- (the|this|last|next) weekend                                  -> range Saturday..Sunday
+- (this|last|next) spring|summer|fall|winter                    -> range of its three months (March-May, ...)
+- the 1990s, the '90s                                           -> range of the decade
+- holidays ("Christmas Day", "New Year's Eve", "Thanksgiving")  -> day, the year picked as for a bare month
 - absolute spans ("August to December 2014", "Jan. 1 to Aug. 31, 2016") -> range
-Not events, skipped: durations with no anchor ("two-year", "almost a year"); offsets from a narrated moment
-("three days later", "two years earlier", "the previous year", "the following week"); vague counts ("a few years
-ago": no date can honestly be given); and forward offsets ("within two weeks", "the next 25 days") in a sentence
-narrating the past, where they count from the narrated event, not from the publish date; "today" as "nowadays"
-("he is alive today"); the timestamps of embedded tweets, the page's own "Published ..."/"Updated ..." lines and
-photo captions (when a picture was taken): caption wording ("FILE -", "(AP Photo/...)") or the present tense with a
-date in full ("Police march Sunday, Aug. 17, 2014.", where prose narrates: "The city said Monday, Aug. 18, 2014, ...").
+Not events, skipped: durations with no anchor ("two-year", "almost a year", "for over two decades"); offsets from a
+narrated moment ("three days later", "two years earlier", "the previous year", "the following week") or from what
+they name ("the last week of the race", "the summer after the loss"); a season as a kind of thing ("summer fishing
+trips"); vague counts ("a few years ago": no date can honestly be given); and forward offsets ("within two weeks",
+"the next 25 days") in a sentence narrating the past, where they count from the narrated event, not from the publish
+date; "today" as "nowadays" ("he is alive today"); the timestamps of embedded tweets, the page's own "Published
+..."/"Updated ..." lines and photo captions (when a picture was taken): caption wording ("FILE -", "(AP Photo/...)")
+or the present tense with a date in full ("Police march Sunday, Aug. 17, 2014.", where prose narrates: "The city
+said Monday, Aug. 18, 2014, ...").
 A line a date labels ("1999: Smith wins the title") is a chronology entry: the whole line is the event, and its
-present tense is the historical present of headlines (the past) unless it looks ahead ("Smith to coach the team").
-Tense: the present perfect ("has been arrested") narrates the past like the simple past; an imperative or schedule
-line ("Steelers: Host the Browns on Sunday"), a line under a "next"/"coming up" label and the date of a coming
-occasion ("their next home game on November 19") look ahead like "will"; what a "since" phrase names ("since the
-November attacks") or a past clause tells ("the Nov. 13 attacks that killed 130") lies before the publish date.
+present tense is the historical present of headlines (the past) unless it looks ahead ("Smith to coach the team");
+so is a line a date opens with no colon ("Nov. 4, 2014 The one that got away.").
+Tense: a bare weekday in the present ("the convention, which begins Monday", "When it launches on Tuesday") is a
+schedule, the coming one, as is "this Tuesday" unless the clause is past; the present perfect ("has been arrested")
+narrates the past like the simple past, and a participle keeps its own time ("the agreement reached on Saturday
+still leaves ..."); an imperative or schedule line ("Steelers: Host the Browns on Sunday"), a line under a
+"next"/"coming up" label and the date of a coming occasion ("their next home game on November 19") look ahead like
+"will"; what a "since" phrase names ("since the November attacks") or a past clause tells ("the Nov. 13 attacks
+that killed 130") lies before the publish date.
 No publish date: relative expressions are kept with date None and resolution "date unknown".
 """
 
@@ -44,7 +57,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .model import Article, Event, normalize_ws
-from .nlp import doc_text
+from .nlp import _LINE_UNIT, doc_text
 from .provenance import sentence_key
 from .spin import CAPTION_DATE, has_caption_wording
 
@@ -61,7 +74,8 @@ NUMBER_WORDS = {w: i for i, w in enumerate(
 NUMBER_WORDS.update({"a": 1, "an": 1, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90,
                      "hundred": 100})  # no "a few", "several": a vague count gives no date
 UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month", "months": "month",
-         "year": "year", "years": "year"}
+         "year": "year", "years": "year", "decade": "decade", "decades": "decade"}
+SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}  # first month, meteorological seasons
 PAST = {"last", "previous", "past", "preceding", "prior"}
 FUTURE = {"next", "coming", "following", "upcoming"}
 THIS = {"this", "current"}
@@ -145,11 +159,12 @@ def _resolve(expr: str, base: dt.date | None, *, tense: str | None = None
     from the publish date; "since" runs up to the publish date in a present or present-perfect clause.
     """
     e = normalize_ws(expr).lower().strip(" .,;:'\"’“”")
+    e = re.sub(r"\bthis past\b", "last", e)  # "this past week", "since this past October"
     words = e.split()
     rel = f" relative to {base.isoformat()}" if base else ""
-    if words and words[0] == "since" and tense in (None, "perfect"):
+    if words and words[0] == "since":  # "records since August": a range up to now, in past narration too
         start, gran, *_ = _resolve(" ".join(words[1:]), base, tense="past")
-        if start and gran in ("year", "month", "week", "day"):
+        if start and gran in ("year", "month", "week", "day", "range"):  # "since the weekend": from its Saturday
             if base is None:
                 return start, "range", None, f"{expr.strip()} -> from {start} (up to a publish date that is unknown)"
             return start, "range", base.isoformat(), f"{expr.strip()}{rel} -> {start}..{base.isoformat()}"
@@ -173,11 +188,15 @@ def _resolve(expr: str, base: dt.date | None, *, tense: str | None = None
             and any(m.startswith(words[1].strip(".,")) for m in MONTHS):
         words = words[1:]  # "an April 6, 2012, bombing", "an Aug. 3 meeting": a dated thing, a date all the same
     definite = bool(words) and words[0] == "the"  # "the past year" is the twelve months up to now, not last year
+    part = None  # "earlier this year": the part of the year up to the publish date
     if words and words[0] in ("early", "late", "mid", "the", "earlier", "later"):
         if words[0] in ("earlier", "later") and len(words) > 1 and words[1] in ("this", "next", "last"):
+            part = words[0] if words[1] == "this" else None
             words = words[1:]
         elif words[0] != "the" or len(words) > 1:
             words = words[1:]
+            if words and words[0] in ("early", "late", "mid") and len(words) > 1:
+                words = words[1:]  # "the early 1990s", "the late 1970s"
     e2 = " ".join(words)
 
     # explicit four-digit year only ("2020", "in 2050", "the 2016 election" handled by NER span)
@@ -211,11 +230,55 @@ def _resolve(expr: str, base: dt.date | None, *, tense: str | None = None
             other = (base + dt.timedelta(weeks=step) if unit == "week"
                      else _add_months(base, step * (12 if unit == "year" else 1)))
             return ok(min(base, other), "range", max(base, other))
+        if part and step == 0:  # "earlier this week" ran up to the publish date, "later this year" runs on from it
+            first, last = _period(base, unit)
+            return ok(first, "range", base) if part == "earlier" else ok(base, "range", last)
+        if unit == "week" and step < 0 and base.weekday() == 6:
+            step = 0  # a Sunday paper's "last week" is the Monday-to-Saturday just ended, the ISO week it closes
         if unit == "year":
             return ok(dt.date(base.year + step, 1, 1), "year")
         if unit == "month":
             return ok(_add_months(base.replace(day=1), step), "month")
         return ok(base + dt.timedelta(weeks=step), "week")
+
+    if definite and re.fullmatch(r"(?:past|last)\s+decade", e2):  # "the past decade": ten years up to now
+        return ok(_add_months(base, -120), "range", base) if base else unknown("range")
+
+    # the weekend: its Saturday and Sunday
+    m = re.fullmatch(r"(?:(last|next|this|coming|past|previous)\s+)?weekend", e2)
+    if m:
+        if not base:
+            return unknown("range")
+        sat = _weekend(base, m.group(1), tense)
+        return ok(sat, "range", sat + dt.timedelta(days=1))
+
+    # seasons (meteorological: spring is March to May): "this summer", "last spring", "the fall", "summer 2015"
+    m = re.fullmatch(r"(?:(last|next|this|coming|past|previous)\s+)?(spring|summer|fall|autumn|winter)"
+                     r"(?:\s+((?:19|20)\d\d))?", e2)
+    if m:
+        if not (m.group(1) or m.group(3) or definite or prep):
+            return None, None, None, ""  # "summer fishing trips", "winter birds": a kind of thing, not a time
+        mon = SEASONS[m.group(2)]
+        if m.group(3):
+            start = dt.date(int(m.group(3)), mon, 1)
+            return ok(start, "range", _add_months(start, 3) - dt.timedelta(days=1), absolute=True)
+        if not base:
+            return unknown("range")
+        start = _season(base, mon, m.group(1), tense)
+        return ok(start, "range", _add_months(start, 3) - dt.timedelta(days=1))
+
+    # decades: "the 1990s", "the '90s"
+    m = re.fullmatch(r"((?:19|20)\d)0s|['’]([2-9])0s", e2)
+    if m:
+        first = int(m.group(1)) * 10 if m.group(1) else 1900 + int(m.group(2)) * 10
+        return ok(dt.date(first, 1, 1), "range", dt.date(first + 9, 12, 31), absolute=True)
+
+    # holidays: "Christmas Day", "on New Year's Eve", "Bastille Day", "Election Day"
+    holiday = _HOLIDAYS.get(e2.replace("’", "'").replace(".", ""))
+    if holiday and (e2 != "christmas" or prep):  # "on Christmas", not "Christmas lights"
+        if not base:
+            return unknown("day")
+        return ok(_nearest_occurrence(holiday, base, tense), "day")
 
     # weekdays: "Tuesday", "last Tuesday", "next Monday", "Monday night"
     m = re.fullmatch(r"(?:(last|next|this|previous|coming)\s+)?(\w+?)(?:'s)?(?:\s+(morning|afternoon|evening|night))?",
@@ -230,7 +293,9 @@ def _resolve(expr: str, base: dt.date | None, *, tense: str | None = None
         delta = (base.weekday() - wd) % 7
         if m.group(1) in ("last", "previous") and delta == 0:
             delta = 7
-        if not m.group(1) and tense == "future":  # "will meet on Friday": the coming one
+        # "will meet on Friday", "the convention, which begins Monday", "hopes to win this Tuesday": the coming one.
+        # News tells what happened in the past tense; a weekday in the present is a schedule.
+        if (m.group(1) in (None, "this") and tense in ("future", "present")) or (m.group(1) == "this" and not tense):
             return ok(base + dt.timedelta(days=(wd - base.weekday()) % 7), "day")
         return ok(base - dt.timedelta(days=delta), "day")
 
@@ -253,7 +318,7 @@ def _resolve(expr: str, base: dt.date | None, *, tense: str | None = None
 
     # within / in / after N units; N units ago
     m = re.fullmatch(r"(?:the\s+)?(?:(next|past|last|coming)\s+)?(\d+|[a-z]+(?:\s+(?:few|couple))?)\s+"
-                     r"(days?|weeks?|months?|years?)(\s+ago|\s+later|\s+earlier|\s+from now)?", e2)
+                     r"(days?|weeks?|months?|years?|decades?)(\s+ago|\s+later|\s+earlier|\s+from now)?", e2)
     if m:
         n = _num(m.group(2))
         unit = UNITS[m.group(3)]
@@ -266,7 +331,8 @@ def _resolve(expr: str, base: dt.date | None, *, tense: str | None = None
         if forward and tense == "past":
             return None, None, None, ""  # "she left the hospital within two weeks": counted from the story's events
         if not base:
-            return unknown("range" if prep in ("within", "over") or m.group(1) else unit)
+            ranged = prep in ("within", "over") or m.group(1)
+            return unknown("range" if ranged else "year" if unit == "decade" else unit)
 
         def shift(k: int) -> dt.date:
             if unit == "day":
@@ -275,15 +341,15 @@ def _resolve(expr: str, base: dt.date | None, *, tense: str | None = None
                 return base + dt.timedelta(weeks=k)
             if unit == "month":
                 return _add_months(base, k)
-            return _add_months(base, 12 * k)
+            return _add_months(base, (120 if unit == "decade" else 12) * k)
 
         if ago == "ago":
-            return ok(shift(-n), "day" if unit in ("day", "week") else unit)
+            return ok(shift(-n), "day" if unit in ("day", "week") else "year" if unit == "decade" else unit)
         if m.group(1) in ("past", "last"):
             return ok(shift(-n), "range", base)
         if prep in ("within", "over") or m.group(1) in ("next", "coming"):
             return ok(base, "range", shift(n))
-        return ok(shift(n), "day" if unit in ("day", "week") else unit)
+        return ok(shift(n), "day" if unit in ("day", "week") else "year" if unit == "decade" else unit)
 
     # absolute dates: "May 14", "May 14, 2019", "14 May", "2019-05-14" -> dateparser
     if re.search(r"\d", e2) and (any(w.strip(",.") in MONTHS for w in words) or re.fullmatch(r"\d{4}-\d\d-\d\d", e2)
@@ -299,7 +365,91 @@ def _resolve(expr: str, base: dt.date | None, *, tense: str | None = None
         if not has_year and base:  # dateparser's "prefer past" puts next month's date a year back
             day = _nearest_year(day.month, day.day, base, tense)
         return ok(day, "day" if has_day else "month", absolute=has_year)
+
+    # a weekday inside a longer time phrase ("a good night Tuesday", "worked into the night Saturday")
+    m = re.search(r"\b(?:(?:last|next|this|coming|previous)\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", e2)
+    if m and m.group(0) != e2:
+        date, gran, _, resolution = _resolve(m.group(0), base, tense=tense)
+        return date, gran, None, resolution.replace(m.group(0), expr.strip(), 1) if date else resolution
     return None, None, None, ""
+
+
+def _period(base: dt.date, unit: str) -> tuple[dt.date, dt.date]:
+    """First and last day of the week (ISO, Monday first), month or year holding `base`."""
+    if unit == "week":
+        first = base - dt.timedelta(days=base.weekday())
+        return first, first + dt.timedelta(days=6)
+    if unit == "month":
+        return base.replace(day=1), base.replace(day=calendar.monthrange(base.year, base.month)[1])
+    return dt.date(base.year, 1, 1), dt.date(base.year, 12, 31)
+
+
+def _weekend(base: dt.date, modifier: str | None, tense: str | None) -> dt.date:
+    """The Saturday of the weekend meant: "last weekend" the one ended before the publish date, "next weekend" the
+    one after the coming days; "the weekend" (or "this weekend") the latest one in past narration, else the one at
+    hand or coming ("this weekend" told in the present looks ahead; on a Saturday or Sunday it is that weekend)."""
+    latest = base - dt.timedelta(days=(base.weekday() - 5) % 7)  # the Saturday on or before the publish date
+    on_weekend = base.weekday() >= 5
+    if modifier in ("last", "past", "previous"):
+        return latest - dt.timedelta(days=7) if on_weekend else latest
+    if modifier in ("next", "coming"):
+        return latest + dt.timedelta(days=7)
+    if on_weekend or tense == "past" or (modifier is None and tense != "future"):
+        return latest
+    return latest + dt.timedelta(days=7)
+
+
+def _season(base: dt.date, first_month: int, modifier: str | None, tense: str | None) -> dt.date:
+    """First day of the season meant (`first_month` 3, 6, 9 or 12): "last spring" the latest one over before the
+    publish date, "next summer" the first one to begin after it, "this summer" the one of the publish year (a
+    winter: the one at hand), a bare "the fall" the latest begun in past narration, else the one at hand or coming."""
+    starts = [dt.date(y, first_month, 1) for y in range(base.year - 2, base.year + 2)]
+    spans = [(st, _add_months(st, 3) - dt.timedelta(days=1)) for st in starts]
+    if modifier in ("last", "past", "previous"):
+        return max(st for st, end in spans if end < base)
+    if modifier in ("next", "coming"):
+        return min(st for st, _ in spans if st > base)
+    if modifier == "this":
+        at_hand = [st for st, end in spans if st <= base <= end]
+        return at_hand[0] if at_hand else dt.date(base.year, first_month, 1)
+    if tense == "past":
+        return max(st for st in starts if st <= base)
+    return min(st for st, end in spans if end >= base)
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
+    """The n-th (1-based; -1 the last) `weekday` of a month: Thanksgiving is the 4th Thursday of November."""
+    if n < 0:
+        last = dt.date(year, month, calendar.monthrange(year, month)[1])
+        return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
+    first = dt.date(year, month, 1)
+    return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+
+
+# holidays the news dates events by: a fixed (month, day) or a rule giving the day in a year
+_HOLIDAYS: dict[str, object] = {
+    "christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24), "boxing day": (12, 26),
+    "new year's day": (1, 1), "new year's eve": (12, 31), "new years eve": (12, 31), "new year eve": (12, 31),
+    "valentine's day": (2, 14), "halloween": (10, 31), "bastille day": (7, 14), "independence day": (7, 4),
+    "fourth of july": (7, 4), "july fourth": (7, 4), "veterans day": (11, 11), "armistice day": (11, 11),
+    "st patrick's day": (3, 17),
+    "thanksgiving": lambda y: _nth_weekday(y, 11, 3, 4), "thanksgiving day": lambda y: _nth_weekday(y, 11, 3, 4),
+    "labor day": lambda y: _nth_weekday(y, 9, 0, 1), "memorial day": lambda y: _nth_weekday(y, 5, 0, -1),
+}
+_HOLIDAY_NAME = re.compile(r"(?:the\s+)?(?:" + "|".join(re.escape(h).replace("'", "['’]?") for h in _HOLIDAYS) + r")",
+                           re.IGNORECASE)
+
+
+def _nearest_occurrence(holiday: object, base: dt.date, tense: str | None) -> dt.date:
+    """The holiday's date in the year that fits the publish date and the tense (as `_nearest_year`)."""
+    if isinstance(holiday, tuple):
+        return _nearest_year(holiday[0], holiday[1], base, tense)
+    cands = [holiday(y) for y in (base.year - 1, base.year, base.year + 1)]
+    if tense == "past":
+        return max(c for c in cands if c <= base)
+    if tense in ("future", "present"):
+        return min(c for c in cands if c >= base)
+    return min(cands, key=lambda c: (abs((c - base).days), c > base))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -355,19 +505,28 @@ _PAGE_STAMP = re.compile(
 _LEADING_PREPS = ("within", "in", "on", "since", "after", "by", "over", "until", "before")
 
 
+_MODIFIERS = ("this", "last", "next", "past", "coming", "previous")
+
+
 def _expand(ent: "Span") -> "Span":
     """Include the preposition before a DATE span ("within 60 days", "in 2020", "on Tuesday"), unless the date is
-    a possessive ("involved in Tuesday's accident": the preposition governs "accident")."""
+    a possessive ("involved in Tuesday's accident": the preposition governs "accident"); and a "this"/"last"/"next"
+    the entity left out ("The choice this November", "this week's warnings": spaCy tags "November", "week")."""
     doc = ent.doc
+    start = ent.start
+    if start > 0 and doc[start - 1].lower_ in _MODIFIERS and ent[0].lower_ not in _MODIFIERS + ("the",):
+        start -= 1
     possessive = (ent.end < len(doc) and doc[ent.end].tag_ == "POS") or ent[-1].lower_.endswith(("'s", "’s"))
-    if ent.start > 0 and doc[ent.start - 1].lower_ in _LEADING_PREPS and not possessive:
-        return doc[ent.start - 1 : ent.end]
-    return ent
+    if start > 0 and doc[start - 1].lower_ in _LEADING_PREPS and not possessive:
+        start -= 1
+    return doc[start : ent.end]
 
 
 def _clause_verb(ent: "Span") -> "Token | None":
     """The verb that carries the tense of the clause a date expression belongs to, walking up through non-finite
-    verbs ("is set to begin in March" -> "set"); None when the date hangs on a noun ("the Oscars on Feb. 9")."""
+    verbs ("is set to begin in March" -> "set"), but not past a participle of its own ("the agreement reached in Paris
+    on Saturday still leaves ...": "reached", not the present "leaves"); None when the date hangs on a noun ("the
+    Oscars on Feb. 9")."""
     tok = ent.root
     for _ in range(12):  # a parse path to the clause's verb is short; bounded in case of odd parses
         head = tok.head
@@ -383,6 +542,8 @@ def _clause_verb(ent: "Span") -> "Token | None":
             return tok
         if _bare_command(tok):
             return tok
+        if tok.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in tok.children):
+            return tok  # a participle clause: its own time, not the main clause's
     return None
 
 
@@ -408,8 +569,8 @@ _AHEAD_LABEL = re.compile(r"^\W*(?:(?:UP NEXT|NEXT UP|NEXT|COMING UP|UPCOMING)\b
 
 def _tense(verb: "Token | None", sentence: str = "") -> str | None:
     """"past" ("left", "was released"), "perfect" ("has been arrested": the past, told as relevant now), "future"
-    ("will meet", an imperative or schedule line, a line under a "next" label) or None (present, hypothetical,
-    unknown)."""
+    ("will meet", an imperative or schedule line, a line under a "next" label), "present" ("begins", "is set") or
+    None (hypothetical, unknown)."""
     if _AHEAD_LABEL.match(sentence):
         return "future"
     if verb is None:
@@ -421,10 +582,14 @@ def _tense(verb: "Token | None", sentence: str = "") -> str | None:
         return None  # "would", "could": hypothetical or reported future, no tense to go by
     if verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes):
         return "past"
+    if verb.tag_ == "VBN" and not auxes:  # a participle clause: "a meeting scheduled for Friday" looks ahead
+        return "future" if verb.lemma_ in ("schedule", "slate", "plan") else None
     if any(a.lemma_ == "have" and a.tag_ in ("VBZ", "VBP") for a in auxes) and verb.tag_ == "VBN":
         return "perfect"
     if _bare_command(verb):
         return "future"
+    if verb.tag_ in ("VBZ", "VBP") or any(a.tag_ in ("VBZ", "VBP") for a in auxes):
+        return "present"  # "the convention, which begins Monday", "is scheduled for Friday"
     return None
 
 
@@ -499,6 +664,25 @@ def _labelled_line(ent: "Span", text: str) -> str | None:
     return normalize_ws(text[start:end])
 
 
+def _headed_line(ent: "Span", text: str) -> str | None:
+    """The whole line when the date opens it and words follow on the same line ("Nov. 4, 2014 The one that got
+    away.", a chronology without a colon), else None. `text` is the doc's text."""
+    start = text.rfind("\n", 0, ent.start_char) + 1
+    end = text.find("\n", ent.end_char)
+    end = len(text) if end < 0 else end
+    if text[start:ent.start_char].strip() or not _LETTER.search(text, ent.end_char, end):
+        return None
+    return normalize_ws(text[start:end])
+
+
+# a period named from within, after or before something else ("the last week of the race", "the first two years of
+# his term", "the summer after the 2012 loss")
+_OF_WHAT = re.compile(r"^(?:the\s+)?(?:first|last|final|past|previous|next|opening|closing|early|later|same)\b.*"
+                      r"\b(?:days?|weeks?|months?|years?|hours?|decades?)$"
+                      r"|^the\s+(?:\w+\s+)?(?:spring|summer|fall|autumn|winter|weekend|week|month|year|day)$",
+                      re.IGNORECASE)
+
+
 def _entry_tense(ent: "Span") -> str:
     """Tense of a chronology entry: the present of "1999: Smith wins the title" is the historical present of
     headlines and chronologies (past), unless the entry looks ahead ("will", "Smith to coach the team")."""
@@ -520,7 +704,8 @@ def extract_events(article: Article, doc: "Doc") -> list[Event]:
     events: list[Event] = []
     seen = set()
     try:
-        ents = [e for e in doc.ents if e.label_ in ("DATE", "TIME")]
+        # a holiday is a date whatever spaCy calls it ("celebrating Bastille Day": FAC, "Christmas Eve": EVENT)
+        ents = [e for e in doc.ents if e.label_ in ("DATE", "TIME") or _HOLIDAY_NAME.fullmatch(e.text)]
     except Exception:
         return []
     text = doc_text(doc)
@@ -535,21 +720,31 @@ def extract_events(article: Article, doc: "Doc") -> list[Event]:
             sent_text = normalize_ws(raw_sent)
         except Exception:
             sent_text = expr
-        # keep the sentence within its paragraph (spaCy sometimes runs lines together): the one holding the date
+        # keep the sentence within its paragraph or line (spaCy sometimes runs lines together, as `sentences` splits
+        # them): the piece holding the date
         if doc.has_annotation("SENT_START"):
-            offset = ent.start_char - sent.start_char
-            for piece in raw_sent.split("\n\n"):
-                if offset < len(piece):
-                    sent_text = normalize_ws(piece)
+            offset, start = ent.start_char - sent.start_char, 0
+            for brk in _LINE_UNIT.finditer(raw_sent):
+                if offset < brk.start():
                     break
-                offset -= len(piece) + 2
+                start = brk.end()
+            end = _LINE_UNIT.search(raw_sent, max(start, offset))
+            sent_text = normalize_ws(raw_sent[start : end.start() if end else len(raw_sent)])
         if _PAGE_STAMP.match(sent_text) or has_caption_wording(sent_text):
             continue  # when the page was written or a picture taken ("FILE - In this Oct. 20, 2007 file photo")
         entry = _labelled_line(ent, text)
         if entry:
             sent_text = entry  # the sentence may be the label alone ("2003:")
         elif not _LETTER.search(sent_text.replace(expr, "", 1)):
-            continue  # a date alone on its line ("2015", "Tonight"): a page's heading or stamp, which tells no event
+            entry = _headed_line(ent, text)
+            if not entry:
+                continue  # a date alone on its line ("2015", "Tonight"): a page's heading or stamp, no event
+            sent_text = entry  # "Nov. 4, 2014 The one that got away.": spaCy cut the date off its line
+        after = doc[ent.end].lower_ if ent.end < len(doc) else ""
+        if (after == "of" or (after in ("after", "before") and ent[0].lower_ == "the")) and _OF_WHAT.search(ent.text):
+            continue  # "in the last week of the race", "the summer after the 2012 loss": counted from what is named
+        if expr.lower().startswith("over ") and span.start > 0 and doc[span.start - 1].lower_ == "for":
+            continue  # "fighting for over two decades": a duration
         try:
             if _measured_back(expr, ent, text):
                 continue
