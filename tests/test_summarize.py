@@ -678,3 +678,17 @@ def test_a_quoted_question_is_no_candidate_as_a_plain_one_is_not():
     assert candidate_status("Why did the council wait until 2012 to inspect the bridge cables?") == "reject"
     assert candidate_status("“Why did the council wait until 2012 to inspect the bridge cables?”") == "reject"
     assert candidate_status("'How many people do we want to crash before the race is stopped?'") == "reject"
+
+
+def test_a_headline_printed_atop_a_brief_does_not_push_its_lead_down_the_summary():
+    title = "Harbour ferry sinks off Riverton"
+    lead = "A harbour ferry sank off Riverton on Monday, and all 40 passengers were rescued by fishing boats."
+    brief = Article(id="a1", title=title, text=f"{title}\n{lead}", source="m", outlet="one.example")
+    inquiry = "The mayor of Riverton said on Tuesday that an inquiry would examine the ferry company's safety record."
+    filler = [f"Local fishing crews described the rescue effort number {i} as long and cold but well organised."
+              for i in range(8)]
+    long = Article(id="a2", title="Riverton orders ferry inquiry", source="m", outlet="two.example",
+                   text="\n\n".join(["Here is the latest.", inquiry, *filler]))
+    texts = [s.text for s in summarize([brief, long], max_words=400)]
+    assert lead in texts and inquiry in texts
+    assert texts.index(lead) < texts.index(inquiry)  # the brief's lead is its first sentence, not its second

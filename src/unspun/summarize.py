@@ -664,6 +664,7 @@ class _Prep:
     sim: object  # candidate x candidate cosine matrix (numpy)
     dep: list[int]
     features: object = None  # candidate x len(FEATURES) matrix (numpy), see _features
+    heads: list[int] = field(default_factory=list)  # per article: leading sentences that are its headline again
 
 
 def _title_keys(article: Article) -> frozenset[str]:
@@ -673,6 +674,14 @@ def _title_keys(article: Article) -> frozenset[str]:
         return frozenset()
     parts = [article.title] + re.split(r"\s*[;:|\u2013\u2014]\s+|\s+[|\u2013\u2014-]\s+", article.title)
     return frozenset(k for k in map(sentence_key, parts) if len(k.split()) >= 3)
+
+
+def _headline_lines(sents: list[str], title_keys: frozenset[str]) -> int:
+    """How many of the article's first sentences are its headline (or parts of it) printed atop the body."""
+    n = 0
+    while n < len(sents) and sentence_key(sents[n]) in title_keys:
+        n += 1
+    return n
 
 
 def _prepare(articles: list[Article], per_article: list[list[str]], params: Params) -> _Prep | None:
@@ -797,6 +806,7 @@ def _prepare(articles: list[Article], per_article: list[list[str]], params: Para
             static[-1] += params.graph_weight * graph[i]
     scale = [float(rel[c.art]) ** params.article_rel_exp for c in cands]
     prep = _Prep(articles, per_article, outlets, norm_texts, cands, weights, static, scale, sim, dep)
+    prep.heads = [_headline_lines(sents, keys) for sents, keys in zip(per_article, titles)]
     prep.features = _features(prep, params, cand_rank, central, rel, centroid, seen_art)
     return prep
 
@@ -1088,8 +1098,12 @@ def _cite_and_order(prep: _Prep, chosen: list[int], params: Params) -> list[Summ
         if params.order == "earliest":
             at = {ai: (c.pos if ai == c.art else _position_in(per_article[ai], c.text)) for ai in cited}
             at.update(support_at)
-            # ties (the leads of several articles) go to the earlier pick: the main event first
-            okey = (min(k / max(1, len(per_article[ai])) for ai, k in at.items()), rank)
+            # ties (the leads of several articles) go to the earlier pick: the main event first. Positions count
+            # from the body's first sentence: a headline printed atop it is not the article's opening (a two-line
+            # brief "Headline / At least 59 people were killed ..." put its lead at 1/2, after every other lead)
+            heads = prep.heads or [0] * len(per_article)
+            okey = (min(max(0, k - heads[ai]) / max(1, len(per_article[ai]) - heads[ai]) for ai, k in at.items()),
+                    rank)
         elif params.order == "pos":
             okey = (pos, first)
         elif params.order == "rank":
