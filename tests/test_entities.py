@@ -357,3 +357,13 @@ def test_a_name_takes_the_label_most_of_its_mentions_have():
     ents = {e.name: e for e in story_entities([art], docs)}
     assert ents["Bernie Sanders"].type == "PERSON" and "Sanders" not in ents, {n: e.type for n, e in ents.items()}
     assert Index([("Bernie Sanders", "ORG")]).full["bernie sanders"][1] == "ORG"  # the index itself is unchanged
+
+
+def test_a_noun_before_a_name_says_it_is_a_work_a_product_a_firm_or_a_town():
+    text = ("The singer shot to fame with her hit song Bodak Yellow. Bodak Yellow topped the charts. Rival headset "
+            "maker Magic Leap raised money, and Magic Leap said so. The attack was in the northern Afghan city of "
+            "Mazar-i-Sharif. Police in Mazar-i-Sharif said two died. Probes found ice in the Sirenum Fossae region "
+            "of Mars, and Mars is cold.")
+    ents = _by_name(Article(id="w", title="", text=text, source="t"))
+    assert ents["Bodak Yellow"].type == "WORK_OF_ART" and ents["Magic Leap"].type == "ORG"  # the model: PERSON, PRODUCT
+    assert ents["Mazar-i-Sharif"].type == "GPE" and ents["Mars"].type == "LOC"  # a town is a GPE; a region's planet not

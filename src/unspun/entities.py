@@ -135,16 +135,27 @@ ORG_NOUNS = {
     "lender", "insurer", "conglomerate", "militia", "movement", "faction", "nonprofit", "non-profit", "outfit",
     "publisher", "studio", "journal", "daily", "party", "coalition", "alliance", "union", "consortium", "website",
 }
-PLACE_NOUNS = {"city", "town", "village", "province", "county", "region", "capital", "district", "island", "port",
-               "suburb", "neighborhood", "neighbourhood", "municipality", "prefecture", "hamlet", "borough", "township"}
-_CREDIT_WORDS = {"images", "photos", "press", "pictures"}  # "Getty Images", "Associated Press"
+WORK_NOUNS = {"song", "single", "album", "film", "movie", "book", "novel", "memoir", "show", "series", "sitcom",
+              "musical", "documentary", "track", "painting", "poem", "opera", "podcast", "newsletter"}
+PRODUCT_NOUNS = {"glasses", "headset", "phone", "smartphone", "handset", "sedan", "console", "app", "drone", "rocket",
+                 "missile", "tablet", "laptop", "smartwatch", "aircraft", "jet", "satellite", "spacecraft", "probe",
+                 "lander", "rover", "vessel", "tanker", "freighter", "drug", "vaccine", "cryptocurrency", "chip",
+                 "processor", "browser", "gadget", "robot"}
+TOWN_NOUNS = {"city", "town", "village", "capital", "port", "suburb", "neighborhood", "neighbourhood", "municipality",
+              "hamlet", "borough", "township"}  # a place people live in: a GPE, even where the model says LOC
+PLACE_NOUNS = TOWN_NOUNS | {"province", "county", "region", "district", "island", "prefecture"}
 _NAMING_VERBS = {"called", "named", "dubbed"}  # "a company called Harmony Enterprises"
+_KIND_NOUNS = (("GPE", TOWN_NOUNS), ("PLACE", PLACE_NOUNS), ("ORG", ORG_NOUNS), ("WORK_OF_ART", WORK_NOUNS),
+               ("PRODUCT", PRODUCT_NOUNS))
+_CONTEXT_WORDS = frozenset().union(*(nouns for _, nouns in _KIND_NOUNS), _NAMING_VERBS, {",", "of", "the"})
+_CREDIT_WORDS = {"images", "photos", "press", "pictures"}  # "Getty Images", "Associated Press"
 # page furniture a scrape runs into the name after it ("Enlarge Image Google", "Photo Angela Merkel")
 FURNITURE_WORDS = {"enlarge", "image", "images", "photo", "photos", "picture", "video", "videos", "watch", "gallery",
                    "caption", "slideshow", "advertisement", "sponsored", "related", "share", "click", "toggle", "hide",
                    "play", "listen", "loading", "close", "credit", "getty", "screenshot", "ad", "more", "read", "see"}
 # a capitalised participle or adverb opening a caption or sentence before a name ("Disgraced Samsung boss",
 # "Overjoyed Cubs fans", "Tranquilizing Harambe"): a word, not part of the name, when it is no given name
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
 _LEAD_IN = re.compile(r"[A-Z][a-z]{2,}(?:ed|ing|ly)")
 # acronyms of common nouns the small model tags ORG ("AR and VR technologies", "a three-wheeled EV", "a CT scan")
 COMMON_ACRONYMS = {"ar", "vr", "ai", "ev", "evs", "tv", "ct", "mri", "dna", "gdp", "ipo", "ceo", "cfo", "coo", "gps",
@@ -184,6 +195,7 @@ def clean_name(text: str) -> str:
     return text.strip()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def strip_titles(name: str) -> str:
     """'Secretary of State Mike Pompeo' -> 'Mike Pompeo' (leading title words only; keeps the last word); the place of
     a title that ends in "of" goes with it ('Mayor of London Sadiq Khan' -> 'Sadiq Khan')."""
@@ -238,6 +250,7 @@ def place_name(span: "Span", text: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_junk(text: str, label: str) -> bool:
     """Spans spaCy mislabels: no letters, too long, lowercase names, multi-line, headline fragments."""
     if not text or len(text) > 60 or "\n" in text:
@@ -481,27 +494,34 @@ def _given_name_before(doc: "Doc", start: int, stop: int) -> bool:
 def _context_kind(doc: "Doc", span: "Span", label: str) -> str | None:
     """What the words right before a name say it is: "ORG" after an organisation noun ("the militant group Boko
     Haram", "a company called Harmony Enterprises") or as the head of "the ..." when tagged a person ("the German
-    Consulate", "the App Store"; not "the Trump administration", not "the Clintons"), "GPE" after a place noun ("the
-    village of Nebi Saleh"), "PERSON" after a person's title ("Mr.", "Sen."), else None."""
+    Consulate", "the App Store"; not "the Trump administration", not "the Clintons"), "GPE" after a town's noun
+    ("the village of Nebi Saleh"), "PLACE" after another place noun ("the island of Hokkaido"), "WORK_OF_ART" or
+    "PRODUCT" after a noun for one ("her hit song Bodak Yellow", "the drug Xarelto"), "PERSON" after a person's
+    title ("Mr.", "Sen."), else None."""
     i = span.start - 1
     if i < 0:
         return None
     before = doc[i]
-    if before.text.lower().rstrip(".") in ROLE_TITLES and before.text[:1].isupper() and label == "PERSON":
+    word = before.lower_
+    if label == "PERSON" and word.rstrip(".") in ROLE_TITLES and before.text[:1].isupper():
         return "PERSON"
+    if word not in _CONTEXT_WORDS:  # most names: no need for the parse below
+        return None
     linked = {span.root.head.i} | {t.i for t in span.root.children}  # the noun must govern the name or be its part
     if before.lower_ in _NAMING_VERBS and i > 0 and before.i in linked:
         i -= 1
         before = doc[i]
         linked.add(before.i)
+    if before.text == "," and i > 0 and doc[i - 1].i in linked:  # in apposition: "her latest single, Bartier Cardi"
+        i -= 1
+        before = doc[i]
     if before.lower_ == "of" and i > 0 and doc[i - 1].lower_ in PLACE_NOUNS and before.i in linked:
-        return "GPE"
+        return "GPE" if doc[i - 1].lower_ in TOWN_NOUNS else "PLACE"
     if before.text.islower() and before.tag_ in ("NN", "NNS") and (
             before.i in linked or before.head.i in range(span.start, span.end)):
-        if before.lower_ in PLACE_NOUNS:
-            return "GPE"
-        if before.lower_ in ORG_NOUNS:
-            return "ORG"
+        for kind, nouns in _KIND_NOUNS:
+            if before.lower_ in nouns:
+                return kind
     if (label == "PERSON" and before.lower_ == "the" and len(span) > 1 and before.head.i in range(span.start, span.end)
             and span[-1].tag_ != "NNPS"):
         return "ORG"
@@ -512,13 +532,14 @@ def _initial(doc: "Doc", span: "Span", text: str) -> bool:
     """The span opens a sentence, a line or a caption (after an ellipsis, a colon, a bar or a quote mark)."""
     if span.start == 0 or span[0].is_sent_start:
         return True
-    before = text[: span.start_char].rstrip(" ")
+    before = text[max(0, span.start_char - 8) : span.start_char].rstrip(" ")  # a window: not the whole text before
     return not before or before.endswith(("\n", "...", "\u2026", ":", "|", '"', "\u201c", "'"))
 
 
-def _lead_in(name: str, known: set[str]) -> str:
+def _lead_in(name: str, known: set[str], own: str) -> str:
     """The name without page furniture or a participle run into it ("Enlarge Image Google" -> "Google", "Disgraced
-    Samsung" -> "Samsung") when what is left is a name the story names elsewhere; else the name."""
+    Samsung" -> "Samsung") when what is left is a name the story names elsewhere (`known`, less the span's own key
+    `own`); else the name."""
     words = name.split()
     k = 0
     while k < min(2, len(words) - 1):
@@ -527,17 +548,12 @@ def _lead_in(name: str, known: set[str]) -> str:
             k += 1
         else:
             break
-    while k and name_key(" ".join(words[k:])) not in known:
+    while k and (name_key(" ".join(words[k:])) not in known or name_key(" ".join(words[k:])) == own):
         k -= 1
     return " ".join(words[k:])
 
 
-def _written_lower(word: str, articles: list[Article]) -> bool:
-    """The word is written in lower case in some article's text ("ocean" beside a sentence's "Ocean")."""
-    pattern = re.compile(rf"\b{re.escape(word)}\b")
-    return any(pattern.search(a.text) for a in articles)
-
-
+@functools.lru_cache(maxsize=1 << 14)
 def _is_given_name(word: str) -> bool:
     from .quotes import _first_name_gender  # lazy: quotes imports this module
 
@@ -623,14 +639,21 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
                     context[name_key(cleaned(name, label))][kind] += 1
 
     # names seen in running text (not on headline-like lines)
-    known_keys = {name_key(cleaned(t, lab)) for _, t, lab, _, head, _ in raw if not head}
-    known_keys.discard("")
-    inside = {name_key(cleaned(t, lab)) for _, t, lab, _, head, initial in raw if not head and not initial}
-    labels_of: dict[str, Counter] = defaultdict(Counter)
-    for _, t, lab, _, head, _ in raw:
+    labels_of: dict[str, Counter] = defaultdict(Counter)  # their labels
+    inside: set[str] = set()  # and those of them seen inside a sentence
+    for _, t, lab, _, head, initial in raw:
         if not head:
-            labels_of[name_key(cleaned(t, lab))][lab] += 1
+            key = name_key(cleaned(t, lab))
+            labels_of[key][lab] += 1
+            if not initial:
+                inside.add(key)
+    known_keys = set(labels_of) - {""}
     groups = {k for k, c in labels_of.items() if c["NORP"] and " " not in k}
+
+    @functools.cache
+    def lower_words() -> set[str]:  # the words the texts write in lower case ("ocean" beside a sentence's "Ocean")
+        return {w for a in articles for w in _LOWER_WORD.findall(a.text)}
+
     fitted = []
     for aid, text, label, lead, head, initial in raw:
         first = text.split(" ", 1)[0]
@@ -638,11 +661,11 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
                 labels_of[name_key(cleaned(text[len(first) + 1:], label))]["PERSON"]:
             text = text[len(first) + 1 :]  # a nationality run into a person's name ("Russian Putin" beside "Putin")
         elif initial or first.lower() in FURNITURE_WORDS:
-            short = _lead_in(text, known_keys - {name_key(cleaned(text, label))})
+            short = _lead_in(text, known_keys, name_key(cleaned(text, label)))
             if short != text:  # what was run into it decided the label too ("Enlarge Image Google" PERSON)
                 text, label = short, labels_of[name_key(short)].most_common(1)[0][0]
         if initial and " " not in text and text.istitle() and name_key(text) not in inside and \
-                _written_lower(text.lower(), articles):
+                text.lower() in lower_words():
             continue  # a common noun capitalised to open a sentence ("Ocean eddies ...") and nowhere else
         if head and name_key(cleaned(text, label)) not in known_keys:
             part = _fit_known(cleaned(text, label), label, known_keys)
@@ -719,13 +742,18 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
         last = name.split()[-1].lower()
         if said and not said["PERSON"] and "who" not in relative_pronouns.get(name_key(name), ()) \
                 and name.lower() not in PLATFORMS:
-            if said["GPE"] > said["ORG"] and label_of[name] in ("PERSON", "ORG", "NORP") and last not in ORG_WORDS \
-                    and last not in _CREDIT_WORDS:  # not "in the city [photo: Getty Images]"
-                label_of[name] = "GPE"
-            elif said["ORG"] > said["GPE"] and (
-                    (label_of[name] == "PERSON" and not _is_given_name(name.split()[0]))  # "the Tom Brady of ..."
-                    or label_of[name] == "GPE" or (label_of[name] == "NORP" and " " in name)):  # a group "Americans"
-                label_of[name] = "FAC" if last in FAC_WORDS else "ORG"
+            kind, n = max(said.items(), key=lambda kv: (kv[1], kv[0]))
+            was = label_of[name]
+            if n * 2 <= sum(said.values()):
+                pass  # the words disagree
+            elif kind in ("GPE", "PLACE") and was in ("PERSON", "ORG", "NORP") + (("LOC",) if kind == "GPE" else ()) \
+                    and last not in ORG_WORDS and last not in _CREDIT_WORDS:  # not "in the city [photo: Getty Images]"
+                label_of[name] = "GPE"  # (a region may be a LOC: "the Sirenum Fossae region of Mars")
+            elif kind not in ("GPE", "PLACE") and kind != was and (
+                    (was == "PERSON" and not _is_given_name(name.split()[0]))  # "the Tom Brady of ..."
+                    or was in ("GPE", "ORG", "PRODUCT", "WORK_OF_ART") or (was == "NORP" and " " in name)):
+                # (a group's name as a nationality's: "advocacy group Americans for ..." is no "Americans")
+                label_of[name] = "FAC" if kind == "ORG" and last in FAC_WORDS else kind
 
     # Re-canonicalise with the voted label (a surname tagged ORG still folds into the PERSON full name)
     merged: dict[tuple[str, str], dict] = {}
