@@ -367,3 +367,25 @@ def test_a_noun_before_a_name_says_it_is_a_work_a_product_a_firm_or_a_town():
     ents = _by_name(Article(id="w", title="", text=text, source="t"))
     assert ents["Bodak Yellow"].type == "WORK_OF_ART" and ents["Magic Leap"].type == "ORG"  # the model: PERSON, PRODUCT
     assert ents["Mazar-i-Sharif"].type == "GPE" and ents["Mars"].type == "LOC"  # a town is a GPE; a region's planet not
+
+
+def test_acronyms_the_text_defines_and_names_joined_by_and():
+    from spacy.tokens import Span
+
+    text = ("The European Space Agency (ESA) will launch the probe in May. ESA said the launch was on time, and the "
+            "director of ESA spoke on Friday.")
+    ents = _by_name(Article(id="e", title="", text=text, source="t"))
+    esa = [e for n, e in ents.items() if n in ("ESA", "European Space Agency")]
+    assert len(esa) == 1 and esa[0].count == 4
+    # a span of two names the story also names apart (the model's "Facebook and Google"), as two mentions
+    art = Article(id="f", title="", source="t", text="Facebook said it would act. Google declined to comment. "
+                                                      "Facebook and Google dominate advertising.")
+    docs = parse_articles([art])
+    doc = docs["f"]
+    words = [t.text for t in doc]
+    last = len(words) - 1 - words[::-1].index("Facebook")
+    doc.ents = [Span(doc, 0, 1, "ORG"), Span(doc, words.index("Google"), words.index("Google") + 1, "ORG"),
+                Span(doc, last, last + 3, "ORG")]
+    assert doc.ents[-1].text == "Facebook and Google"
+    ents = {e.name: e for e in story_entities([art], docs)}
+    assert "Facebook and Google" not in ents and ents["Facebook"].count == 2 and ents["Google"].count == 2

@@ -528,6 +528,14 @@ def _context_kind(doc: "Doc", span: "Span", label: str) -> str | None:
     return None
 
 
+_DEFINED_ACRONYM = re.compile(r" \(((?:[A-Z]\.?){2,8})\)")  # "Federal Bureau of Investigation (FBI)"
+
+
+def _initials(name: str) -> str:
+    """The capitals of a name's words, small words skipped ("Rail Accident Investigation Branch" -> "RAIB")."""
+    return "".join(w[0] for w in clean_name(name).split() if w[0].isupper())
+
+
 def _initial(doc: "Doc", span: "Span", text: str) -> bool:
     """The span opens a sentence, a line or a caption (after an ellipsis, a colon, a bar or a quote mark)."""
     if span.start == 0 or span[0].is_sent_start:
@@ -588,6 +596,7 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
     #                                                           opens a sentence or line)
     relative_pronouns: dict[str, set[str]] = defaultdict(set)  # name key -> the "who"/"which" written after it
     context: dict[str, Counter] = defaultdict(Counter)  # name key -> what the words before it say it is
+    acronyms: dict[str, str] = {}  # "fbi" -> "federalbureauofinvestigation", as "... (FBI)" defines it
 
     def cleaned(text: str, label: str) -> str:
         t = clean_name(text)
@@ -615,8 +624,11 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
                 if place:
                     name, label = place, "GPE"
                 name = _SPAN_RUN_ON.sub("", name)
-                if "/" in name:  # a photo credit ("Jane Roe/AP") or two datelines in one: no one name
+                if "/" in name or "=" in name:  # a photo credit ("Jane Roe/AP"), two datelines, markup: no one name
                     continue
+                cut = ""
+                if "(" in name and ")" not in name:  # an acronym cut at its bracket ("Federal Bureau of Investigation
+                    name, cut = name[: name.index("(")].rstrip(), name[name.index("(") + 1 :]  # (FBI"): the name
                 if name[:1] in "@#" or doc_text[span.start_char - 1 : span.start_char] in ("@", "#"):
                     continue  # a social-media handle or hashtag ("@TWilsonTV", "#DonaldDuck"), not a name as written
                 first, _, rest = name.partition(" ")
@@ -631,6 +643,10 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
                     label = _corrected_label(name, label)  # or a platform: "Mitt Romney's Facebook"
                 raw.append((art.id, name, label, span.start < first_sent_end, _headline_like(doc_text, span),
                             _initial(doc, span, doc_text)))
+                defined = _DEFINED_ACRONYM.match(doc_text, span.end_char) if label in ("ORG", "GPE", "FAC") else None
+                acronym = defined.group(1) if defined else cut
+                if acronym and _initials(name) == acronym.replace(".", ""):
+                    acronyms[spelling_key(acronym)] = spelling_key(clean_name(name))
                 relative = _RELATIVE_PRONOUN.match(doc_text, span.end_char)
                 if relative:
                     relative_pronouns[name_key(clean_name(name))].add(relative.group(1).lower())
@@ -672,6 +688,11 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
             if part is None:
                 continue  # headline junk: "Rebuild Relations", "Talk Show Axed By Channel"
             text = part
+        one, _, other = text.partition(" and ")
+        if other and name_key(one) in known_keys and name_key(other) in known_keys:
+            # two names the story also names apart ("Facebook and Google")
+            fitted += [(aid, part, labels_of[name_key(part)].most_common(1)[0][0], lead) for part in (one, other)]
+            continue
         fitted.append((aid, text, label, lead))
     raw = fitted
 
@@ -777,9 +798,12 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
     # "David Greene"), spacing or hyphenation ("Erie Times-News", "Erie Times News"), with a middle initial
     # ("Donald J. Trump"), a firm with and without its legal form ("Kellogg Co", "Kellogg"), a body's name with its
     # last word in the singular and the plural ("Kenya Wildlife Service(s)") or a group as noun and adjective
-    # ("Venezuelans", "Venezuelan", "Democrats", "Democratic") merge into the dominant one, shown as running text
-    # writes it (capitals are a typeface).
+    # ("Venezuelans", "Venezuelan", "Democrats", "Democratic") or a body's name and the acronym the text defines for
+    # it ("Rail Accident Investigation Branch (RAIB)") merge into the dominant one, shown as running text writes it
+    # (capitals are a typeface).
     def same_name(name: str, label: str) -> str:
+        if label == "ORG" and spelling_key(name) in acronyms:  # "FBI" where the text defined it
+            return same_name(acronyms[spelling_key(name)], label)
         words = name_key(name).split()
         if label == "ORG" and len(words) > 1 and words[-1] in LEGAL_FORMS:
             words = words[:-1]
