@@ -389,3 +389,17 @@ def test_acronyms_the_text_defines_and_names_joined_by_and():
     assert doc.ents[-1].text == "Facebook and Google"
     ents = {e.name: e for e in story_entities([art], docs)}
     assert "Facebook and Google" not in ents and ents["Facebook"].count == 2 and ents["Google"].count == 2
+
+
+def test_a_participle_opening_a_sentence_is_no_name():
+    from spacy.tokens import Span
+
+    text = ("The talks ended on Friday. Conceding that a deal was likely, Obama said the US would wait. Beijing said "
+            "little, and officials in Beijing were silent.")
+    art = Article(id="p", title="", text=text, source="t")
+    docs = parse_articles([art])
+    doc = docs["p"]
+    at = [t.text for t in doc].index("Conceding")
+    doc.ents = sorted([*doc.ents, Span(doc, at, at + 1, "PERSON")], key=lambda e: e.start)  # as the model tags it
+    ents = {e.name: e for e in story_entities([art], docs)}
+    assert "Conceding" not in ents and ents["Beijing"].count == 2  # "Beijing said" opens a sentence too

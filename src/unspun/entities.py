@@ -1,8 +1,10 @@
 """Story entities: people, organisations and places with canonical names, counts and a role in the story.
 
 spaCy's NER gives the mentions; what no library does for us (and is hand-written here) is the story-level
-bookkeeping: cleaning junk spans, folding surnames into full names ("Pompeo" -> "Mike Pompeo"), a tiny
-alias table for country names, per-outlet counts and the main/secondary/mentioned role.
+bookkeeping: cleaning junk spans, mending the small model's boundaries and types from the words around a name
+("Enlarge Image Google", "the militant group Boko Haram" tagged PERSON; measured by bench/entities.py), folding
+surnames into full names ("Pompeo" -> "Mike Pompeo"), a tiny alias table for country names, per-outlet counts and
+the main/secondary/mentioned role.
 The name helpers (`clean_name`, `name_key`, `NameIndex`) are shared with `quotes`.
 """
 
@@ -597,6 +599,7 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
     relative_pronouns: dict[str, set[str]] = defaultdict(set)  # name key -> the "who"/"which" written after it
     context: dict[str, Counter] = defaultdict(Counter)  # name key -> what the words before it say it is
     acronyms: dict[str, str] = {}  # "fbi" -> "federalbureauofinvestigation", as "... (FBI)" defines it
+    openers: set[str] = set()
 
     def cleaned(text: str, label: str) -> str:
         t = clean_name(text)
@@ -643,6 +646,9 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
                     label = _corrected_label(name, label)  # or a platform: "Mitt Romney's Facebook"
                 raw.append((art.id, name, label, span.start < first_sent_end, _headline_like(doc_text, span),
                             _initial(doc, span, doc_text)))
+                if len(span) == 1 and span.end < len(doc) and doc[span.end].is_lower and _LEAD_IN.fullmatch(name) \
+                        and raw[-1][-1] and not _is_given_name(name):
+                    openers.add(name_key(name))  # "Conceding that ...": a participle opening a sentence
                 defined = _DEFINED_ACRONYM.match(doc_text, span.end_char) if label in ("ORG", "GPE", "FAC") else None
                 acronym = defined.group(1) if defined else cut
                 if acronym and _initials(name) == acronym.replace(".", ""):
@@ -680,9 +686,10 @@ def story_entities(articles: list[Article], docs: dict[str, "Doc"], *, titles: b
             short = _lead_in(text, known_keys, name_key(cleaned(text, label)))
             if short != text:  # what was run into it decided the label too ("Enlarge Image Google" PERSON)
                 text, label = short, labels_of[name_key(short)].most_common(1)[0][0]
-        if initial and " " not in text and text.istitle() and name_key(text) not in inside and \
-                text.lower() in lower_words():
-            continue  # a common noun capitalised to open a sentence ("Ocean eddies ...") and nowhere else
+        if initial and " " not in text and text.istitle() and name_key(text) not in inside and (
+                name_key(text) in openers or text.lower() in lower_words()):
+            continue  # a common noun or a participle capitalised to open a sentence ("Ocean eddies ...", "Conceding
+            #           that ...") and nowhere else
         if head and name_key(cleaned(text, label)) not in known_keys:
             part = _fit_known(cleaned(text, label), label, known_keys)
             if part is None:
