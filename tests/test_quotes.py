@@ -1000,6 +1000,48 @@ def test_a_learned_attribution_longer_than_the_rule_stance_it_overlaps_replaces_
     assert extract_records(doc, stances=True, learned=True) == []  # and adds nothing on its own
 
 
+def _stand_in_model(cue: str, content: list[str], source: str | None = None):
+    """A CRF that tags the word `cue` as cue, the words of `content` as content (the first CB) and `source` as
+    source: the learned path's combination without a fitted model."""
+    from unspun import quotes as q
+
+    labels = ["O", "CB", "CI", "Q", "S"]
+    weights = {"b": [1, 0, 0, 0, 0], f"w={cue}": [0, 0, 0, 5, 0], f"w={content[0]}": [0, 5, 0, 0, 0],
+               **{f"w={w}": [0, 0, 5, 0, 0] for w in content[1:]}}
+    if source:
+        weights[f"w={source}"] = [0, 0, 0, 0, 5]
+    names = sorted(weights)
+    return q.AttributionModel({"labels": labels, "transitions": [[0.0] * 5 for _ in labels], "features": names,
+                               "weights": [weights[n] for n in names]})
+
+
+def test_a_learned_attribution_starts_after_the_preposition_its_cue_takes(monkeypatch):
+    # PolNeAR's content of "made no mention of God" is "God", as the rules' "talked about X" is X
+    from unspun import quotes as q
+
+    monkeypatch.setattr(q, "_MODEL", _stand_in_model("mention", ["of", "god"], "governor"))
+    monkeypatch.setattr(q, "_TAGGER", "crf")
+    art, doc = _art("The governor made no mention of God in his speech.")
+    assert extract_records(doc, stances=True) == []
+    recs = extract_records(doc, stances=True, learned=True)
+    assert [(r.text, r.mention_text, doc.text[r.cue[0]:r.cue[1]]) for r in recs] == [
+        ("God", "The governor", "mention")]
+
+
+def test_a_learned_attribution_with_a_cue_and_no_source_stands_on_its_own(monkeypatch):
+    # PolNeAR annotates attributions whose source is not named; the model's with a cue word is kept, one with
+    # neither cue nor source is not (test above)
+    from unspun import quotes as q
+
+    monkeypatch.setattr(q, "_MODEL", _stand_in_model("speculation", ["the", "mayor", "would", "resign"]))
+    monkeypatch.setattr(q, "_TAGGER", "crf")
+    art, doc = _art("Amid speculation the mayor would resign, shares fell.")
+    assert extract_records(doc, stances=True) == []
+    recs = extract_records(doc, stances=True, learned=True)
+    assert [(r.text, r.mention, doc.text[r.cue[0]:r.cue[1]]) for r in recs] == [
+        ("the mayor would resign", None, "speculation")]
+
+
 def test_titles_scare_quotes_and_what_pictures_show_are_no_quotes():
     text = ("Ben Carson told ABC's “This Week” that the story was false. \"I was never offered a scholarship,\" "
             "Carson said.\n\nHis book described a class called “Perception” at Yale.\n\n"

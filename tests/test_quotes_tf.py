@@ -135,3 +135,23 @@ def test_bfloat16_inference_is_deterministic_and_close_to_float32(monkeypatch):
         assert quotes_tf.bf16() is False
     finally:
         quotes_tf.bf16.cache_clear()
+
+
+def test_stance_records_are_marked_apart_for_a_tagger_fitted_with_their_marks():
+    """bench/train_quotes_tf.py --stance-marks fits a tagger that also reads the stance rules' records (rows for
+    'bstance' / 'cstance' in its rule embedding); the quote rules' marks stay as they were."""
+    from unspun.quotes import _rule_marks
+
+    doc = get_nlp()("Senator Jane Smith opposes the deal.")
+    recs = extract_records(doc, stances=True)
+    assert [r.text for r in recs if r.extra.get("stance")] == ["the deal"]
+    words = [t.text for t in doc]
+    marks = dict(zip(words, _rule_marks(doc, recs, stances=True)))
+    assert (marks["the"], marks["deal"], marks["opposes"]) == ("bstance", "cstance", "q")
+    assert dict(zip(words, _rule_marks(doc, recs)))["the"] == "bindirect"
+    assert [quotes_tf.mark_id(m) for m in ("bstance", "cstance")] == [quotes_tf.QUOTE_MARKS, quotes_tf.QUOTE_MARKS + 1]
+
+
+@needs_tf
+def test_the_packaged_tagger_reads_the_quote_rules_marks_only():
+    assert not quotes_tf.load().tagger.stance_marks

@@ -39,14 +39,15 @@ Pipeline per article (spaCy Doc with parser + NER):
    quote above it.
 6. Learned attributions: a linear-chain CRF trained on PolNeAR train (bench/train_quotes.py; weights in
    quotes_model.json, decoded here with Viterbi) tags content, cue and source tokens, reading the rules' records among
-   its features; its attributions that no rule record overlaps and that name a source are added (cues outside the
-   lists: "Republican leaders cast the plan as a giveaway"), and one that holds the single rule clause it overlaps
-   and more replaces it, with the rule's source if it names none (mostly stances, whose objects the rules cut
-   short). Quotes take from them only a clause
+   its features; its attributions that no rule record overlaps and that name a source or a cue are added (cues
+   outside the lists: "Republican leaders cast the plan as a giveaway"; "speculation that ..."), and one that holds
+   the single rule clause it overlaps and more replaces it, with the rule's source if it names none (mostly stances,
+   whose objects the rules cut short); a span that opens with its cue's preposition starts after it ("made no
+   mention | of God"). Quotes take from them only a clause
    with its own subject governed by a speech or cognition verb; the rest is benchmark content, as the rules'
    stances are. Where torch is installed (the `embed` extra) a fine-tuned transformer tagger (all-MiniLM-L6-v2,
    `quotes_tf`, bench/train_quotes_tf.py) takes the CRF's place with the same labels and the same combination (all
-   attributions: train slice 0.7792 -> 0.7847 fitted on 80% of train, dev 0.780 -> 0.789 fitted on all of it) at
+   attributions: train slice 0.7792 -> 0.7860 fitted on 80% of train, dev 0.780 -> 0.791 fitted on all of it) at
    ~7x the CRF path's CPU (dev bench, both settings: ~356 vs ~50 ms an article; tagging alone ~310 vs ~18 ms); the
    CRF stays the fallback where torch is not installed.
 
@@ -1638,7 +1639,7 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True, st
     then, with `learned=True`, the learned model's (section 6) where no rule record overlaps them; a model
     attribution longer than the one non-quote rule record it overlaps takes that record's place. The model (the
     transformer where torch is installed, else the CRF: `learned_tagger`) adds attributions mostly in the stance
-    setting (PolNeAR dev, all attributions: overlap F1 0.767 -> 0.789) and ~0.4% to the quotes readers see, at many
+    setting (PolNeAR dev, all attributions: overlap F1 0.767 -> 0.791) and ~0.4% to the quotes readers see, at many
     times the rules' CPU, so `extract_quotes` (the reader path) uses the rules alone.
 
     `stances=True` also returns stance attributions with nominal/infinitival content ("opposes the deal",
@@ -1654,15 +1655,23 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True, st
         records = _extract_records(doc, flags, min_words=min_words, indirect=indirect, stances=stances and not learned)
         if not learned:
             return records
-        # the model reads the quote rules' records (without stances) as features
-        added = _learned_records(doc, flags, records, clauses_only=not stances)
+        # the model reads the quote rules' records (without stances) as features; a tagger fitted with the stance
+        # rules' marks reads the stance records too
+        with_stances = learned_tagger() == "tf" and _tf_reads_stances()
+        stance_records = _extract_records(doc, flags, min_words=min_words, indirect=indirect, stances=True) \
+            if stances or with_stances else None
+        added = _learned_records(doc, flags, stance_records if with_stances else records, clauses_only=not stances,
+                                 stance_marks=with_stances)
         if stances:
-            records = _extract_records(doc, flags, min_words=min_words, indirect=indirect, stances=True)
+            records = stance_records
         rules = len(records)
         for rec in added:
             hits = [k for k in range(rules) if _spans_overlap(records[k].content, rec.content)]
             if not hits:
-                if rec.mention is not None:  # on its own, only an attribution with someone to attribute it to
+                # on its own, only an attribution with someone to attribute it to, or with its cue: PolNeAR
+                # annotates attributions with no source named ("speculation that ...", "it seems ..."); one with
+                # neither is on train most often false or already partly found
+                if rec.mention is not None or rec.cue is not None:
                     records.append(rec)
             elif len(hits) == 1 and records[hits[0]].kind != "direct" \
                     and _chars(rec.content) > _chars(records[hits[0]].content):
@@ -2806,8 +2815,9 @@ MODEL_PATH = Path(__file__).with_name("quotes_model.json")
 _VERBAL = frozenset({"VERB", "AUX"})
 
 
-def _rule_marks(doc: "Doc", records: list[QuoteRecord]) -> list[str | None]:
-    """Per token: what the rules made of it ('c<kind>' content, 'b<kind>' content start, 'q' cue, 's' source)."""
+def _rule_marks(doc: "Doc", records: list[QuoteRecord], stances: bool = False) -> list[str | None]:
+    """Per token: what the rules made of it ('c<kind>' content, 'b<kind>' content start, 'q' cue, 's' source);
+    `stances`: a stance record's content is 'bstance' / 'cstance'."""
     marks: list[str | None] = [None] * len(doc)
     starts = [t.idx for t in doc]
 
@@ -2816,6 +2826,8 @@ def _rule_marks(doc: "Doc", records: list[QuoteRecord]) -> list[str | None]:
 
     for r in records:
         kind = "clause" if r.extra.get("clause") or r.extra.get("clause_only") else r.kind
+        if stances and r.extra.get("stance") and r.kind == "indirect":
+            kind = "stance"
         first = True
         for s, e in r.content:
             for i in tokens(s, e):
@@ -3055,18 +3067,38 @@ def _reported_clause(words: list["Token"], flags: _TokenFlags) -> bool:
                and any(c.dep_ in ("nsubj", "nsubjpass") and c.i in inside for c in t.children) for t in words)
 
 
+def _without_cue_preposition(doc: "Doc", content: list[tuple[int, int]], in_quote) -> list[tuple[int, int]]:
+    """A model attribution that opens with the preposition its cue takes ('made no mention | of God', 'are
+    circulating talking points | on controversies') starts at the preposition's object: PolNeAR's content, and the
+    rules' stance spans ("talked about X" -> X), leave the preposition out."""
+    s, e = content[0]
+    span = doc.char_span(s, e, alignment_mode="expand")
+    words = [t for t in span if not (t.is_punct or t.is_space)] if span is not None else []
+    if len(words) > 1 and words[0].pos_ == "ADP" and words[0].dep_ in ("prep", "agent", "dative") \
+            and not span.start <= words[0].head.i < span.end and not in_quote(words[0].idx):
+        return [(words[1].idx, e)] + content[1:]
+    return content
+
+
+def _tf_reads_stances() -> bool:
+    from . import quotes_tf
+
+    return quotes_tf.load().tagger.stance_marks
+
+
 def _learned_records(doc: "Doc", flags: _TokenFlags, records: list[QuoteRecord], *,
-                     clauses_only: bool) -> list[QuoteRecord]:
+                     clauses_only: bool, stance_marks: bool = False) -> list[QuoteRecord]:
     """The model's attributions as records: speaker from its source words (else its cue's subject), resolved as the
-    rules' are; one with neither has no mention (extract_records uses it only to widen a rule record: on train most
-    such model attributions on their own are false or already partly found). `clauses_only`: quotes only (see
+    rules' are; one with neither has no mention (extract_records keeps it on its own only with a cue, else uses it
+    only to widen a rule record). `clauses_only`: quotes only (see
     below), not stances."""
     text = doc_text(doc)
     quote_spans = flags.quote_spans(doc)
     if learned_tagger() == "tf":
         from . import quotes_tf
 
-        tagged = quotes_tf.load().tag(doc, _rule_marks(doc, records), _paragraphs(text) or [(0, len(text))])
+        tagged = quotes_tf.load().tag(doc, _rule_marks(doc, records, stances=stance_marks),
+                                      _paragraphs(text) or [(0, len(text))])
     else:
         model = attribution_model()
         tagged = [(idx, model.tag(seq)) for idx, seq in attribution_features(doc, records, quote_spans, flags)]
@@ -3074,7 +3106,7 @@ def _learned_records(doc: "Doc", flags: _TokenFlags, records: list[QuoteRecord],
     resolver = None
     out = []
     for att in decode_attributions(doc, tagged):
-        content = att["content"]
+        content = _without_cue_preposition(doc, att["content"], in_quote)
         words = [t for s, e in content for t in doc.char_span(s, e, alignment_mode="expand") if not t.is_punct]
         subj = None
         if att["source"]:

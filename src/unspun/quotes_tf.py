@@ -28,7 +28,10 @@ if TYPE_CHECKING:  # pragma: no cover
 WEIGHTS_PATH = Path(__file__).with_name("quotes_tf_weights.npz")
 LABELS = ("O", "CB", "CI", "Q", "S")
 # rule marks (quotes._rule_marks) as input ids; 0 = none
-MARKS = ("", "q", "s", "bdirect", "cdirect", "bindirect", "cindirect", "bmixed", "cmixed", "bclause", "cclause")
+MARKS = ("", "q", "s", "bdirect", "cdirect", "bindirect", "cindirect", "bmixed", "cmixed", "bclause", "cclause",
+         "bstance", "cstance")
+# weights fitted without the stance rules' marks (the shipped ones) have an embedding row for the first 11 marks only
+QUOTE_MARKS = 11
 MAX_PIECES = 254  # + [CLS] and [SEP]: 256, the length the tagger was trained on
 _lock = threading.Lock()
 
@@ -137,18 +140,23 @@ def bf16() -> bool:
 class Tagger:
     """BertForTokenClassification with a rule-mark embedding added to its word embeddings."""
 
-    def __init__(self, model):
+    def __init__(self, model, n_marks: int = QUOTE_MARKS):
         import torch
 
         self.model = model
-        self.rule_emb = torch.nn.Embedding(len(MARKS), model.config.hidden_size)
+        self.rule_emb = torch.nn.Embedding(n_marks, model.config.hidden_size)
         torch.nn.init.zeros_(self.rule_emb.weight)  # training starts from the plain pretrained model
 
     @classmethod
-    def from_base(cls) -> "Tagger":
+    def from_base(cls, n_marks: int = QUOTE_MARKS) -> "Tagger":
         from transformers import AutoModelForTokenClassification
 
-        return cls(AutoModelForTokenClassification.from_pretrained(str(base_dir()), num_labels=len(LABELS)))
+        return cls(AutoModelForTokenClassification.from_pretrained(str(base_dir()), num_labels=len(LABELS)), n_marks)
+
+    @property
+    def stance_marks(self) -> bool:
+        """Does the tagger read the stance rules' records too (marked bstance / cstance)?"""
+        return self.rule_emb.num_embeddings > QUOTE_MARKS
 
     def parameters(self) -> list:
         return list(self.model.parameters()) + [self.rule_emb.weight]
@@ -310,8 +318,9 @@ def load() -> _Loaded:
         torch.set_num_threads(1)  # a fixed thread count keeps the float sums, hence the labels, the same
         config = AutoConfig.from_pretrained(str(base_dir()), num_labels=len(LABELS))
         model = AutoModelForTokenClassification.from_config(config)
-        tagger = Tagger(model)
         with np.load(WEIGHTS_PATH, allow_pickle=False) as arrays:
+            emb = arrays["rule_emb.weight#q" if "rule_emb.weight#q" in arrays.files else "rule_emb.weight"]
+            tagger = Tagger(model, int(emb.shape[0]))
             start, trans = arrays["decode.start"], arrays["decode.transitions"]
             tagger.load_state(dequantize({k: arrays[k] for k in arrays.files if not k.startswith("decode.")}))
         model.eval()
