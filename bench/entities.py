@@ -10,7 +10,8 @@ bench re-reads those articles from the input files the way `unspun run` does (in
 and re-runs the entity stage (`story_entities`) on fresh parses, so it scores the CURRENT code.
 
 Labels (bench/data/entities_gold.jsonl, one line per story, keyed by its article ids; one annotator, the engineer
-who wrote this, reading the article text): for each entity the code listed in its top 10 when labelled:
+who wrote this, reading the article text): for each entity the code listed in its top 10 when labelled (commit
+272bf6a; a few names later code moved into a dev story's top 10 were labelled after):
 - `ok`: the name is a real entity with correct boundaries ("Enlarge Image Google" is not; its `fix` is "Google";
   "Theresa" for Theresa May is not: its fix is "Theresa May"; a fix of null: no entity at all, e.g. "Cover");
 - `ref`: who or what it names (the canonical full name; null when no entity): two listed entities with one ref are
