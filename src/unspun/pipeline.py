@@ -236,12 +236,13 @@ FINDING_KINDS = {"quotes", "events"}  # the per-article stage results analyze_st
 @functools.cache
 def analyzer_id() -> str:
     """Names the code that made stored per-article findings: the parser, the packages the stages read, and a
-    digest of unspun's own source (any change of the code recomputes them rather than risk stale results)."""
+    digest of unspun's own source and the models it ships (any change of either recomputes them rather than risk
+    stale results; ~20 ms a run, most of it the quote tagger's weights)."""
     from importlib.metadata import version
 
     digest = hashlib.sha1()
     package = Path(__file__).parent
-    for path in sorted(package.rglob("*.py")):
+    for path in sorted(p for ext in ("*.py", "*.json", "*.npz") for p in package.rglob(ext)):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     deps = "/".join(f"{name}-{version(name)}" for name in ("dateparser", "gender-guesser"))
     return f"{nlp.parser_id()}/{deps}/{digest.hexdigest()[:16]}"
