@@ -1,4 +1,6 @@
+import importlib.util
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -38,3 +40,12 @@ def seeds_copy(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def football_text() -> str:
     return FOOTBALL
+
+
+def load_bench(name: str):
+    """bench/<name>.py as a module (bench/ is scripts, not a package), registered as bench_<name>."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[f"bench_{name}"] = mod
+    spec.loader.exec_module(mod)
+    return mod

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
+from conftest import load_bench
 
 from unspun.model import Entity
 
@@ -16,10 +16,7 @@ BENCH = Path(__file__).resolve().parents[1] / "bench" / "entities.py"
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("bench_entities", BENCH)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_bench("entities")
 
 
 def _ent(name: str, typ: str) -> Entity:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import load_bench
 
 from unspun.model import Article, SummarySentence, normalize_ws
 from unspun.summarize import (
@@ -375,11 +374,7 @@ def test_split_sentences_moves_dangling_quote():
 
 
 def _bench_module():
-    spec = importlib.util.spec_from_file_location("bench_summarize", REPO / "bench" / "summarize.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["bench_summarize"] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return load_bench("summarize")
 
 
 def test_benchmark_smoke_on_five_clusters(tmp_path):
