@@ -24,9 +24,15 @@ def seeds():
 
 
 
-def _by_name(article: Article) -> dict:
-    """The entities of a one-article story, by name."""
-    return {e.name: e for e in story_entities([article], parse_articles([article]))}
+def _by_name(article: Article, retag=None) -> dict:
+    """The entities of a one-article story, by name; `retag(doc)` gives the spans the model is made to tag (its
+    mistakes, set by hand so the test does not depend on what the model happens to get right)."""
+    docs = parse_articles([article])
+    if retag is not None:
+        doc = docs[article.id]
+        doc.ents = retag(doc)
+    return {e.name: e for e in story_entities([article], docs)}
+
 
 def test_seed_entities(seeds):
     arts, docs = seeds
@@ -348,13 +354,12 @@ def test_a_name_takes_the_label_most_of_its_mentions_have():
 
     text = ("Bernie Sanders won the primary. Sanders said he would fight on. Bernie Sanders thanked voters, and "
             "Bernie Sanders spoke again on Sunday. Sanders left for Ohio.")
-    art = Article(id="s", title="", text=text, source="t")
-    docs = parse_articles([art])
     from spacy.tokens import Span
 
-    doc = docs["s"]
-    doc.ents = [Span(doc, e.start, e.end, "ORG" if i == 0 else e.label_) for i, e in enumerate(doc.ents)]
-    ents = {e.name: e for e in story_entities([art], docs)}
+    def first_as_org(doc):
+        return [Span(doc, e.start, e.end, "ORG" if i == 0 else e.label_) for i, e in enumerate(doc.ents)]
+
+    ents = _by_name(Article(id="s", title="", text=text, source="t"), first_as_org)
     assert ents["Bernie Sanders"].type == "PERSON" and "Sanders" not in ents, {n: e.type for n, e in ents.items()}
     assert Index([("Bernie Sanders", "ORG")]).full["bernie sanders"][1] == "ORG"  # the index itself is unchanged
 
@@ -378,16 +383,17 @@ def test_acronyms_the_text_defines_and_names_joined_by_and():
     esa = [e for n, e in ents.items() if n in ("ESA", "European Space Agency")]
     assert len(esa) == 1 and esa[0].count == 4
     # a span of two names the story also names apart (the model's "Facebook and Google"), as two mentions
-    art = Article(id="f", title="", source="t", text="Facebook said it would act. Google declined to comment. "
-                                                      "Facebook and Google dominate advertising.")
-    docs = parse_articles([art])
-    doc = docs["f"]
-    words = [t.text for t in doc]
-    last = len(words) - 1 - words[::-1].index("Facebook")
-    doc.ents = [Span(doc, 0, 1, "ORG"), Span(doc, words.index("Google"), words.index("Google") + 1, "ORG"),
-                Span(doc, last, last + 3, "ORG")]
-    assert doc.ents[-1].text == "Facebook and Google"
-    ents = {e.name: e for e in story_entities([art], docs)}
+    def retag(doc):
+        words = [t.text for t in doc]
+        last = len(words) - 1 - words[::-1].index("Facebook")
+        spans = [Span(doc, 0, 1, "ORG"), Span(doc, words.index("Google"), words.index("Google") + 1, "ORG"),
+                 Span(doc, last, last + 3, "ORG")]
+        assert spans[-1].text == "Facebook and Google"
+        return spans
+
+    ents = _by_name(Article(id="f", title="", source="t", text="Facebook said it would act. Google declined to "
+                                                                "comment. Facebook and Google dominate advertising."),
+                    retag)
     assert "Facebook and Google" not in ents and ents["Facebook"].count == 2 and ents["Google"].count == 2
 
 
@@ -396,10 +402,9 @@ def test_a_participle_opening_a_sentence_is_no_name():
 
     text = ("The talks ended on Friday. Conceding that a deal was likely, Obama said the US would wait. Beijing said "
             "little, and officials in Beijing were silent.")
-    art = Article(id="p", title="", text=text, source="t")
-    docs = parse_articles([art])
-    doc = docs["p"]
-    at = [t.text for t in doc].index("Conceding")
-    doc.ents = sorted([*doc.ents, Span(doc, at, at + 1, "PERSON")], key=lambda e: e.start)  # as the model tags it
-    ents = {e.name: e for e in story_entities([art], docs)}
+    def retag(doc):  # as the model tags it
+        at = [t.text for t in doc].index("Conceding")
+        return sorted([*doc.ents, Span(doc, at, at + 1, "PERSON")], key=lambda e: e.start)
+
+    ents = _by_name(Article(id="p", title="", text=text, source="t"), retag)
     assert "Conceding" not in ents and ents["Beijing"].count == 2  # "Beijing said" opens a sentence too
