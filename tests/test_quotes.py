@@ -227,6 +227,14 @@ def test_speaker_when_the_parse_misses_the_subject():
     assert got["Hillary Clinton believes that transatlantic cooperation is essential."] == "Jake Sullivan"
 
 
+def test_a_date_after_the_cue_is_no_inverted_subject():
+    # "tweeted Monday that ...": Monday was the speaker; a date before the name in inverted order is skipped
+    art, doc = _art("The comedian, 47, tweeted Monday that she \"consciously uncoupled\" from Michael Sheen, 49.\n\n"
+                    "\"We will not close the plant,\" said Tuesday a spokesman for Acme Corp, the owner.")
+    speakers = {q.speaker for q in extract_quotes(art, doc)}
+    assert "Monday" not in speakers and "Tuesday" not in speakers and "Acme Corp" in speakers
+
+
 def test_quote_parts_in_one_paragraph_are_one_attribution():
     text = ("''God will hold the slave drivers of our day accountable,'' Francis said in a speech to workers, as he "
             "called for greater ethics in business. ''The flow of capital cannot decide the flow and life of people.''")

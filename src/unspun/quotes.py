@@ -552,6 +552,10 @@ def _inverted_subject(verb: "Token") -> "Token | None":
         return None
     head = None
     for t in doc[verb.i + 1 : verb.i + 9]:
+        if t.ent_type_ in ("DATE", "TIME"):  # when, not who ("The comedian, 47, tweeted Monday that she ...")
+            if head is not None:
+                break
+            continue
         if t.pos_ in ("PROPN", "NOUN"):
             head = t
         elif t.pos_ == "PRON" and head is None and t.tag_ == "PRP":
