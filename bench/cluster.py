@@ -7,6 +7,13 @@ Streams
                   ingest order, undated ones last), on the raw path undated ones keep their file position.
   * multinews   - ../shared/data/summarize/*.jsonl: every Multi-News cluster is one story; articles have no
                   title or date; all articles of a file are shuffled with a fixed seed and streamed.
+  * aeb-week    - ../shared/data/extract/aeb/html, 111 web pages (a week of November 2019 news and a few older
+                  pages), user path only: read as `unspun run DIR` reads them (``load_aeb``: ``iter_articles`` in
+                  sorted file order with the pipeline's ``finish_article``, then ``prepare_stream`` and
+                  ``store_order``). Gold: bench/data/aeb_events.jsonl, {"file", "event"} per page, labelled by one
+                  annotator (issue 8 round 14): same event or its direct follow-up that week; an opinion piece counts
+                  with its event only when mainly about it; a digest is its own story. 90 events, 16 of 2-3 pages
+                  (26 gold pairs). A stream of unrelated news, unlike the other two.
   Records are read into articles by ``make_article``, as ingest reads them: an untitled article gets its first
   line as a derived title (``title_derived``), and bodies are normalised.
 
@@ -15,9 +22,13 @@ Calibration split (the shipped ``unspun.cluster.MODEL`` comes from ``--calibrate
   reported on multinews_test120 (held out), giveme-odd (held out events; metrics restricted to those
   articles while the whole 419-article stream is processed) and giveme-all (half seen in calibration);
   giveme-even-in-all is the calibration mirror of giveme-odd (even events scored in the whole stream).
+  From round 14 aeb-week is a calibration stream too: it chose ``DATED_THRESHOLD`` (``dated_threshold_sweep``) and is
+  in the calibration spread, the sweeps and the baselines' threshold tuning (user path); ``--calibrate`` still fits
+  the model's coefficients on giveme-even + dev92 only. giveme-odd and multinews-test120 stay held out.
 
 Systems side by side: unspun (StoryClusterer), unspun without its general-English IDF prior (the online IDF
-alone, as before the prior was added), unspun without the minimum-evidence rule (``min_cos`` = 0, as before issue 8
+alone, as before the prior was added), unspun with one join threshold for dated and undated pairs (as before
+round 14), unspun without the minimum-evidence rule (``min_cos`` = 0, as before issue 8
 round 5), a TF-IDF single-pass baseline (nearest centroid, cosine
 threshold tuned on the calibration streams, IDF fitted on the whole stream - transductive, which favours
 the baseline) and batch average-linkage agglomerative clustering on the same TF-IDF (threshold tuned the
@@ -52,6 +63,8 @@ Window sweep (``window_sweep``, third table): unspun's calibration-stream F1 per
 idle story stays active), the choice of ``WINDOW_DAYS``. Evidence sweep (``evidence_sweep``, fourth table): the same
 per ``min_cos`` (the text evidence a join needs), the choice of ``MIN_COS``. Dense band sweep (``dense_band_sweep``):
 the calibration spread runs per band of first-stage P that asks the dense stage, the choice of ``DENSE_BAND``.
+Dated threshold sweep (``dated_threshold_sweep``): per ``dated_threshold`` the calibration streams' F1, the spread
+runs' means and giveme-even-in-all, the choice of ``DATED_THRESHOLD``.
 Writes bench/results/cluster.json.
 """
 
@@ -76,9 +89,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 import unspun.cluster as cluster_module  # noqa: E402
-from unspun.cluster import (_ECACHE, _WCACHE, DENSE_BAND, DENSE_FEATURES, DENSE_MODEL, FEATURES, MIN_COS,  # noqa: E402
-                            MODEL, WINDOW_DAYS, StoryClusterer, _order, _prior_counts, cluster_articles,
-                            featurize_article)
+from unspun.cluster import (_ECACHE, _WCACHE, DATED_THRESHOLD, DENSE_BAND, DENSE_FEATURES,  # noqa: E402
+                            DENSE_MODEL, FEATURES, MIN_COS, MODEL, WINDOW_DAYS, StoryClusterer, _order,
+                            _prior_counts, cluster_articles, featurize_article)
 from unspun.extract import normalize_date  # noqa: E402
 from unspun.ingest.common import make_article  # noqa: E402
 from unspun.model import Article  # noqa: E402
@@ -120,6 +133,28 @@ def load_multinews(data: Path, name: str) -> list[tuple[Article, str]]:
                 a = make_article(article_id=f"{r['id']}#{j}", title="", text=text, source=name, language="en")
                 out.append((a, f"m{r['id']}"))
     random.Random(SEED).shuffle(out)
+    return out
+
+
+AEB_GOLD = ROOT / "bench" / "data" / "aeb_events.jsonl"
+
+
+def load_aeb(data: Path, gold_file: Path = AEB_GOLD) -> list[tuple[Article, str]]:
+    """The AEB pages read as `unspun run DIR` reads them (``iter_articles`` in sorted file order, one job, with the
+    pipeline's ``finish_article``), in that ingest order; gold by file name from ``gold_file``. Problems (none on
+    this folder) are skipped: they never reach the clusterer."""
+    from unspun.ingest import iter_articles
+    from unspun.pipeline import finish_article
+
+    gold = {}
+    with open(gold_file, encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            gold[r["file"]] = f"a:{r['event']}"
+    out = []
+    for item in iter_articles([str(data / "extract" / "aeb" / "html")], jobs=1, finish=finish_article):
+        if isinstance(item, Article):
+            out.append((item, gold[Path(item.source).name]))
     return out
 
 
@@ -491,6 +526,27 @@ def dense_band_sweep(cal: dict[str, list], model=None, dense_model=None) -> dict
     return out
 
 
+DATED_THRESHOLD_GRID = [0.15, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7]
+
+
+def dated_threshold_sweep(cal: dict[str, list], giveme: list, even_ids: set[str], model=None) -> dict:
+    """Per ``dated_threshold`` (the P a pair of dated articles needs to join; 0.15 = the one threshold of MODEL, as
+    before round 14): pairwise / BCubed F1 of each calibration stream, the calibration spread runs' mean pairwise
+    F1, and giveme-even-in-all (the calibration mirror of giveme-odd, a guard). How DATED_THRESHOLD was chosen: the
+    largest mean of the spread runs among the values that drop no calibration stream's pairwise F1 (single run, spread
+    mean, giveme-even-in-all) by more than 0.3 against 0.15."""
+    out = _sweep(cal, "dated_threshold", DATED_THRESHOLD_GRID, model)
+    gold = {a.id: g for a, g in giveme}
+    for v in DATED_THRESHOLD_GRID:
+        sp = calibration_spread(cal, model=model, dated_threshold=v)
+        row = out[str(v)]
+        row["spread_mean_pair_f1"] = {k: r["pair_f1"]["mean"] for k, r in sp.items() if k != "mean_pair_f1"}
+        row["spread_mean_pair_f1"]["mean"] = sp["mean_pair_f1"]
+        pred, _ = run_unspun(giveme, model=model, dated_threshold=v)
+        row["giveme-even-in-all_pair_f1"] = round(scores(pred, gold, even_ids)["pair_f1"], 2)
+    return out
+
+
 def evidence_sweep(cal: dict[str, list], model=None) -> dict:
     """Per ``min_cos`` (a join needs one of the body, title and name-phrase cosines >= min_cos; 0 = no such rule):
     how MIN_COS was chosen (issue 8 round 5)."""
@@ -565,7 +621,8 @@ def calibrate(sets: dict[str, list], features: list[str] | None = None, verbose:
     model = _fit(X, y, features)
     model["threshold"] = best
     if not dense:
-        model.update(merge_threshold=MODEL["merge_threshold"], min_cos=MODEL["min_cos"])
+        model.update(merge_threshold=MODEL["merge_threshold"], min_cos=MODEL["min_cos"],
+                     dated_threshold=MODEL["dated_threshold"])
     model["calibrated_on"] = (
         "multinews_dev92 + giveme5w1h even event_id (teacher-forced candidate pairs: "
         f"{len(y)} pairs, {int(y.sum())} positive; threshold by {CV_FOLDS}-fold cross-validation over gold "
@@ -607,6 +664,10 @@ def main(argv=None) -> int:
             else:
                 user[k], preparation[k] = prepare_stream(v)
             print(f"user path {k}: {preparation[k]}")
+        # as `unspun run DIR` does: ingest (and prepare) in sorted file order, cluster in the store's order
+        kept, preparation["aeb-week"] = prepare_stream(load_aeb(args.data))
+        user["aeb-week"] = store_order(kept)
+        print(f"user path aeb-week: {preparation['aeb-week']}")
         paths = {"user": user, "raw": raw_streams}
     main_path = next(iter(paths))
 
@@ -619,14 +680,18 @@ def main(argv=None) -> int:
         g_odd_ids = {a.id for a, g in giveme if int(g[1:]) % 2 == 1}
         mn_dev, mn_test = streams["multinews-dev92"], streams["multinews-test120"]
         cal = {"giveme-even": g_even, "multinews-dev92": mn_dev}
+        fit_sets = dict(cal)  # what --calibrate fits MODEL on (aeb-week chose only DATED_THRESHOLD)
+        aeb = streams.get("aeb-week")  # user path only
+        if aeb is not None:
+            cal["aeb-week"] = aeb
         if args.calibrate and path == main_path:
-            model = calibrate(cal)
+            model = calibrate(fit_sets)
             model["calibrated_on"] += f"; {path} input path"
             print(json.dumps(model, indent=1))
             (args.out.parent / "cluster_model.json").write_text(json.dumps(model, indent=1) + "\n")
         if args.calibrate_dense and path == main_path:
             with memo_encoder():
-                dense_model = calibrate(cal, dense=True)
+                dense_model = calibrate(fit_sets, dense=True)
             dense_model["calibrated_on"] += f"; {path} input path; dense cosine for every candidate"
             print(json.dumps(dense_model, indent=1))
             (args.out.parent / "cluster_dense_model.json").write_text(json.dumps(dense_model, indent=1) + "\n")
@@ -650,12 +715,15 @@ def main(argv=None) -> int:
             "giveme-odd (held out)": candidate_search(giveme, g_odd_ids, model=model),
             "multinews-test120 (held out)": candidate_search(mn_test, model=model),
         }
+        if aeb is not None:
+            cand_search[path]["aeb-week (calibration)"] = candidate_search(aeb, model=model)
 
         if path == main_path:
             spread = calibration_spread(cal, model=model)
             dense_bands = dense_band_sweep(cal, model=model, dense_model=dense_model)
             windows = window_sweep(cal, model=model)
             evidence = evidence_sweep(cal, model=model)
+            dated = dated_threshold_sweep(cal, giveme, {a.id for a, _ in g_even}, model=model)
 
         batch = not args.no_batch and path == main_path
         sp_t = tune(run_single_pass, [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5])
@@ -670,7 +738,12 @@ def main(argv=None) -> int:
             "multinews-test120": (mn_test, None, "held out"),
             "multinews-dev92": (mn_dev, None, "calibration"),
         }
+        if aeb is not None:
+            evals["aeb-week"] = (aeb, None, "calibration (one annotator's same-story labels; chose dated_threshold)")
         systems = [("unspun", lambda it, m=model: run_unspun(it, model=m)),
+                   # before round 14: one join threshold whether or not the pair is dated
+                   ("unspun (one threshold)", lambda it, m=model: run_unspun(it, model=m,
+                                                                              dated_threshold=m["threshold"])),
                    ("unspun (no idf prior)", lambda it, m=model: run_unspun(it, model=m, idf_prior=False)),
                    ("unspun (no evidence rule)", lambda it, m=model: run_unspun(it, model=m, min_cos=0.0)),
                    # the user's cap on a story's span (`--story-days N`): what event-sized stories cost on these streams
@@ -746,9 +819,16 @@ def main(argv=None) -> int:
         print(f"  min_cos {v:>4}: " + "  ".join(f"{k} {r['pair_f1']:6.2f} / {r['b3_f1']:6.2f}"
                                               for k, r in row.items() if k != "mean_pair_f1")
               + f"  mean pairwise F1 {row['mean_pair_f1']:6.2f}")
+    print(f"dated_threshold sweep ({main_path} path, calibration streams; default {DATED_THRESHOLD:g}, 0.15 = one "
+          "threshold): single run pairwise F1 per stream, spread means, giveme-even-in-all")
+    for v, row in dated.items():
+        print(f"  dated {v:>5}: " + "  ".join(f"{k} {r['pair_f1']:6.2f}" for k, r in row.items()
+                                 if isinstance(r, dict) and "pair_f1" in r)
+              + f"  mean {row['mean_pair_f1']:6.2f}  spread mean {row['spread_mean_pair_f1']['mean']:6.2f}"
+              + f"  even-in-all {row['giveme-even-in-all_pair_f1']:6.2f}")
     doc = {"model": model, "dense_model": dense_model, "dense_band": list(DENSE_BAND), "features": FEATURES,
            "seed": SEED, "idf_prior_load_s": round(prior_load_s, 2),
-           "window_days": WINDOW_DAYS, "min_cos": MIN_COS,
+           "window_days": WINDOW_DAYS, "min_cos": MIN_COS, "dated_threshold": DATED_THRESHOLD,
            "calibration_spread": {"how": (f"unspun with this run's model on {SPREAD_RUNS} reshuffles of "
                                           f"multinews-dev92 and {SPREAD_RUNS} random 70% event subsets of giveme-even: "
                                           "the noise floor for choices made on the calibration streams"),
@@ -757,6 +837,11 @@ def main(argv=None) -> int:
                                         "candidate's P under MODEL is in the band (0-2 = every decision); mean "
                                         "pairwise F1 and share of articles encoded (the article or a story member)"),
                                  "results": dense_bands},
+           "dated_threshold_sweep": {"how": ("calibration streams, unspun with the shipped model per dated_threshold "
+                                             "(the P a pair of dated articles needs to join; 0.15 = one threshold): "
+                                             "single-run pairwise / BCubed F1, the calibration spread runs' mean "
+                                             "pairwise F1, and giveme-even-in-all pairwise F1"),
+                                     "results": dated},
            "evidence_sweep": {"how": ("calibration streams only, unspun with the shipped model; pairwise / BCubed F1 "
                                       "per min_cos (a join needs max(cos_body, cos_title, cos_ent) >= min_cos; 0 = "
                                       "no such rule)"),

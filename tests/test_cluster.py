@@ -6,7 +6,7 @@ import json
 import random
 from pathlib import Path
 
-from unspun.cluster import StoryClusterer, _order, cluster_articles, featurize, featurize_article
+from unspun.cluster import FEATURES, StoryClusterer, _order, cluster_articles, featurize, featurize_article
 from unspun.model import Article
 
 SEEDS = Path(__file__).resolve().parents[1] / "examples" / "seeds"
@@ -500,3 +500,55 @@ def test_dense_stage_with_the_real_encoder_is_deterministic_across_a_restore():
     assert got["q1"] == got["q2"] and got["f1"] == got["f2"] and got["m1"] == got["m2"]
     assert len({got["q1"], got["f1"], got["m1"]}) == 3
     assert cluster_articles(arts, dense=True, dense_band=EVERY_DECISION) == got
+
+
+def test_a_dated_pair_needs_the_dated_threshold():
+    # issue 8 round 14: every join needs P >= threshold, a pair of dated articles also P >= dated_threshold
+    q1, _, q2 = _corpus()[:3]  # the earthquake and its follow-up, both dated
+    probe = StoryClusterer()
+    col: list = []
+    probe.add(q1)
+    probe.add(q2, _collect=col)
+    x = col[0][0][0]
+    p = probe._prob(x)
+    assert x[FEATURES.index("date_known")] == 1.0 and 0.0 < p < 1.0
+    strict = StoryClusterer(threshold=0.01, dated_threshold=(p + 1.0) / 2)
+    assert strict.add(q1) != strict.add(q2)
+    loose = StoryClusterer(threshold=0.01, dated_threshold=p / 2)
+    assert loose.add(q1) == loose.add(q2)
+    # the same two undated: "threshold" decides, "dated_threshold" does not
+    u1, u2 = (Article(id=a.id, title=a.title, text=a.text, source="test") for a in (q1, q2))
+    undated = StoryClusterer(threshold=0.01, dated_threshold=1.0)
+    assert undated.add(u1) == undated.add(u2)
+
+
+def test_dated_threshold_defaults_persists_and_older_snapshots_keep_one_threshold():
+    from unspun.cluster import DATED_THRESHOLD, MODEL
+
+    assert StoryClusterer().dated_threshold == MODEL["dated_threshold"] == DATED_THRESHOLD
+    assert StoryClusterer(threshold=0.3).dated_threshold == 0.3  # an explicit threshold holds for dated pairs too
+    c = StoryClusterer(dated_threshold=0.42)
+    _stream(c, _corpus()[:3])
+    state = json.loads(json.dumps(c.to_state()))
+    assert StoryClusterer.from_state(state).dated_threshold == 0.42
+    # a snapshot written before round 14 has no dated_threshold anywhere: it goes on with its one threshold
+    del state["params"]["dated_threshold"]
+    state["model"].pop("dated_threshold")
+    c2 = StoryClusterer.from_state(state)
+    assert c2.dated_threshold == c2.threshold == MODEL["threshold"]
+    assert _stream(c2, _corpus()[3:])["f2"] == c.story_of("f1")
+
+
+def test_aeb_labels_cover_the_folder():
+    # bench/data/aeb_events.jsonl labels every AEB page by file name (bench/cluster.py's aeb-week stream)
+    import pytest
+
+    html = Path(__file__).resolve().parents[2] / "shared" / "data" / "extract" / "aeb" / "html"
+    rows = [json.loads(line) for line in (Path(__file__).resolve().parents[1] / "bench" / "data" /
+                                          "aeb_events.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert all(set(r) == {"file", "event"} and r["event"] for r in rows)
+    files = [r["file"] for r in rows]
+    assert len(files) == len(set(files)) == 111
+    if not html.is_dir():
+        pytest.skip("no ../shared/data/extract/aeb")
+    assert sorted(files) == sorted(p.name for p in html.iterdir())

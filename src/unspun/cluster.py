@@ -35,7 +35,8 @@ For an (article, candidate story) pair the features are ``FEATURES``: cosines bo
 title/body, entities/entities, the IDF-weighted share of the article's rare terms the story carries,
 has_title, log1p(days between the article and the story's date span), date_known and log(story size).
 A logistic regression turns them into P(same story); the article joins the best candidate when
-P >= ``threshold`` and the pair has real text evidence (one of the body, title and name-phrase cosines >= ``min_cos``,
+P >= ``threshold`` (and >= ``dated_threshold``, ``DATED_THRESHOLD``, when the article and the story are both dated)
+and the pair has real text evidence (one of the body, title and name-phrase cosines >= ``min_cos``,
 ``MIN_COS``; the title's only when the two share a name), and otherwise opens a new story.
 
 Calibration (``python bench/cluster.py --calibrate``): a labelled stream is replayed with the gold
@@ -363,6 +364,13 @@ MIN_COS = 0.18
 FEATURES = ["cos_body", "cos_title", "cos_title_body", "cos_ent", "rare_overlap", "has_title",
             "log_days", "date_known", "log_size"]
 _EVIDENCE = (FEATURES.index("cos_body"), FEATURES.index("cos_title"), FEATURES.index("cos_ent"))
+_DATE_KNOWN = FEATURES.index("date_known")
+# A pair of dated articles (article and story) needs P >= DATED_THRESHOLD to join, as well as "threshold". The
+# model's date_known term (+1.41) reads as the base rate of the dated calibration stream (Giveme5W1H: nearly every
+# article has its event in the stream already) rather than evidence; on a week of unrelated news (aeb-week) it
+# joined topics at P 0.2-0.5. Not fitted: chosen by bench/cluster.py ``dated_threshold_sweep`` (issue 8 round 14;
+# it costs held-out Giveme5W1H recall, see docs/clustering.md).
+DATED_THRESHOLD = 0.6
 MODEL: dict[str, Any] = {
     "features": list(FEATURES),  # a copy: appending a feature to FEATURES must not change the shipped model
     "coef": [4.4397, 5.1424, 3.0024, 3.1248, 0.6477, -0.4541, -0.412, 1.4124, -0.5475],
@@ -370,6 +378,7 @@ MODEL: dict[str, Any] = {
     "threshold": 0.15,
     "merge_threshold": 0.6,
     "min_cos": MIN_COS,  # not fitted: chosen by bench/cluster.py ``evidence_sweep``
+    "dated_threshold": DATED_THRESHOLD,  # not fitted: chosen by bench/cluster.py ``dated_threshold_sweep``
     "calibrated_on": ("multinews_dev92 + giveme5w1h even event_id (teacher-forced candidate pairs: 2077 pairs, 341 "
                       "positive; threshold maximises mean pairwise F1)"),
 }
@@ -510,7 +519,9 @@ class StoryClusterer:
     dates, retire; 0 = never), ``max_active`` (cap on active stories, least recently updated retire first),
     ``max_candidates`` (stories scored per article after the index look-up), ``model`` (decision model),
     ``dense`` (re-score uncertain decisions with sentence embeddings: ``DENSE_MODEL``, needs ``unspun.embed``),
-    ``dense_band`` (the best candidate's P under ``model`` for which the dense stage is asked).
+    ``dense_band`` (the best candidate's P under ``model`` for which the dense stage is asked), ``dated_threshold``
+    (P a join also needs when the article and the story are both dated; default from ``MODEL``, or ``threshold``
+    when that is given).
     """
 
     STATE_VERSION = 2
@@ -519,7 +530,7 @@ class StoryClusterer:
                  window_days: float = WINDOW_DAYS, max_active: int = 5000, max_candidates: int = 6,
                  idf_prior: bool = True, min_cos: float | None = None, model: dict | None = None,
                  dense: bool = False, dense_band: tuple[float, float] = DENSE_BAND, dense_model: dict | None = None,
-                 max_span_days: float = 0.0):
+                 max_span_days: float = 0.0, dated_threshold: float | None = None):
         self.model = dict(model or MODEL)
         self.max_span_days = float(max_span_days)
         self._params = self._set_model(self.model, FEATURES)
@@ -531,6 +542,12 @@ class StoryClusterer:
         # texts encoded by the dense stage and the CPU seconds spent on them (not stored: this process's work)
         self.n_encoded, self.encode_s = 0, 0.0
         self.threshold = float(self.model["threshold"] if threshold is None else threshold)
+        # an explicit ``threshold`` holds for dated pairs too unless ``dated_threshold`` is given; a model (or a stored
+        # state's model) without one has a single threshold
+        if dated_threshold is None:
+            dated_threshold = self.threshold if threshold is not None else self.model.get("dated_threshold",
+                                                                                         self.threshold)
+        self.dated_threshold = float(dated_threshold)
         self.merge_threshold = float(self.model.get("merge_threshold", 1.01)
                                      if merge_threshold is None else merge_threshold)
         self.min_cos = float(self.model.get("min_cos", MIN_COS) if min_cos is None else min_cos)
@@ -611,7 +628,8 @@ class StoryClusterer:
         scored = []
         for s in self._candidates(doc.top, lang, day):
             x = self._features(doc, s)
-            scored.append((self._prob(x) if self._has_evidence(x) else 0.0, s, x))
+            p = self._prob(x) if self._has_evidence(x) else 0.0
+            scored.append((0.0 if p < self.dated_threshold and x[_DATE_KNOWN] else p, s, x))
         scored.sort(key=lambda t: (-t[0], t[1].seq))
         threshold, text, dvec = self.threshold, None, None
         if self.dense:
@@ -747,14 +765,15 @@ class StoryClusterer:
 
     def _dense_rescore(self, dvec, scored: list) -> tuple[list, float]:
         """Candidates re-scored by ``DENSE_MODEL``, and the join threshold that goes with them. x gains the dense
-        cosine (0 where not computed). A candidate without text evidence stays at 0, and one without a story vector
+        cosine (0 where not computed). A candidate the first stage ruled out (no text evidence, or a dated pair under
+        ``dated_threshold``) stays at 0, and one without a story vector
         (a story from a state written without the dense stage) keeps its first-stage P; when no candidate has one,
         the first stage decides."""
         out, rescored = [], False
         for p, s, x in scored:
             sv = self._story_vector(s) if self._has_evidence(x) else None
             x = x + [float(sv @ dvec) if sv is not None else 0.0]
-            if sv is not None:
+            if sv is not None and p > 0.0:  # p = 0: a dated pair under dated_threshold (it keeps its dense cosine)
                 p, rescored = self._prob(x, self._dense_params), True
             out.append((p, s, x))
         out.sort(key=lambda t: (-t[0], t[1].seq))
@@ -940,7 +959,8 @@ class StoryClusterer:
         """A JSON-serialisable snapshot; ``from_state(to_state())`` continues exactly where this left off."""
         return {
             "version": self.STATE_VERSION,
-            "params": {"threshold": self.threshold, "merge_threshold": self.merge_threshold,
+            "params": {"threshold": self.threshold, "dated_threshold": self.dated_threshold,
+                       "merge_threshold": self.merge_threshold,
                        "window_days": self.window_days, "max_active": self.max_active,
                        "max_candidates": self.max_candidates, "idf_prior": self.idf_prior,
                        "min_cos": self.min_cos, "dense": self.dense, "dense_band": list(self.dense_band),
@@ -968,6 +988,7 @@ class StoryClusterer:
             # the current model and its thresholds; the stories' vectors carry over unchanged
             model = MODEL
             params.pop("threshold", None)
+            params.pop("dated_threshold", None)
             params.pop("merge_threshold", None)
         self = cls(model=model, dense_model=state.get("dense_model"), **params)
         if self.idf_prior:  # states written before other languages' priors had English only
