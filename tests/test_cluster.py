@@ -525,15 +525,20 @@ def test_a_dated_pair_needs_the_dated_threshold():
 def test_dated_threshold_defaults_persists_and_older_snapshots_keep_one_threshold():
     from unspun.cluster import DATED_THRESHOLD, MODEL
 
-    assert StoryClusterer().dated_threshold == MODEL["dated_threshold"] == DATED_THRESHOLD
+    # by default one threshold for dated and undated pairs; DATED_THRESHOLD is the opt-in `--strict-stories` bar
+    assert StoryClusterer().dated_threshold == MODEL["threshold"] < DATED_THRESHOLD
     assert StoryClusterer(threshold=0.3).dated_threshold == 0.3  # an explicit threshold holds for dated pairs too
     c = StoryClusterer(dated_threshold=0.42)
     _stream(c, _corpus()[:3])
     state = json.loads(json.dumps(c.to_state()))
     assert StoryClusterer.from_state(state).dated_threshold == 0.42
+    # the user's strict bar survives a snapshot written by an older model (its own thresholds are replaced)
+    old = json.loads(json.dumps(state))
+    old["model"]["features"] = [*old["model"]["features"], "cos_lead"]
+    assert StoryClusterer.from_state(old).dated_threshold == 0.42
     # a snapshot written before round 14 has no dated_threshold anywhere: it goes on with its one threshold
     del state["params"]["dated_threshold"]
-    state["model"].pop("dated_threshold")
+    state["model"].pop("dated_threshold", None)
     c2 = StoryClusterer.from_state(state)
     assert c2.dated_threshold == c2.threshold == MODEL["threshold"]
     assert _stream(c2, _corpus()[3:])["f2"] == c.story_of("f1")

@@ -284,6 +284,18 @@ def test_dense_stories_is_kept_in_the_saved_clusterer_state(tmp_path):
         assert Pipeline(store, Options(progress="quiet")).clusterer.dense  # later runs go on with it
 
 
+def test_strict_stories_is_kept_in_the_saved_clusterer_state(tmp_path):
+    from unspun.cluster import DATED_THRESHOLD
+    from unspun.store import Store
+
+    with Store(tmp_path / "s.duckdb") as store:
+        assert Pipeline(store, Options(progress="quiet")).clusterer.dated_threshold < DATED_THRESHOLD  # not by default
+        p = Pipeline(store, Options(progress="quiet", strict_stories=True))
+        assert p.clusterer.dated_threshold == DATED_THRESHOLD
+        store.write_batch([], [], [], [], [], p.clusterer.to_state())
+        assert Pipeline(store, Options(progress="quiet")).clusterer.dated_threshold == DATED_THRESHOLD
+
+
 def test_analysis_workers_do_not_load_torch():
     # spaCy's thinc imports torch whenever it is installed (~190 MB a worker); story analysis never needs it
     import subprocess
