@@ -135,7 +135,7 @@ ORG_NOUNS = {
     "charity", "startup", "start-up", "maker", "manufacturer", "label", "team", "club", "website", "publication",
     "newspaper", "magazine", "tabloid", "broadcaster", "channel", "retailer", "chain", "brand", "carrier", "airline",
     "lender", "insurer", "conglomerate", "militia", "movement", "faction", "nonprofit", "non-profit", "outfit",
-    "publisher", "studio", "journal", "daily", "party", "coalition", "alliance", "union", "consortium", "website",
+    "publisher", "studio", "journal", "daily", "party", "coalition", "alliance", "union", "consortium",
 }
 WORK_NOUNS = {"song", "single", "album", "film", "movie", "book", "novel", "memoir", "show", "series", "sitcom",
               "musical", "documentary", "track", "painting", "poem", "opera", "podcast", "newsletter"}
