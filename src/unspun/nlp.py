@@ -425,7 +425,7 @@ def is_parsed(doc: "Doc") -> bool:
 
 # Where a sentence piece ends: a paragraph break, or a line break between a line ending on a word (no punctuation)
 # and a line opening with a capital, digit or quote mark. Hard-wrapped text is joined at ingest (normalize_body).
-_LINE_UNIT = re.compile(r"\n\n|(?<=\w)[ \t]*\n(?=[\"“‘']?[A-Z0-9])")
+LINE_UNIT = re.compile(r"\n\n|(?<=\w)[ \t]*\n(?=[\"“‘']?[A-Z0-9])")
 
 
 # A heading in capitals run into its paragraph ("THE CURSE OF THE BILLY GOAT Bar owner William Sianis ...", a box's
@@ -451,7 +451,7 @@ def sentences(doc: "Doc") -> list[str]:
         text = doc_text(doc)
         cached = []
         for sent in doc.sents:
-            for piece in _LINE_UNIT.split(text[sent.start_char : sent.end_char]):  # == sent.text, without a rebuild
+            for piece in LINE_UNIT.split(text[sent.start_char : sent.end_char]):  # == sent.text, without a rebuild
                 piece = normalize_ws(piece)
                 head = _CAPS_HEADING.match(piece)
                 if head:

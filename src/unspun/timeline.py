@@ -57,7 +57,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .model import Article, Event, normalize_ws
-from .nlp import _LINE_UNIT, doc_text
+from .nlp import LINE_UNIT, doc_text
 from .provenance import sentence_key
 from .spin import CAPTION_DATE, has_caption_wording
 
@@ -724,11 +724,11 @@ def extract_events(article: Article, doc: "Doc") -> list[Event]:
         # them): the piece holding the date
         if doc.has_annotation("SENT_START"):
             offset, start = ent.start_char - sent.start_char, 0
-            for brk in _LINE_UNIT.finditer(raw_sent):
+            for brk in LINE_UNIT.finditer(raw_sent):
                 if offset < brk.start():
                     break
                 start = brk.end()
-            end = _LINE_UNIT.search(raw_sent, max(start, offset))
+            end = LINE_UNIT.search(raw_sent, max(start, offset))
             sent_text = normalize_ws(raw_sent[start : end.start() if end else len(raw_sent)])
         if _PAGE_STAMP.match(sent_text) or has_caption_wording(sent_text):
             continue  # when the page was written or a picture taken ("FILE - In this Oct. 20, 2007 file photo")
