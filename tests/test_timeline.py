@@ -438,6 +438,11 @@ def test_a_period_counted_within_what_it_names_is_not_an_event():
     text = "Christie would not campaign with Mitt Romney in the last week of the race."
     art = Article(id="l", title="", text=text, source="t", date="2016-02-11")
     assert extract_events(art, parse_articles([art])["l"]) == []
+    # a deictic "next month" with no "the" counts from the publish date; its "of" belongs to the noun before it
+    text = "Both sides agreed to hold reunions next month of families separated by the war."
+    art = Article(id="n", title="", text=text, source="t", date="2018-08-13")
+    assert [(e.expression, e.date) for e in extract_events(art, parse_articles([art])["n"])] == [
+        ("next month", "2018-09")]
 
 
 def test_a_weekday_inside_a_longer_time_phrase():

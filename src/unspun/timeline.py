@@ -683,6 +683,15 @@ _OF_WHAT = re.compile(r"^(?:the\s+)?(?:first|last|final|past|previous|next|openi
                       re.IGNORECASE)
 
 
+def _deictic_before_of(doc, ent) -> bool:
+    """'reunions next month of families': a deictic "next/last/past/previous month" with no "the" before it counts
+    from the publish date, and its "of" belongs to the noun before it ("the last week of the race" has its "the")."""
+    first = ent[0].lower_
+    if first == "the" or (ent.start > 0 and doc[ent.start - 1].lower_ == "the"):
+        return False
+    return first in ("next", "last", "past", "previous")
+
+
 def _entry_tense(ent: "Span") -> str:
     """Tense of a chronology entry: the present of "1999: Smith wins the title" is the historical present of
     headlines and chronologies (past), unless the entry looks ahead ("will", "Smith to coach the team")."""
@@ -741,7 +750,8 @@ def extract_events(article: Article, doc: "Doc") -> list[Event]:
                 continue  # a date alone on its line ("2015", "Tonight"): a page's heading or stamp, no event
             sent_text = entry  # "Nov. 4, 2014 The one that got away.": spaCy cut the date off its line
         after = doc[ent.end].lower_ if ent.end < len(doc) else ""
-        if (after == "of" or (after in ("after", "before") and ent[0].lower_ == "the")) and _OF_WHAT.search(ent.text):
+        if (after == "of" or (after in ("after", "before") and ent[0].lower_ == "the")) and _OF_WHAT.search(ent.text) \
+                and not _deictic_before_of(doc, ent):
             continue  # "in the last week of the race", "the summer after the 2012 loss": counted from what is named
         if expr.lower().startswith("over ") and span.start > 0 and doc[span.start - 1].lower_ == "for":
             continue  # "fighting for over two decades": a duration
