@@ -69,6 +69,10 @@ def test_headline_junk_is_filtered():
 def test_name_helpers():
     assert clean_name("“Putin Lauds '") == "Putin Lauds"
     assert clean_name("the Kremlin") == "Kremlin"
+    # an editor's brackets go, their words stay; a bracket the span's edge left open cuts what it opens or closes
+    assert clean_name("[Hillary] Clinton") == "Hillary Clinton" and clean_name("Hillary] Clinton") == "Hillary Clinton"
+    assert clean_name("Trump (R-NY") == "Trump" and clean_name("(Reuters) Trump") == "Trump"
+    assert clean_name("Foo (Bar) Baz") == "Foo (Bar) Baz"
     idx = NameIndex([("Secretary of State Mike Pompeo", "PERSON"), ("Pompeo", "PERSON")])
     assert idx.canonical("Pompeo", "PERSON") == "Mike Pompeo"
     assert idx.canonical("Secretary of State Mike Pompeo", "PERSON") == "Mike Pompeo"
@@ -206,6 +210,8 @@ def test_labels_corrected_by_the_name_itself():
     assert strip_titles("Screenwriter Paula Pell") == "Paula Pell" and strip_titles("Musician Nelly") == "Nelly"
     # the place of a title ending in "of" goes with the title
     assert strip_titles("Mayor of London Sadiq Khan") == "Sadiq Khan"
+    assert strip_titles("GM Ryan Pace") == "Ryan Pace" and strip_titles("GM CEO Mary Barra") == "Mary Barra"
+    assert strip_titles("GM Korea") == "GM Korea"  # no person title: a name, not a title
     assert strip_titles("Governor of Texas Greg Abbott") == "Greg Abbott" and strip_titles("Mayor of Paris") == "Paris"
 
 

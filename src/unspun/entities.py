@@ -41,6 +41,8 @@ TITLE_WORDS = {
     "actor", "actress", "author", "writer", "screenwriter", "novelist", "poet", "comedian", "singer", "rapper",
     "musician", "artist", "producer", "filmmaker", "photographer", "journalist", "reporter", "columnist", "economist",
     "analyst", "lawyer", "detective", "det", "sheriff", "trooper", "sergeant", "comedienne",
+    # sports and business titles printed before a name ("GM Ryan Pace", "MVP Ben Zobrist", "CFO Ruth Porat")
+    "gm", "mvp", "cfo", "coo", "cto", "founder", "co-founder", "owner", "quarterback", "pitcher", "striker",
     # a photo credit's agency run into the name it captions ("AFP Angela Merkel")
     "afp", "ap", "reuters", "getty", "epa",
 }
@@ -186,6 +188,12 @@ def clean_name(text: str) -> str:
     """Entity text without surrounding quotes/punctuation, leading 'the', trailing possessive, newlines, a picture
     credit run into it ("Reuters Equifax")."""
     text = _WS.sub(" ", text).strip()
+    # an editor's insertion keeps its words, not its brackets ("[Hillary] Clinton"); a bracket left open by the span's
+    # edge cuts what it opens or closes ("Trump (R-NY", "Reuters) Trump")
+    text = _EDGE_JUNK.sub("", text.replace("[", "").replace("]", ""))
+    if text.count("(") != text.count(")"):
+        closes_first = ")" in text and ("(" not in text or text.find(")") < text.find("("))
+        text = text.rsplit(")", 1)[-1] if closes_first else text.split("(", 1)[0]
     text = _POSSESSIVE.sub("", text)
     text = _EDGE_JUNK.sub("", text)
     # keep a trailing period of an abbreviation ("U.S.")
