@@ -1063,3 +1063,13 @@ def test_titles_scare_quotes_and_what_pictures_show_are_no_quotes():
     assert texts.get("I was never offered a scholarship") == "Ben Carson"
     assert texts.get("Get out of the car now.") == "the officer"  # the officer's words, not the video's
     assert not any(t in ("This Week", "Perception") or "CAUTION" in t or "smoke rising" in t for t in texts), texts
+
+
+def test_a_platform_the_ner_calls_a_person_is_no_she():
+    # the small model tags "Instagram" PERSON here; "she" is the woman named before it
+    text = ("Mary Lee was asked to drive the truck. In the scene where she rides the red truck — the same one she put "
+            "on Instagram on Sunday — she says the brakes had failed.")
+    art = Article(id="p", title="", text=text, source="t")
+    quotes = extract_quotes(art, parse_articles([art])["p"])
+    brakes = [q for q in quotes if "brakes" in q.text]
+    assert brakes and brakes[0].speaker == "Mary Lee" and brakes[0].speaker_mention == "she"

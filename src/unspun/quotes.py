@@ -66,7 +66,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .entities import TITLE_WORDS, NameIndex, _headline_like, clean_name, first_name_owners, name_key, strip_titles
+from .entities import (PLATFORMS, TITLE_WORDS, NameIndex, _headline_like, clean_name, first_name_owners, name_key,
+                       strip_titles)
 from .model import Article, Quote, normalize_ws
 from .nlp import doc_text
 
@@ -1065,6 +1066,8 @@ class _Resolver:
             lab = e.label_
             if lab != "PERSON" and len(e) == 1 and name_key(clean_name(e.text)) in surnames:
                 lab = "PERSON"
+            elif lab == "PERSON" and name_key(clean_name(e.text)) in PLATFORMS:
+                lab = "ORG"  # "Thurman took to Instagram to say she ...": a platform is no "she"
             self.label[(e.start, e.end)] = lab
         self.ents = ents
         # a known person's surname the NER left untagged ("Manafort insisted ..."): an antecedent all the same
