@@ -1073,3 +1073,19 @@ def test_a_platform_the_ner_calls_a_person_is_no_she():
     quotes = extract_quotes(art, parse_articles([art])["p"])
     brakes = [q for q in quotes if "brakes" in q.text]
     assert brakes and brakes[0].speaker == "Mary Lee" and brakes[0].speaker_mention == "she"
+
+
+@pytest.mark.parametrize("text,speaker", [
+    # a caption or heading run into the next line, or a page's separator before the name, is no part of the speaker
+    ("Harrowing images of truck attack in Nice\nAuthorities said the driver of the truck was killed by police.",
+     "Authorities"),
+    ("The boy was in the enclosure for more than 10 minutes\nHospital officials said they could not release any "
+     "information on the child.", "Hospital officials"),
+    # the relative word of "whose" names no one
+    ("The bank, whose top executives are American, filed the forms. They said the bank acted as trustee.",
+     "top executives"),
+])
+def test_speaker_mentions_stay_on_their_line_and_drop_relative_words(text, speaker):
+    art = Article(id="m", title="", text=text, source="t")
+    quotes = extract_quotes(art, parse_articles([art])["m"])
+    assert [q.speaker for q in quotes] == [speaker]

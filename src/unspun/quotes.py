@@ -921,12 +921,7 @@ def _mention_span(tok: "Token") -> tuple[int, int, str, str | None]:
     if tok.ent_type_ and tok.ent_iob_ != "O":
         ent = _ent_of(tok)
         if ent is not None:
-            start, end = ent.start, ent.end
-            for t in ent:  # an entity run across a line break (headline junk + name): keep tok's line
-                if "\n" in t.text_with_ws and t.i < tok.i:
-                    start = t.i + 1
-                elif "\n" in t.text and t.i > tok.i:
-                    end = min(end, t.i)
+            start, end = _within_line(doc, ent.start, ent.end, tok.i)
             # first names the NER split off ("Yury" ORG + "Ushakov" PERSON), but not a time stamp's zone the parser
             # takes for one ("2:30 p.m. ET Donald Trump said")
             while (start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ == "compound"
@@ -944,17 +939,41 @@ def _mention_span(tok: "Token") -> tuple[int, int, str, str | None]:
                 return ent.start_char, ent.end_char, ent.text, c.ent_type_
     left = tok
     for c in tok.lefts:
-        if c.dep_ in ("det", "amod", "compound", "poss", "nmod", "nummod", "quantmod") and not _is_cue(c):
+        if c.dep_ in ("det", "amod", "compound", "poss", "nmod", "nummod", "quantmod") and not _is_cue(c) \
+                and c.tag_ not in ("WP$", "WDT", "WP"):  # "whose top executives": the relative word names no one
             left = min(left, c.left_edge, key=lambda t: t.i)
             break
     right = tok
     for c in tok.rights:
         if c.dep_ == "prep" and c.lower_ in ("of", "for", "at", "from") and c.i - tok.i <= 2:
             right = c.right_edge if c.right_edge.i - tok.i <= 8 else right
-    span = doc[left.i : right.i + 1]
+    span = doc[slice(*_within_line(doc, left.i, right.i + 1, tok.i))]
     if len(span) > 12:
         span = doc[tok.i : tok.i + 1]
     return span.start_char, span.end_char, span.text, None  # tok is outside every entity: no NER label
+
+
+def _line_part(ent: "Span") -> "Span | None":
+    """An entity the NER ran across a line break ("... in Nice\nAuthorities"), cut to the line of its root."""
+    from spacy.tokens import Span
+
+    start, end = _within_line(ent.doc, ent.start, ent.end, ent.root.i)
+    return Span(ent.doc, start, end, label=ent.label_) if start < end else None
+
+
+_PAGE_SEPARATORS = frozenset({"•", "|", "·", "▪", "►"})
+
+
+def _within_line(doc: "Doc", start: int, end: int, head: int) -> tuple[int, int]:
+    """Token range [start, end) cut to the line of its head token: a mention run across a line break or a page's
+    separator is headline or caption junk plus the source ("Harrowing images of truck attack in Nice\nAuthorities",
+    "CNN Map • American Dominique Molina")."""
+    for t in doc[start:end]:
+        if t.i < head and ("\n" in t.text_with_ws or t.text in _PAGE_SEPARATORS):
+            start = t.i + 1
+        elif t.i > head and ("\n" in t.text or t.text in _PAGE_SEPARATORS or "\n" in doc[t.i - 1].whitespace_):
+            end = min(end, t.i)
+    return start, end
 
 
 PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female"}
@@ -1057,6 +1076,8 @@ class _Resolver:
         self.doc = doc
         self.quoted = _InSpans([(s, e) for s, e, _ in quote_spans])
         ents = [e for e in doc.ents if e.label_ in SPEAKER_LABELS and not self._in_quote(e.start_char)]
+        ents = [e if "\n" not in e.text else _line_part(e) for e in ents]
+        ents = [e for e in ents if e is not None]
         named = _without_headline_run_ons(doc, ents)
         self.index = NameIndex((e.text, e.label_) for e in named)
         # spaCy tags a bare surname ORG now and then ("Lavrov countered"): a surname of a known person is a PERSON
