@@ -82,6 +82,19 @@ def test_canonical_url_gives_outlet():
     assert ex.outlet == "example-news.org"
 
 
+@pytest.mark.parametrize("site,outlet", [
+    ("@ndr", "ndr"),  # a handle: the account's name
+    ("Copyright 2003 - 2019 by speicherguide.de GbR", "speicherguide.de"),
+    ("Copyright © 2001-2009", None),
+    ("Valley Times | The Story Headline", "Valley Times"),  # the page's own title run into it
+    ("Is this the story headline of the page today?", None),  # a sentence is no site name
+    ("CDU - Fraktion Erfurt", "CDU - Fraktion Erfurt"),
+])
+def test_declared_site_name_as_outlet_when_no_url(site, outlet):
+    head = f"<meta property='og:site_name' content='{site}'><meta property='og:title' content='The Story Headline'>"
+    assert extract_html(page(head=head)).outlet == outlet
+
+
 def test_encodings():
     text = "Die Brücke über den Fluß wird später eröffnet, sagte die Ministerin für Verkehr in München. " * 3
     html = page(paras=[text] + PARAS[1:]).replace("<meta charset='utf-8'>", "<meta charset='iso-8859-1'>")

@@ -1134,6 +1134,33 @@ def _is_site_name(text: str, site: str | None, host: str) -> bool:
     return 0 < len(words) <= 4 and sum(w in host for w in words) >= 2 * len(words) / 3
 
 
+_COPYRIGHT = re.compile(r"^\W*(?:copyright\b|\(c\)|©)[\s©]*(?:\d{4}\s*(?:[-–]\s*\d{4})?)?\s*(?:by\b)?\s*", re.I)
+_EMAIL = re.compile(r"\s*\S+@\S+\.\w+")
+_SITE_PARTS = re.compile(r"\s+[|/–—-]\s+")
+
+
+def _site_label(site: str | None, title: str | None) -> str | None:
+    """A page's declared site name as an outlet when no URL names one: the account behind a handle ("@ndr" -> "ndr"),
+    no copyright line ("Copyright 2003 - 2019 by speicherguide.de GbR ..." -> its domain), e-mail address or the page's
+    own title ("Achtsam durch die Krise | Die FURCHE" -> "Die FURCHE"); a sentence or headline is no site name."""
+    if not site:
+        return None
+    site = _EMAIL.sub("", " ".join(site.split())).strip()
+    stripped = _COPYRIGHT.sub("", site)
+    if stripped != site:  # a copyright line: its domain if it names one, else nothing to go by
+        domain = re.search(r"[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", stripped)
+        return domain.group(0) if domain else None
+    folded_title = " ".join((title or "").split()).lower()
+    parts = _SITE_PARTS.split(site)
+    if len(parts) > 1 and any(p.lower() == folded_title for p in parts):
+        site = " - ".join(p for p in parts if p.lower() != folded_title)
+    site = site.lstrip("@").strip()
+    if not site or site.lower() == folded_title or site.endswith(("?", ".", "!")) and " " in site \
+            or len(site.split()) > 8:
+        return None
+    return site
+
+
 def _choose_title(titles: list[str], h1_texts: list[str], site: str | None, declared_site: str | None,
                   url: str | None) -> str:
     """The article's title from the page's candidates (JSON-LD headline, og/twitter titles, trafilatura's, the
@@ -1592,8 +1619,8 @@ def _metadata(tree, url: str | None, html: str, traf, *, fast: bool = False) -> 
     lang = (_locale(page.lang, meta).split("-")[0] or None) if tree is not None else None
     return {
         "title": title, "author": author, "date": day, "date_source": src, "date_confidence": conf,
-        "updated": updated, "date_flags": flags, "outlet": outlet_from_url(url) or site, "language": lang,
-        "url": url, "candidates": {"date": votes, "title": titles[:6], "author": authors[:6]},
+        "updated": updated, "date_flags": flags, "outlet": outlet_from_url(url) or _site_label(site, title),
+        "language": lang, "url": url, "candidates": {"date": votes, "title": titles[:6], "author": authors[:6]},
     }
 
 
