@@ -237,3 +237,14 @@ def test_present_tense_scene_captions_are_no_leads_or_facts():
     for prose in ["The senator stands by her vote, she said on Monday in Riverton, North Valley.",
                   "The governor is seen as the main winner of the talks."]:
         assert lead_sentence([prose, sents[0][2]]) == prose
+
+
+def test_headline_words_of_other_languages_keep_their_letters_and_lose_their_stop_words():
+    arts = [Article(id="a", title="Niederlage für Johnson: Parlament vertagt Votum über Brexit-Deal", text="",
+                    source="t", outlet="one.de", language="de"),
+            Article(id="b", title="Der Nervenkrieg um den Brexit geht in die nächste Runde", text="", source="t",
+                    outlet="two.ch", language="de")]
+    spin = story_spin(arts, [["Das Parlament hat vertagt."], ["Der Brexit geht weiter."]])
+    words = spin["headlines"][1]["distinctive_words"]
+    assert "nächste" in words and "chste" not in words  # letters of any script
+    assert not {"der", "den", "die"} & set(words)  # German stop words

@@ -13,6 +13,8 @@ over several sentences (a lead retelling the story's main event). An outlet repe
 
 from __future__ import annotations
 
+import functools
+import importlib
 import re
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
@@ -78,7 +80,8 @@ _PHOTO_CREDIT = re.compile(r"^[(\[][^()\[\]]{2,60}/[^()\[\]]{2,60}[)\]]")
 _ENDS_WITH_CREDIT = re.compile(r"\([^()]{2,60}/[^()]{2,60}\)\W*$")  # "... intercepts a pass (Christian Smith/AP)"
 _LEAD_ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP", "LOC")
 _BYLINE = re.compile(r"^\W*(?:By|Source:)\s", re.IGNORECASE)
-_WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*[A-Za-z]")  # "'Safe Zone'" -> "Zone", "Don’t" stays one word
+# letters of any script ("über", not "ber"): "'Safe Zone'" -> "Zone", "Don’t" stays one word
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019-])*[^\W\d_]")
 _FACT_SIGNAL = re.compile(r"\d|[A-Z][a-z]+\s+[A-Z][a-z]+")  # a number or a multi-word proper name
 _NAME_OR_NUMBER = re.compile(r"(?<!^)(?<![.!?]\s)\b(?:[A-Z][\w-]+|\d[\d.,%]*)")
 # an amount as news writes it: "$284.46", "284.46 dollars", "$284bn", "1,500,000", "3.5 per cent", "5:52"
@@ -100,9 +103,23 @@ def outlet_of(a: Article) -> str:
     return a.outlet or a.id
 
 
-def _content_words(text: str) -> set[str]:
+@functools.lru_cache(maxsize=64)
+def _stop_words(language: str | None) -> frozenset[str]:
+    """English stop words, plus the article's own language's from spaCy's lists (shipped in the spacy package, no
+    model needed): "der", "die", "den" are no distinctive words of a German headline."""
+    extra: frozenset[str] = frozenset()
+    if language and language != "en" and language.isalpha():
+        try:
+            extra = frozenset(importlib.import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS)
+        except Exception:  # a language spaCy has no list for
+            pass
+    return frozenset(ENGLISH_STOP_WORDS) | extra
+
+
+def _content_words(text: str, language: str | None = None) -> set[str]:
+    stop = _stop_words(language)
     words = (w.lower().replace("\u2019", "'") for w in _WORD.findall(text))
-    return {w for w in words if w not in ENGLISH_STOP_WORDS and len(w) > 2}
+    return {w for w in words if w not in stop and len(w) > 2}
 
 
 class Figure(NamedTuple):
@@ -207,7 +224,7 @@ def story_spin(articles: list[Article], sent_lists: list[list[str]], docs: dict 
 
     Only real headlines are compared: a title derived from the body's first line is the lead, not a headline."""
     titled = [a for a in articles if a.title and not a.title_derived]
-    headline_words = [_content_words(a.title) for a in titled]
+    headline_words = [_content_words(a.title, a.language) for a in titled]
     headlines = []
     for i, a in enumerate(titled):
         others = set().union(*(w for j, w in enumerate(headline_words) if j != i)) if len(titled) > 1 else set()
@@ -252,7 +269,7 @@ def single_source_facts(articles: list[Article], sent_lists: list[list[str]]) ->
     figures_of: dict[str, set[Figure]] = {}  # read when a candidate first needs them (few get that far)
     words_of: dict[str, set[str]] = {}
     for ai, _si, sent in rows:
-        words_of.setdefault(outlets[ai], set()).update(_content_words(sent))
+        words_of.setdefault(outlets[ai], set()).update(_content_words(sent, articles[ai].language))
     n_users = Counter(w for words in words_of.values() for w in words)  # how many outlets use each word
     candidates: list[tuple[float, int]] = []
     for idx, (ai, si, sent) in enumerate(rows):
@@ -266,7 +283,7 @@ def single_source_facts(articles: list[Article], sent_lists: list[list[str]]) ->
         # after the similarity test, which drops more sentences for less: the caption patterns are slow
         if not _is_story_sentence(sent_lists[ai], si) or _PERSONAL.search(_QUOTED.sub("", sent)):
             continue
-        own = _content_words(sent)
+        own = _content_words(sent, articles[ai].language)
         if sum(n_users[w] == 1 for w in own) < EXCLUSIVE_MIN_NEW_WORDS * len(own):
             continue  # its words are the other outlets' words: the same story retold
         precise = specific_figures(sent)
