@@ -121,3 +121,12 @@ def test_a_german_page_declared_english_gets_no_english_analysis(tmp_path):
     assert arts.language == "de" and not nlp.is_english(arts.language)
     docs = nlp.parse_articles([arts])
     assert not docs[arts.id].ents  # sentences only, no entities claimed
+
+
+def test_other_languages_keep_ordinals_inside_their_sentence():
+    text = ("Die Regierung ersucht die EU um eine Verschiebung des für 31. Oktober geplanten Austritts. Am 3. Mai kam "
+            "er zurück. Er spielt in der 3. Liga. Der Zähler stand bei 12. Danach ging es weiter.")
+    got = [s.text for s in nlp.get_sentencizer()(text).sents]
+    assert got == ["Die Regierung ersucht die EU um eine Verschiebung des für 31. Oktober geplanten Austritts.",
+                   "Am 3. Mai kam er zurück.", "Er spielt in der 3. Liga.", "Der Zähler stand bei 12.",
+                   "Danach ging es weiter."]

@@ -302,11 +302,38 @@ def is_english(language: str | None) -> bool:
 def get_sentencizer() -> "Language":
     """Tokenizer + rule-based sentence splitter for any language (no English model on foreign text)."""
     import spacy
+    from spacy.language import Language
 
     nlp = spacy.blank("xx")
     nlp.add_pipe("sentencizer")
+    if not Language.has_factory(_ORDINAL_DOTS):
+        Language.component(_ORDINAL_DOTS, func=_join_ordinal_dots)
+    nlp.add_pipe(_ORDINAL_DOTS, after="sentencizer")
     nlp.max_length = max(nlp.max_length, 3_000_000)
     return nlp
+
+
+_ORDINAL_DOTS = "unspun_ordinal_dots"
+# words before a German/Dutch/Nordic ordinal ("am 3. Mai", "des für 31. Oktober geplanten", "im 19. Jahrhundert")
+_BEFORE_ORDINAL = frozenset("am im vom zum zur bis ab seit für des der dem den die das ein eine einem einer seinem "
+                            "ihrem den het de op van tot til den det".split())
+_MONTHS = frozenset("januar jänner februar märz april mai juni juli august september oktober november dezember "
+                    "januari februari maart mei juni juli augustus oktober".split())
+
+
+def _join_ordinal_dots(doc: "Doc") -> "Doc":
+    """The sentencizer ends a sentence at every "31." but many languages write ordinals so ("für 31. Oktober", "3.
+    Liga"): a sentence break after a one- or two-digit number and its dot is undone when the word before the number
+    introduces an ordinal, or the word after is lower case or a month."""
+    for tok in doc[3:]:
+        if not tok.is_sent_start:
+            continue
+        dot, num, before = doc[tok.i - 1], doc[tok.i - 2], doc[tok.i - 3]
+        if dot.text != "." or not (num.text.isdigit() and len(num.text) <= 2) or num.whitespace_:
+            continue
+        if tok.text[:1].islower() or tok.lower_ in _MONTHS or before.lower_ in _BEFORE_ORDINAL:
+            tok.is_sent_start = False
+    return doc
 
 
 def parse_articles(articles: list["Article"], batch_size: int = 32, cached: dict[str, bytes] | None = None,
