@@ -65,7 +65,10 @@ idle story stays active), the choice of ``WINDOW_DAYS``. Evidence sweep (``evide
 per ``min_cos`` (the text evidence a join needs), the choice of ``MIN_COS``. Dense band sweep (``dense_band_sweep``):
 the calibration spread runs per band of first-stage P that asks the dense stage, the choice of ``DENSE_BAND``.
 Dated threshold sweep (``dated_threshold_sweep``): per ``dated_threshold`` the calibration streams' F1, the spread
-runs' means and giveme-even-in-all, the choice of ``DATED_THRESHOLD``.
+runs' means and giveme-even-in-all, the choice of ``DATED_THRESHOLD``. Event rule sweep (``event_sweep``, issue 8
+round 14): the same per (``event_p``, ``event_terms``) - a dated join under P ``event_p`` also needs ``event_terms``
+event-specific terms in common - the choice of ``EVENT_P`` / ``EVENT_TERMS``; the row "unspun (event rule)" is the
+opt-in rule (not the default: held-out giveme-odd fell 94.9 -> 93.2 with it).
 Writes bench/results/cluster.json.
 """
 
@@ -91,8 +94,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import unspun.cluster as cluster_module  # noqa: E402
 from unspun.cluster import (_ECACHE, _WCACHE, DATED_THRESHOLD, DENSE_BAND, DENSE_FEATURES,  # noqa: E402
-                            DENSE_MODEL, FEATURES, MIN_COS, MODEL, WINDOW_DAYS, StoryClusterer, _order,
-                            _prior_counts, cluster_articles, featurize_article)
+                            DENSE_MODEL, EVENT_P, EVENT_TERMS, FEATURES, MIN_COS, MODEL, WINDOW_DAYS,
+                            StoryClusterer, _order, _prior_counts, cluster_articles, featurize_article)
 from unspun.extract import normalize_date  # noqa: E402
 from unspun.ingest.common import make_article  # noqa: E402
 from unspun.model import Article  # noqa: E402
@@ -548,6 +551,34 @@ def dated_threshold_sweep(cal: dict[str, list], giveme: list, even_ids: set[str]
     return out
 
 
+EVENT_GRID = [(0.0, 0)] + [(p, k) for p in (0.3, 0.4, 0.45, 0.5, 0.55, 0.6) for k in (1, 2, 3, 4)]
+
+
+def event_sweep(cal: dict[str, list], giveme: list, even_ids: set[str], model=None) -> dict:
+    """Per (``event_p``, ``event_terms``) (a dated join under P event_p also needs event_terms event-specific terms in
+    common; 0/0 = no such rule, the default): each calibration stream's pairwise / BCubed F1,
+    the calibration spread runs' mean pairwise F1 and giveme-even-in-all. How EVENT_P / EVENT_TERMS were chosen, as
+    DATED_THRESHOLD was: the largest spread mean among the settings that drop none of giveme-even's and dev92's numbers
+    (single run, spread mean, giveme-even-in-all) by more than 0.3 against no rule."""
+    out = {}
+    gold = {a.id: g for a, g in giveme}
+    for p, k in EVENT_GRID:
+        kw = {"event_p": p, "event_terms": k}
+        row = {}
+        for name, items in cal.items():
+            pred, _ = run_unspun(items, model=model, **kw)
+            s = scores(pred, {a.id: g for a, g in items})
+            row[name] = {"pair_f1": round(s["pair_f1"], 2), "b3_f1": round(s["b3_f1"], 2)}
+        row["mean_pair_f1"] = round(sum(r["pair_f1"] for r in row.values()) / len(cal), 2)
+        sp = calibration_spread(cal, model=model, **kw)
+        row["spread_mean_pair_f1"] = {name: r["pair_f1"]["mean"] for name, r in sp.items() if name != "mean_pair_f1"}
+        row["spread_mean_pair_f1"]["mean"] = sp["mean_pair_f1"]
+        pred, _ = run_unspun(giveme, model=model, **kw)
+        row["giveme-even-in-all_pair_f1"] = round(scores(pred, gold, even_ids)["pair_f1"], 2)
+        out[f"{p:g}/{k}"] = row
+    return out
+
+
 def evidence_sweep(cal: dict[str, list], model=None) -> dict:
     """Per ``min_cos`` (a join needs one of the body, title and name-phrase cosines >= min_cos; 0 = no such rule):
     how MIN_COS was chosen (issue 8 round 5)."""
@@ -724,6 +755,7 @@ def main(argv=None) -> int:
             windows = window_sweep(cal, model=model)
             evidence = evidence_sweep(cal, model=model)
             dated = dated_threshold_sweep(cal, giveme, {a.id for a, _ in g_even}, model=model)
+            events = event_sweep(cal, giveme, {a.id for a, _ in g_even}, model=model)
 
         batch = not args.no_batch and path == main_path
         sp_t = tune(run_single_pass, [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5])
@@ -744,6 +776,8 @@ def main(argv=None) -> int:
                    # `--strict-stories`: a pair of dated articles needs P >= DATED_THRESHOLD (opt-in)
                    ("unspun --strict-stories", lambda it, m=model: run_unspun(it, model=m,
                                                                                dated_threshold=DATED_THRESHOLD)),
+                   # opt-in (issue 8 round 14): a weak dated join also needs EVENT_TERMS event-specific terms in common
+                   ("unspun (event rule)", lambda it, m=model: run_unspun(it, model=m, event_p=EVENT_P)),
                    ("unspun (no idf prior)", lambda it, m=model: run_unspun(it, model=m, idf_prior=False)),
                    ("unspun (no evidence rule)", lambda it, m=model: run_unspun(it, model=m, min_cos=0.0)),
                    # the user's cap on a story's span (`--story-days N`): what event-sized stories cost on these streams
@@ -826,9 +860,19 @@ def main(argv=None) -> int:
                                  if isinstance(r, dict) and "pair_f1" in r)
               + f"  mean {row['mean_pair_f1']:6.2f}  spread mean {row['spread_mean_pair_f1']['mean']:6.2f}"
               + f"  even-in-all {row['giveme-even-in-all_pair_f1']:6.2f}")
+    print(f"event rule sweep ({main_path} path, calibration streams; opt-in event_p {EVENT_P:g} / event_terms "
+          f"{EVENT_TERMS}, 0/0 = no rule, the default): single run pairwise F1 per stream, spread means, "
+          "giveme-even-in-all")
+    for v, row in events.items():
+        print(f"  event {v:>6}: " + "  ".join(f"{k} {r['pair_f1']:6.2f}" for k, r in row.items()
+                                 if isinstance(r, dict) and "pair_f1" in r)
+              + f"  mean {row['mean_pair_f1']:6.2f}  spread mean {row['spread_mean_pair_f1']['mean']:6.2f} ("
+              + " ".join(f"{r:6.2f}" for k, r in row["spread_mean_pair_f1"].items() if k != "mean")
+              + f")  even-in-all {row['giveme-even-in-all_pair_f1']:6.2f}")
     doc = {"model": model, "dense_model": dense_model, "dense_band": list(DENSE_BAND), "features": FEATURES,
            "seed": SEED, "idf_prior_load_s": round(prior_load_s, 2),
            "window_days": WINDOW_DAYS, "min_cos": MIN_COS, "dated_threshold": DATED_THRESHOLD,
+           "event_p": EVENT_P, "event_terms": EVENT_TERMS,
            "calibration_spread": {"how": (f"unspun with this run's model on {SPREAD_RUNS} reshuffles of "
                                           f"multinews-dev92 and {SPREAD_RUNS} random 70% event subsets of giveme-even: "
                                           "the noise floor for choices made on the calibration streams"),
@@ -842,6 +886,12 @@ def main(argv=None) -> int:
                                              "single-run pairwise / BCubed F1, the calibration spread runs' mean "
                                              "pairwise F1, and giveme-even-in-all pairwise F1"),
                                      "results": dated},
+           "event_sweep": {"how": ("calibration streams, unspun with the shipped model per event_p/event_terms (a "
+                                   "dated join under P event_p also needs event_terms event-specific terms in common: "
+                                   "name phrases the IDF prior does not know, headline words it rarely uses; 0/0 = no "
+                                   "rule): single-run pairwise / BCubed F1, the calibration spread runs' mean pairwise "
+                                   "F1, and giveme-even-in-all pairwise F1"),
+                           "results": events},
            "evidence_sweep": {"how": ("calibration streams only, unspun with the shipped model; pairwise / BCubed F1 "
                                       "per min_cos (a join needs max(cos_body, cos_title, cos_ent) >= min_cos; 0 = "
                                       "no such rule)"),

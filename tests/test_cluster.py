@@ -6,7 +6,7 @@ import json
 import random
 from pathlib import Path
 
-from unspun.cluster import FEATURES, StoryClusterer, _order, cluster_articles, featurize, featurize_article
+from unspun.cluster import EVENT_P, FEATURES, StoryClusterer, _order, cluster_articles, featurize, featurize_article
 from unspun.model import Article
 
 SEEDS = Path(__file__).resolve().parents[1] / "examples" / "seeds"
@@ -360,6 +360,9 @@ def test_a_join_needs_real_text_evidence():
     assert max(x[0], x[1], x[3]) < c.min_cos and sid != c.story_of("w1")  # ... but not joined
     off = StoryClusterer(threshold=1e-9, min_cos=0.0)  # the rule off: the same pair is joined
     assert off.add(w1) == off.add(w2)
+    # (the opt-in event rule of round 14 keeps this dated pair apart too: it shares no event-specific term)
+    rule = StoryClusterer(threshold=1e-9, min_cos=0.0, event_p=EVENT_P)
+    assert _specific_shared(w1, w2) == 0 and rule.add(w1) != rule.add(w2)
     # real matches are untouched: the three two-article stories still form
     m = cluster_articles(_corpus())
     assert m["q1"] == m["q2"] and m["f1"] == m["f2"] and m["m1"] == m["m2"]
@@ -541,6 +544,66 @@ def test_dated_threshold_defaults_persists_and_older_snapshots_keep_one_threshol
     state["model"].pop("dated_threshold", None)
     c2 = StoryClusterer.from_state(state)
     assert c2.dated_threshold == c2.threshold == MODEL["threshold"]
+    assert _stream(c2, _corpus()[3:])["f2"] == c.story_of("f1")
+
+
+def _topical_pair() -> tuple[Article, Article]:
+    # AEB week, issue 8 round 13: a plague case in Inner Mongolia joined Trump's trade war (same country, no same event)
+    t1 = Article(id="t1", source="test", date="2019-11-18",
+                 title="Trump says trade talks with China are going very well",
+                 text="President Donald Trump said on Monday that trade talks with China were going very well, as "
+                      "Beijing and Washington tried to agree on the first phase of a deal. Markets in Asia rose. "
+                      "China's commerce ministry said the two sides had constructive talks on tariffs.")
+    t2 = Article(id="t2", source="test", date="2019-11-19", title="China confirms a new plague case",
+                 text="Health officials in China confirmed a case of bubonic plague on Tuesday, the third this month. "
+                      "Beijing said the risk of spread was low. The patient, a hunter, is in hospital in Inner "
+                      "Mongolia, and China's health commission said the talks with local officials went well.")
+    return t1, t2
+
+
+def _specific_shared(a: Article, b: Article) -> int:
+    """The event-specific terms b shares with a's story, as the clusterer counts them."""
+    c = StoryClusterer(threshold=1e-9, dated_threshold=1e-9, min_cos=0.0, event_p=1.0, event_terms=10**6)
+    seen: list[int] = []
+    count = c._specific_shared
+    c._specific_shared = lambda doc, story: seen.append(count(doc, story)) or seen[-1]
+    c.add(a)
+    c.add(b)
+    return seen[0]
+
+
+def test_a_weak_dated_join_needs_event_specific_terms():
+    # issue 8 round 14: a dated join under P event_p also needs event_terms event-specific terms in common (names the
+    # general-English prior does not know, rare headline words); common names ("Trump", "China") are a topic
+    t1, t2 = _topical_pair()
+    q1, _, q2 = _corpus()[:3]  # the earthquake and its follow-up: Gaziantep, Kahramanmaras, ...
+    assert _specific_shared(t1, t2) == 0 < _specific_shared(q1, q2)
+    only_the_rule = {"threshold": 1e-9, "dated_threshold": 1e-9, "min_cos": 0.0}  # every scored candidate would join
+    off = StoryClusterer(event_p=0.0, **only_the_rule)
+    assert off.add(t1) == off.add(t2)
+    on = StoryClusterer(event_p=1.0, event_terms=1, **only_the_rule)
+    assert on.add(t1) != on.add(t2)
+    on = StoryClusterer(event_p=1.0, event_terms=1, **only_the_rule)
+    assert on.add(q1) == on.add(q2)
+    # undated pairs (Multi-News) are not asked: the same topical pair without dates still joins
+    u1, u2 = (Article(id=a.id, title=a.title, text=a.text, source="test") for a in (t1, t2))
+    undated = StoryClusterer(event_p=1.0, event_terms=10**6, **only_the_rule)
+    assert undated.add(u1) == undated.add(u2)
+
+
+def test_event_rule_persists_and_older_snapshots_go_on_without_it():
+    from unspun.cluster import EVENT_TERMS
+
+    assert (StoryClusterer().event_p, StoryClusterer().event_terms) == (0.0, EVENT_TERMS)  # opt-in: off by default
+    c = StoryClusterer(event_p=EVENT_P, event_terms=2)
+    _stream(c, _corpus()[:3])
+    state = json.loads(json.dumps(c.to_state()))
+    c1 = StoryClusterer.from_state(state)
+    assert (c1.event_p, c1.event_terms) == (EVENT_P, 2)  # a store that asked for the rule keeps it
+    # a snapshot written before the rule has neither: it goes on without it
+    del state["params"]["event_p"], state["params"]["event_terms"]
+    c2 = StoryClusterer.from_state(state)
+    assert (c2.event_p, c2.event_terms) == (0.0, EVENT_TERMS)
     assert _stream(c2, _corpus()[3:])["f2"] == c.story_of("f1")
 
 

@@ -37,7 +37,10 @@ has_title, log1p(days between the article and the story's date span), date_known
 A logistic regression turns them into P(same story); the article joins the best candidate when
 P >= ``threshold`` (and, with ``--strict-stories``, >= ``dated_threshold`` = ``DATED_THRESHOLD`` when the article
 and the story are both dated) and the pair has real text evidence (one of the body, title and name-phrase cosines
->= ``min_cos``, ``MIN_COS``; the title's only when the two share a name), and otherwise opens a new story.
+>= ``min_cos``, ``MIN_COS``; the title's only when the two share a name), and otherwise opens a new story. Opt-in
+(``event_p=EVENT_P``): a dated pair under P 0.45 also needs ``EVENT_TERMS`` (3) event-specific terms in common
+(``_specific_shared``: name phrases general English does not know, headline words it rarely uses), as a topic shares
+common names and words ("Trump", "China"), an event its own (issue 8 round 14, docs/clustering.md).
 
 Calibration (``python bench/cluster.py --calibrate``): a labelled stream is replayed with the gold
 assignment (teacher forcing) and the features of every (article, candidate) pair are collected with
@@ -373,6 +376,18 @@ _DATE_KNOWN = FEATURES.index("date_known")
 # F1); not the default because held-out Giveme5W1H events fell 94.9 -> 90.3 (recall 96.8 -> 82.4: follow-ups weeks
 # apart open stories of their own), docs/clustering.md.
 DATED_THRESHOLD = 0.6
+# Topic or event (opt-in, ``StoryClusterer(event_p=EVENT_P)``; issue 8 round 14, docs/clustering.md): a dated pair
+# (article and story) joining at P < EVENT_P also needs EVENT_TERMS event-specific terms in common
+# (``StoryClusterer._specific_shared``). The weak dated joins of a week of unrelated news (aeb-week: a plague case
+# into Trump's trade war at P 0.24, "Best tech gadgets of 2019" into a MacBook story at 0.25) shared a common name or
+# two; same-event follow-ups at that P share their own names ("Equifax", "Las Vegas") and headline words. Chosen by
+# bench/cluster.py ``event_sweep`` on the calibration streams: aeb-week 55.0 -> 73.2 pairwise F1 (precision 38.5 ->
+# 57.8), giveme-even and dev92 unchanged; only dated pairs, so untitled, undated streams (Multi-News) are untouched.
+# Not the default: held-out Giveme5W1H events fell 94.9 -> 93.2 (recall 96.8 -> 93.4), follow-ups sharing too few
+# specific terms split off.
+EVENT_P = 0.45
+EVENT_TERMS = 3
+SPECIFIC_TITLE_DOCS = 2  # a headline word in at most this many of the prior's PRIOR_DOCS pseudo-documents is specific
 MODEL: dict[str, Any] = {
     "features": list(FEATURES),  # a copy: appending a feature to FEATURES must not change the shipped model
     "coef": [4.4397, 5.1424, 3.0024, 3.1248, 0.6477, -0.4541, -0.412, 1.4124, -0.5475],
@@ -522,7 +537,8 @@ class StoryClusterer:
     ``dense`` (re-score uncertain decisions with sentence embeddings: ``DENSE_MODEL``, needs ``unspun.embed``),
     ``dense_band`` (the best candidate's P under ``model`` for which the dense stage is asked), ``dated_threshold``
     (P a join also needs when the article and the story are both dated; default from ``MODEL``, or ``threshold``
-    when that is given).
+    when that is given), ``event_p`` / ``event_terms`` (a dated join under P ``event_p`` also needs ``event_terms``
+    event-specific terms in common; off by default, ``EVENT_P`` turns it on).
     """
 
     STATE_VERSION = 2
@@ -531,8 +547,11 @@ class StoryClusterer:
                  window_days: float = WINDOW_DAYS, max_active: int = 5000, max_candidates: int = 6,
                  idf_prior: bool = True, min_cos: float | None = None, model: dict | None = None,
                  dense: bool = False, dense_band: tuple[float, float] = DENSE_BAND, dense_model: dict | None = None,
-                 max_span_days: float = 0.0, dated_threshold: float | None = None):
+                 max_span_days: float = 0.0, dated_threshold: float | None = None,
+                 event_p: float = 0.0, event_terms: int = EVENT_TERMS):
         self.model = dict(model or MODEL)
+        self.event_p = float(event_p)
+        self.event_terms = int(event_terms)
         self.max_span_days = float(max_span_days)
         self._params = self._set_model(self.model, FEATURES)
         self.dense = bool(dense)
@@ -630,7 +649,10 @@ class StoryClusterer:
         for s in self._candidates(doc.top, lang, day):
             x = self._features(doc, s)
             p = self._prob(x) if self._has_evidence(x) else 0.0
-            scored.append((0.0 if p < self.dated_threshold and x[_DATE_KNOWN] else p, s, x))
+            if x[_DATE_KNOWN] and (p < self.dated_threshold or
+                                   (p < self.event_p and self._specific_shared(doc, s) < self.event_terms)):
+                p = 0.0
+            scored.append((p, s, x))
         scored.sort(key=lambda t: (-t[0], t[1].seq))
         threshold, text, dvec = self.threshold, None, None
         if self.dense:
@@ -779,6 +801,16 @@ class StoryClusterer:
             out.append((p, s, x))
         out.sort(key=lambda t: (-t[0], t[1].seq))
         return out, (self.dense_threshold if rescored else self.threshold)
+
+    def _specific_shared(self, doc: _Doc, story: _Story) -> int:
+        """How many event-specific terms the article and the story share: name phrases the general-English prior
+        does not know (every multi-word one: "Inner Mongolia", "Adam Schiff"; single names such as "Trump" or
+        "China" it knows) and headline words it rarely uses (in at most ``SPECIFIC_TITLE_DOCS`` of its pseudo-
+        documents). Without the prior (``idf_prior=False``) every shared name and headline word counts."""
+        pc = self._pc
+        se, st = story.vecs["ent"], story.vecs["title"]
+        n = sum(1 for b in doc.tf["ent"] if b in se and not pc[b])
+        return n + sum(1 for b in doc.tf["title"] if b in st and pc[b] <= SPECIFIC_TITLE_DOCS)
 
     def _has_evidence(self, x: list[float]) -> bool:
         """At least one of the body, title and name-phrase cosines reaches ``min_cos`` (else no join, no merge). The
@@ -965,7 +997,8 @@ class StoryClusterer:
                        "window_days": self.window_days, "max_active": self.max_active,
                        "max_candidates": self.max_candidates, "idf_prior": self.idf_prior,
                        "min_cos": self.min_cos, "dense": self.dense, "dense_band": list(self.dense_band),
-                       "max_span_days": self.max_span_days},
+                       "max_span_days": self.max_span_days, "event_p": self.event_p,
+                       "event_terms": self.event_terms},
             "model": self.model,
             "dense_model": self.dense_model,
             "n_docs": self.n_docs,
