@@ -553,7 +553,15 @@ def default_configs() -> list[dict]:
     the mean of 5, 10 models) lost to per-word precision labels (p12n), the mean of 5 boosted models, the opening
     pick by the hand-set score (`hand_first`) and redundancy 1. This round added the lead/quotation/top-concept
     features (see FEATURES) and re-checked the label and opening pick with them. The selection's lean toward longer
-    sentences (Params.learned_length_exp, CV 0 / 0.04 / 0.08 / 0.1 / 0.15 / 0.2 / 0.3) is set in the Params."""
+    sentences (Params.learned_length_exp, CV 0 / 0.04 / 0.08 / 0.1 / 0.15 / 0.2 / 0.3) is set in the Params.
+    Round 14 (dev92 CV, seeds 0-2, against the shipped 47.70/17.76/23.03): labels p12 as a within-story percentile
+    46.53/16.03/21.75, p12 / the story's mean 47.23/17.22/22.54, p12n squared 47.47/17.92/23.12, (P-1 + k * P-2)
+    scaled to the story's best with k = 1.5 / 2 / 3: 47.68/17.73/22.95, 47.67/17.96/23.04, 47.48/17.71/22.93 (k = 2
+    paired -0.04/+0.19/+0.02, SE 0.12-0.14, and +0.01/+0.04/+0.02 on seeds 3-5: noise); min_samples_leaf 20 / 80
+    (40 shipped) 47.45/17.49/22.89, 47.59/17.71/22.87; features: the earliest relative position among near copies
+    (cosine >= 0.5) in other articles 47.61/17.59/22.92, a background marker ("earlier", "last year", "in 2015")
+    unchanged (no tree splits on it); Params.max_sim 0.5 / 0.7 unchanged; candidates of at most 60 words
+    47.59/17.54/22.71."""
     hf = {"hand_first": True}
     base = {"kind": "trees", "label": "p12n", "hw": 0.0, "lw": 1.0, "red": 1.0, "cover": False, "params": hf, "bag": 5}
     return [

@@ -687,3 +687,43 @@ def test_a_headline_printed_atop_a_brief_does_not_push_its_lead_down_the_summary
     texts = [s.text for s in summarize([brief, long], max_words=400)]
     assert lead in texts and inquiry in texts
     assert texts.index(lead) < texts.index(inquiry)  # the brief's lead is its first sentence, not its second
+
+
+def test_a_first_person_or_continuing_sentence_does_not_open_the_summary():
+    """A statement's first-person words ('We are ...'), an early 'also', a 'Now, ...' or a 'her' before any name
+    lean on text before them: the first plainly opening sentence (with the dependents after it) moves to the front;
+    words that merely start like them ('Iran', 'In 2015', 'Ourania'), a pronoun after its antecedent ('A man who said
+    he ...') or before the name it points ahead to open plainly."""
+    from unspun.summarize import _strong_opening, stands_alone
+
+    plain = "Police in Springfield evacuated three schools on Tuesday after bomb threats arrived by e-mail."
+    for weak in ("We are currently monitoring multiple bomb threats sent electronically to several schools.",
+                 "The team also identified specific schools that had received threats in the past week.",
+                 "Now, the district says it will review how its schools handle threats sent by e-mail.",
+                 "Bower wrote about how her son's photos never got as many likes as the photos of her other children."):
+        sents = [SummarySentence(text=t, citations=["a"]) for t in (weak, plain, "He said classes resume today.")]
+        out = _strong_opening(sents, [False, False, True])
+        assert [s.text for s in out] == [plain, "He said classes resume today.", weak]
+        assert not stands_alone(weak)
+    for ok in ("Iran said on Tuesday that it had received no threats at its schools in the city.",
+               "In 2015, Michael McFadden was sentenced to more than 300 years for molesting children.",
+               "Ourania Smith, the district's head, said schools would reopen after a search by police.",
+               "A man who said he had sent the threats was arrested in Springfield on Tuesday, police said.",
+               "Speaking to reporters after his visit to the school, Mayor Jane Ortiz praised the teachers."):
+        assert stands_alone(ok)
+
+
+def test_a_split_inside_a_title_before_a_name_is_undone():
+    """'said Det.-Sgt. | Susan Gomes.' is one sentence (a piece ending in a title is cut inside a name); a street's
+    'St.' still ends one, and each sentence stays a verbatim span of the text."""
+    from unspun.summarize import _fix_openers
+
+    pieces = ["Toronto police are treating the deaths as a targeted double homicide, said Det.-Sgt.", "Susan Gomes.",
+              "Lifeguards pulled 20 students from the water, lifeguard Lt.", "John Sandmeyer said.",
+              "The shop is on Main St.", "It opened in 1990."]
+    assert _fix_openers(pieces) == [
+        "Toronto police are treating the deaths as a targeted double homicide, said Det.-Sgt. Susan Gomes.",
+        "Lifeguards pulled 20 students from the water, lifeguard Lt. John Sandmeyer said.",
+        "The shop is on Main St.", "It opened in 1990."]
+    text = " ".join(pieces)
+    assert all(s in text for s in split_sentences(text))
