@@ -296,6 +296,22 @@ def test_strict_stories_is_kept_in_the_saved_clusterer_state(tmp_path):
         assert Pipeline(store, Options(progress="quiet")).clusterer.dated_threshold == DATED_THRESHOLD
 
 
+def test_strict_stories_event_turns_the_event_rule_on_and_is_kept(tmp_path):
+    import pytest
+
+    from unspun.cluster import EVENT_P
+    from unspun.store import Store
+
+    with Store(tmp_path / "s.duckdb") as store:
+        assert Pipeline(store, Options(progress="quiet")).clusterer.event_p == 0.0  # off by default
+        p = Pipeline(store, Options(progress="quiet", strict_stories="event"))
+        assert p.clusterer.event_p == EVENT_P and p.clusterer.dated_threshold < EVENT_P
+        store.write_batch([], [], [], [], [], p.clusterer.to_state())
+        assert Pipeline(store, Options(progress="quiet")).clusterer.event_p == EVENT_P
+        with pytest.raises(ValueError, match="strict_stories"):
+            Pipeline(store, Options(progress="quiet", strict_stories="loose"))
+
+
 def test_analysis_workers_do_not_load_torch():
     # spaCy's thinc imports torch whenever it is installed (~190 MB a worker); story analysis never needs it
     import subprocess

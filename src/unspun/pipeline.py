@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 
 from . import __version__, nlp
 from .clean import clean_article, remove_templates
-from .cluster import DATED_THRESHOLD, StoryClusterer
+from .cluster import DATED_THRESHOLD, EVENT_P, StoryClusterer
 from .dedup import near_duplicates
 from .developments import developments_summary, is_topic, story_developments
 from .entities import story_entities
@@ -69,9 +69,11 @@ class Options:
     # a story takes no article that would stretch it past this many days (cluster.py's max_span_days; None = no
     # limit: long stories are read as developments instead, developments.py)
     story_days: float | None = None
-    # a pair of dated articles needs P(same story) >= cluster.DATED_THRESHOLD to join (a stream of unrelated news:
-    # fewer topical joins, and follow-ups weeks apart open stories of their own; docs/clustering.md); a store keeps it
-    strict_stories: bool = False
+    # for a stream of unrelated news (docs/clustering.md); a store keeps it. True or "dated": a pair of dated articles
+    # needs P(same story) >= cluster.DATED_THRESHOLD to join (fewest topical joins; follow-ups weeks apart open
+    # stories of their own); "event": a weak dated join (P < cluster.EVENT_P) also needs cluster.EVENT_TERMS
+    # event-specific names or headline words in common (the lighter bar)
+    strict_stories: bool | str = False
 
 
 @dataclass
@@ -371,8 +373,13 @@ class Pipeline:
             if not self.options.story_days > 0:
                 raise ValueError(f"story_days must be a number of days above 0, not {self.options.story_days!r}")
             self.clusterer.max_span_days = float(self.options.story_days)
-        if self.options.strict_stories:
+        strict = self.options.strict_stories
+        if strict not in (False, None, True, "dated", "event"):
+            raise ValueError(f"strict_stories must be 'dated' or 'event', not {strict!r}")
+        if strict in (True, "dated"):
             self.clusterer.dated_threshold = max(DATED_THRESHOLD, self.clusterer.threshold)
+        elif strict == "event":
+            self.clusterer.event_p = EVENT_P
         self.problems: list[Problem] = []  # this run's problems (input and stage errors)
 
     def _problem(self, p: Problem) -> None:
