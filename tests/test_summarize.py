@@ -693,7 +693,7 @@ def test_a_first_person_or_continuing_sentence_does_not_open_the_summary():
     """A statement's first-person words ('We are ...'), an early 'also', a 'Now, ...' or a 'her' before any name
     lean on text before them: the first plainly opening sentence (with the dependents after it) moves to the front;
     words that merely start like them ('Iran', 'In 2015', 'Ourania'), a pronoun after its antecedent ('A man who said
-    he ...') or before the name it points ahead to open plainly."""
+    he ...') or before the name it points ahead to, and a demonstrative a colon explains, open plainly."""
     from unspun.summarize import _strong_opening, stands_alone
 
     plain = "Police in Springfield evacuated three schools on Tuesday after bomb threats arrived by e-mail."
@@ -709,7 +709,8 @@ def test_a_first_person_or_continuing_sentence_does_not_open_the_summary():
                "In 2015, Michael McFadden was sentenced to more than 300 years for molesting children.",
                "Ourania Smith, the district's head, said schools would reopen after a search by police.",
                "A man who said he had sent the threats was arrested in Springfield on Tuesday, police said.",
-               "Speaking to reporters after his visit to the school, Mayor Jane Ortiz praised the teachers."):
+               "Speaking to reporters after his visit to the school, Mayor Jane Ortiz praised the teachers.",
+               "In the annals of school history, this notice may be the shortest ever sent: classes are cancelled."):
         assert stands_alone(ok)
 
 
