@@ -67,6 +67,34 @@ def test_viterbi_finds_the_best_path():
     assert trans[1, 2] > trans[1, 0]  # CB -> CI seen, CB -> O not
 
 
+
+def test_the_label_prior_lifts_a_rare_label_the_tagger_nearly_chose():
+    """Decoding adds -PRIOR_POWER * log(label frequency): a word the tagger finds a shade more likely O than the
+    start of content (CB, rare on train) opens the content; one it is sure is O stays O. Weights without label
+    frequencies decode as before."""
+    import numpy as np
+
+    log_freq = quotes_tf.label_log_freq([[0] * 80 + [1] * 2 + [2] * 10 + [3] * 4 + [4] * 4])
+    assert np.allclose(np.exp(log_freq).sum(), 1) and log_freq.argmax() == 0 and log_freq[1] < log_freq[2]
+    text = "Critics insisted"
+    doc = get_nlp()(text)
+
+    class Fake:  # log-probs: "Critics" O 0.52 / CB 0.40, "insisted" O 0.99
+        def log_probs(self, wins):
+            return {0: np.log(np.array([0.52, 0.40, 0.04, 0.02, 0.02])),
+                    1: np.log(np.array([0.99, 0.0025, 0.0025, 0.0025, 0.0025]))}
+
+    class Tok:  # one word piece a word
+        cls_token_id, sep_token_id, unk_token_id = 1, 2, 3
+
+        def __call__(self, word, add_special_tokens=False):
+            return {"input_ids": [5]}
+
+    start, trans = np.zeros(5, dtype=np.float32), np.zeros((5, 5), dtype=np.float32)
+    for freq, want in ((log_freq, ["CB", "O"]), (None, ["O", "O"])):
+        (_, tags), = quotes_tf._Loaded(Fake(), Tok(), start, trans, freq).tag(doc, [None] * len(doc), [(0, len(text))])
+        assert tags == want
+
 @needs_tf
 def test_packaged_weights_load_and_tag_deterministically():
     assert quotes_tf.WEIGHTS_PATH.stat().st_size < 30_000_000

@@ -1667,7 +1667,7 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True, st
     then, with `learned=True`, the learned model's (section 6) where no rule record overlaps them; a model
     attribution longer than the one non-quote rule record it overlaps takes that record's place. The model (the
     transformer where torch is installed, else the CRF: `learned_tagger`) adds attributions mostly in the stance
-    setting (PolNeAR dev, all attributions: overlap F1 0.767 -> 0.791) and ~0.4% to the quotes readers see, at many
+    setting (PolNeAR dev, all attributions: overlap F1 0.767 -> 0.797) and ~0.4% to the quotes readers see, at many
     times the rules' CPU, so `extract_quotes` (the reader path) uses the rules alone.
 
     `stances=True` also returns stance attributions with nominal/infinitival content ("opposes the deal",
