@@ -66,7 +66,7 @@ per ``min_cos`` (the text evidence a join needs), the choice of ``MIN_COS``. Den
 the calibration spread runs per band of first-stage P that asks the dense stage, the choice of ``DENSE_BAND``.
 Dated threshold sweep (``dated_threshold_sweep``): per ``dated_threshold`` the calibration streams' F1, the spread
 runs' means and giveme-even-in-all, the choice of ``DATED_THRESHOLD``. Event rule sweep (``event_sweep``, issue 8
-round 14): the same per (``event_p``, ``event_terms``) - a dated join under P ``event_p`` also needs ``event_terms``
+round 15): the same per (``event_p``, ``event_terms``) - a dated join under P ``event_p`` also needs ``event_terms``
 event-specific terms in common - the choice of ``EVENT_P`` / ``EVENT_TERMS``; the row "unspun (event rule)" is the
 opt-in rule (not the default: held-out giveme-odd fell 94.9 -> 93.2 with it).
 Writes bench/results/cluster.json.
@@ -776,7 +776,7 @@ def main(argv=None) -> int:
                    # `--strict-stories`: a pair of dated articles needs P >= DATED_THRESHOLD (opt-in)
                    ("unspun --strict-stories", lambda it, m=model: run_unspun(it, model=m,
                                                                                dated_threshold=DATED_THRESHOLD)),
-                   # opt-in (issue 8 round 14): a weak dated join also needs EVENT_TERMS event-specific terms in common
+                   # opt-in (issue 8 round 15): a weak dated join also needs EVENT_TERMS event-specific terms in common
                    ("unspun (event rule)", lambda it, m=model: run_unspun(it, model=m, event_p=EVENT_P)),
                    ("unspun (no idf prior)", lambda it, m=model: run_unspun(it, model=m, idf_prior=False)),
                    ("unspun (no evidence rule)", lambda it, m=model: run_unspun(it, model=m, min_cos=0.0)),

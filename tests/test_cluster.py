@@ -360,7 +360,7 @@ def test_a_join_needs_real_text_evidence():
     assert max(x[0], x[1], x[3]) < c.min_cos and sid != c.story_of("w1")  # ... but not joined
     off = StoryClusterer(threshold=1e-9, min_cos=0.0)  # the rule off: the same pair is joined
     assert off.add(w1) == off.add(w2)
-    # (the opt-in event rule of round 14 keeps this dated pair apart too: it shares no event-specific term)
+    # (the opt-in event rule of round 15 keeps this dated pair apart too: it shares no event-specific term)
     rule = StoryClusterer(threshold=1e-9, min_cos=0.0, event_p=EVENT_P)
     assert _specific_shared(w1, w2) == 0 and rule.add(w1) != rule.add(w2)
     # real matches are untouched: the three two-article stories still form
@@ -573,7 +573,7 @@ def _specific_shared(a: Article, b: Article) -> int:
 
 
 def test_a_weak_dated_join_needs_event_specific_terms():
-    # issue 8 round 14: a dated join under P event_p also needs event_terms event-specific terms in common (names the
+    # issue 8 round 15: a dated join under P event_p also needs event_terms event-specific terms in common (names the
     # general-English prior does not know, rare headline words); common names ("Trump", "China") are a topic
     t1, t2 = _topical_pair()
     q1, _, q2 = _corpus()[:3]  # the earthquake and its follow-up: Gaziantep, Kahramanmaras, ...

@@ -40,7 +40,7 @@ and the story are both dated) and the pair has real text evidence (one of the bo
 >= ``min_cos``, ``MIN_COS``; the title's only when the two share a name), and otherwise opens a new story. Opt-in
 (``event_p=EVENT_P``): a dated pair under P 0.45 also needs ``EVENT_TERMS`` (3) event-specific terms in common
 (``_specific_shared``: name phrases general English does not know, headline words it rarely uses), as a topic shares
-common names and words ("Trump", "China"), an event its own (issue 8 round 14, docs/clustering.md).
+common names and words ("Trump", "China"), an event its own (issue 8 round 15, docs/clustering.md).
 
 Calibration (``python bench/cluster.py --calibrate``): a labelled stream is replayed with the gold
 assignment (teacher forcing) and the features of every (article, candidate) pair are collected with
@@ -376,7 +376,7 @@ _DATE_KNOWN = FEATURES.index("date_known")
 # F1); not the default because held-out Giveme5W1H events fell 94.9 -> 90.3 (recall 96.8 -> 82.4: follow-ups weeks
 # apart open stories of their own), docs/clustering.md.
 DATED_THRESHOLD = 0.6
-# Topic or event (opt-in, ``StoryClusterer(event_p=EVENT_P)``; issue 8 round 14, docs/clustering.md): a dated pair
+# Topic or event (opt-in, ``StoryClusterer(event_p=EVENT_P)``; issue 8 round 15, docs/clustering.md): a dated pair
 # (article and story) joining at P < EVENT_P also needs EVENT_TERMS event-specific terms in common
 # (``StoryClusterer._specific_shared``). The weak dated joins of a week of unrelated news (aeb-week: a plague case
 # into Trump's trade war at P 0.24, "Best tech gadgets of 2019" into a MacBook story at 0.25) shared a common name or
