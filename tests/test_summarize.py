@@ -617,6 +617,13 @@ def test_reprint_notices_and_site_pointers_are_junk():
     assert is_candidate("For more than a decade, the bridge carried traffic between the two halves of the city.")
 
 
+def test_table_rows_are_no_sentences():
+    # the extractor writes a table's rows as "| cell | cell |" lines: cells, not statements
+    assert not is_candidate("| Author: staff reporter Wang Jingzhao | Editor: Wang Huajun |")
+    assert not is_candidate("| 2019 | Bored | Yellow Music | first single charted second on local radio |")
+    assert is_candidate("The concert was streamed live at 11:57am | Hawaii time, to viewers in forty countries.")
+
+
 def _fill_case(learned, words, dep=None, sim=None):
     import numpy as np
 

@@ -186,7 +186,7 @@ MAX_CANDIDATES = 1500  # cap on candidate sentences per story (memory/time bound
 # --------------------------------------------------------------------------------------------------------------
 # Text helpers
 
-_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+_WORD = re.compile(r"\w+")  # letters and digits of any script ("don’t" -> "don", "t")
 _OPENERS = "“‘\"'(["
 _TRAILING_OPENER = re.compile(r"\s+([“‘\"(\[]+)$")
 # A connective may carry a short phrase before the pronoun ("And in fact, that is when ...", "But by then, he ...").
@@ -251,7 +251,11 @@ _SPECIAL_CASE = frozenset("\u0130\u0131\u017f")
 
 def _is_junk(sent: str) -> bool:
     junk = _JUNK_LOWER.search(sent.lower()) if _SPECIAL_CASE.isdisjoint(sent) else _JUNK.search(sent)
-    return bool(junk or _JUNK_CS.search(sent) or _READER.match(sent))
+    return bool(junk or _JUNK_CS.search(sent) or _READER.match(sent) or _TABLE_ROW.search(sent))
+
+
+# a table's row as the extractor writes it ("| 作者： 记者王敬照 | 编辑： 王华军 |", "| | |"): cells, not a sentence
+_TABLE_ROW = re.compile(r"^\W*\||\|[^|]*\|")
 # Case-sensitive junk: photo credits "(Jane Doe / Staff)", transcript speaker tags "SHAPIRO:".
 _JUNK_CS = re.compile(r"\(\s*[A-Z][\w .'-]*/\s*[\w .'-]*\)|^[A-Z][A-Z .'-]{3,}:|^FILE\s*[-–—]|^CLOSE\s")
 _END_PUNCT = re.compile(r"[.!?][”\"’')\]]*$")
@@ -309,7 +313,7 @@ def _stemmer():
 
 
 def _tokens(text: str) -> list[str]:
-    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+    return [w.lower() for w in _WORD.findall(text)]
 
 
 @functools.lru_cache(maxsize=50_000)  # each sentence is stemmed for concepts, TF-IDF and support: do it once
@@ -1356,7 +1360,6 @@ def citation_support(
 # made it at all.").
 _BARE_QUOTATION = re.compile(r"^\W*[“\"‘'](?:[^”\"]+)[”\"’']\W*$|^(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|My|We|"
                              r"We're|We’re|We've|We’ve|We'd|We’d|We'll|We’ll|Our)\b")
-_WORD = re.compile(r"\w+")
 
 
 def name_quoted_speakers(summary: list[SummarySentence], quotes: Sequence) -> None:
