@@ -1089,3 +1089,28 @@ def test_speaker_mentions_stay_on_their_line_and_drop_relative_words(text, speak
     art = Article(id="m", title="", text=text, source="t")
     quotes = extract_quotes(art, parse_articles([art])["m"])
     assert [q.speaker for q in quotes] == [speaker]
+
+
+@pytest.mark.parametrize("model_words, content", [
+    # the model starts before the rule's content and ends inside it: the union of the two
+    ("to respond to Romney's accusations",
+     "to respond to Romney's accusations that the country would suffer with him as president"),
+    # the model's content lies within the rule's: the rule's stays
+    ("the country would suffer", "Romney's accusations that the country would suffer with him as president"),
+])
+def test_a_model_attribution_crossing_a_rule_record_widens_it_to_their_union(monkeypatch, model_words, content):
+    from unspun import quotes as q
+
+    text = "The debate forced Trump to respond to Romney's accusations that the country would suffer with him as " \
+           "president."
+    doc = get_nlp()(text)
+    s = text.index(model_words)
+
+    def model(doc, flags, records, **kw):
+        return [q.QuoteRecord(kind="indirect", content=[(s, s + len(model_words))], text=model_words)]
+
+    monkeypatch.setattr(q, "learned_tagger", lambda: "crf")
+    monkeypatch.setattr(q, "_learned_records", model)
+    recs = extract_records(doc, stances=True, learned=True)
+    assert [(text[r.content[0][0]:r.content[-1][1]], r.mention_text) for r in recs] == [(content, "The debate")]
+    assert q._crossing(text, [(0, 10)], [(5, 20)]) and not q._crossing(text, [(0, 10)], [(0, 20)])

@@ -1702,6 +1702,15 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True, st
                 if rec.mention is not None or rec.cue is not None:
                     records.append(rec)
             elif len(hits) == 1 and records[hits[0]].kind != "direct" \
+                    and _crossing(doc_text(doc), records[hits[0]].content, rec.content):
+                # the rules and the model found one attribution with boundaries that cross, each holding words the
+                # other lacks at opposite ends ('the debate forced Trump to respond to [Romney's accusations {that
+                # the country would suffer] - namely ...}'): each found an edge the other missed, so the content is
+                # their union; the rule record keeps its cue and speaker (train slice: +0.0002 / +0.0003)
+                old = records[hits[0]]
+                old.content = [(min(old.content[0][0], rec.content[0][0]), max(old.content[0][1], rec.content[0][1]))]
+                old.text = _content_text(doc_text(doc), old.content, old.kind)
+            elif len(hits) == 1 and records[hits[0]].kind != "direct" \
                     and _chars(rec.content) > _chars(records[hits[0]].content):
                 # the model's attribution holds the one rule clause it overlaps and more: on the train slice its
                 # longer span is the better content (all attributions 0.7756 -> 0.779; most are stances); one that
@@ -1716,6 +1725,17 @@ def extract_records(doc: "Doc", *, min_words: int = 3, indirect: bool = True, st
         return records
     finally:
         _CURRENT_FLAGS = (None, None)
+
+
+def _crossing(text: str, a: list[tuple[int, int]], b: list[tuple[int, int]]) -> bool:
+    """Do two one-span contents overlap with each holding a word the other lacks, at opposite ends?"""
+    if len(a) != 1 or len(b) != 1:
+        return False
+    (sa, ea), (sb, eb) = sorted((a[0], b[0]))
+    return sb < ea < eb and _WORD_CHAR.search(text, sa, sb) is not None and _WORD_CHAR.search(text, ea, eb) is not None
+
+
+_WORD_CHAR = re.compile(r"\w")
 
 
 def _spans_overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> bool:
