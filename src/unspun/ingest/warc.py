@@ -142,7 +142,9 @@ def _next_member(stream: BinaryIO, at: int) -> int | None:
         while i >= 0:
             stream.seek(start + i)
             try:
-                if zlib.decompressobj(wbits=31).decompress(stream.read(1 << 12), 8).startswith(b"WARC/"):
+                # a WARC record's opening, in a member that decompresses whole (a corrupt one can start right)
+                if zlib.decompressobj(wbits=31).decompress(stream.read(1 << 12), 8).startswith(b"WARC/") \
+                        and _gzip_member_end(stream, start + i) is not None:
                     return start + i
             except zlib.error:
                 pass
@@ -193,8 +195,10 @@ def _read_warcio(stream: BinaryIO, source: str, defer: bool, skip: int = 0, base
         yield problem(f"{source}#{n + 1}", reason, f"archive unreadable after {n} records: {type(e).__name__}: {why}"
                       + ("; read on from the next record" if plain else ""))
         # the search starts inside the last record read: a Content-Length too long swallowed the header after it;
-        # a gzip member ends where it ends, so the search starts inside the broken one
-        return (base + (end_of_last if gz else start_of_last) + 1, n + 1) if plain else None
+        # a corrupt gzip member can decompress to a record of garbage whose end warcio misplaces past the next
+        # member, so a gzipped archive is searched from the start of the last record read too, for a member
+        # that decompresses whole (never at `base` again: each resume moves on)
+        return (base + max(start_of_last, 0) + 1, n + 1) if plain else None
     if records.err_count > bad_ends:
         yield _bad_length(source, n)
     if not n:
@@ -207,9 +211,14 @@ def _read_warcio(stream: BinaryIO, source: str, defer: bool, skip: int = 0, base
         trailing = stream.read(64).strip()  # uncompressed records are followed by a blank line
     except (OSError, ValueError, AttributeError):
         return
-    if end_of_last and size > end_of_last and trailing:
+    cut = bool(end_of_last and size > end_of_last and trailing)
+    if cut:
         yield problem(f"{source}#{n + 1}", "truncated",
                       f"archive ends inside a record: {size - end_of_last} bytes after record {n} unreadable")
+    if gz:
+        # a corrupt member read as a record of garbage can end the iteration quietly, with warcio's offsets at the
+        # end of the file and good members after it: look for one after the start of the last record read
+        return base + max(start_of_last, 0) + 1, n + cut
 
 
 def _head(stream: BinaryIO, n: int) -> bytes | None:
