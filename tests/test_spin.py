@@ -248,3 +248,15 @@ def test_headline_words_of_other_languages_keep_their_letters_and_lose_their_sto
     words = spin["headlines"][1]["distinctive_words"]
     assert "nächste" in words and "chste" not in words  # letters of any script
     assert not {"der", "den", "die"} & set(words)  # German stop words
+
+
+def test_stop_words_of_a_language_do_not_load_its_spacy_pipeline_package():
+    # spacy.lang.fr builds its tokenizer exceptions on import (~1.8 CPU s in every worker); the list is read alone
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom unspun.spin import _stop_words\nassert 'le' in _stop_words('fr')\n"
+            "print('spacy.lang.fr' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False"]
