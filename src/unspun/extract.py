@@ -1143,8 +1143,8 @@ def _site_label(site: str | None, title: str | None) -> str | None:
     """A page's declared site name as an outlet when no URL names one: the account behind a handle ("@ndr" -> "ndr"),
     no copyright line ("Copyright 2003 - 2019 by speicherguide.de GbR ..." -> its domain), e-mail address or the page's
     own title ("Achtsam durch die Krise | Die FURCHE" -> "Die FURCHE"); a sentence or headline is no site name."""
-    if not isinstance(site, str) or not site:
-        return None
+    if not isinstance(site, str) or not site or len(site) > 300:  # page text, not a name (and kept short for the
+        return None                                                    # patterns below: hostile input)
     site = _EMAIL.sub("", " ".join(site.split())).strip()
     stripped = _COPYRIGHT.sub("", site)
     if stripped != site:  # a copyright line: its domain if it names one, else nothing to go by
