@@ -316,9 +316,9 @@ def get_sentencizer() -> "Language":
 _ORDINAL_DOTS = "unspun_ordinal_dots"
 # words before a German/Dutch/Nordic ordinal ("am 3. Mai", "des für 31. Oktober geplanten", "im 19. Jahrhundert")
 _BEFORE_ORDINAL = frozenset("am im vom zum zur bis ab seit für des der dem den die das ein eine einem einer seinem "
-                            "ihrem den het de op van tot til den det".split())
+                            "ihrem het de op van tot til det".split())
 _MONTHS = frozenset("januar jänner februar märz april mai juni juli august september oktober november dezember "
-                    "januari februari maart mei juni juli augustus oktober".split())
+                    "januari februari maart mei augustus".split())
 
 
 def _join_ordinal_dots(doc: "Doc") -> "Doc":

@@ -26,6 +26,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from .ingest.common import strip_dateline
 from .model import Article, normalize_ws
+from .nlp import language_code
 from .provenance import EMBEDDED_POST
 
 EXCLUSIVE_MAX_SIM = 0.3  # below this cosine to every other outlet's sentence, a sentence is "only here"
@@ -109,7 +110,8 @@ def _stop_words(language: str | None) -> frozenset[str]:
     """English stop words, plus the article's own language's from spaCy's lists (shipped in the spacy package, no
     model needed): "der", "die", "den" are no distinctive words of a German headline."""
     extra: frozenset[str] = frozenset()
-    if language and language != "en" and language.isalpha():
+    language = language_code(language)  # "de-DE" -> "de"; letters only, so no path outside spaCy's lang folder
+    if language and language != "en":
         try:  # the list's own file: importing spacy.lang.fr builds its tokenizer exceptions first (~1.8 CPU s)
             import spacy
 

@@ -1164,6 +1164,8 @@ def _cite_and_order(prep: _Prep, chosen: list[int], params: Params) -> list[Summ
     return _strong_opening(sents, [d for _, d, _ in out]) if params.strong_opening else sents
 
 
+# a sentence opening in the first person: a statement's or a quotation's words
+_FIRST_PERSON = r"(?:I|I[’']m|I[’']ve|I[’']d|I[’']ll|My|We|We[’']re|We[’']ve|We[’']d|We[’']ll|Our)\b"
 # A summary's first sentence introduces the story: one that opens with a quotation or with a connective or filler
 # that leans on text before it ("But ...", "Still, ...", "In fact, ...", "Now, ...", "It's worth noting that ..."),
 # in the first person, or with an early "also" reads as a fragment there.
@@ -1174,7 +1176,7 @@ _WEAK_OPENING = re.compile(
     r"As\s+a\s+result|Otherwise)\b"
     # first person: a statement's or a quotation's words ("We are currently monitoring multiple bomb threats ...");
     # "The team also identified ..." continues an earlier sentence
-    r"|(?:I|I[’']m|I[’']ve|I[’']d|I[’']ll|My|We|We[’']re|We[’']ve|We[’']d|We[’']ll|Our)\b"
+    r"|" + _FIRST_PERSON +
     r"|(?:[\w’'.-]+\s+){1,3}also\b)"
 )
 
@@ -1221,11 +1223,10 @@ def stands_alone(sent: str) -> bool:
 def _strong_opening(sents: list[SummarySentence], dependent: list[bool]) -> list[SummarySentence]:
     """`sents` with the first sentence that opens strongly (and the dependents right after it) moved to the front,
     when the first one opens weakly; otherwise unchanged."""
-    weak = _opens_weakly
-    if not sents or not weak(sents[0].text):
+    if not sents or not _opens_weakly(sents[0].text):
         return sents
     for j, s in enumerate(sents):
-        if not dependent[j] and not weak(s.text):
+        if not dependent[j] and not _opens_weakly(s.text):
             end = j + 1
             while end < len(sents) and dependent[end]:
                 end += 1
@@ -1358,8 +1359,7 @@ def citation_support(
 # A sentence that is nothing but a quotation: its words inside quote marks, only punctuation outside; or one in the
 # first person, a sentence of a quotation whose marks open or close in the sentences around it ("I don't think she
 # made it at all.").
-_BARE_QUOTATION = re.compile(r"^\W*[“\"‘'](?:[^”\"]+)[”\"’']\W*$|^(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|My|We|"
-                             r"We're|We’re|We've|We’ve|We'd|We’d|We'll|We’ll|Our)\b")
+_BARE_QUOTATION = re.compile(r"^\W*[“\"‘'](?:[^”\"]+)[”\"’']\W*$|^" + _FIRST_PERSON)
 
 
 def name_quoted_speakers(summary: list[SummarySentence], quotes: Sequence) -> None:

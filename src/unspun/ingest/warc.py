@@ -218,7 +218,7 @@ def _read_warcio(stream: BinaryIO, source: str, defer: bool, skip: int = 0, base
     if gz:
         # a corrupt member read as a record of garbage can end the iteration quietly, with warcio's offsets at the
         # end of the file and good members after it: look for one after the start of the last record read
-        return base + max(start_of_last, 0) + 1, n + cut
+        return base + max(start_of_last, 0) + 1, n + int(cut)
 
 
 def _head(stream: BinaryIO, n: int) -> bytes | None:
