@@ -631,3 +631,26 @@ def test_a_most_read_box_is_junk_whatever_its_length():
     text = "Officials said the ship was seized in November.\n\n" + box + "\n\nThe ship stays in custody, they said."
     art = clean_article(Article(id="m", title="t", text=text, source="s"))
     assert [b.reason for b in art.blocks] == [None, "promo", None] and len(box.split()) > 120
+
+
+def test_a_slideshow_printed_into_the_body_is_junk_and_look_alike_runs_stay():
+    story = ("A tour boat struck a bridge pillar on the river late on Tuesday, injuring 27 people, the police said.\n"
+             "The bridge was closed for several hours while engineers checked it, and reopened on Wednesday morning.")
+    slides = ["Port of Riverton turns 300 Trading place The port handles 130 million tons of cargo every year.",
+              "Port of Riverton turns 300 The olden days Scenes from bygone days show the port in the 1920s.",
+              "Port of Riverton turns 300 From scrap metal to high tech These days 45,000 jobs depend on it."]
+    text = story + "\n" + "\n".join(slides) + "\njm/dm (AFP, dpa)"
+    art = clean_article(Article(id="g", title="t", text=text, source="s"))
+    assert art.text == story
+    assert [b.reason for b in art.blocks if not b.kept] == ["gallery"] * 3 + ["author_box"]
+    # a page that is nothing but the slideshow keeps it: the captions are all the text there is
+    only = clean_article(Article(id="o", title="t", text="\n".join(slides), source="s"))
+    assert only.text == "\n".join(slides)
+    # the same opening words followed by lower-case words (a speech's refrain), a bulleted list, two lines only
+    refrain = ["We will fight on the beaches of the north.", "We will fight on the landing grounds today.",
+               "We will fight on the fields and in the streets."]
+    bullets = ["- Harry Potter and the Goblet of Fire (first mentioned)",
+               "- Harry Potter and the Order of the Phoenix", "- Harry Potter and the Half-Blood Prince"]
+    for lines in (refrain, bullets, slides[:2]):
+        kept = clean_article(Article(id="k", title="t", text=story + "\n" + "\n".join(lines), source="s"))
+        assert kept.text == story + "\n" + "\n".join(lines), lines

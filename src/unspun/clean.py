@@ -12,7 +12,8 @@ Each junk block is kept in `article.blocks` with `kept=False` and a reason code:
                "Story highlights" box (its bullets, which the body restates);
 - `author_box` the author or columnist box closing an article (a bio with a contact call or the writer's career,
                a column's schedule, the writer's contact line, who reported or contributed, a wire story's
-               "(Reporting by ...; Editing by ...)" credits, also when run onto the last sentence), allowed a longer
+               "(Reporting by ...; Editing by ...)" credits, also when run onto the last sentence, editors' initials
+               "jm/dm (AFP, dpa)"), allowed a longer
                paragraph than promos;
 - `transcript` broadcast framing: upper-case speaker tags ("SHAPIRO: ...") used more than once or with a
                broadcast role, stage directions ("(SOUNDBITE OF ...)"), sign-offs ("NPR's X in Y, thanks");
@@ -22,6 +23,8 @@ Each junk block is kept in `article.blocks` with `kept=False` and a reason code:
                web-archive crawl descriptions, the whole text of a search-results page (a "search" segment in its
                URL's path: result snippets are no article); a page made only of notices comes out empty and is
                reported, not turned into a story;
+- `gallery`    a slideshow printed into the body: a run of lines that open with the same words (the gallery's
+               title before each slide's caption; also runs of wire photo captions and share buttons);
 - `template`   lines repeated across many articles of the same outlet (`remove_templates`).
 
 The signals are general shapes and phrasings (no article-specific strings; the only outlet-specific ones are the
@@ -407,6 +410,8 @@ _AUTHOR_BOX_RULES = [
 ]
 _CREDIT_RUN_IN = re.compile(r"(?<=[.!?\"”])[ \t]+(?=\((?:Additional )?(?:[Rr]eporting|Writing|Editing) by )")
 _AUTHOR_BOX = _by_anchor(_AUTHOR_BOX_RULES)
+# the writer's and editor's initials closing a wire-fed story, with its agencies ("jm/dm (AFP, dpa)", "erb/ots")
+_EDITOR_INITIALS = re.compile(r"^[a-z]{2,4}(?:/[a-z]{2,4})+(?:\s*\([A-Za-z ,./&-]{2,60}\))?$")
 AUTHOR_BOX_MAX_WORDS = 120
 
 # ------------------------------------------------------------------ transcripts
@@ -480,6 +485,45 @@ class _Context:
             in_box = bool(_HIGHLIGHTS.match(ln)) or (in_box and _headline_like(ln))
             if in_box:
                 self.highlights.add(ln)
+        self.gallery = _gallery_lines(lines)
+
+
+# A slideshow printed into the body: a run of >= 3 lines that open with the same >= 4 words and go on with a
+# capitalised word -- the gallery's title before each slide's own ("Port of Duisburg turns 300 The olden days ...",
+# "Photos: Shocking celebrity splits Actress-singer ..."); the same shape catches runs of wire photo captions ("FILE -
+# In this Nov. 25, 2009 file photo, ...") and share buttons ("Click to share on Twitter"). Prose seldom opens three
+# lines in a row with the same four words and a capital after them; a bulleted list ("- Harry Potter and the ...")
+# is content, so the run must open with a letter. A page that is only a gallery (a scrape that kept the slides and
+# not the story, under 30 words beside it) keeps it: the captions are all the text there is.
+GALLERY_MIN_LINES, GALLERY_MIN_WORDS, GALLERY_MIN_REST_WORDS = 3, 4, 30
+_GALLERY_OPENING = re.compile(r"^[^\W\d_]")
+_SENTENCE_END = re.compile(r"[.!?:;]$")
+
+
+def _capitalised(word: str) -> bool:
+    word = word.lstrip("\"“‘'(")
+    return bool(word) and (word[0].isupper() or word[0].isdigit())
+
+
+def _gallery_lines(lines: list[str]) -> set[str]:
+    words = [ln.split() for ln in lines]
+    out: set[str] = set()
+    i = 0
+    while i < len(lines):
+        prefix, j = words[i], i + 1
+        while j < len(lines):  # grow the run while the shared opening keeps >= GALLERY_MIN_WORDS words
+            k = 0
+            while k < min(len(prefix), len(words[j])) and prefix[k] == words[j][k]:
+                k += 1
+            if k < GALLERY_MIN_WORDS:
+                break
+            prefix, j = prefix[:k], j + 1
+        if j - i >= GALLERY_MIN_LINES and _GALLERY_OPENING.match(prefix[0]) and not _SENTENCE_END.search(prefix[-1]) \
+                and all(len(words[m]) > len(prefix) and _capitalised(words[m][len(prefix)]) for m in range(i, j)):
+            out.update(lines[i:j])
+        i = j if j - i >= GALLERY_MIN_LINES else i + 1
+    rest = sum(len(w) for ln, w in zip(lines, words) if ln not in out)
+    return out if rest >= GALLERY_MIN_REST_WORDS else set()
 
 
 _ANCHORS = _AnchorFinder(anchor for index in (_NOTICE, _LONG_NOTICE, _AUTHOR_BOX, _PROMO) for anchor in index)
@@ -504,6 +548,8 @@ def _classify(s: str, ctx: _Context, in_run_of_short: bool) -> str | None:
     words = s.split()
     if s in ctx.highlights:
         return "promo"
+    if s in ctx.gallery:
+        return "gallery"
 
     # transcript framing
     if _STAGE.match(s):
@@ -533,6 +579,8 @@ def _classify(s: str, ctx: _Context, in_run_of_short: bool) -> str | None:
         return "promo"
     if _MOST_READ_BOX.match(s):  # whatever its length: the box's headlines run on in one line (the Sun)
         return "promo"
+    if _EDITOR_INITIALS.match(s):
+        return "author_box"
 
     # notices, then promos (a log-in wall is both; it is a notice)
     if len(words) > _RULES_MAX_WORDS:
