@@ -1114,3 +1114,19 @@ def test_a_model_attribution_crossing_a_rule_record_widens_it_to_their_union(mon
     recs = extract_records(doc, stances=True, learned=True)
     assert [(text[r.content[0][0]:r.content[-1][1]], r.mention_text) for r in recs] == [(content, "The debate")]
     assert q._crossing(text, [(0, 10)], [(5, 20)]) and not q._crossing(text, [(0, 10)], [(0, 20)])
+
+
+def test_a_headline_placed_by_its_country_is_no_statement_and_a_named_speaker_label_is():
+    body = "The ship hit a pillar of the bridge on Tuesday. Officials said 25 people were hurt."
+    placed, doc = _art(body, title="Germany: Rhine cruise ship hits bridge pylon causing injuries")
+    assert [q.speaker for q in extract_quotes(placed, doc)] == ["Officials"]
+    said, doc = _art(body, title="Pompeo: Russia must stop meddling in elections")
+    assert _find(extract_quotes(said, doc), "Russia must stop meddling").speaker == "Pompeo"
+
+
+def test_a_reported_sentence_keeps_no_dateline_and_a_headline_scare_quote_is_no_quote():
+    body = ("BERLIN — A tourist ship struck a highway bridge on the Rhine river and 25 people were injured, police "
+            "said Wednesday.")
+    art, doc = _art(body, title="Mystery of the ship that 'hit the bridge at full speed' on the Rhine")
+    assert [(q.speaker, q.text) for q in extract_quotes(art, doc)] == [
+        ("police", "A tourist ship struck a highway bridge on the Rhine river and 25 people were injured")]

@@ -68,6 +68,7 @@ from typing import TYPE_CHECKING
 
 from .entities import (PLATFORMS, TITLE_WORDS, NameIndex, _headline_like, clean_name, first_name_owners, name_key,
                        strip_titles)
+from .ingest.common import strip_dateline
 from .model import Article, Quote, normalize_ws
 from .nlp import doc_text
 
@@ -2506,7 +2507,7 @@ def _title_records(article: Article, doc: "Doc") -> list[tuple["Doc", QuoteRecor
     from .nlp import get_nlp
 
     tdoc = get_nlp()(title)
-    recs = extract_records(tdoc)
+    recs = [r for r in extract_records(tdoc) if not _place_label(tdoc, r)]
     # resolve surnames against the body's names
     names = NameIndex((e.text, e.label_) for e in doc.ents if e.label_ in SPEAKER_LABELS)
     for r in recs:
@@ -2514,6 +2515,15 @@ def _title_records(article: Article, doc: "Doc") -> list[tuple["Doc", QuoteRecor
             r.speaker = names.canonical(r.speaker, None)
         r.extra["title"] = True
     return [(tdoc, r) for r in recs]
+
+
+def _place_label(tdoc: "Doc", rec: QuoteRecord) -> bool:
+    """A headline opening on a place and a colon ("Germany: Rhine cruise ship hits bridge pylon") is placed there, not
+    said by the country; words quoted after it ("Russia: 'We will respond'") stay the country's (a mixed record)."""
+    if not rec.extra.get("colon_label") or rec.kind != "indirect" or rec.mention is None:
+        return False
+    ms, me = rec.mention
+    return any(e.label_ in ("GPE", "LOC") and e.start_char <= ms and me <= e.end_char for e in tdoc.ents)
 
 
 # Nouns that carry someone else's words: documents (their author or issuer) and spokespeople (their organisation)
@@ -2678,18 +2688,23 @@ def extract_quotes(article: Article, doc: "Doc", *, title: bool = True) -> list[
             if kind == "indirect":
                 continue  # "The fact that X indicates that Y" reports no one's words
             speaker = None
-        if kind == "direct" and speaker is None and r.extra.get("words", 0) <= 3:
-            continue  # a scare quote or a title nobody is said to have said ('the course called “Perception”')
+        if kind == "direct" and speaker is None and (r.extra.get("words", 0) <= 3 or r.extra.get("title")):
+            # a scare quote or a title nobody is said to have said ('the course called “Perception”'); in a headline
+            # ("Mystery of the boy who 'fell down a deep well'") the story's words, told with their speaker below
+            continue
         if kind == "direct" and _quoted_title(text, r):
             continue
         if _shown_not_said(text, r):
             continue
-        key = (kind, r.text, speaker)
+        # a reported sentence opening its paragraph keeps no dateline ("BERLIN — A tourist ship struck ..., police
+        # said"): where the story was filed is not what was said
+        words = strip_dateline(r.text) if kind == "indirect" else r.text
+        key = (kind, words, speaker)
         if key in seen:
             continue
         seen.add(key)
         cue = text[r.cue[0] : r.cue[1]] if r.cue else None
-        out.append(Quote(text=r.text, speaker=speaker, kind=kind, article_ids=[article.id], cue=cue,
+        out.append(Quote(text=words, speaker=speaker, kind=kind, article_ids=[article.id], cue=cue,
                          speaker_mention=normalize_ws(r.mention_text) if r.mention_text else None))
     return out
 
