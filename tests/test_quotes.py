@@ -1130,3 +1130,22 @@ def test_a_reported_sentence_keeps_no_dateline_and_a_headline_scare_quote_is_no_
     art, doc = _art(body, title="Mystery of the ship that 'hit the bridge at full speed' on the Rhine")
     assert [(q.speaker, q.text) for q in extract_quotes(art, doc)] == [
         ("police", "A tourist ship struck a highway bridge on the Rhine river and 25 people were injured")]
+
+
+def test_the_company_is_the_story_s_company_or_the_one_its_sentence_names():
+    text = ("Equifax said on Thursday that a breach may have affected 143 million consumers. Shares of Equifax fell "
+            "five per cent after the announcement. The data held names and birth dates, CNBC noted.\n\n"
+            "The company said that more than 200,000 credit card numbers were illegally obtained.")
+    art, doc = _art(text)
+    assert _find(extract_quotes(art, doc), "200,000 credit card numbers").speaker == "Equifax"
+    text = ("Nabisco has made Oreos in Chicago for decades. Nabisco workers protested on Monday.\n\n"
+            "In a letter to Mondelez shareholders on Monday, the company said it will save $46 million a year.")
+    art, doc = _art(text)
+    assert _find(extract_quotes(art, doc), "will save $46 million").speaker == "Mondelez"
+
+
+def test_a_relative_pronoun_standing_for_a_thing_reports_no_words():
+    text = ("After two days of digging, rescuers reached the bottom of the metal shaft, which threatens to collapse "
+            "at any moment. The boy's uncle said the well was empty.")
+    art, doc = _art(text)
+    assert not any(q.speaker and "shaft" in q.speaker for q in extract_quotes(art, doc))

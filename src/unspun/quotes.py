@@ -1076,7 +1076,10 @@ class _Resolver:
     def __init__(self, doc: "Doc", quote_spans: list[tuple[int, int, bool]]):
         self.doc = doc
         self.quoted = _InSpans([(s, e) for s, e, _ in quote_spans])
-        ents = [e for e in doc.ents if e.label_ in SPEAKER_LABELS and not self._in_quote(e.start_char)]
+        # a span without a capital letter is no name, whatever the NER says ("golden aura" tagged PERSON became the
+        # "she" of Uma Thurman's quotes)
+        ents = [e for e in doc.ents if e.label_ in SPEAKER_LABELS and not self._in_quote(e.start_char)
+                and any(c.isupper() for c in e.text)]
         ents = [e if "\n" not in e.text else _line_part(e) for e in ents]
         ents = [e for e in ents if e is not None]
         named = _without_headline_run_ons(doc, ents)
@@ -1303,12 +1306,37 @@ class _Resolver:
         return desc or None
 
     def _organisation(self, tok: "Token") -> str | None:
-        """The named organisation a definite "the company" / "the agency" stands for: the nearest one before it (as
-        for "it"), so an outlet's "the company said" and another's "Equifax said" are one speaker."""
-        if tok.tag_ != "NN" or tok.lemma_.lower() not in ORGANISATION_NOUNS or not any(
+        """The named organisation a definite "the company" / "the agency" stands for, so an outlet's "the company
+        said" and another's "Equifax said" are one speaker: of the organisations named before it that such a noun
+        can name, the one named most often so far (the story's company: news re-names its subject, not the last
+        organisation it cited), on a tie the one that was a subject, then the nearest; before that, one named earlier
+        in the same sentence ("in a letter to Mondelez shareholders, the company said"), and first one whose name
+        holds the noun ("the bank": "Government Development Bank"). A government body is no "company" or "network";
+        an "agency", "bureau", "ministry" or "department" is a government body or an acronym ("CIA")."""
+        noun = tok.lemma_.lower()
+        if tok.tag_ != "NN" or noun not in ORGANISATION_NOUNS or not any(
                 c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children):
             return None
-        return self._antecedent(tok, ("ORG",))
+        count: dict[str, list[int]] = {}
+        for e in self.antecedents:
+            if e.start_char >= tok.idx:
+                break
+            if self.label[(e.start, e.end)] != "ORG" or self._in_quote(e.start_char):
+                continue
+            words = {w.lower() for w in re.findall(r"\w+", e.text)}
+            public = bool(words & PUBLIC_BODY_WORDS)
+            if noun in PUBLIC_BODY_NOUNS and not (public or e.text.isupper()) \
+                    or noun not in PUBLIC_BODY_NOUNS and public:
+                continue
+            name = self.name(e.text, "ORG")
+            if name:
+                seen = count.setdefault(name, [0, 0, 0, 0, 0])  # name holds the noun, this sentence, count,
+                seen[0] = seen[0] or int(noun in words)               # ever a subject, last position
+                seen[1] = int(e.start >= tok.sent.start)
+                seen[2] += 1
+                seen[3] = seen[3] or int(e.root.dep_ in ("nsubj", "nsubjpass"))
+                seen[4] = e.start
+        return max(count, key=lambda n: count[n]) if count else None
 
     def _voice_owner(self, tok: "Token") -> str | None:
         """Whose words a statement or a spokesman carries: "a statement from the Kenya Wildlife Service", "a
@@ -2539,6 +2567,12 @@ ISSUING_VERBS = frozenset("release publish issue conduct write produce compile p
 ORGANISATION_NOUNS = frozenset("""company firm corporation business retailer airline carrier automaker manufacturer
 bank lender insurer agency bureau ministry department network newspaper broadcaster charity organisation
 organization""".split())
+# what a government body's name holds ("State Department", "Missouri Senate", "GOP"), and the descriptions that name
+# one: a "company" or "network" is none of them, an "agency" or "department" is one (or an acronym: "CIA")
+PUBLIC_BODY_WORDS = frozenset("""party gop congress senate house assembly parliament department ministry agency bureau
+office committee commission council court administration government police army navy military university college
+school""".split())
+PUBLIC_BODY_NOUNS = frozenset("agency bureau ministry department".split())
 # what a group is called: "the party" is the party, not the person titled "party chairman"
 GROUP_NOUNS = ORGANISATION_NOUNS | frozenset("""party campaign committee group administration government council board
 union team court police military army navy parliament congress senate house""".split())
@@ -2601,7 +2635,8 @@ def _plausible_source(mention: str | None, speaker: str | None) -> bool:
             or (words[0][:1].isupper() and words[0].lower() not in ("the", "a", "an")):
         return True  # a name is in it ("Lavrov", "the Kremlin", "Iranian officials")
     if words[-1].lower() in PRONOUNS:
-        return speaker is not None
+        # what the pronoun stands for must be a source itself: "the metal shaft, which threatens to collapse" is not
+        return speaker is not None and (speaker == mention or _plausible_source(speaker, speaker))
     head = words[-1].lower().rstrip(".,")
     return any(h in SOURCE_NOUNS or h in INSTITUTION_NOUNS for h in (head, head.rstrip("s"), head[:-2] + "y"))
 
