@@ -72,3 +72,17 @@ def test_a_derived_title_ends_after_a_capitalised_word_when_a_new_sentence_follo
         == "Shoppers feel the pinch of the new Beverage Tax."
     assert derive_title("Gov. Jo Lane of Calif. Al Poe said the state would sue over the bridge.") == \
         "Gov. Jo Lane of Calif. Al Poe said the state would sue over the bridge."  # an abbreviation, then a name
+
+
+def test_title_case_datelines_go_and_names_with_brackets_or_titles_stay():
+    for text, rest in (("Hong Kong (CNN Business)A muddled view of the talks weighs on investors.", "A muddled view"),
+                       ("Indianapolis – Several thousand teachers rallied at the Statehouse.", "Several thousand"),
+                       ("Dekalb, Ill. — Mike Glass threw for three touchdowns.", "Mike Glass threw"),
+                       ("West Palm Beach, Florida (CNN) President Trump said he was disappointed.", "President Trump"),
+                       ("New York, NY – With engagement moving to phones, ad units change.", "With engagement")):
+        assert strip_dateline(text).startswith(rest), text
+    for text in ("The Transportation Security Administration (TSA) Said the lines were short.",
+                 "Michael A. (Mike) Smith was there on Monday.",
+                 "Mr. Lee – The plan will not work, he said.",
+                 "Detroit is a city in Michigan – Its mayor said so."):
+        assert match_dateline(text) is None, text

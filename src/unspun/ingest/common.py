@@ -214,6 +214,16 @@ _COLON_DATELINE = re.compile(
 # sentence that starts with a capital (so a bracketed caption or credit line alone is kept).
 _OUTLET_TAG = re.compile(r"^\([A-Z][\w.&'-]*(?: [\w.&'-]+){0,2}\)\s*(?:[-–—]+\s*)?(?=[“\"A-Z0-9])")
 
+# A dateline in title case, as many local papers and scrapes print it ("Indianapolis – ", "Dekalb, Ill. — ", "New
+# York, NY – ", "Hong Kong (CNN Business)" run into its sentence): up to four capitalised words (no "Mr." or "Sen."
+# opening them: a person), an optional ", State", then a wire's or network's tag in brackets (not any bracket: "the
+# Transportation Security Administration (TSA) said") or a dash with spaces round it, and a sentence that opens with
+# a capital.
+_WIRES = r"(?:AP|AFP|Reuters|UPI|CNN|Bloomberg|dpa|DPA|Xinhua|IANS|PTI|ANI|BBC|NBC|CBS|ABC|Fox|TASS|Yonhap|Kyodo)"
+_PLACE_DATELINE = re.compile(
+    r"^(?!(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Prof|Rev|St)\.)[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}"
+    r"(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)?)?"
+    rf"(?:\s*\({_WIRES}\b[\w .&'-]{{0,20}}\)\s*(?:[-–—]+\s*)?|\s+[-–—]{{1,2}}\s+)(?=[“\"A-Z])")
 
 # A column's or section's name in capitals before a bar ("THE FACT CHECKER | Rep. Adam Smith said ..."): a kicker.
 _KICKER = re.compile(r"^[A-Z][A-Z .'’&-]{2,}\s+\|\s+(?=[“\"A-Z0-9])")
@@ -230,7 +240,7 @@ def match_dateline(text: str) -> re.Match | None:
     """A leading dateline ("WASHINGTON (AP) — ", "LAHORE: "), outlet tag ("(CNN) "), kicker ("THE FACT CHECKER |
     ") or date stamp ("September 5, 2014: ") of the text, if any."""
     return (DATELINE.match(text) or _COLON_DATELINE.match(text) or _OUTLET_TAG.match(text) or _KICKER.match(text)
-            or _DATE_STAMP.match(text))
+            or _DATE_STAMP.match(text) or _PLACE_DATELINE.match(text))
 
 
 def strip_dateline(text: str) -> str:
