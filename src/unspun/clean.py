@@ -494,10 +494,18 @@ class _Context:
 # In this Nov. 25, 2009 file photo, ...") and share buttons ("Click to share on Twitter"). Prose seldom opens three
 # lines in a row with the same four words and a capital after them; a bulleted list ("- Harry Potter and the ...")
 # is content, so the run must open with a letter. A page that is only a gallery (a scrape that kept the slides and
-# not the story, under 30 words beside it) keeps it: the captions are all the text there is.
-GALLERY_MIN_LINES, GALLERY_MIN_WORDS, GALLERY_MIN_REST_WORDS = 3, 4, 30
+# not the story, under 30 words beside it) keeps its first slide, the one the page is about ("Photos: Shocking
+# celebrity splits In February comic Sarah Silverman tweeted ..." before 58 older splits).
+GALLERY_MIN_LINES, GALLERY_MIN_WORDS, GALLERY_MIN_REST_WORDS, GALLERY_CAPITALISED_SHARE = 3, 4, 30, 0.75
 _GALLERY_OPENING = re.compile(r"^[^\W\d_]")
 _SENTENCE_END = re.compile(r"[.!?:;]$")
+
+
+# A scrape that runs a slideshow into one line ("Photos: The rise and fall of O.J. Simpson As a running back, ...
+# Hide Caption 2 of 23 Photos: The rise and fall of O.J. Simpson ..."): each slide goes on a line of its own, so the
+# slides read as the gallery they are.
+_SLIDE_RUN_IN = re.compile(r"(?<=\bCaption \d of \d\d)[ \t]+|(?<=\bCaption \d\d of \d\d)[ \t]+|"
+                           r"(?<=\bCaption \d of \d)[ \t]+|(?<=\bCaption \d\d\d of \d\d\d)[ \t]+")
 
 
 def _capitalised(word: str) -> bool:
@@ -508,6 +516,7 @@ def _capitalised(word: str) -> bool:
 def _gallery_lines(lines: list[str]) -> set[str]:
     words = [ln.split() for ln in lines]
     out: set[str] = set()
+    first: str | None = None
     i = 0
     while i < len(lines):
         prefix, j = words[i], i + 1
@@ -519,11 +528,13 @@ def _gallery_lines(lines: list[str]) -> set[str]:
                 break
             prefix, j = prefix[:k], j + 1
         if j - i >= GALLERY_MIN_LINES and _GALLERY_OPENING.match(prefix[0]) and not _SENTENCE_END.search(prefix[-1]) \
-                and all(len(words[m]) > len(prefix) and _capitalised(words[m][len(prefix)]) for m in range(i, j)):
+                and sum(len(words[m]) > len(prefix) and _capitalised(words[m][len(prefix)]) for m in range(i, j)) \
+                >= GALLERY_CAPITALISED_SHARE * (j - i):  # a slide may open in lower case (a caption cut short)
             out.update(lines[i:j])
+            first = first or lines[i]
         i = j if j - i >= GALLERY_MIN_LINES else i + 1
     rest = sum(len(w) for ln, w in zip(lines, words) if ln not in out)
-    return out if rest >= GALLERY_MIN_REST_WORDS else set()
+    return out if rest >= GALLERY_MIN_REST_WORDS else out - {first}
 
 
 _ANCHORS = _AnchorFinder(anchor for index in (_NOTICE, _LONG_NOTICE, _AUTHOR_BOX, _PROMO) for anchor in index)
@@ -613,7 +624,7 @@ def _headlines_by_junk(pairs: list[tuple[str, str]], reasons: list[str | None]) 
 
 def _segment(text: str) -> list[tuple[str, str | None]]:
     """Body -> [(block text, reason or None)]. Paragraphs stay whole unless some of their lines are junk."""
-    paragraphs = _split_paragraphs(_CREDIT_RUN_IN.sub("\n", text))
+    paragraphs = _split_paragraphs(_SLIDE_RUN_IN.sub("\n", _CREDIT_RUN_IN.sub("\n", text)))
     # every paragraph's lines, stripped, with their normalised text: computed once for the context and each test
     para_lines = [[(ln, normalize_ws(ln)) for ln in map(str.strip, p.split("\n")) if ln] for p in paragraphs]
     ctx = _Context([norm for lines in para_lines for _, norm in lines])
