@@ -654,3 +654,12 @@ def test_a_slideshow_printed_into_the_body_is_junk_and_look_alike_runs_stay():
     for lines in (refrain, bullets, slides[:2]):
         kept = clean_article(Article(id="k", title="t", text=story + "\n" + "\n".join(lines), source="s"))
         assert kept.text == story + "\n" + "\n".join(lines), lines
+
+
+def test_slides_run_into_one_line_are_a_gallery():
+    story = ("The officer who shot the teenager was named on Friday, six days after the shooting, by the city's police "
+             "chief, who said the stop had nothing to do with the robbery.")
+    slides = " ".join(f"Photos: Emotions run high in the city {w} march on August {d}, 2014. Hide Caption {i} of 3"
+                      for i, (w, d) in enumerate((("Protesters", 21), ("Demonstrators", 20), ("Crowds", 19)), 1))
+    art = clean_article(Article(id="r", title="t", text=story + "\n\n" + slides, source="s"))
+    assert art.text == story and [b.reason for b in art.blocks if not b.kept] == ["gallery"] * 3

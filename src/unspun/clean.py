@@ -504,8 +504,7 @@ _SENTENCE_END = re.compile(r"[.!?:;]$")
 # A scrape that runs a slideshow into one line ("Photos: The rise and fall of O.J. Simpson As a running back, ...
 # Hide Caption 2 of 23 Photos: The rise and fall of O.J. Simpson ..."): each slide goes on a line of its own, so the
 # slides read as the gallery they are.
-_SLIDE_RUN_IN = re.compile(r"(?<=\bCaption \d of \d\d)[ \t]+|(?<=\bCaption \d\d of \d\d)[ \t]+|"
-                           r"(?<=\bCaption \d of \d)[ \t]+|(?<=\bCaption \d\d\d of \d\d\d)[ \t]+")
+_SLIDE_RUN_IN = re.compile(r"(\bCaption \d{1,3} of \d{1,3})[ \t]+")
 
 
 def _capitalised(word: str) -> bool:
@@ -624,7 +623,7 @@ def _headlines_by_junk(pairs: list[tuple[str, str]], reasons: list[str | None]) 
 
 def _segment(text: str) -> list[tuple[str, str | None]]:
     """Body -> [(block text, reason or None)]. Paragraphs stay whole unless some of their lines are junk."""
-    paragraphs = _split_paragraphs(_SLIDE_RUN_IN.sub("\n", _CREDIT_RUN_IN.sub("\n", text)))
+    paragraphs = _split_paragraphs(_SLIDE_RUN_IN.sub("\\1\n", _CREDIT_RUN_IN.sub("\n", text)))
     # every paragraph's lines, stripped, with their normalised text: computed once for the context and each test
     para_lines = [[(ln, normalize_ws(ln)) for ln in map(str.strip, p.split("\n")) if ln] for p in paragraphs]
     ctx = _Context([norm for lines in para_lines for _, norm in lines])
