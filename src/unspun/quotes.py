@@ -1079,7 +1079,7 @@ class _Resolver:
         # a span without a capital letter is no name, whatever the NER says ("golden aura" tagged PERSON became the
         # "she" of Uma Thurman's quotes)
         ents = [e for e in doc.ents if e.label_ in SPEAKER_LABELS and not self._in_quote(e.start_char)
-                and any(c.isupper() for c in e.text)]
+                and (e.label_ != "PERSON" or any(c.isupper() for c in e.text))]
         ents = [e if "\n" not in e.text else _line_part(e) for e in ents]
         ents = [e for e in ents if e is not None]
         named = _without_headline_run_ons(doc, ents)
@@ -1330,10 +1330,12 @@ class _Resolver:
                 continue
             name = self.name(e.text, "ORG")
             if name:
-                seen = count.setdefault(name, [0, 0, 0, 0, 0])  # name holds the noun, this sentence, count,
-                seen[0] = seen[0] or int(noun in words)               # ever a subject, last position
+                seen = count.setdefault(name, [0, 0, 0, 0, 0])  # name holds the noun, this sentence, weighted
+                seen[0] = seen[0] or int(noun in words)               # count, ever a subject, last position
                 seen[1] = int(e.start >= tok.sent.start)
-                seen[2] += 1
+                # a subject counts twice, an object of a preposition half ("posted on Twitter", "an offer to
+                # Qualcomm"): the story's company acts in it
+                seen[2] += 2 if e.root.dep_ in ("nsubj", "nsubjpass") else 0.5 if e.root.dep_ == "pobj" else 1
                 seen[3] = seen[3] or int(e.root.dep_ in ("nsubj", "nsubjpass"))
                 seen[4] = e.start
         return max(count, key=lambda n: count[n]) if count else None
@@ -2570,8 +2572,8 @@ organization""".split())
 # what a government body's name holds ("State Department", "Missouri Senate", "GOP"), and the descriptions that name
 # one: a "company" or "network" is none of them, an "agency" or "department" is one (or an acronym: "CIA")
 PUBLIC_BODY_WORDS = frozenset("""party gop congress senate house assembly parliament department ministry agency bureau
-office committee commission council court administration government police army navy military university college
-school""".split())
+office committee commission council court administration government authority police army navy military university
+college school""".split())
 PUBLIC_BODY_NOUNS = frozenset("agency bureau ministry department".split())
 # what a group is called: "the party" is the party, not the person titled "party chairman"
 GROUP_NOUNS = ORGANISATION_NOUNS | frozenset("""party campaign committee group administration government council board
