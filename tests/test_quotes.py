@@ -1149,3 +1149,10 @@ def test_a_relative_pronoun_standing_for_a_thing_reports_no_words():
             "at any moment. The boy's uncle said the well was empty.")
     art, doc = _art(text)
     assert not any(q.speaker and "shaft" in q.speaker for q in extract_quotes(art, doc))
+
+
+def test_a_section_label_opening_a_headline_is_no_speaker():
+    body = "The merger became final on Tuesday. Michael Reed said he expects to save $300 million."
+    for label in ("Column", "Opinion", "Analysis"):
+        art, doc = _art(body, title=f"{label}: The newspaper merger sends a dismal signal about local news")
+        assert [q.speaker for q in extract_quotes(art, doc)] == ["Michael Reed"], label

@@ -2462,7 +2462,8 @@ def _drop_nested(doc: "Doc", records: list[QuoteRecord]) -> list[QuoteRecord]:
 # transcript labels and section words that look like "Name:" but name no one
 _NOT_LABELS = frozenset("""q a update updated breaking byline note watch video photo photos related exclusive correction
 clarification source sources read more alert warning spoiler developing live new editor editors listen transcript
-twitter facebook revealed contributing
+twitter facebook revealed contributing column opinion analysis commentary editorial review explainer podcast obituary
+perspective
 """.split()) | {"the latest", "read more", "editor's note", "editor’s note", "fact check", "bottom line"}
 # "- Name." / "― Name, title": a dash (or horizontal bar), a capitalised name (with name particles), an optional
 # description after a comma ("-Michelle Marks, Philadelphia.")
