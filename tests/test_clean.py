@@ -643,9 +643,10 @@ def test_a_slideshow_printed_into_the_body_is_junk_and_look_alike_runs_stay():
     art = clean_article(Article(id="g", title="t", text=text, source="s"))
     assert art.text == story
     assert [b.reason for b in art.blocks if not b.kept] == ["gallery"] * 3 + ["author_box"]
-    # a page that is nothing but the slideshow keeps its first slide, the one the page is about
-    only = clean_article(Article(id="o", title="t", text="\n".join(slides), source="s"))
-    assert only.text == slides[0]
+    # a page that is nothing but the slideshow keeps its first slide, the one the page is about, with its furniture
+    captioned = [f"{slide} Hide Caption {i} of 3" for i, slide in enumerate(slides, 1)]
+    only = clean_article(Article(id="o", title="t", text="\n".join(captioned), source="s"))
+    assert only.text == captioned[0]
     # the same opening words followed by lower-case words (a speech's refrain), a bulleted list, two lines only
     refrain = ["We will fight on the beaches of the north.", "We will fight on the landing grounds today.",
                "We will fight on the fields and in the streets."]

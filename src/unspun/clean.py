@@ -485,7 +485,7 @@ class _Context:
             in_box = bool(_HIGHLIGHTS.match(ln)) or (in_box and _headline_like(ln))
             if in_box:
                 self.highlights.add(ln)
-        self.gallery = _gallery_lines(lines)
+        self.gallery, self.gallery_kept = _gallery_lines(lines)
 
 
 # A slideshow printed into the body: a run of >= 3 lines that open with the same >= 4 words and go on with a
@@ -512,7 +512,8 @@ def _capitalised(word: str) -> bool:
     return bool(word) and (word[0].isupper() or word[0].isdigit())
 
 
-def _gallery_lines(lines: list[str]) -> set[str]:
+def _gallery_lines(lines: list[str]) -> tuple[set[str], set[str]]:
+    """(the lines of slideshow runs, the one slide kept of a page that is only a slideshow)."""
     words = [ln.split() for ln in lines]
     out: set[str] = set()
     first: str | None = None
@@ -533,7 +534,9 @@ def _gallery_lines(lines: list[str]) -> set[str]:
             first = first or lines[i]
         i = j if j - i >= GALLERY_MIN_LINES else i + 1
     rest = sum(len(w) for ln, w in zip(lines, words) if ln not in out)
-    return out if rest >= GALLERY_MIN_REST_WORDS else out - {first}
+    if rest >= GALLERY_MIN_REST_WORDS or first is None:
+        return out, set()
+    return out - {first}, {first}
 
 
 _ANCHORS = _AnchorFinder(anchor for index in (_NOTICE, _LONG_NOTICE, _AUTHOR_BOX, _PROMO) for anchor in index)
@@ -560,6 +563,8 @@ def _classify(s: str, ctx: _Context, in_run_of_short: bool) -> str | None:
         return "promo"
     if s in ctx.gallery:
         return "gallery"
+    if s in ctx.gallery_kept:
+        return None  # the slide the page is about, whatever furniture it carries ("Hide Caption 1 of 59")
 
     # transcript framing
     if _STAGE.match(s):
