@@ -2699,25 +2699,35 @@ def extract_quotes(article: Article, doc: "Doc", *, title: bool = True) -> list[
     """Direct and indirect quotes of one article (headline first, then body order) with speaker
     (canonical name within the article, a description, or None when unattributable)."""
     pairs: list[tuple["Doc", QuoteRecord]] = []
+    records: dict[int, list[QuoteRecord]] = {}  # each Doc's records, which `fragment_of` indexes
     try:
         if title:
-            pairs += _title_records(article, doc)
-        pairs += [(doc, r) for r in extract_records(doc)]
+            for d, r in _title_records(article, doc):
+                pairs.append((d, r))
+                records.setdefault(id(d), []).append(r)
+        records[id(doc)] = extract_records(doc)
+        pairs += [(doc, r) for r in records[id(doc)]]
     except Exception:  # odd parses must not stop the pipeline; report what was found so far
         pass
     out: list[Quote] = []
     seen = set()
     for d, r in pairs:
         text = doc_text(d)
+        in_clause = r.kind == "direct" and r.extra.get("words", 0) < 3 and r.fragment_of is not None \
+            and not _UTTERANCE.match(r.text)
+        if in_clause:
+            # one or two quoted words are read in their clause ('calling the mayor a "liar" who was not
+            # "honorable."'): the clause is shown, with its speaker, in their place
+            r = records[id(d)][r.fragment_of]
         kind = "direct" if r.kind == "direct" or r.extra.get("tweet") else "indirect"  # a tweet: verbatim words
         if kind == "indirect" and not r.extra.get("speech") and r.speaker is None:
             continue
-        if r.extra.get("clause") or r.extra.get("relative") or r.extra.get("clause_only"):
+        if not in_clause and (r.extra.get("clause") or r.extra.get("relative") or r.extra.get("clause_only")):
             continue  # the clause around a quoted fragment, or "which | will take effect" (benchmark content only)
         if kind == "indirect" and (r.mention is None or r.extra.get("nested")):
             continue
-        if kind == "direct" and r.extra.get("words", 0) < 3 and r.fragment_of is None and r.cue is None:
-            continue
+        if kind == "direct" and r.extra.get("words", 0) < 3 and not _UTTERANCE.match(r.text):
+            continue  # a fragment of one or two words says nothing alone ("reset", "immaterial"); "No comment." does
         if kind == "indirect" and not _reports_a_statement(d, r):
             continue
         speaker = r.speaker
@@ -2737,6 +2747,8 @@ def extract_quotes(article: Article, doc: "Doc", *, title: bool = True) -> list[
         # a reported sentence opening its paragraph keeps no dateline ("BERLIN — A tourist ship struck ..., police
         # said"): where the story was filed is not what was said
         words = strip_dateline(r.text) if kind == "indirect" else r.text
+        if kind == "indirect" and len(words.split()) < 2:
+            continue  # "Morrison testified | Afterward": one word reports nothing
         key = (kind, words, speaker)
         if key in seen:
             continue
@@ -2749,6 +2761,10 @@ def extract_quotes(article: Article, doc: "Doc", *, title: bool = True) -> list[
 
 # ---------------------------------------------------------------------------------------------------------
 # Cross-article merge
+
+
+# a short quote that is a whole utterance: capitalised and closed by its punctuation ("No comment.", "Never!", "No,")
+_UTTERANCE = re.compile(r"^[\"“‘']?[A-Z][^.!?]*[.!?,][\"”’']?$")
 
 
 def _norm_quote(s: str) -> str:
