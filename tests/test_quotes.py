@@ -1156,3 +1156,15 @@ def test_a_section_label_opening_a_headline_is_no_speaker():
     for label in ("Column", "Opinion", "Analysis"):
         art, doc = _art(body, title=f"{label}: The newspaper merger sends a dismal signal about local news")
         assert [q.speaker for q in extract_quotes(art, doc)] == ["Michael Reed"], label
+
+
+def test_quoted_fragments_joined_into_one_quote_are_a_piece_of_their_paraphrase():
+    art = Article(id="e", title="", text="", source="x")
+    quotes = [
+        Quote(text='the data of "fewer than 400,000 UK consumers" has been "accessed" in a serious breach',
+              speaker="Equifax", kind="indirect", article_ids=["e"]),
+        Quote(text="fewer than 400,000 UK consumers accessed", speaker="Equifax", kind="direct", article_ids=["e"]),
+        # the same words in another order are no piece of it
+        Quote(text="accessed fewer than 400,000 UK consumers", speaker="Equifax", kind="direct", article_ids=["e"]),
+    ]
+    assert [q.text for q in merge_quotes(quotes, [art])] == [quotes[0].text, quotes[2].text]

@@ -2813,6 +2813,28 @@ def _speaker_key(name: str) -> str:
     return "".join(words)
 
 
+def _in_runs(piece: str, longer: str, max_runs: int = 3) -> bool:
+    """Whether the words of `piece` are those of at most `max_runs` stretches of `longer`, in order: the quoted
+    fragments of a paraphrase joined into one quote ("fewer than 400,000 UK consumers accessed" from 'the data of
+    "fewer than 400,000 UK consumers" has been "accessed"')."""
+    words, text = piece.split(), longer.split()
+    if len(words) < 3 or not set(words) <= set(text):  # the cheap test first: most pairs fail it
+        return False
+    runs, k, at = 0, 0, 0
+    while k < len(words):
+        starts = [i for i in range(at, len(text)) if text[i] == words[k]]
+        if not starts:
+            return False
+        best = max(starts, key=lambda i: next((n for n in range(len(words) - k)
+                                               if i + n >= len(text) or text[i + n] != words[k + n]), len(words) - k))
+        n = next((n for n in range(len(words) - k) if best + n >= len(text) or text[best + n] != words[k + n]),
+                 len(words) - k)
+        runs, k, at = runs + 1, k + n, best + n
+        if runs > max_runs:
+            return False
+    return True
+
+
 def _without_pieces(groups: list[dict]) -> list[dict]:
     """Merged quotes less those that are a piece of a longer one of the same speaker in the same articles: the
     words a paraphrase quotes ('“exciting.”' beside 'next month's launch will be "exciting."') or a phrase of a
@@ -2829,7 +2851,8 @@ def _without_pieces(groups: list[dict]) -> list[dict]:
     for i, g in enumerate(groups):
         others = by_speaker[_speaker_key(g["speaker"])] if g["speaker"] else everyone
         piece = any(j != i and ids[i] <= ids[j]
-                    and all(n.strip() and any(n in m and len(m) > len(n) for m in norms[j]) for n in norms[i])
+                    and all(n.strip() and any(len(m) > len(n) and (n in m or _in_runs(n, m)) for m in norms[j])
+                            for n in norms[i])
                     for j in others)
         if not piece:
             keep.append(g)
