@@ -1148,7 +1148,9 @@ def test_a_relative_pronoun_standing_for_a_thing_reports_no_words():
     text = ("After two days of digging, rescuers reached the bottom of the metal shaft, which threatens to collapse "
             "at any moment. The boy's uncle said the well was empty.")
     art, doc = _art(text)
-    assert not any(q.speaker and "shaft" in q.speaker for q in extract_quotes(art, doc))
+    quotes = extract_quotes(art, doc)
+    assert not any(q.speaker and "shaft" in q.speaker for q in quotes)
+    assert _find(quotes, "the well was empty").speaker == "the boy's uncle"  # family members are sources
 
 
 def test_a_section_label_opening_a_headline_is_no_speaker():

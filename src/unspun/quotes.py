@@ -2594,6 +2594,8 @@ administration embassy team coach player manager owner chairman chairwoman ceo e
 family relative friend neighbor neighbour victim survivor activist protester organizer organiser candidate voter
 official document letter filing memo email tweet post article newspaper paper magazine network channel broadcaster
 citizen user customer student teacher professor author writer journalist reporter editor commentator observer
+mother father parent brother sister son daughter wife husband uncle aunt cousin nephew niece grandfather grandmother
+grandson granddaughter fiance fiancee girlfriend boyfriend partner widow widower man woman
 """.split())
 
 
