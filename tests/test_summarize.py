@@ -735,3 +735,42 @@ def test_a_split_inside_a_title_before_a_name_is_undone():
         "The shop is on Main St.", "It opened in 1990."]
     text = " ".join(pieces)
     assert all(s in text for s in split_sentences(text))
+
+
+def test_a_story_told_over_several_days_keeps_its_newest_lead():
+    day1 = ("Dozens of rescuers in Hebei are trying to reach a five-year-old boy who is trapped deep down an "
+            "abandoned well.\n\nThe boy fell down the 40-metre dry well while helping his father harvest cabbages on "
+            "Sunday morning.\n\nDiggers have cleared a work area of 800 square metres beside the narrow shaft.\n\n"
+            "Local officials said volunteers from nearby villages had joined the rescue teams overnight.")
+    day1b = ("Rescuers in Hebei are racing to reach a five-year-old boy trapped down a 40-metre abandoned well.\n\n"
+             "The well had been left unused for five years and there were no warning signs.\n\n"
+             "Diggers have cleared a work area beside the shaft, and the father has asked for help online.")
+    day4 = ("The five-year-old boy trapped down an abandoned well in Hebei has been found dead after a four-day "
+            "search.\n\nThe well had been left unused for five years and there were no warning signs.")
+    arts = [Article(id="a", title="Race to reach boy trapped in well", text=day1, source="x", outlet="bbc.com",
+                    date="2016-11-08"),
+            Article(id="b", title="Boy trapped in well", text=day1b, source="y", outlet="example.com",
+                    date="2016-11-08"),
+            Article(id="c", title="Boy found dead in well", text=day4, source="z", outlet="bbc.com",
+                    date="2016-11-11")]
+    newest = ("The five-year-old boy trapped down an abandoned well in Hebei has been found dead after a four-day "
+              "search.")
+    assert newest in [s.text for s in summarize(arts, max_words=60)]
+    assert newest not in [s.text for s in summarize(arts, max_words=60, params=replace(Params(), latest_lead=False))]
+    # without dates nothing is forced
+    undated = [replace(a, date=None) for a in arts]
+    assert summarize(undated, max_words=60, params=replace(Params(), latest_lead=False)) == \
+        summarize(undated, max_words=60)
+
+
+def test_a_clock_time_does_not_end_a_sentence_before_its_day():
+    from unspun.summarize import _fix_openers
+
+    got = split_sentences("The plane took off at 12:10 p.m. Sunday, bound for San Jose. It crashed minutes later.")
+    assert got == ["The plane took off at 12:10 p.m. Sunday, bound for San Jose.", "It crashed minutes later."]
+    # a parse's pieces: the time ends its sentence when a new one follows
+    assert _fix_openers(["The meeting ended at 5 p.m.", "The next day, talks resumed."]) == \
+        ["The meeting ended at 5 p.m.", "The next day, talks resumed."]
+    assert _fix_openers(["He tweeted at 5:48 p.m.", "ET on Tuesday."]) == ["He tweeted at 5:48 p.m. ET on Tuesday."]
+    assert _fix_openers(["The plane took off at 12:10 p.m.", "Sunday, bound for San Jose."]) == \
+        ["The plane took off at 12:10 p.m. Sunday, bound for San Jose."]  # as the parser splits it

@@ -116,6 +116,7 @@ Selection (hand-set features; one small learned scorer on top, see 3b/3c):
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 import re
@@ -178,6 +179,8 @@ class Params:
     # Knapsack end game (see _fill_budget): with a learned scorer, swap picks for longer sentences the step score
     # rates as high, using the words the greedy pass left over.
     fill: bool = True
+    # A story told on several days keeps the lead of its newest article (see _latest_pick).
+    latest_lead: bool = True
 
 
 DEFAULT_PARAMS = Params()
@@ -369,11 +372,20 @@ _TITLE_END = re.compile(r"(?:^|[\s(\-–])(?:Mr|Mrs|Ms|Messrs|Dr|Prof|Sen|Rep|Go
                         r"Pvt|Det|Insp|Supt|Const|Rev|Hon|Atty)\.$")
 
 
+# A clock time closing a piece ("took off at 12:10 p.m. | Sunday, bound for San Jose.") cut a sentence when the next
+# piece goes on with the day, month or time zone of that time.
+_CLOCK_END = re.compile(r"\b\d{1,2}(?:[:.]\d\d)?\s?[ap]\.m\.$", re.IGNORECASE)
+_CLOCK_NEXT = re.compile(
+    r"^(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Jan(?:uary)?|Feb(?:ruary)?|March|April|May|June|July|"
+    r"Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?|[ECMP][SD]?T|GMT|UTC|BST|CET|local)\b")
+
+
 def _fix_openers(sents: list[str]) -> list[str]:
     """Repair three splitter slips: an opening quote/bracket left at the end of a sentence moves to the next one;
     a split after an abbreviation ("the No. | 3 ad") is undone when the next piece starts with a digit or a
-    lower-case word, and a split after a title ("said Sgt. | Ed Harris.") when it starts with a capital. Pieces stay
-    verbatim spans of the text (joined by one space, as after normalize_ws)."""
+    lower-case word, a split after a title ("said Sgt. | Ed Harris.") when it starts with a capital, and a split
+    after a clock time ("at 12:10 p.m. | Sunday, bound for ...") when it goes on with a day, month or time zone.
+    Pieces stay verbatim spans of the text (joined by one space, as after normalize_ws)."""
     out = list(sents)
     for i in range(len(out) - 1):
         m = _TRAILING_OPENER.search(out[i])
@@ -385,7 +397,8 @@ def _fix_openers(sents: list[str]) -> list[str]:
         if not s:
             continue
         if merged and ((_ABBREV_END.search(merged[-1]) and (s[0].isdigit() or s[0].islower()))
-                       or (_TITLE_END.search(merged[-1]) and s[0].isupper())):
+                       or (_TITLE_END.search(merged[-1]) and s[0].isupper())
+                       or (_CLOCK_END.search(merged[-1]) and _CLOCK_NEXT.match(s))):
             merged[-1] = merged[-1] + " " + s
         else:
             merged.append(s)
@@ -525,7 +538,10 @@ def _select(
     dep: list[int],
     learned: list[float] | None = None,
     first: int | None = None,
+    second: int | None = None,
 ) -> list[int]:
+    """Greedy budgeted coverage. `first`: the opening pick (_opening_pick); `second`: a pick made right after the
+    first one, whichever that is (_latest_pick), unless it repeats it or no longer fits."""
     covered: set = set()
     chosen: list[int] = []
     chosen_set: set[int] = set()
@@ -539,6 +555,12 @@ def _select(
         best, best_score = -1, -math.inf
         if first is not None and not chosen:  # the opening pick was made by _opening_pick
             best, first = first, None
+        elif second is not None and len(chosen) == 1:
+            if second not in chosen_set and sim[second, chosen[0]] < params.max_sim \
+                    and (max_words is None or used_words + cands[second].n_words <= max_words):
+                best = second
+            else:
+                second = None
         for i in (sorted(remaining) if best < 0 else ()):
             c = cands[i]
             if dep[i] >= 0 and dep[i] not in chosen_set:
@@ -569,12 +591,13 @@ def _select(
         covered |= cands[best].concepts
         used_words += cands[best].n_words
     if params.fill and learned is not None and max_words is not None:
-        chosen = _fill_budget(cands, chosen, learned, sim, dep, max_words, params)
+        keep = 2 if second is not None and chosen[1:2] == [second] else 1
+        chosen = _fill_budget(cands, chosen, learned, sim, dep, max_words, params, keep=keep)
     return chosen
 
 
 def _fill_budget(cands: list[_Sent], chosen: list[int], learned: list[float], sim, dep: list[int], max_words: int,
-                 params: Params) -> list[int]:
+                 params: Params, keep: int = 1) -> list[int]:
     """Knapsack end game: the greedy pass stops with words to spare once no remaining sentence fits. Swap a pick
     (not the opening one, nor one a chosen dependent follows) for a longer unpicked sentence that fits the spare words
     when the step score (learned score less redundancy with the other picks) rates it at least as high; repeat while
@@ -587,7 +610,7 @@ def _fill_budget(cands: list[_Sent], chosen: list[int], learned: list[float], si
             break
         needed = {dep[i] for i in chosen if dep[i] >= 0}
         best = None
-        for pos in range(1, len(chosen)):
+        for pos in range(keep, len(chosen)):  # the first `keep` picks (opening, latest lead) stay
             j = chosen[pos]
             if j in needed:
                 continue
@@ -1039,9 +1062,55 @@ def _choose(prep: _Prep, params: Params, learned: list[float] | None, max_words:
             max_sentences: int | None) -> list[SummarySentence]:
     """Selection, citations and order for a prepared story (`learned`: the learned scorer's scores or None)."""
     first = _opening_pick(prep, params, learned is not None, max_words)
+    latest = _latest_pick(prep, params, first, max_words) if params.latest_lead else None
     chosen = _select(prep.cands, prep.weights, prep.static, prep.scale, prep.sim, max_words, max_sentences,
-                     params, prep.dep, learned, first)
+                     params, prep.dep, learned, first, latest)
     return _cite_and_order(prep, chosen, params)
+
+
+def _latest_pick(prep: _Prep, params: Params, first: int | None, max_words: int | None) -> int | None:
+    """For a story told on two or more days, the lead of its newest article (the best by the hand-set score when
+    several share the newest day): what happened last ("A Chinese boy trapped down an abandoned well has been found
+    dead, after a huge four-day rescue operation") must not give way to what the first days' reports agree on. It
+    is picked second, after the opening (so it is told after it in the summary when both are leads). None when the
+    story has one day or no dates (Multi-News), spans more than DEVELOPMENT_DAYS (it lists its developments then,
+    each with its lead), the opening pick already comes from the newest day, or the lead opens on a quotation or a
+    connective or is less central than the story's median sentence; `_select` skips it when it repeats the first
+    pick or no longer fits the budget."""
+    from .developments import DEVELOPMENT_DAYS  # developments imports this module
+
+    days = [(a.date or "")[:10] for a in prep.articles]
+    dated = sorted(d for d in days if d)
+    if len(set(dated)) < 2:
+        return None
+    try:
+        span = (dt.date.fromisoformat(dated[-1]) - dt.date.fromisoformat(dated[0])).days
+    except ValueError:  # a partial date ("2016-11") tells no span
+        return None
+    if span > DEVELOPMENT_DAYS:  # a longer story lists its developments, each with its own lead
+        return None
+    newest = dated[-1]
+    if first is not None and days[prep.cands[first].art] == newest:
+        return None
+    heads = prep.heads or [0] * len(prep.articles)
+    leads = []
+    for ai, day in enumerate(days):
+        own = [i for i, c in enumerate(prep.cands)
+               if day == newest and c.art == ai and prep.dep[i] < 0 and c.pos >= heads[ai]]
+        if own:
+            leads.append(min(own, key=lambda i: prep.cands[i].pos))
+    # a lead that opens on a quotation or a connective tells no news on its own
+    leads = [i for i in leads if (max_words is None or prep.cands[i].n_words <= max_words)
+             and not _WEAK_OPENING.match(prep.cands[i].shown or prep.cands[i].text)]
+    hand = [float(v) for v in prep.features[:, FEATURES.index("hand")]]
+    # and one the story's own measure rates at least as central as its median sentence: the newest article may be
+    # a roundup or a loose follow-up the stream joined ("Paul Simon will undertake ... his farewell tour" closing
+    # a story on the Grammys)
+    median = sorted(hand)[len(hand) // 2]
+    leads = [i for i in leads if hand[i] >= median]
+    if not leads:
+        return None
+    return max(leads, key=lambda i: (hand[i], -i))
 
 
 def _agreed(prep: _Prep) -> list[int]:
