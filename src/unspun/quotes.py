@@ -1317,7 +1317,8 @@ class _Resolver:
         if tok.tag_ != "NN" or noun not in ORGANISATION_NOUNS or not any(
                 c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children):
             return None
-        count: dict[str, list[int]] = {}
+        # per name: [its name holds the noun, named in this sentence, weighted count, ever a subject, last position]
+        count: dict[str, list[float]] = {}
         for e in self.antecedents:
             if e.start_char >= tok.idx:
                 break
@@ -1330,8 +1331,8 @@ class _Resolver:
                 continue
             name = self.name(e.text, "ORG")
             if name:
-                seen = count.setdefault(name, [0, 0, 0, 0, 0])  # name holds the noun, this sentence, weighted
-                seen[0] = seen[0] or int(noun in words)               # count, ever a subject, last position
+                seen = count.setdefault(name, [0, 0, 0, 0, 0])
+                seen[0] = seen[0] or int(noun in words)
                 seen[1] = int(e.start >= tok.sent.start)
                 # a subject counts twice, an object of a preposition half ("posted on Twitter", "an offer to
                 # Qualcomm"): the story's company acts in it
@@ -2538,13 +2539,14 @@ def _title_records(article: Article, doc: "Doc") -> list[tuple["Doc", QuoteRecor
     from .nlp import get_nlp
 
     tdoc = get_nlp()(title)
-    recs = [r for r in extract_records(tdoc) if not _place_label(tdoc, r)]
+    recs = extract_records(tdoc)  # all kept: a fragment's `fragment_of` indexes this list
     # resolve surnames against the body's names
     names = NameIndex((e.text, e.label_) for e in doc.ents if e.label_ in SPEAKER_LABELS)
     for r in recs:
         if r.speaker:
             r.speaker = names.canonical(r.speaker, None)
         r.extra["title"] = True
+        r.extra["place_label"] = _place_label(tdoc, r)
     return [(tdoc, r) for r in recs]
 
 
@@ -2715,12 +2717,15 @@ def extract_quotes(article: Article, doc: "Doc", *, title: bool = True) -> list[
     seen = set()
     for d, r in pairs:
         text = doc_text(d)
+        if r.extra.get("place_label"):
+            continue
+        own = records.get(id(d), [])
         in_clause = r.kind == "direct" and r.extra.get("words", 0) < 3 and r.fragment_of is not None \
-            and not _UTTERANCE.match(r.text)
+            and 0 <= r.fragment_of < len(own) and not _UTTERANCE.match(r.text)
         if in_clause:
             # one or two quoted words are read in their clause ('calling the mayor a "liar" who was not
             # "honorable."'): the clause is shown, with its speaker, in their place
-            r = records[id(d)][r.fragment_of]
+            r = own[r.fragment_of]
         kind = "direct" if r.kind == "direct" or r.extra.get("tweet") else "indirect"  # a tweet: verbatim words
         if kind == "indirect" and not r.extra.get("speech") and r.speaker is None:
             continue
@@ -2822,18 +2827,20 @@ def _in_runs(piece: str, longer: str, max_runs: int = 3) -> bool:
     words, text = piece.split(), longer.split()
     if len(words) < 3 or not set(words) <= set(text):  # the cheap test first: most pairs fail it
         return False
+
+    def matched(i: int, k: int) -> int:  # how many words of `piece` from k `longer` holds from i on
+        n = 0
+        while k + n < len(words) and i + n < len(text) and text[i + n] == words[k + n]:
+            n += 1
+        return n
+
     runs, k, at = 0, 0, 0
     while k < len(words):
-        starts = [i for i in range(at, len(text)) if text[i] == words[k]]
-        if not starts:
+        start = max(range(at, len(text)), key=lambda i: matched(i, k), default=at)  # the longest stretch, earliest
+        n = matched(start, k)
+        if n == 0 or runs == max_runs:
             return False
-        best = max(starts, key=lambda i: next((n for n in range(len(words) - k)
-                                               if i + n >= len(text) or text[i + n] != words[k + n]), len(words) - k))
-        n = next((n for n in range(len(words) - k) if best + n >= len(text) or text[best + n] != words[k + n]),
-                 len(words) - k)
-        runs, k, at = runs + 1, k + n, best + n
-        if runs > max_runs:
-            return False
+        runs, k, at = runs + 1, k + n, start + n
     return True
 
 
