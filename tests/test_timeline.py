@@ -479,3 +479,14 @@ def test_a_participle_keeps_its_own_time_and_what_is_not_a_time():
     assert got.pop("last year") == ("2014", None)  # "last year after ...": a date all the same
     assert got.pop("2012") == ("2012", None)  # the loss, dated; the summer after it is not
     assert got == {}  # "summer" fishing, "the summer after" a narrated loss, "for over two decades": not dates
+
+
+def test_a_bare_past_participle_tells_the_past_unless_its_date_is_a_deadline():
+    text = ("In his most recent physical exam -- conducted in February -- he clocked in at 243 pounds.\n\n"
+            "The company set up a website for people who want to check if they were among those affected by "
+            "January 8.\n\nA vote expected in March could end the dispute.")
+    art = Article(id="p", title="", text=text, source="t", date="2019-11-18")
+    got = {e.expression: e.date for e in extract_events(art, parse_articles([art])["p"])}
+    assert got["in February"] == "2019-02"  # done, not the nearest February (2020)
+    assert got["by January 8"] == "2020-01-08"  # a deadline keeps the nearest
+    assert got["in March"] == "2020-03"  # an expected vote looks ahead

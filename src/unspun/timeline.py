@@ -567,10 +567,15 @@ _AHEAD_LABEL = re.compile(r"^\W*(?:(?:UP NEXT|NEXT UP|NEXT|COMING UP|UPCOMING)\b
                           r"|(?i:up next|next up|next(?: \w+)?|coming up|upcoming|looking ahead)\s*:)")
 
 
+_AHEAD_PARTICIPLES = frozenset("schedule slate plan expect set propose due bill poise".split())
+_DEADLINE_PREPOSITIONS = frozenset("by until till before".split())
+
+
 def _tense(verb: "Token | None", sentence: str = "") -> str | None:
     """"past" ("left", "was released"), "perfect" ("has been arrested": the past, told as relevant now), "future"
-    ("will meet", an imperative or schedule line, a line under a "next" label), "present" ("begins", "is set") or
-    None (hypothetical, unknown)."""
+    ("will meet", an imperative or schedule line, a line under a "next" label), "present" ("begins", "is set"),
+    "participle" (a bare past participle: "conducted in February", past unless its date is a deadline) or None
+    (hypothetical, unknown)."""
     if _AHEAD_LABEL.match(sentence):
         return "future"
     if verb is None:
@@ -582,8 +587,10 @@ def _tense(verb: "Token | None", sentence: str = "") -> str | None:
         return None  # "would", "could": hypothetical or reported future, no tense to go by
     if verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes):
         return "past"
-    if verb.tag_ == "VBN" and not auxes:  # a participle clause: "a meeting scheduled for Friday" looks ahead
-        return "future" if verb.lemma_ in ("schedule", "slate", "plan") else None
+    if verb.tag_ == "VBN" and not auxes:
+        # a participle clause tells what was done ("his most recent physical -- conducted in February --"), unless it
+        # names a plan ("a meeting scheduled for Friday", "a vote expected in March")
+        return "future" if verb.lemma_ in _AHEAD_PARTICIPLES else "participle"
     if any(a.lemma_ == "have" and a.tag_ in ("VBZ", "VBP") for a in auxes) and verb.tag_ == "VBN":
         return "perfect"
     if _bare_command(verb):
@@ -765,6 +772,8 @@ def extract_events(article: Article, doc: "Doc") -> list[Event]:
                 tense = _entry_tense(ent)
             else:
                 tense = "future" if _next_occasion(span) else "past" if _named_past(ent) else _tense(verb, sent_text)
+                if tense == "participle":  # done, unless the date is a deadline ("those affected by October 8")
+                    tense = None if ent.root.head.lower_ in _DEADLINE_PREPOSITIONS else "past"
             date, gran, end, resolution = resolve_expression(expr, base, tense=tense)
         except Exception:  # unexpected forms: keep the expression, say we could not resolve it
             date, gran, end, resolution = None, None, None, "date unknown"
