@@ -1170,3 +1170,12 @@ def test_quoted_fragments_joined_into_one_quote_are_a_piece_of_their_paraphrase(
         Quote(text="accessed fewer than 400,000 UK consumers", speaker="Equifax", kind="direct", article_ids=["e"]),
     ]
     assert [q.text for q in merge_quotes(quotes, [art])] == [quotes[0].text, quotes[2].text]
+
+
+def test_a_place_run_into_a_name_is_not_part_of_the_speaker():
+    body = ("Ukraine has asked for help. Another diplomat, former special envoy to Ukraine Kurt Volker, shifted his "
+            "account. Volker said the meeting was inappropriate.")
+    art, doc = _art(body)
+    assert _find(extract_quotes(art, doc), "the meeting was inappropriate").speaker == "Kurt Volker"
+    art, doc = _art("China has grown fast. China Southern Airlines said the flight was delayed.")
+    assert _find(extract_quotes(art, doc), "the flight was delayed").speaker == "China Southern Airlines"

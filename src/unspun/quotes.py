@@ -66,8 +66,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .entities import (PLATFORMS, TITLE_WORDS, NameIndex, _headline_like, clean_name, first_name_owners, name_key,
-                       strip_titles)
+from .entities import (PLATFORMS, TITLE_WORDS, NameIndex, _headline_like, _is_given_name, clean_name,
+                       first_name_owners, name_key, strip_titles)
 from .ingest.common import strip_dateline
 from .model import Article, Quote, normalize_ws
 from .nlp import doc_text
@@ -962,6 +962,18 @@ def _line_part(ent: "Span") -> "Span | None":
     return Span(ent.doc, start, end, label=ent.label_) if start < end else None
 
 
+def _without_place(ent: "Span", places: set[str]) -> "Span":
+    """A name the NER ran on from a place the text names as one ("special envoy to Ukraine Kurt Volker", tagged
+    PERSON or ORG) -> the person ("Kurt Volker"): the place's word goes when a given name and a surname are left
+    ("China Southern Airlines" stays)."""
+    from spacy.tokens import Span
+
+    if ent.label_ not in ("PERSON", "ORG") or len(ent) < 3 or ent[0].text not in places \
+            or not all(t.text[:1].isupper() and t.is_alpha for t in ent[1:]) or not _is_given_name(ent[1].text):
+        return ent
+    return Span(ent.doc, ent.start + 1, ent.end, label="PERSON")
+
+
 _PAGE_SEPARATORS = frozenset({"•", "|", "·", "▪", "►"})
 
 
@@ -1081,7 +1093,8 @@ class _Resolver:
         ents = [e for e in doc.ents if e.label_ in SPEAKER_LABELS and not self._in_quote(e.start_char)
                 and (e.label_ != "PERSON" or any(c.isupper() for c in e.text))]
         ents = [e if "\n" not in e.text else _line_part(e) for e in ents]
-        ents = [e for e in ents if e is not None]
+        places = {e.text for e in doc.ents if e.label_ in ("GPE", "LOC")}
+        ents = [_without_place(e, places) for e in ents if e is not None]
         named = _without_headline_run_ons(doc, ents)
         self.index = NameIndex((e.text, e.label_) for e in named)
         # spaCy tags a bare surname ORG now and then ("Lavrov countered"): a surname of a known person is a PERSON
