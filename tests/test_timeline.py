@@ -200,12 +200,17 @@ def test_year_and_week_follow_the_clause_tense(expr, base, tense, date):
     assert resolve_expression(expr, base, tense=tense)[0] == date
 
 
+def _dates(text: str, published: str) -> dict[str, str | None]:
+    """{expression: resolved date} of one article's events."""
+    art = Article(id="d", title="", text=text, source="t", date=published)
+    return {e.expression: e.date for e in extract_events(art, parse_articles([art])["d"])}
+
+
 def test_tense_read_from_the_parse():
     text = ("Two defendants opted for a trial, which is set to begin in March. "
             "In May, six people in Seattle were placed under arrest. "
             "Several of the contenders for best picture at the Oscars on Feb. 9 were not nominated for best cast.")
-    art = Article(id="s", title="", text=text, source="t", date="2017-12-25")
-    got = {e.expression: e.date for e in extract_events(art, parse_articles([art])["s"])}
+    got = _dates(text, "2017-12-25")
     assert got["in March"] == "2018-03" and got["In May"] == "2017-05" and got["on Feb. 9"] == "2018-02-09"
 
 
@@ -485,8 +490,7 @@ def test_a_bare_past_participle_tells_the_past_unless_its_date_is_a_deadline():
     text = ("In his most recent physical exam -- conducted in February -- he clocked in at 243 pounds.\n\n"
             "The company set up a website for people who want to check if they were among those affected by "
             "January 8.\n\nA vote expected in March could end the dispute.")
-    art = Article(id="p", title="", text=text, source="t", date="2019-11-18")
-    got = {e.expression: e.date for e in extract_events(art, parse_articles([art])["p"])}
+    got = _dates(text, "2019-11-18")
     assert got["in February"] == "2019-02"  # done, not the nearest February (2020)
     assert got["by January 8"] == "2020-01-08"  # a deadline keeps the nearest
     assert got["in March"] == "2020-03"  # an expected vote looks ahead
