@@ -1093,12 +1093,12 @@ def _latest_pick(prep: _Prep, params: Params, first: int | None, max_words: int 
     if first is not None and days[prep.cands[first].art] == newest:
         return None
     heads = prep.heads or [0] * len(prep.articles)
-    leads = []
-    for ai, day in enumerate(days):
-        own = [i for i, c in enumerate(prep.cands)
-               if day == newest and c.art == ai and prep.dep[i] < 0 and c.pos >= heads[ai]]
-        if own:
-            leads.append(min(own, key=lambda i: prep.cands[i].pos))
+    lead_of: dict[int, int] = {}  # newest article -> its first candidate below any repeated headline
+    for i, c in enumerate(prep.cands):
+        if days[c.art] == newest and prep.dep[i] < 0 and c.pos >= heads[c.art] \
+                and (c.art not in lead_of or c.pos < prep.cands[lead_of[c.art]].pos):
+            lead_of[c.art] = i
+    leads = [lead_of[ai] for ai in sorted(lead_of)]
     # a lead that opens on a quotation or a connective tells no news on its own
     leads = [i for i in leads if (max_words is None or prep.cands[i].n_words <= max_words)
              and not _WEAK_OPENING.match(prep.cands[i].shown or prep.cands[i].text)]
