@@ -1179,3 +1179,13 @@ def test_a_place_run_into_a_name_is_not_part_of_the_speaker():
     assert _find(extract_quotes(art, doc), "the meeting was inappropriate").speaker == "Kurt Volker"
     art, doc = _art("China has grown fast. China Southern Airlines said the flight was delayed.")
     assert _find(extract_quotes(art, doc), "the flight was delayed").speaker == "China Southern Airlines"
+
+
+def test_merge_a_firm_with_and_without_its_legal_form_is_one_speaker():
+    arts = [Article(id=i, title="", text="", source=i) for i in ("a", "b", "c")]
+    quotes = [Quote(text="best and final offer", speaker="Broadcom Ltd", kind="direct", article_ids=["a"]),
+              Quote(text="best and final offer", speaker="Broadcom", kind="direct", article_ids=["b"]),
+              Quote(text="it would withdraw its offer", speaker="Broadcom", kind="indirect", article_ids=["c"])]
+    merged = merge_quotes(quotes, arts)
+    assert {q.speaker for q in merged} == {"Broadcom"}
+    assert [q.article_ids for q in merged if q.kind == "direct"] == [["a", "b"]]

@@ -124,3 +124,20 @@ def test_a_plural_noun_the_tagger_calls_a_person_is_no_he():
             "“We would like to tell the French people that we will never give in. We will not give in to the "
             "terrorist threat,” he said.")
     assert _speakers(text) == ["Manuel Valls", "Manuel Valls"]  # the reported clause and the quote
+
+
+def test_a_firm_named_as_speaker_is_not_the_person_whose_title_holds_its_name():
+    # Giveme (Reuters on Broadcom's bid): "Broadcom said" was given to "Broadcom's antitrust counsel, Daniel Wall"
+    text = ("Broadcom Ltd. raised its bid for Qualcomm Inc. on Monday. Broadcom’s antitrust counsel, Daniel Wall of "
+            "Latham & Watkins LLP, said in a filing that Broadcom was willing to sell two Qualcomm businesses. "
+            "Broadcom said on Monday its improved offer was premised on a deal.")
+    assert _speakers(text)[-1] == "Broadcom"
+    # a title noun still names its person
+    assert _speakers("Broadcom chief executive Hock Tan spoke on Monday. The chief executive said the company was "
+                     "willing to sell two businesses.") == ["Hock Tan"]
+
+
+def test_the_north_of_a_text_naming_north_korea_is_north_korea():
+    text = ("North Korean leader Kim Jong-un watched the launch on Friday. North Korea fired a missile over Japan. "
+            "The North said it will never give up its ballistic missiles.")
+    assert _speakers(text)[-1] == "North Korea"

@@ -66,7 +66,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .entities import (PLATFORMS, TITLE_WORDS, NameIndex, _headline_like, _is_given_name, clean_name,
+from .entities import (LEGAL_FORMS, PLATFORMS, TITLE_WORDS, NameIndex, _headline_like, _is_given_name, clean_name,
                        first_name_owners, name_key, strip_titles)
 from .ingest.common import strip_dateline
 from .model import Article, Quote, normalize_ws
@@ -1219,7 +1219,7 @@ class _Resolver:
             # the label the resolver settled on (a known person's surname the NER called a place: "Palin posted")
             label = self.label.get((ent.start, ent.end), label)
             span = ent.doc.char_span(*_mention_span(tok)[:2]) or ent  # the mention: the entity less headline words
-            return self._speaker_name(span, label)
+            return self._half_of_country(tok) or self._speaker_name(span, label)
         if tok.pos_ == "PRON" or low in PRONOUNS:
             if low == "you":
                 return self._addressee(tok)
@@ -1253,7 +1253,7 @@ class _Resolver:
         indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an", "another", "some", "one") for c in tok.children)
         # no person is titled "report" or "poll" ("Ari Fleischer, one of the authors of that report"), nor "party"
         titled = self.titled if tok.tag_ in ("NN", "NNP") and not indefinite and head not in ISSUED_NOUNS \
-            and head not in GROUP_NOUNS else []
+            and head not in GROUP_NOUNS and not self._organisation_name(tok) else []
         for start, name, words in titled:
             if head in words and start < tok.idx:
                 best = name
@@ -1276,6 +1276,17 @@ class _Resolver:
             if epithet:
                 return epithet
         return self._description(tok, text)
+
+    def _organisation_name(self, tok: "Token") -> bool:
+        """A proper noun that names an organisation or place (tagged so here, or a name the text gives such a label):
+        "Qualcomm has countered" is Qualcomm, not "Current Qualcomm board member Paul Jacobs", whose title holds
+        the word."""
+        if tok.tag_ != "NNP":
+            return False
+        if tok.ent_type_ in ("ORG", "GPE", "NORP", "LOC", "FAC"):
+            return True
+        known = self.index.full.get(name_key(clean_name(tok.text)))
+        return known is not None and known[1] != "PERSON"
 
     def _epithet_of(self, tok: "Token") -> str | None:
         """A description opening a sentence the way news re-names the person the sentence before is about ("Lori
@@ -1302,7 +1313,7 @@ class _Resolver:
     def _description(self, tok: "Token", text: str) -> str | None:
         """The source as the text describes it: "the network", "Iranian officials"; None for a bare "Study". A
         statement or spokesman of a named organisation is that organisation (the description stays the mention)."""
-        owner = self._voice_owner(tok) or self._organisation(tok)
+        owner = self._voice_owner(tok) or self._organisation(tok) or self._half_of_country(tok)
         if owner:
             return owner
         desc = normalize_ws(text)
@@ -1317,6 +1328,15 @@ class _Resolver:
         if first.lower() in ("the", "a", "an"):
             desc = rest
         return desc or None
+
+    def _half_of_country(self, tok: "Token") -> str | None:
+        """ "The North" / "the South" of a text that names one such country ("North Korea", "South Sudan"): that
+        country, as news uses it ("the North said it will never give up its nuclear weapons")."""
+        if tok.lower_ not in ("north", "south") or tok.tag_ != "NNP" or len(_ent_of(tok) or ()) > 1:
+            return None
+        countries = {disp for key, (disp, lab) in self.index.full.items()
+                     if lab == "GPE" and key.split()[0] == tok.lower_ and len(key.split()) == 2}
+        return countries.pop() if len(countries) == 1 else None
 
     def _organisation(self, tok: "Token") -> str | None:
         """The named organisation a definite "the company" / "the agency" stands for, so an outlet's "the company
@@ -2826,8 +2846,11 @@ def _shouted(name: str) -> bool:
 
 def _speaker_key(name: str) -> str:
     """`spelling_key` without middle initials: "Donald J. Trump" and "Donald Trump" are one speaker (as one entity
-    in `entities.story_entities`); descriptions and one- or two-word names are their spelling key."""
+    in `entities.story_entities`); descriptions and one- or two-word names are their spelling key. A firm's legal
+    form goes too: "Broadcom Ltd" and "Broadcom" are one speaker."""
     words = name_key(name).split()
+    if len(words) > 1 and words[-1] in LEGAL_FORMS and name[:1].isupper():
+        words = words[:-1]
     if len(words) > 2 and name[:1].isupper():
         words = [words[0]] + [w for w in words[1:-1] if len(w) > 1] + [words[-1]]
     return "".join(words)
