@@ -414,3 +414,22 @@ def test_a_participle_opening_a_sentence_is_no_name():
 
     ents = _by_name(Article(id="p", title="", text=text, source="t"), retag)
     assert "Conceding" not in ents and ents["Beijing"].count == 2  # "Beijing said" opens a sentence too
+
+
+def test_a_korean_family_name_alone_names_the_one_person_it_opens():
+    index = NameIndex([("Kim Jong Un", "PERSON"), ("Kim Jong-un", "PERSON"), ("Moon Jae-in", "PERSON"),
+                       ("Moon Village", "GPE")])
+    assert index.canonical("Kim") == "Kim Jong-un"  # two spellings of one name
+    assert index.canonical("Moon", "PERSON") == "Moon Jae-in"
+    assert index.canonical("Moon", "GPE") == "Moon"
+    index.add("Kim Yo-jong", "PERSON")
+    assert index.canonical("Kim") == "Kim"  # two Kims: left as written
+    # a surname-last name does not answer for its first word
+    assert NameIndex([("Moon Unit", "PERSON")]).canonical("Moon") == "Moon"
+
+
+def test_a_korean_given_name_cut_at_its_hyphen_is_joined():
+    art = Article(id="k", title="", text="South Korean President Moon Jae-in met officials in Seoul on Monday. "
+                  "Moon said talks would go on.", source="k")
+    names = {e.name for e in story_entities([art], parse_articles([art]))}
+    assert "Moon Jae-in" in names and "Moon Jae" not in names and "Moon" not in names

@@ -1189,3 +1189,16 @@ def test_merge_a_firm_with_and_without_its_legal_form_is_one_speaker():
     merged = merge_quotes(quotes, arts)
     assert {q.speaker for q in merged} == {"Broadcom"}
     assert [q.article_ids for q in merged if q.kind == "direct"] == [["a", "b"]]
+
+
+def test_merge_a_name_with_its_second_surname_is_one_speaker():
+    arts = [Article(id=i, title="", text="", source=i) for i in ("a", "b")]
+    quotes = [Quote(text="investigators were looking into causes", speaker="Enio Cubillo", kind="indirect",
+                    article_ids=["a"]),
+              Quote(text="the two crashes were isolated episodes", speaker="Enio Cubillo Araya", kind="indirect",
+                    article_ids=["b"]),
+              Quote(text="the ship was fine and well", speaker="United States", kind="indirect", article_ids=["b"]),
+              Quote(text="the ship was out at sea now", speaker="United States Navy", kind="indirect",
+                    article_ids=["b"])]
+    assert [q.speaker for q in merge_quotes(quotes, arts)] == ["Enio Cubillo Araya", "Enio Cubillo Araya",
+                                                               "United States", "United States Navy"]

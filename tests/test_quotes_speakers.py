@@ -141,3 +141,13 @@ def test_the_north_of_a_text_naming_north_korea_is_north_korea():
     text = ("North Korean leader Kim Jong-un watched the launch on Friday. North Korea fired a missile over Japan. "
             "The North said it will never give up its ballistic missiles.")
     assert _speakers(text)[-1] == "North Korea"
+
+
+def test_a_first_surname_names_the_person_with_two_surnames():
+    # Giveme (NYT on the Costa Rica crash): "Mr. Porras" after "Idier Porras Guzmán" was a speaker of its own
+    speakers = _speakers("Idier Porras Guzmán, a local resident, said he and his relatives had been celebrating when "
+                         "they heard a plane. Mr. Porras said the plane crashed in a hilly area planted with teak.")
+    assert all("Guzmán" in s for s in speakers)
+    # a middle given name is no surname
+    assert _speakers("John Paul Jones, a local resident, said he heard a plane. Mr. Paul said the plane crashed in a "
+                     "hilly area planted with teak.")[-1] == "Paul"

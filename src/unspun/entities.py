@@ -368,7 +368,30 @@ class NameIndex:
             return name
         if key in self.full:
             return self.full[key][0]
+        if len(words) == 1 and label in (None, "PERSON"):
+            # a Korean family name alone ("Moon", "Mr. Kim") names the one person whose name it opens; spellings
+            # of one name ("Kim Jong Un", "Kim Jong-un") are one person
+            people = {}
+            for kw, disp, lab in self._longer_names():
+                if lab == "PERSON" and kw[0] == words[0] and family_name_first(kw, disp):
+                    joined = "".join(kw)
+                    people[joined] = max(people.get(joined, disp), disp, key=lambda d: (len(d), d))
+            if len(people) == 1:
+                return next(iter(people.values()))
         return name
+
+
+# family names that open a Korean name written in three words ("Kim Jong Un", "Park Geun Hye")
+KOREAN_FAMILY_NAMES = frozenset("kim lee park choi chung jung kang cho yoon yun jang lim moon ri pak ban roh".split())
+_SYLLABLE_AFTER_HYPHEN = re.compile(r"-[a-z]{1,5}\b")  # "Jae-in", "Jong-un", "Geun-hye"
+
+
+def family_name_first(key_words: list[str], display: str) -> bool:
+    """A Korean name, which puts the family name first: two words, the given name hyphenated ("Moon Jae-in"), or
+    three opening on a common Korean family name ("Kim Jong Un")."""
+    if len(key_words) == 2:
+        return bool(_SYLLABLE_AFTER_HYPHEN.search(display.split()[-1]))
+    return len(key_words) == 3 and key_words[0] in KOREAN_FAMILY_NAMES
 
 
 def _headline_like(text: str, ent: "Span") -> bool:
@@ -471,6 +494,11 @@ def _name_spans(doc: "Doc", text: str | None = None) -> list[tuple["Span", str]]
             i += 2
             continue
         stop = ent.end
+        if ent.label_ == "PERSON" and len(ent) >= 2 and stop + 1 < len(doc) and doc[stop].text == "-" \
+                and not ent[-1].whitespace_ and not doc[stop].whitespace_ and ent[-1].is_title \
+                and re.fullmatch(r"[a-z]{1,5}", doc[stop + 1].text):
+            ent = doc[ent.start : stop + 2]  # a Korean given name cut at its hyphen: "Moon Jae" + "-in"
+            stop = ent.end
         particles = _HYPHEN_PARTICLES.match(text if text is not None else doc.text, ent.end_char) \
             if ent.label_ in ("GPE", "LOC") else None
         if particles:

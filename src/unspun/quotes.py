@@ -61,13 +61,14 @@ from __future__ import annotations
 
 import bisect
 import re
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .entities import (LEGAL_FORMS, PLATFORMS, TITLE_WORDS, NameIndex, _headline_like, _is_given_name, clean_name,
-                       first_name_owners, name_key, strip_titles)
+from .entities import (LEGAL_FORMS, NAME_PARTICLES, PLATFORMS, TITLE_WORDS, NameIndex, _headline_like, _is_given_name,
+                       clean_name, first_name_owners, name_key, strip_titles)
 from .ingest.common import strip_dateline
 from .model import Article, Quote, normalize_ws
 from .nlp import doc_text
@@ -178,6 +179,10 @@ PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "me"}
 GROUP_PRONOUNS = {"it", "they", "them", "we", "us"}
 PRONOUNS = PERSON_PRONOUNS | GROUP_PRONOUNS | {"you", "this", "that", "who", "which", "one", "someone"}
 SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+
+
+class QuoteExtractionWarning(RuntimeWarning):
+    """A fault in quote extraction: the article keeps the quotes found before it (the test suite makes it an error)."""
 
 
 @dataclass
@@ -1155,6 +1160,7 @@ class _Resolver:
         # persons named in full, by surname, in the order the text introduces them: whom a bare surname that several
         # of them share may stand for ("Trump": Donald J. Trump, Melania Trump)
         self.surname_owners: dict[str, list[tuple[int, str]]] = {}
+        self.middle_surnames: dict[str, list[tuple[int, str]]] = {}
         for e in named:
             if self.label[(e.start, e.end)] != "PERSON":
                 continue
@@ -1168,6 +1174,14 @@ class _Resolver:
             owners = self.surname_owners.setdefault(words[-1], []) if canon else []
             if canon and all(c != canon for _, c in owners):
                 owners.append((e.start_char, canon))
+            # a surname before the last word, by which the text goes on: a Spanish or Portuguese name's first
+            # surname ("Idier Porras Guzmán" ... "Mr. Porras"), a Chinese family name ("Xi Jinping"); asked only
+            # when no one has the word as last name ("John Paul Jones" is no "Mr. Paul": a given name is none)
+            if canon and len(words[-2]) > 1 and words[-2] not in NAME_PARTICLES \
+                    and not _is_given_name(words[-2].title()):
+                middle = self.middle_surnames.setdefault(words[-2], [])
+                if all(c != canon for _, c in middle):
+                    middle.append((e.start_char, canon))
 
     def _in_quote(self, i: int) -> bool:
         return self.quoted(i)
@@ -1195,6 +1209,8 @@ class _Resolver:
         owners = self.surname_owners.get(words[0], [])
         if len(owners) == 1 and name_key(owners[0][1]).split()[-1] not in _NAME_SUFFIXES:
             return canon  # one person of that name: the index's answer stands (it knows names of other types too)
+        if not owners and len(self.middle_surnames.get(words[0], ())) == 1:
+            owners = self.middle_surnames[words[0]]
         owners = [o for o in owners if not gender or self.gender.get(o[1], gender) == gender]
         owners = [o for o in owners if o[0] < at] or owners
         return owners[0][1] if owners else canon
@@ -2744,8 +2760,9 @@ def extract_quotes(article: Article, doc: "Doc", *, title: bool = True) -> list[
                 records.setdefault(id(d), []).append(r)
         records[id(doc)] = extract_records(doc)
         pairs += [(doc, r) for r in records[id(doc)]]
-    except Exception:  # odd parses must not stop the pipeline; report what was found so far
-        pass
+    except Exception as exc:  # odd parses must not stop the pipeline; report what was found so far
+        warnings.warn(f"quotes of article {article.id} cut short: {type(exc).__name__}: {exc}", QuoteExtractionWarning,
+                      stacklevel=2)
     out: list[Quote] = []
     seen = set()
     for d, r in pairs:
@@ -2834,6 +2851,21 @@ def _first_names(speakers: set[str]) -> dict[str, str]:
     owners = first_name_owners(full)
     return {s: owners[name_key(s)] for s in speakers
             if " " not in s and name_key(s) in owners and _name_data_gender(s) != "unknown"}
+
+
+def _fuller_names(speakers: set[str]) -> dict[str, str]:
+    """{person's name: the one speaker of the story whose name adds a last word to it}: one outlet writes "Enio
+    Cubillo", another "Enio Cubillo Araya" (a second surname). The shorter name must open on a given name, so
+    "United States" never becomes "United States Navy"."""
+    keys = {s: name_key(s).split() for s in speakers}
+    out = {}
+    for s, words in keys.items():
+        if not 2 <= len(words) <= 3 or not all(w[:1].isupper() for w in s.split()) or not _is_given_name(s.split()[0]):
+            continue
+        longer = [t for t, tw in keys.items() if len(tw) == len(words) + 1 and tw[: len(words)] == words]
+        if len(longer) == 1:
+            out[s] = longer[0]
+    return out
 
 
 def _shouted(name: str) -> bool:
@@ -2940,6 +2972,8 @@ def merge_quotes(quotes: list[Quote], articles: list[Article]) -> list[Quote]:
         speakers[s] = best if described and canonical == clean_name(best) else canonical
     first_names = _first_names(set(speakers.values()))
     speakers = {s: first_names.get(c, c) for s, c in speakers.items()}
+    fuller = _fuller_names(set(speakers.values()))
+    speakers = {s: fuller.get(c, c) for s, c in speakers.items()}
 
     def first_pos(q: Quote) -> tuple:
         return min((order.get(a, 10**9), a) for a in q.article_ids) if q.article_ids else (10**9, "")
