@@ -664,3 +664,21 @@ def test_slides_run_into_one_line_are_a_gallery():
                       for i, (w, d) in enumerate((("Protesters", 21), ("Demonstrators", 20), ("Crowds", 19)), 1))
     art = clean_article(Article(id="r", title="t", text=story + "\n\n" + slides, source="s"))
     assert art.text == story and [b.reason for b in art.blocks if not b.kept] == ["gallery"] * 3
+
+
+def test_a_sites_legal_footer_and_licence_numbers_are_notices():
+    # a China Daily page the scrape got only the footer of (Giveme5W1H): nothing of it is the article
+    footer = ("Copyright 1995 - . All rights reserved. The content (including but not limited to text, photo, "
+              "multimedia information, etc) published in this site belongs to China Daily Information Co (CDIC). "
+              "Without written authorization from CDIC, such content shall not be republished or used in any form. "
+              "Note: Browsers with 1024*768 or higher resolution are suggested for this site.")
+    assert classify_line(footer) == "notice"
+    assert classify_line("License for publishing multimedia online 0108263") == "notice"
+    assert classify_line("Registration Number: 130349 Registration Number: 130349") == "notice"
+    # the copyright line alone keeps its reason; reporting about licences and registration is no notice
+    assert classify_line("Copyright 2019 Hawaii News Now. All rights reserved.") == "promo"
+    assert classify_line("Registration for the marathon opens on 12 March 2018 at 09:00") is None
+    assert classify_line("License plates issued in 2018 carry a new design, the agency said on Tuesday.") is None
+    art = clean_article(Article(id="f", title="59 dead, 527 injured in Las Vegas shooting", source="f",
+                                text=footer + "\n\nLicense for publishing multimedia online 0108263"))
+    assert art.text == ""

@@ -308,6 +308,10 @@ PROMO_MAX_WORDS = 45  # promo phrasing inside a long paragraph is more likely re
 # ("the page is no longer available" vs "the ministry removed the page"); checked against real article text
 # (PolNeAR, AEB and trafilatura-eval ground truth: no match).
 _NOTICE_RULES = [
+    # a site's licence or registration number (Chinese sites' ICP footers: "License for publishing multimedia online
+    # 0108263", "Registration Number: 130349")
+    (("license", "licence", "registration", "icp"),
+     r"^(icp|licen[cs]e|registration)\b[\w ]{0,40}?:? ?(\w+ ?)?\d{5,}\b(\W+registration number\W+\d+)?\W*$"),
     (("not found", "404"),
      r"^(error )?(404|page not found)\b|\b(page|file|article|content) (you (requested|are looking for) )?"
      r"(was |could )?not (be )?found\b"),
@@ -361,6 +365,10 @@ _LONG_NOTICE_RULES = [
     # "... Image 1 of / 25 Caption Close ... 1 / 25 Back to Gallery")
     (("back to gallery", "skip ad", "caption close"),
      r"\bback to gallery\W*$|\bfull screen autoplay close skip ad\b|\bimage \d+ of\s*/?\s*\d+ caption close\b"),
+    # a site's legal footer in one block: the copyright line and what it forbids ("Copyright 1995 - . All rights
+    # reserved. The content (including but not limited to text, photo, ...) published in this site belongs to ...
+    # shall not be republished ..."); the copyright line alone is a promo
+    (("all rights reserved",), r"^(©|\(c\)|copyright\b)[^.!?]{0,80}[.!?]\s*all rights reserved\b\W*\w"),
     (("crawl", "wayback", "archive-it", "internet archive", "warc"),
      r"\b(these crawls are part of|crawl data to the internet archive|added to the wayback machine|the seed for "
      r"this crawl|this crawl was run|warc files associated with this crawl|using the archive-it service|web "
