@@ -433,3 +433,16 @@ def test_a_korean_given_name_cut_at_its_hyphen_is_joined():
                   "Moon said talks would go on.", source="k")
     names = {e.name for e in story_entities([art], parse_articles([art]))}
     assert "Moon Jae-in" in names and "Moon Jae" not in names and "Moon" not in names
+
+
+def test_a_role_after_the_words_that_say_whose_it_is_goes_with_them():
+    assert strip_titles("Athens County Prosecutor Keller Blackburn") == "Keller Blackburn"
+    assert strip_titles("South Korean President Moon Jae-in") == "Moon Jae-in"
+    assert strip_titles("External Affairs Ministry Spokesperson Raveesh Kumar") == "Raveesh Kumar"
+    assert strip_titles("Broadcom Chief Executive Officer Hock Tan") == "Hock Tan"
+    # not when what follows is no person's name, nor in a description
+    assert strip_titles("Massachusetts Governor Council Committee") == "Massachusetts Governor Council Committee"
+    assert strip_titles("a spokesman for Russian President Vladimir Putin") == \
+        "a spokesman for Russian President Vladimir Putin"
+    assert strip_titles("model and TV personality") == "model and TV personality"
+    assert strip_titles("") == "" and strip_titles("Mr") == "Mr"

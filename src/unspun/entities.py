@@ -45,6 +45,9 @@ TITLE_WORDS = {
     "gm", "mvp", "cfo", "coo", "cto", "founder", "co-founder", "owner", "quarterback", "pitcher", "striker",
     # a photo credit's agency run into the name it captions ("AFP Angela Merkel")
     "afp", "ap", "reuters", "getty", "epa",
+    # roles and faiths ("Prosecutor Keller Blackburn", "Eyewitness Damien Allemend", "Rabbi Jacob Luski")
+    "prosecutor", "editor", "bystander", "eyewitness", "model", "physicist", "scientist", "rabbi", "imam", "pastor",
+    "mp", "constable",
 }
 
 # Titles that mark the rest as a person's name even when one word is left ("President Trump").
@@ -56,7 +59,8 @@ ROLE_TITLES = {
     "spokeswoman", "spokesperson", "aide", "leader", "premier", "sheikh", "ayatollah", "envoy", "professor",
     "coach", "candidate", "nominee", "speaker", "commissioner", "deputy", "chief", "counsel", "attorney",
     "minister", "officer", "manager", "actor", "actress", "singer", "rapper", "musician", "comedian", "comedienne",
-    "det", "detective", "sheriff", "sergeant",
+    "det", "detective", "sheriff", "sergeant", "prosecutor", "editor", "bystander", "eyewitness", "model", "physicist",
+    "scientist", "rabbi", "imam", "pastor", "mp", "constable",
 }
 
 # Country-name variants news uses interchangeably (hand-written: NER gives no canonical form for GPEs).
@@ -217,7 +221,19 @@ def strip_titles(name: str) -> str:
         k += 1
     if k == len(words) - 1 and not any(w.lower().strip(".") in ROLE_TITLES for w in words[:k]):
         return name  # "State Department", "Iranian officials": no person title to strip
-    return " ".join(words[k:])
+    if k < len(words) and not words[k][:1].isupper():
+        return name  # a description, not a name: "model and TV personality"
+    words = words[k:]
+    # a person's role after the words that say whose it is ("Athens County Prosecutor Keller Blackburn", "South
+    # Korean President Moon Jae-in", "UN Spokesperson Stephane Dujarric"): the two or three capitalised words after
+    # it, unless they end as a body's name does ("... Chief Executive Committee")
+    for j in range(len(words) - 3, 0, -1):
+        rest = words[j + 1 :]
+        if words[j].lower().strip(".") in ROLE_TITLES and len(rest) <= 3 and all(w[:1].isupper() for w in words) \
+                and not any(w.lower().strip(".") in TITLE_WORDS for w in rest) \
+                and rest[-1].lower() not in ORG_WORDS | FAC_WORDS:
+            return " ".join(rest)
+    return " ".join(words)
 
 
 @functools.lru_cache(maxsize=1 << 16)
