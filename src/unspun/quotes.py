@@ -2599,6 +2599,24 @@ def _title_records(article: Article, doc: "Doc") -> list[tuple["Doc", QuoteRecor
     return [(tdoc, r) for r in recs]
 
 
+def _label_told_in_body(rec: QuoteRecord, body: list[QuoteRecord]) -> bool:
+    """Whether a headline's "Name: words" is something the body has Name say: words quoted in it, or half the
+    headline's content words in one of Name's attributions ("Pompeo: Russia must leave Venezuela" over "Pompeo said
+    Russia must leave Venezuela"). A headline naming its topic ("Julian Assange: Sweden drops rape investigation")
+    has neither."""
+    if re.search(r"(?:^|\s)[\"“‘']\w", rec.text):
+        return True  # words quoted after the label are the speaker's ("Tarantino: crash was a 'horrendous mistake'")
+    words = {w for w in re.findall(r"[a-z0-9]+", rec.text.lower()) if len(w) > 2}
+    if not words or not rec.speaker:
+        return False
+    key = _speaker_key(rec.speaker)
+    for b in body:
+        if b.speaker and _speaker_key(b.speaker) == key \
+                and len(words & set(re.findall(r"[a-z0-9]+", b.text.lower()))) * 2 >= len(words):
+            return True
+    return False
+
+
 def _place_label(tdoc: "Doc", rec: QuoteRecord) -> bool:
     """A headline opening on a place and a colon ("Germany: Rhine cruise ship hits bridge pylon") is placed there, not
     said by the country; words quoted after it ("Russia: 'We will respond'") stay the country's (a mixed record)."""
@@ -2767,7 +2785,8 @@ def extract_quotes(article: Article, doc: "Doc", *, title: bool = True) -> list[
     seen = set()
     for d, r in pairs:
         text = doc_text(d)
-        if r.extra.get("place_label"):
+        if r.extra.get("place_label") or (r.extra.get("title") and r.extra.get("colon_label") and r.kind == "indirect"
+                                          and not _label_told_in_body(r, records.get(id(doc), []))):
             continue
         own = records.get(id(d), [])
         in_clause = r.kind == "direct" and r.extra.get("words", 0) < 3 and r.fragment_of is not None \
