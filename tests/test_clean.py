@@ -682,3 +682,10 @@ def test_a_sites_legal_footer_and_licence_numbers_are_notices():
     art = clean_article(Article(id="f", title="59 dead, 527 injured in Las Vegas shooting", source="f",
                                 text=footer + "\n\nLicense for publishing multimedia online 0108263"))
     assert art.text == ""
+
+
+def test_a_link_label_in_capitals_is_a_link_not_a_speakers_tag():
+    # AEB (Express): "SEE MORE: ..." between two paragraphs of one quotation gave its second part to "Hong Kong"
+    assert classify_line("SEE MORE: Hong Kong protests: 800 students under siege in university") == "link_list"
+    assert classify_line("READ MORE: Hong Kong protests: 800 students under siege in university") == "link_list"
+    assert classify_line("TAPPER: Protesters say 800 students are under siege") is None

@@ -50,7 +50,8 @@ _LABEL_LINE = re.compile(r"^(?:[•·▪►▶▸→*–—-]\s*)?(?P<label>[A-Z
                          r"(?P<rest>\S.*)$")
 _ARROW = re.compile(r"^[►▶▸→]")  # an arrow marks a line as a link, whatever its label
 _LINK_LABELS = re.compile(
-    r"^(more|read|also read|read more|read also|see also|related|related news|related stories|related articles|"
+    r"^(more|read|also read|read more|read also|read next|see also|see more|watch more|up next|related|related news|"
+    r"related stories|related articles|"
     r"recommended|more news|more stories|latest|top stories|trending|popular|must read|don't miss|watch|"
     r"listen|also see|further reading|you may also like|editor's picks|more from \w+|"
     # the same labels in the other languages of European news sites
@@ -589,9 +590,9 @@ def _classify(s: str, ctx: _Context, in_run_of_short: bool) -> str | None:
     if _URL_ONLY.match(s):
         return "link_list"
     m = _LABEL_LINE.match(s)
-    if m and not tag:
+    if m:  # a link label in capitals ("SEE MORE: ...", "READ MORE: ...") looks like a speaker's tag, and is none
         label, rest = m.group("label"), m.group("rest")
-        if _headline_like(rest) and (s in ctx.label_run or _LINK_LABELS.match(label) or _ARROW.match(s)):
+        if _headline_like(rest) and (_LINK_LABELS.match(label) or not tag and (s in ctx.label_run or _ARROW.match(s))):
             return "link_list"
     if in_run_of_short and _headline_like(s) and len(words) <= 14:
         return "link_list"
