@@ -446,3 +446,10 @@ def test_a_role_after_the_words_that_say_whose_it_is_goes_with_them():
         "a spokesman for Russian President Vladimir Putin"
     assert strip_titles("model and TV personality") == "model and TV personality"
     assert strip_titles("") == "" and strip_titles("Mr") == "Mr"
+
+
+def test_a_tabloid_kicker_in_capitals_is_no_part_of_the_name_after_it():
+    assert clean_name("FOLDING PATENT Samsung") == "Samsung"
+    assert clean_name("TALL STORY Astronaut") == "Astronaut"
+    # names in capitals stay
+    assert clean_name("BBC World Service") == "BBC World Service" and clean_name("ABC NEWS") == "ABC NEWS"

@@ -179,6 +179,8 @@ _CUT_AFTER = {"of", "the", "and", "for", "in", "on", "at", "to", "a"}  # no name
 _EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
 _POSSESSIVE = re.compile(r"(?:'s|’s|‘s|'|’)$")  # "Trump‘s": some outlets print the opening quote
 _WS = re.compile(r"\s+")
+# a tabloid's kicker in capitals run into the name after it ("FOLDING PATENT Samsung", "TALL STORY Astronaut")
+_KICKER_PREFIX = re.compile(r"^(?:[A-Z]{3,}\s+){2,}(?=[A-Z][a-z])")
 # a picture credit run into the sentence after it ("Reuters Equifax claimed ..."): the agency is not part of the name
 _CREDIT_PREFIX = re.compile(r"^(?:Reuters|REUTERS|AFP|AP|Associated Press|EPA|Getty Images|GETTY IMAGES|Getty|GETTY|"
                             r"Shutterstock|Alamy)\s+"
@@ -206,6 +208,7 @@ def clean_name(text: str) -> str:
     if text.lower().startswith("the "):
         text = text[4:]
     text = _CREDIT_PREFIX.sub("", text)
+    text = _KICKER_PREFIX.sub("", text)
     return text.strip()
 
 
