@@ -774,3 +774,23 @@ def test_a_clock_time_does_not_end_a_sentence_before_its_day():
     assert _fix_openers(["He tweeted at 5:48 p.m.", "ET on Tuesday."]) == ["He tweeted at 5:48 p.m. ET on Tuesday."]
     assert _fix_openers(["The plane took off at 12:10 p.m.", "Sunday, bound for San Jose."]) == \
         ["The plane took off at 12:10 p.m. Sunday, bound for San Jose."]  # as the parser splits it
+
+
+def test_a_sentence_opening_on_a_surname_introduced_before_does_not_open_the_summary():
+    """AEB: "Hege is the CEO of DH ..." opened a summary; its article had named "Michelle Hege" before it. A word the
+    texts also write in lower case ("Police") is no surname, and a name the article gives in full first is no lean."""
+    from types import SimpleNamespace
+
+    from unspun.summarize import _leans_on_a_name, _strong_opening
+
+    a = ["South Dakota's campaign drew mockery, but Michelle Hege's response was concern.",
+         "Hege is the CEO of DH, the Spokane firm behind the campaign.",
+         "Police said the campaign had drawn complaints; police declined to comment further."]
+    b = ["The campaign cost the state $449,000, the governor's office said on Tuesday."]
+    prep = SimpleNamespace(per_article=[a, b], norm_texts=[" ".join(a), " ".join(b)])
+    assert _leans_on_a_name(a[1], prep)
+    assert not _leans_on_a_name(a[2], prep) and not _leans_on_a_name(b[0], prep)
+    first = "Hege said the ads would run for a year."
+    assert not _leans_on_a_name(first, SimpleNamespace(per_article=[[first]], norm_texts=[first]))
+    sents = [SummarySentence(text=t, citations=["a"]) for t in (a[1], b[0])]
+    assert [s.text for s in _strong_opening(sents, [False, False], {id(sents[0])})] == [b[0], a[1]]

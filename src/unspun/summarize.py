@@ -1228,9 +1228,10 @@ def _cite_and_order(prep: _Prep, chosen: list[int], params: Params) -> list[Summ
                 ),
             )
         )
+    leaning = {id(s) for _, _, s in out if _leans_on_a_name(s.text, prep)}
     out.sort(key=lambda x: x[0])
     sents = [s for _, _, s in out]
-    return _strong_opening(sents, [d for _, d, _ in out]) if params.strong_opening else sents
+    return _strong_opening(sents, [d for _, d, _ in out], leaning) if params.strong_opening else sents
 
 
 # a sentence opening in the first person: a statement's or a quotation's words
@@ -1242,7 +1243,7 @@ _WEAK_OPENING = re.compile(
     r"^(?:[“\"‘']|(?:In\s+fact|Indeed|Of\s+course|Notably|Interestingly|Meanwhile|However|Still|Also|Moreover|"
     r"Furthermore|Additionally|In\s+addition|Instead|Nevertheless|Then|But|And|Or|Yet|It\s+is\s+worth\s+noting|"
     r"It[’']s\s+worth\s+noting|Now|Again|Likewise|Similarly|Thus|Therefore|Hence|Besides|Even\s+so|After\s+all|"
-    r"As\s+a\s+result|Otherwise)\b"
+    r"As\s+a\s+result|Otherwise|Oh|Ah|Alas)\b"
     # first person: a statement's or a quotation's words ("We are currently monitoring multiple bomb threats ...");
     # "The team also identified ..." continues an earlier sentence
     r"|" + _FIRST_PERSON +
@@ -1289,13 +1290,43 @@ def stands_alone(sent: str) -> bool:
     return candidate_status(sent) == OK and not _opens_weakly(sent)
 
 
-def _strong_opening(sents: list[SummarySentence], dependent: list[bool]) -> list[SummarySentence]:
+# a sentence opening on one capitalised word, a name's last word ("Hege is the CEO of DH", "Mr. Tan said")
+_BARE_NAME_OPENING = re.compile(r"^(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?([A-Z][a-z][\w'’-]*?)(?:['’]s)?\s+[a-z]")
+
+
+def _leans_on_a_name(text: str, prep: "_Prep") -> bool:
+    """The sentence opens on a surname its articles introduced before with a fuller name ("Hege is the CEO of DH"
+    after "Jamie Hege ..."): it leans on that introduction, so it is no opening either. A word the articles also
+    write in lower case is no name ("Police said ...")."""
+    m = _BARE_NAME_OPENING.match(text)
+    if not m:
+        return False
+    name = m.group(1)
+    if re.search(r"\b" + re.escape(name.lower()) + r"\b", " ".join(prep.norm_texts)):
+        return False
+    fuller = re.compile(r"\b[A-Z][\w'’.-]*\s+" + re.escape(name) + r"\b")
+    key = sentence_key(text)
+    for sents in prep.per_article:
+        for k, sent in enumerate(sents):
+            if sentence_key(sent) == key:
+                if any(fuller.search(earlier) for earlier in sents[:k]):
+                    return True
+                break
+    return False
+
+
+def _strong_opening(sents: list[SummarySentence], dependent: list[bool],
+                    leaning: set[int] = frozenset()) -> list[SummarySentence]:
     """`sents` with the first sentence that opens strongly (and the dependents right after it) moved to the front,
-    when the first one opens weakly; otherwise unchanged."""
-    if not sents or not _opens_weakly(sents[0].text):
+    when the first one opens weakly or leans on a name introduced before it (`leaning`: ids of such sentences);
+    otherwise unchanged."""
+    def weak(s: SummarySentence) -> bool:
+        return _opens_weakly(s.text) or id(s) in leaning
+
+    if not sents or not weak(sents[0]):
         return sents
     for j, s in enumerate(sents):
-        if not dependent[j] and not _opens_weakly(s.text):
+        if not dependent[j] and not weak(s):
             end = j + 1
             while end < len(sents) and dependent[end]:
                 end += 1
