@@ -689,3 +689,16 @@ def test_a_link_label_in_capitals_is_a_link_not_a_speakers_tag():
     assert classify_line("SEE MORE: Hong Kong protests: 800 students under siege in university") == "link_list"
     assert classify_line("READ MORE: Hong Kong protests: 800 students under siege in university") == "link_list"
     assert classify_line("TAPPER: Protesters say 800 students are under siege") is None
+
+
+def test_a_long_caption_closing_on_a_credit_after_a_bar_is_junk():
+    # Giveme (The Hindu): the caption led a Nice story's summary, and a photographer became a speaker
+    caption = ("A forensic officer stands near a van with its windscreen riddled with bullets, that ploughed through a "
+               "crowd of revellers who'd gathered to watch the fireworks in the French resort city of Nice on Friday. "
+               "At least 80 people were killed before police killed the driver, authorities said. | Photo Credit: "
+               "Claude Paris")
+    assert classify_line(caption) == "promo"
+    assert classify_line("The Mandalay Bay hotel in Las Vegas | Photo Credit: Reuters") == "promo"
+    # a bar in prose is no credit
+    assert classify_line("Officials said the fence had been broken for weeks | residents said it was never fixed, "
+                         "and the city council promised on Monday to look into the complaints.") is None

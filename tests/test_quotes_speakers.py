@@ -141,6 +141,9 @@ def test_the_north_of_a_text_naming_north_korea_is_north_korea():
     text = ("North Korean leader Kim Jong-un watched the launch on Friday. North Korea fired a missile over Japan. "
             "The North said it will never give up its ballistic missiles.")
     assert _speakers(text)[-1] == "North Korea"
+    # not the person whose title holds the word
+    assert _speakers("North Korean Ambassador Ja Song Nam spoke at the UN. North Korea fired a rocket on Sunday. The "
+                     "North said it launched a satellite into orbit.") == ["North Korea"]
 
 
 def test_a_first_surname_names_the_person_with_two_surnames():

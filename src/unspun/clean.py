@@ -377,6 +377,9 @@ _LONG_NOTICE_RULES = [
 ]
 _LONG_NOTICE = _by_anchor(_LONG_NOTICE_RULES)
 LONG_NOTICE_MAX_WORDS = 120
+# a photo caption closing on its credit after a bar ("A forensic officer stands near a van ... authorities said. |
+# Photo Credit: Claude Paris"): the caption runs past the promo rules' length
+_PIPED_CREDIT = re.compile(r"\|\s*(?:photo\s+)?credits?\s*:\s*[A-Z][^.!?|]{1,40}$", re.IGNORECASE)
 
 # ------------------------------------------------------------------ author boxes
 
@@ -614,6 +617,8 @@ def _classify(s: str, ctx: _Context, in_run_of_short: bool) -> str | None:
         return "notice"
     if len(words) <= LONG_NOTICE_MAX_WORDS and _matches(_LONG_NOTICE, s, present):
         return "notice"
+    if len(words) <= LONG_NOTICE_MAX_WORDS and _PIPED_CREDIT.search(s):
+        return "promo"  # a caption of two or three sentences with its credit after a bar, as the credit rule's
     if len(words) <= AUTHOR_BOX_MAX_WORDS and _matches(_AUTHOR_BOX, s, present):
         return "author_box"
     if len(words) <= PROMO_MAX_WORDS and _matches(_PROMO, s, present):

@@ -1264,6 +1264,9 @@ class _Resolver:
             return None
         # a description: "the minister", "the Kremlin", "Iranian officials" (plurals stay descriptions); an
         # indefinite one ("another man", "a spokesman") introduces someone new, so it names no earlier person
+        half = self._half_of_country(tok)
+        if half:
+            return half
         head = tok.lemma_.lower()
         best = None
         indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an", "another", "some", "one") for c in tok.children)
