@@ -707,7 +707,8 @@ def test_a_first_person_or_continuing_sentence_does_not_open_the_summary():
     for weak in ("We are currently monitoring multiple bomb threats sent electronically to several schools.",
                  "The team also identified specific schools that had received threats in the past week.",
                  "Now, the district says it will review how its schools handle threats sent by e-mail.",
-                 "Bower wrote about how her son's photos never got as many likes as the photos of her other children."):
+                 "Bower wrote about how her son's photos never got as many likes as the photos of her other children.",
+                 'Blockchain expert Simon Taylor said: "I think it is evidence of a government reaching for control."'):
         sents = [SummarySentence(text=t, citations=["a"]) for t in (weak, plain, "He said classes resume today.")]
         out = _strong_opening(sents, [False, False, True])
         assert [s.text for s in out] == [plain, "He said classes resume today.", weak]

@@ -1247,7 +1247,9 @@ _WEAK_OPENING = re.compile(
     # first person: a statement's or a quotation's words ("We are currently monitoring multiple bomb threats ...");
     # "The team also identified ..." continues an earlier sentence
     r"|" + _FIRST_PERSON +
-    r"|(?:[\w’'.-]+\s+){1,3}also\b)"
+    r"|(?:[\w’'.-]+\s+){1,3}also\b"
+    # a quotation its speaker introduces with a colon ('Blockchain expert Simon Taylor said: "I think ...'): a quotation
+    r"|[^\"“.!?]{0,80}\b(?:said|says|told|tells|added|adds|wrote|writes|explained|explains)\s*:\s*[\"“‘'])"
 )
 
 # a demonstrative subject after a short time phrase ("Only days later, that optimism seemed premature ...") points
