@@ -1220,3 +1220,10 @@ def test_a_headline_naming_its_topic_before_a_colon_is_no_quote_of_that_name():
                        "of consequences.")
     got = [(q.text, q.speaker) for q in extract_quotes(art, parse_articles([art])["b"])]
     assert ("Russia must leave Venezuela", "Mike Pompeo") in got
+
+
+def test_a_label_named_again_after_its_colon_is_a_topic_not_a_speaker():
+    art, doc = _art("Google shipped the phone in October.\n\nPixel Visual Core: Pixel Visual Core is built to do "
+                    "heavy image processing while using less power.\n\nIssa: The committee will look at every email.")
+    assert [(q.speaker, q.text) for q in extract_quotes(art, doc)] == [
+        ("Issa", "The committee will look at every email")]

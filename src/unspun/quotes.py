@@ -2558,6 +2558,8 @@ def _colon_label(doc: "Doc", text: str, ps: int, pe: int, resolver: "_Resolver")
     cs = colon + 1
     while cs < pe and text[cs].isspace():
         cs += 1
+    if label.lower() in text[cs:pe].lower():
+        return None  # a topic named again after it ("Pixel Visual Core: Pixel Visual Core is built to ..."): no speaker
     content = doc.char_span(cs, pe, alignment_mode="contract")
     finite = content is not None and any(t.tag_ in _FINITE_TAGS for t in content)
     if content is not None and not finite and (any(t.ent_type_ in ("DATE", "TIME") for t in content)
