@@ -453,3 +453,5 @@ def test_a_tabloid_kicker_in_capitals_is_no_part_of_the_name_after_it():
     assert clean_name("TALL STORY Astronaut") == "Astronaut"
     # names in capitals stay
     assert clean_name("BBC World Service") == "BBC World Service" and clean_name("ABC NEWS") == "ABC NEWS"
+    # a speech verb the tagger ran into a name goes with what follows it; a capitalised "Said" is a name
+    assert clean_name("Sweeting told Gizmodo") == "Sweeting" and clean_name("Nasser Said") == "Nasser Said"

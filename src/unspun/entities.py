@@ -179,6 +179,8 @@ _CUT_AFTER = {"of", "the", "and", "for", "in", "on", "at", "to", "a"}  # no name
 _EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
 _POSSESSIVE = re.compile(r"(?:'s|’s|‘s|'|’)$")  # "Trump‘s": some outlets print the opening quote
 _WS = re.compile(r"\s+")
+# a speech verb and what follows it, which the tagger ran into a name ("Sweeting told Gizmodo"): no name holds one
+_SPEECH_VERB_RUN_ON = re.compile(r"(?<=\w)\s+(?:told|tells|said|says|added|adds|wrote|writes)\b.*$")
 # a tabloid's kicker in capitals run into the name after it ("FOLDING PATENT Samsung", "TALL STORY Astronaut")
 _KICKER_PREFIX = re.compile(r"^(?:[A-Z]{3,}\s+){2,}(?=[A-Z][a-z])")
 # a picture credit run into the sentence after it ("Reuters Equifax claimed ..."): the agency is not part of the name
@@ -209,6 +211,7 @@ def clean_name(text: str) -> str:
         text = text[4:]
     text = _CREDIT_PREFIX.sub("", text)
     text = _KICKER_PREFIX.sub("", text)
+    text = _SPEECH_VERB_RUN_ON.sub("", text)
     return text.strip()
 
 
