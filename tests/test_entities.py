@@ -455,3 +455,7 @@ def test_a_tabloid_kicker_in_capitals_is_no_part_of_the_name_after_it():
     assert clean_name("BBC World Service") == "BBC World Service" and clean_name("ABC NEWS") == "ABC NEWS"
     # a speech verb the tagger ran into a name goes with what follows it; a capitalised "Said" is a name
     assert clean_name("Sweeting told Gizmodo") == "Sweeting" and clean_name("Nasser Said") == "Nasser Said"
+    # a headline's descriptor in lower case before the name goes; a name's own lower-case words stay
+    assert clean_name("Credit company Equifax") == "Equifax"
+    assert [clean_name(n) for n in ("Bank of America", "Stratford upon Avon", "Trinidad and Tobago")] == [
+        "Bank of America", "Stratford upon Avon", "Trinidad and Tobago"]

@@ -181,6 +181,14 @@ _POSSESSIVE = re.compile(r"(?:'s|’s|‘s|'|’)$")  # "Trump‘s": some outlet
 _WS = re.compile(r"\s+")
 # a speech verb and what follows it, which the tagger ran into a name ("Sweeting told Gizmodo"): no name holds one
 _SPEECH_VERB_RUN_ON = re.compile(r"(?<=\w)\s+(?:told|tells|said|says|added|adds|wrote|writes)\b.*$")
+# a capitalised word and one or two common nouns in lower case before the name they describe (a headline's "Credit
+# company Equifax says ..."); lower-case words that are a name's own ("Bank of America", "Stratford upon Avon",
+# "Rio de Janeiro") are function words or particles
+_DESCRIPTOR_PREFIX = re.compile(r"^[A-Z][a-z]+\s+((?:[a-z]{3,}\s+){1,2})(?=[A-Z])")
+_FUNCTION_WORDS = frozenset("""of and for the upon under over with from into onto von van der den des del della
+dos das bin ibn ben abu las los les aux sur del""".split())
+_QUANTIFIERS = frozenset("""one two three four five six seven eight nine ten some many several few most all both
+another other each every no any""".split())
 # a tabloid's kicker in capitals run into the name after it ("FOLDING PATENT Samsung", "TALL STORY Astronaut")
 _KICKER_PREFIX = re.compile(r"^(?:[A-Z]{3,}\s+){2,}(?=[A-Z][a-z])")
 # a picture credit run into the sentence after it ("Reuters Equifax claimed ..."): the agency is not part of the name
@@ -212,6 +220,10 @@ def clean_name(text: str) -> str:
     text = _CREDIT_PREFIX.sub("", text)
     text = _KICKER_PREFIX.sub("", text)
     text = _SPEECH_VERB_RUN_ON.sub("", text)
+    m = _DESCRIPTOR_PREFIX.match(text)
+    if m and not any(w in _FUNCTION_WORDS for w in m.group(1).split()) \
+            and text.split()[0].lower() not in _QUANTIFIERS:  # "Two unnamed senior US officials" stays
+        text = text[m.end():]  # "Credit company Equifax", "Indians fan Alayna Fodor-Gopal": the name after
     return text.strip()
 
 
