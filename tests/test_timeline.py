@@ -494,3 +494,15 @@ def test_a_bare_past_participle_tells_the_past_unless_its_date_is_a_deadline():
     assert got["in February"] == "2019-02"  # done, not the nearest February (2020)
     assert got["by January 8"] == "2020-01-08"  # a deadline keeps the nearest
     assert got["in March"] == "2020-03"  # an expected vote looks ahead
+
+
+def test_named_days_are_their_dates_and_not_weekdays():
+    # AEB: "Black Friday pricing live for ecobee" was dated the Friday before the article
+    assert _dates("Black Friday pricing live for ecobee.", "2019-11-18") == {"Black Friday": "2019-11-29"}
+    assert _dates("Shops opened early on Good Friday, police said.", "2019-11-18") == {"on Good Friday": "2019-04-19"}
+    assert list(_dates("Sanders won big on Super Tuesday, the results showed.", "2016-03-05").values()) == [
+        "2016-03-01"]
+    # a named day with no date rule is no weekday; a place before a weekday is no qualifier
+    assert _dates("Protesters marked Bloody Sunday in Derry, organisers said.", "2019-11-18") == {}
+    assert _dates("They arrived at Scheels Arena Sunday for the convention.", "2016-04-03") == {
+        "Sunday": "2016-04-03"}

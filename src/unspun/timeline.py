@@ -426,6 +426,12 @@ def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
     return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
 
 
+def _easter(year: int) -> dt.date:
+    from dateutil.easter import easter  # dateparser's dependency: the Western Easter computus
+
+    return easter(year)
+
+
 # holidays the news dates events by: a fixed (month, day) or a rule giving the day in a year
 _HOLIDAYS: dict[str, object] = {
     "christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24), "boxing day": (12, 26),
@@ -435,6 +441,16 @@ _HOLIDAYS: dict[str, object] = {
     "st patrick's day": (3, 17),
     "thanksgiving": lambda y: _nth_weekday(y, 11, 3, 4), "thanksgiving day": lambda y: _nth_weekday(y, 11, 3, 4),
     "labor day": lambda y: _nth_weekday(y, 9, 0, 1), "memorial day": lambda y: _nth_weekday(y, 5, 0, -1),
+    "black friday": lambda y: _nth_weekday(y, 11, 3, 4) + dt.timedelta(days=1),
+    "cyber monday": lambda y: _nth_weekday(y, 11, 3, 4) + dt.timedelta(days=4),
+    "mother's day": lambda y: _nth_weekday(y, 5, 6, 2), "father's day": lambda y: _nth_weekday(y, 6, 6, 3),
+    "martin luther king day": lambda y: _nth_weekday(y, 1, 0, 3), "presidents day": lambda y: _nth_weekday(y, 2, 0, 3),
+    "presidents' day": lambda y: _nth_weekday(y, 2, 0, 3), "columbus day": lambda y: _nth_weekday(y, 10, 0, 2),
+    "easter": lambda y: _easter(y), "easter sunday": lambda y: _easter(y),
+    "easter monday": lambda y: _easter(y) + dt.timedelta(days=1),
+    "good friday": lambda y: _easter(y) - dt.timedelta(days=2),
+    "palm sunday": lambda y: _easter(y) - dt.timedelta(days=7),
+    "ash wednesday": lambda y: _easter(y) - dt.timedelta(days=46), "super tuesday": lambda y: _super_tuesday(y),
 }
 _HOLIDAY_NAME = re.compile(r"(?:the\s+)?(?:" + "|".join(re.escape(h).replace("'", "['’]?") for h in _HOLIDAYS) + r")",
                            re.IGNORECASE)
@@ -445,11 +461,17 @@ def _nearest_occurrence(holiday: object, base: dt.date, tense: str | None) -> dt
     if isinstance(holiday, tuple):
         return _nearest_year(holiday[0], holiday[1], base, tense)
     cands = [holiday(y) for y in (base.year - 1, base.year, base.year + 1)]
-    if tense == "past":
-        return max(c for c in cands if c <= base)
-    if tense in ("future", "present"):
-        return min(c for c in cands if c >= base)
+    before, after = [c for c in cands if c <= base], [c for c in cands if c >= base]
+    if tense == "past" and before:
+        return max(before)
+    if tense in ("future", "present") and after:
+        return min(after)
     return min(cands, key=lambda c: (abs((c - base).days), c > base))
+
+
+def _super_tuesday(year: int) -> dt.date:
+    """The first Tuesday of March of the US presidential election year nearest `year` (2012, 2016, 2020, 2024)."""
+    return _nth_weekday(4 * round(year / 4), 3, 1, 1)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -714,6 +736,25 @@ def _entry_tense(ent: "Span") -> str:
     return "past"
 
 
+def _named_day(ent: "Span") -> "Span | bool | None":
+    """A weekday the tagger read after a qualifier: the holiday they name together ("Black" + "Friday"), False for
+    another named day ("Super Tuesday", "Bloody Sunday", "Super Bowl Sunday"), None for a plain weekday ("On Friday",
+    "at Scheels Arena Sunday")."""
+    if len(ent) != 1 or ent[0].lower_ not in WEEKDAYS or ent.start == 0:
+        return None
+    prev = ent.doc[ent.start - 1]
+    pair = ent.doc[ent.start - 1 : ent.end]
+    if _HOLIDAY_NAME.fullmatch(pair.text):
+        return pair
+    return False if prev.lower_ in _DAY_NAME_QUALIFIERS else None
+
+
+# the first words of named days that are no holiday with a date rule here ("Super Tuesday", "Bloody Sunday", "Super
+# Bowl Sunday", "Fat Tuesday"); a place before a weekday ("at Scheels Arena Sunday") is no qualifier
+_DAY_NAME_QUALIFIERS = frozenset("super bloody black fat giving holy maundy shrove bowl blue manic mad".split())
+# ("Super Tuesday" itself is a date: the primaries' day)
+
+
 def extract_events(article: Article, doc: "Doc") -> list[Event]:
     """One Event per temporal expression in the article, resolved against `article.date` (None -> unknown)."""
     base = _parse_date(article.date)
@@ -729,6 +770,14 @@ def extract_events(article: Article, doc: "Doc") -> list[Event]:
         if "\n" in ent.text or _TWEET_SIGNATURE.search(text[max(0, ent.start_char - 60):ent.start_char]):
             continue  # "— Jane Doe (@jdoe) December 27, 2017": when an embedded tweet was posted, not a story event
         span = _expand(ent)
+        named = _named_day(ent)
+        if named is False:
+            continue  # "Super Tuesday", "Bloody Sunday": a day's name, not a weekday of the story
+        if named is not None:
+            span = named  # "Black Friday", "Good Friday": the tagger left the qualifier out
+        if span.start > 0 and re.fullmatch(r"(?:1[89]|20)\d\d", doc[span.start - 1].text) \
+                and _HOLIDAY_NAME.fullmatch(span.text):
+            continue  # "the 1988 Super Tuesday": the year before it is the date, told on its own
         expr = normalize_ws(span.text)
         try:
             sent = ent.sent
