@@ -1227,3 +1227,10 @@ def test_a_label_named_again_after_its_colon_is_a_topic_not_a_speaker():
                     "heavy image processing while using less power.\n\nIssa: The committee will look at every email.")
     assert [(q.speaker, q.text) for q in extract_quotes(art, doc)] == [
         ("Issa", "The committee will look at every email")]
+
+
+def test_a_title_in_quote_marks_nobody_is_said_to_say_is_no_quote():
+    # Giveme (NYT): 'A flight mix-up figured prominently in the 1992 movie "Home Alone 2: Lost in New York."'
+    art, doc = _art('A flight mix-up figured prominently in the 1992 movie "Home Alone 2: Lost in New York." In the '
+                    'film, the family boards the wrong plane.\n\n"We will fly them home tonight," the airline said.')
+    assert [q.text for q in extract_quotes(art, doc)] == ["We will fly them home tonight"]

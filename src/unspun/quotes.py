@@ -2747,6 +2747,14 @@ _MINOR_TITLE_WORDS = frozenset({"a", "an", "the", "of", "and", "in", "on", "for"
 _POSSESSIVE_END = re.compile(r"\w['’]s\s*$")
 
 
+def _title_cased(text: str, rec: QuoteRecord) -> bool:
+    """Quote marks around a few words in Title Case ("Home Alone 2: Lost in New York.", "Feel the Heat Closest
+    Package"): the name of a film, song or product, not words anyone said (asked of quotes with no speaker)."""
+    words = [w for span in rec.content for w in re.findall(r"[^\W\d_][\w'’-]*", text[span[0] : span[1]])]
+    return 2 <= len(words) <= 8 and all(w[:1].isupper() or w.lower() in _MINOR_TITLE_WORDS for w in words) \
+        and sum(w[:1].isupper() for w in words) >= 2
+
+
 def _quoted_title(text: str, rec: QuoteRecord) -> bool:
     """The quote marks hold the name of a show, book or course, right after its owner's possessive ('told ABC's “This
     Week”', 'Carson's “Gifted Hands”'): a few capitalised words, not words anyone said."""
@@ -2817,7 +2825,8 @@ def extract_quotes(article: Article, doc: "Doc", *, title: bool = True) -> list[
             if kind == "indirect":
                 continue  # "The fact that X indicates that Y" reports no one's words
             speaker = None
-        if kind == "direct" and speaker is None and (r.extra.get("words", 0) <= 3 or r.extra.get("title")):
+        if kind == "direct" and speaker is None and (r.extra.get("words", 0) <= 3 or r.extra.get("title")
+                                                     or _title_cased(text, r)):
             # a scare quote or a title nobody is said to have said ('the course called “Perception”'); in a headline
             # ("Mystery of the boy who 'fell down a deep well'") the story's words, told with their speaker below
             continue
