@@ -702,3 +702,12 @@ def test_a_long_caption_closing_on_a_credit_after_a_bar_is_junk():
     # a bar in prose is no credit
     assert classify_line("Officials said the fence had been broken for weeks | residents said it was never fixed, "
                          "and the city council promised on Monday to look into the complaints.") is None
+
+
+def test_a_video_playlist_run_into_one_line_is_junk_whatever_its_length():
+    # Giveme (USA Today): 2,345 words of a video carousel, each title with its length after a bar
+    playlist = " ".join(f"Elon Musk video number {i} about rockets and cars | {i % 5}:{10 + i} SpaceX says more."
+                        for i in range(60))
+    assert len(playlist.split()) > 120 and classify_line("Skip in Skip x Embed x Share CLOSE " + playlist) == "promo"
+    # one length in prose is no playlist
+    assert classify_line("The clip | 2:30 shows the landing, officials said on Tuesday.") is None

@@ -467,6 +467,9 @@ def _label(line: str) -> str | None:
 
 _HIGHLIGHTS = re.compile(r"^story highlights\b", re.IGNORECASE)
 # a box of other stories' headlines ("MOST READ IN NEWS SIN CITY How Thai vice haven ... PORN DEATHS ...")
+# a video player's playlist printed as one line, each title with its length after a bar ("SpaceX 1st: Recycled
+# rocket, recycled capsule | 2:30 SpaceX has racked up ... Elon Musk is building a 'big freaking rocket' | 0:53 ...")
+_VIDEO_DURATION = re.compile(r"\|\s*\d{1,2}:\d\d\b")
 _MOST_READ_BOX = re.compile(r"^(?:MOST READ IN|Most Read In) ")
 
 
@@ -605,6 +608,8 @@ def _classify(s: str, ctx: _Context, in_run_of_short: bool) -> str | None:
     if alone and _BOX_LABELS.match(alone.group("label")):
         return "promo"
     if _MOST_READ_BOX.match(s):  # whatever its length: the box's headlines run on in one line (the Sun)
+        return "promo"
+    if len(_VIDEO_DURATION.findall(s)) >= 3:  # a video playlist run into one line, whatever its length
         return "promo"
     if _EDITOR_INITIALS.match(s):
         return "author_box"
