@@ -466,10 +466,10 @@ def _label(line: str) -> str | None:
 
 
 _HIGHLIGHTS = re.compile(r"^story highlights\b", re.IGNORECASE)
-# a box of other stories' headlines ("MOST READ IN NEWS SIN CITY How Thai vice haven ... PORN DEATHS ...")
 # a video player's playlist printed as one line, each title with its length after a bar ("SpaceX 1st: Recycled
 # rocket, recycled capsule | 2:30 SpaceX has racked up ... Elon Musk is building a 'big freaking rocket' | 0:53 ...")
 _VIDEO_DURATION = re.compile(r"\|\s*\d{1,2}:\d\d\b")
+# a box of other stories' headlines ("MOST READ IN NEWS SIN CITY How Thai vice haven ... PORN DEATHS ...")
 _MOST_READ_BOX = re.compile(r"^(?:MOST READ IN|Most Read In) ")
 
 
@@ -623,7 +623,7 @@ def _classify(s: str, ctx: _Context, in_run_of_short: bool) -> str | None:
     if len(words) <= LONG_NOTICE_MAX_WORDS and _matches(_LONG_NOTICE, s, present):
         return "notice"
     if len(words) <= LONG_NOTICE_MAX_WORDS and _PIPED_CREDIT.search(s):
-        return "promo"  # a caption of two or three sentences with its credit after a bar, as the credit rule's
+        return "promo"  # a caption of two or three sentences with its credit after a bar (the credit rule's reason)
     if len(words) <= AUTHOR_BOX_MAX_WORDS and _matches(_AUTHOR_BOX, s, present):
         return "author_box"
     if len(words) <= PROMO_MAX_WORDS and _matches(_PROMO, s, present):

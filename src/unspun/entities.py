@@ -185,8 +185,8 @@ _SPEECH_VERB_RUN_ON = re.compile(r"(?<=\w)\s+(?:told|tells|said|says|added|adds|
 # company Equifax says ..."); lower-case words that are a name's own ("Bank of America", "Stratford upon Avon",
 # "Rio de Janeiro") are function words or particles
 _DESCRIPTOR_PREFIX = re.compile(r"^[A-Z][a-z]+\s+((?:[a-z]{3,}\s+){1,2})(?=[A-Z])")
-_FUNCTION_WORDS = frozenset("""of and for the upon under over with from into onto von van der den des del della
-dos das bin ibn ben abu las los les aux sur del""".split())
+_FUNCTION_WORDS = NAME_PARTICLES | frozenset("""of and for the upon under over with from into onto den des della dos
+das ibn ben abu las los les aux sur""".split())
 _QUANTIFIERS = frozenset("""one two three four five six seven eight nine ten some many several few most all both
 another other each every no any""".split())
 # a tabloid's kicker in capitals run into the name after it ("FOLDING PATENT Samsung", "TALL STORY Astronaut")

@@ -1332,7 +1332,7 @@ class _Resolver:
     def _description(self, tok: "Token", text: str) -> str | None:
         """The source as the text describes it: "the network", "Iranian officials"; None for a bare "Study". A
         statement or spokesman of a named organisation is that organisation (the description stays the mention)."""
-        owner = self._voice_owner(tok) or self._organisation(tok) or self._half_of_country(tok)
+        owner = self._voice_owner(tok) or self._organisation(tok)
         if owner:
             return owner
         desc = normalize_ws(text)
@@ -2751,8 +2751,12 @@ def _title_cased(text: str, rec: QuoteRecord) -> bool:
     """Quote marks around a few words in Title Case ("Home Alone 2: Lost in New York.", "Feel the Heat Closest
     Package"): the name of a film, song or product, not words anyone said (asked of quotes with no speaker)."""
     words = [w for span in rec.content for w in re.findall(r"[^\W\d_][\w'’-]*", text[span[0] : span[1]])]
-    return 2 <= len(words) <= 8 and all(w[:1].isupper() or w.lower() in _MINOR_TITLE_WORDS for w in words) \
-        and sum(w[:1].isupper() for w in words) >= 2
+    return 2 <= len(words) <= 8 and _title_words(words) and sum(w[:1].isupper() for w in words) >= 2
+
+
+def _title_words(words: list[str]) -> bool:
+    """Every word capitalised, or one a title leaves in lower case ("of", "the", ...)."""
+    return all(w[:1].isupper() or w.lower() in _MINOR_TITLE_WORDS for w in words)
 
 
 def _quoted_title(text: str, rec: QuoteRecord) -> bool:
@@ -2763,7 +2767,7 @@ def _quoted_title(text: str, rec: QuoteRecord) -> bool:
     start, end = rec.content[0]
     words = re.findall(r"[\w'’-]+", text[start:end])
     return (0 < len(words) <= 6 and words[0][:1].isupper()
-            and all(w[:1].isupper() or w.lower() in _MINOR_TITLE_WORDS for w in words)
+            and _title_words(words)
             and bool(_POSSESSIVE_END.search(text[max(0, start - 40) : start])))
 
 

@@ -1228,7 +1228,8 @@ def _cite_and_order(prep: _Prep, chosen: list[int], params: Params) -> list[Summ
                 ),
             )
         )
-    leaning = {id(s) for _, _, s in out if _leans_on_a_name(s.text, prep)}
+    joined = " ".join(prep.norm_texts)
+    leaning = {id(s) for _, _, s in out if _leans_on_a_name(s.text, prep, joined)}
     out.sort(key=lambda x: x[0])
     sents = [s for _, _, s in out]
     return _strong_opening(sents, [d for _, d, _ in out], leaning) if params.strong_opening else sents
@@ -1296,15 +1297,17 @@ def stands_alone(sent: str) -> bool:
 _BARE_NAME_OPENING = re.compile(r"^(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?([A-Z][a-z][\w'’-]*?)(?:['’]s)?\s+[a-z]")
 
 
-def _leans_on_a_name(text: str, prep: "_Prep") -> bool:
+def _leans_on_a_name(text: str, prep: "_Prep", joined: str | None = None) -> bool:
     """The sentence opens on a surname its articles introduced before with a fuller name ("Hege is the CEO of DH"
-    after "Jamie Hege ..."): it leans on that introduction, so it is no opening either. A word the articles also
-    write in lower case is no name ("Police said ...")."""
+    after "Michelle Hege ..."): it leans on that introduction, so it is no opening either. A word the articles
+    (`joined`: their texts, joined once by the caller) also write in lower case is no name ("Police said ...")."""
     m = _BARE_NAME_OPENING.match(text)
     if not m:
         return False
     name = m.group(1)
-    if re.search(r"\b" + re.escape(name.lower()) + r"\b", " ".join(prep.norm_texts)):
+    if joined is None:
+        joined = " ".join(prep.norm_texts)
+    if re.search(r"\b" + re.escape(name.lower()) + r"\b", joined):
         return False
     fuller = re.compile(r"\b[A-Z][\w'’.-]*\s+" + re.escape(name) + r"\b")
     key = sentence_key(text)

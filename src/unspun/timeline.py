@@ -432,6 +432,11 @@ def _easter(year: int) -> dt.date:
     return easter(year)
 
 
+def _super_tuesday(year: int) -> dt.date:
+    """The first Tuesday of March of the US presidential election year nearest `year` (2012, 2016, 2020, 2024)."""
+    return _nth_weekday(4 * round(year / 4), 3, 1, 1)
+
+
 # holidays the news dates events by: a fixed (month, day) or a rule giving the day in a year
 _HOLIDAYS: dict[str, object] = {
     "christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24), "boxing day": (12, 26),
@@ -446,11 +451,11 @@ _HOLIDAYS: dict[str, object] = {
     "mother's day": lambda y: _nth_weekday(y, 5, 6, 2), "father's day": lambda y: _nth_weekday(y, 6, 6, 3),
     "martin luther king day": lambda y: _nth_weekday(y, 1, 0, 3), "presidents day": lambda y: _nth_weekday(y, 2, 0, 3),
     "presidents' day": lambda y: _nth_weekday(y, 2, 0, 3), "columbus day": lambda y: _nth_weekday(y, 10, 0, 2),
-    "easter": lambda y: _easter(y), "easter sunday": lambda y: _easter(y),
+    "easter": _easter, "easter sunday": _easter,
     "easter monday": lambda y: _easter(y) + dt.timedelta(days=1),
     "good friday": lambda y: _easter(y) - dt.timedelta(days=2),
     "palm sunday": lambda y: _easter(y) - dt.timedelta(days=7),
-    "ash wednesday": lambda y: _easter(y) - dt.timedelta(days=46), "super tuesday": lambda y: _super_tuesday(y),
+    "ash wednesday": lambda y: _easter(y) - dt.timedelta(days=46), "super tuesday": _super_tuesday,
 }
 _HOLIDAY_NAME = re.compile(r"(?:the\s+)?(?:" + "|".join(re.escape(h).replace("'", "['’]?") for h in _HOLIDAYS) + r")",
                            re.IGNORECASE)
@@ -467,11 +472,6 @@ def _nearest_occurrence(holiday: object, base: dt.date, tense: str | None) -> dt
     if tense in ("future", "present") and after:
         return min(after)
     return min(cands, key=lambda c: (abs((c - base).days), c > base))
-
-
-def _super_tuesday(year: int) -> dt.date:
-    """The first Tuesday of March of the US presidential election year nearest `year` (2012, 2016, 2020, 2024)."""
-    return _nth_weekday(4 * round(year / 4), 3, 1, 1)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -749,10 +749,10 @@ def _named_day(ent: "Span") -> "Span | bool | None":
     return False if prev.lower_ in _DAY_NAME_QUALIFIERS else None
 
 
-# the first words of named days that are no holiday with a date rule here ("Super Tuesday", "Bloody Sunday", "Super
-# Bowl Sunday", "Fat Tuesday"); a place before a weekday ("at Scheels Arena Sunday") is no qualifier
+# the first words of named days that are no holiday with a date rule here ("Bloody Sunday", "Super Bowl Sunday", "Fat
+# Tuesday"; "Super Tuesday" and "Black Friday" are in _HOLIDAYS); a place before a weekday ("at Scheels Arena
+# Sunday") is no qualifier
 _DAY_NAME_QUALIFIERS = frozenset("super bloody black fat giving holy maundy shrove bowl blue manic mad".split())
-# ("Super Tuesday" itself is a date: the primaries' day)
 
 
 def extract_events(article: Article, doc: "Doc") -> list[Event]:
